@@ -1,0 +1,445 @@
+"""The disconnect policy of PRODUCT.md §1 as a pure state machine.
+
+`transition(state, event, now)` returns the next state and the actions the
+supervisor must carry out. No I/O, no clock, no loop: tested table-driven.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from lila_desktop.core.actions import (
+    Action,
+    ArmGrace,
+    BackupStore,
+    CancelRetry,
+    NoticeKind,
+    Notify,
+    QuarantineStore,
+    ResetStore,
+    ScheduleRetry,
+    StartClient,
+    StopClient,
+)
+from lila_desktop.core.backoff import DEFAULT_BACKOFF, Backoff
+from lila_desktop.core.events import (
+    ClientOutdated,
+    Connected,
+    Disconnected,
+    EngineDied,
+    Event,
+    GraceExpired,
+    LoggedOut,
+    NetworkUp,
+    PairCodeIssued,
+    Paired,
+    QrExpired,
+    QrReceived,
+    RetryDue,
+    StoreCorrupt,
+    StreamReplaced,
+    TemporaryBan,
+    UserReconnectNow,
+    UserStart,
+    UserStop,
+)
+from lila_desktop.core.status import Status
+
+
+@dataclass(frozen=True)
+class PolicyConfig:
+    backoff: Backoff = DEFAULT_BACKOFF
+    grace_period: float = 120.0  # tell the owner only if still down after this
+    stable_after: float = 60.0  # a connection up this long resets the counters
+    replaced_retry_delay: float = 30.0
+    loop_window: float = 60.0  # a logout this soon after a 515 is a loop
+
+
+DEFAULT_CONFIG = PolicyConfig()
+
+
+@dataclass(frozen=True)
+class DisconnectInfo:
+    code: int | None
+    reason: str
+    at: float
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """Everything the policy needs to know about one session."""
+
+    status: Status = Status.STOPPED
+    desired: bool = False  # the owner wants this number running
+    since: float = 0.0
+    failures: int = 0  # consecutive failures, drives the backoff
+    next_retry_at: float | None = None
+    connected_at: float | None = None
+    last_disconnect: DisconnectInfo | None = None
+    message: str | None = None  # plain words: what happened, what to do
+    replaced_count: int = 0
+    last_515_at: float | None = None
+    ban_until: float | None = None
+    loop_detected: bool = False
+    retry_token: int = 0  # a RetryDue with another token is stale
+    grace_token: int = 0
+    grace_armed: bool = False
+    owner_told: bool = False  # a problem was notified: announce the recovery
+
+    @property
+    def attempt(self) -> int:
+        return self.failures
+
+
+Result = tuple[SessionState, tuple[Action, ...]]
+
+# Statuses in which no client runs and transport events are leftovers.
+_PARKED = frozenset(
+    {Status.STOPPED, Status.REPLACED, Status.TEMP_BANNED, Status.LOGGED_OUT, Status.OUTDATED,
+     Status.FAILED}
+)
+_RUNNING = frozenset(
+    {Status.CONNECTING, Status.QR, Status.PAIRING, Status.CONNECTED, Status.RECONNECTING}
+)
+
+
+def _local_time(ts: float) -> str:
+    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
+
+
+def describe_code(code: int | None) -> str:
+    names = {
+        408: "timed out",
+        428: "connection closed",
+        500: "WhatsApp server error",
+        503: "WhatsApp unavailable",
+        515: "restart requested by WhatsApp",
+    }
+    if code is None:
+        return "network error"
+    return f"{code} {names.get(code, 'error')}"
+
+
+def _stable(state: SessionState, now: float, config: PolicyConfig) -> bool:
+    return (
+        state.status is Status.CONNECTED
+        and state.connected_at is not None
+        and now - state.connected_at >= config.stable_after
+    )
+
+
+def _start(state: SessionState, now: float, *, keep_failures: bool) -> Result:
+    new = replace(
+        state,
+        status=Status.CONNECTING,
+        desired=True,
+        since=now,
+        failures=state.failures if keep_failures else 0,
+        next_retry_at=None,
+        message=None,
+        replaced_count=state.replaced_count if keep_failures else 0,
+        ban_until=None,
+        loop_detected=False,
+        retry_token=state.retry_token + 1,
+    )
+    return new, (CancelRetry(), StartClient())
+
+
+def _transient(
+    state: SessionState,
+    code: int | None,
+    reason: str,
+    now: float,
+    config: PolicyConfig,
+    rng: random.Random | None,
+) -> Result:
+    stable = _stable(state, now, config)
+    failures = (0 if stable else state.failures) + 1
+    delay = config.backoff.delay(failures, rng)
+    token = state.retry_token + 1
+    actions: list[Action] = [StopClient(), ScheduleRetry(delay, token)]
+    grace_token = state.grace_token
+    if not state.grace_armed:
+        grace_token += 1
+        actions.append(ArmGrace(config.grace_period, grace_token))
+    new = replace(
+        state,
+        status=Status.RECONNECTING,
+        since=state.since if state.status is Status.RECONNECTING else now,
+        failures=failures,
+        next_retry_at=now + delay,
+        connected_at=None,
+        last_disconnect=DisconnectInfo(code, reason, now),
+        message=(
+            f"Connection lost ({describe_code(code)}). Reconnecting by itself; "
+            "the login is kept, no QR needed."
+        ),
+        replaced_count=0 if stable else state.replaced_count,
+        last_515_at=now if code == 515 else state.last_515_at,
+        retry_token=token,
+        grace_token=grace_token,
+        grace_armed=True,
+    )
+    return new, tuple(actions)
+
+
+def _park(
+    state: SessionState,
+    status: Status,
+    now: float,
+    message: str,
+    *,
+    desired: bool,
+    extra: tuple[Action, ...] = (),
+    notice: NoticeKind | None = None,
+) -> Result:
+    actions: tuple[Action, ...] = (StopClient(), CancelRetry(), *extra)
+    if notice is not None:
+        actions = (*actions, Notify(notice, message))
+    new = replace(
+        state,
+        status=status,
+        desired=desired,
+        since=now,
+        next_retry_at=None,
+        connected_at=None,
+        message=message,
+        retry_token=state.retry_token + 1,
+        grace_armed=False,
+        grace_token=state.grace_token + 1,
+        owner_told=state.owner_told or notice is not None,
+    )
+    return new, actions
+
+
+def transition(
+    state: SessionState,
+    event: Event,
+    now: float,
+    config: PolicyConfig = DEFAULT_CONFIG,
+    rng: random.Random | None = None,
+) -> Result:
+    """Apply one event to one session's state. Pure."""
+    match event:
+        case UserStart():
+            return _start(state, now, keep_failures=False)
+
+        case UserStop():
+            new = replace(
+                state,
+                status=Status.STOPPED,
+                desired=False,
+                since=now,
+                next_retry_at=None,
+                connected_at=None,
+                message=None,
+                retry_token=state.retry_token + 1,
+                grace_token=state.grace_token + 1,
+                grace_armed=False,
+                owner_told=False,
+            )
+            return new, (CancelRetry(), StopClient())
+
+        case UserReconnectNow():
+            keep = state.status is Status.RECONNECTING
+            new, actions = _start(state, now, keep_failures=keep)
+            return new, (StopClient(), *actions)
+
+        case NetworkUp():
+            if state.desired and state.status is Status.RECONNECTING:
+                new = replace(state, next_retry_at=None, retry_token=state.retry_token + 1)
+                return new, (CancelRetry(), StartClient())
+            return state, ()
+
+        case RetryDue(token=token):
+            if token != state.retry_token or not state.desired:
+                return state, ()
+            if state.status is Status.RECONNECTING:
+                return replace(state, next_retry_at=None), (StartClient(),)
+            if state.status in (Status.REPLACED, Status.TEMP_BANNED):
+                new = replace(
+                    state, status=Status.CONNECTING, since=now, next_retry_at=None, ban_until=None
+                )
+                return new, (StartClient(),)
+            return state, ()
+
+        case GraceExpired(token=token):
+            if (
+                token == state.grace_token
+                and state.grace_armed
+                and state.desired
+                and state.status in (Status.RECONNECTING, Status.CONNECTING)
+            ):
+                msg = (
+                    f"Still not connected after {config.grace_period / 60:g} min "
+                    f"({describe_code(state.last_disconnect.code if state.last_disconnect else None)}). "
+                    "Lila keeps retrying by itself; check this laptop's internet connection."
+                )
+                return replace(state, owner_told=True), (Notify(NoticeKind.DOWN, msg),)
+            return state, ()
+
+        case QrReceived():
+            if not state.desired or state.status in _PARKED:
+                return state, ()
+            since = state.since if state.status is Status.QR else now
+            return replace(state, status=Status.QR, since=since, message=None), ()
+
+        case PairCodeIssued():
+            if not state.desired or state.status in _PARKED:
+                return state, ()
+            return replace(state, status=Status.PAIRING, since=now), ()
+
+        case QrExpired():
+            if state.status not in (Status.QR, Status.PAIRING, Status.CONNECTING):
+                return state, ()
+            msg = "The QR code expired before it was scanned. Press Link to get a new one."
+            return _park(state, Status.STOPPED, now, msg, desired=False)
+
+        case Paired():
+            new = replace(state, status=Status.CONNECTING, since=now, message=None)
+            return new, (BackupStore("paired"),)
+
+        case Connected():
+            if not state.desired:
+                return state, ()
+            done: tuple[Action, ...] = (BackupStore("connected"),)
+            if state.owner_told:
+                done = (*done, Notify(NoticeKind.RECOVERED, "Connected again."))
+            new = replace(
+                state,
+                status=Status.CONNECTED,
+                since=now,
+                connected_at=now,
+                next_retry_at=None,
+                message=None,
+                ban_until=None,
+                loop_detected=False,
+                grace_armed=False,
+                grace_token=state.grace_token + 1,
+                owner_told=False,
+            )
+            return new, done
+
+        case Disconnected(code=code, reason=reason):
+            if not state.desired or state.status in _PARKED:
+                return state, ()
+            return _transient(state, code, reason, now, config, rng)
+
+        case EngineDied(reason=reason):
+            if not state.desired or state.status not in _RUNNING:
+                return state, ()
+            return _transient(state, None, f"engine restarted: {reason}", now, config, rng)
+
+        case StreamReplaced():
+            if not state.desired or state.status in _PARKED:
+                return state, ()
+            count = 0 if _stable(state, now, config) else state.replaced_count
+            if count == 0:
+                token = state.retry_token + 1
+                delay = config.replaced_retry_delay
+                new = replace(
+                    state,
+                    status=Status.REPLACED,
+                    since=now,
+                    connected_at=None,
+                    next_retry_at=now + delay,
+                    replaced_count=1,
+                    retry_token=token,
+                    message=(
+                        "This number was opened in another WhatsApp Web or Desktop. "
+                        f"Trying once more in {delay:g} s."
+                    ),
+                )
+                return new, (StopClient(), ScheduleRetry(delay, token))
+            msg = (
+                "This number is open somewhere else (another computer or browser). "
+                "Lila paused it so the two do not keep pushing each other out. "
+                "Press Take over to use it here."
+            )
+            new, actions = _park(
+                state, Status.REPLACED, now, msg, desired=True, notice=NoticeKind.REPLACED
+            )
+            return replace(new, replaced_count=count + 1, loop_detected=True), actions
+
+        case TemporaryBan(expire_at=expire_at):
+            if not state.desired or state.status in _PARKED - {Status.TEMP_BANNED}:
+                return state, ()
+            delay = max(1.0, expire_at - now)
+            token = state.retry_token + 1
+            msg = (
+                f"WhatsApp has temporarily blocked this number until {_local_time(expire_at)}. "
+                "Lila reconnects by itself then; do not link it again. "
+                "Sending fewer messages avoids this."
+            )
+            new = replace(
+                state,
+                status=Status.TEMP_BANNED,
+                since=now,
+                connected_at=None,
+                ban_until=expire_at,
+                next_retry_at=now + delay,
+                retry_token=token,
+                message=msg,
+                grace_armed=False,
+                grace_token=state.grace_token + 1,
+                owner_told=True,
+            )
+            return new, (
+                StopClient(),
+                ScheduleRetry(delay, token),
+                Notify(NoticeKind.TEMP_BANNED, msg),
+            )
+
+        case LoggedOut(code=code):
+            if state.status is Status.LOGGED_OUT:
+                return state, ()
+            loop = state.last_515_at is not None and now - state.last_515_at <= config.loop_window
+            if loop:
+                msg = (
+                    "WhatsApp ended this session right after asking for a restart "
+                    "(a known reconnect loop). Your backups are safe: press Restore to "
+                    "bring the last one back, or link again with a new QR."
+                )
+            else:
+                msg = (
+                    f"This number was logged out ({code}), usually because it was removed "
+                    "from Linked devices on the phone. Press Restore to try the last backup, "
+                    "or link again with a new QR."
+                )
+            new, actions = _park(
+                state,
+                Status.LOGGED_OUT,
+                now,
+                msg,
+                desired=False,
+                extra=(ResetStore(f"logged-out-{code}"),),
+                notice=NoticeKind.LOGGED_OUT,
+            )
+            return replace(new, loop_detected=loop, failures=0), actions
+
+        case ClientOutdated():
+            msg = (
+                "WhatsApp says this version of Lila Desktop is too old. "
+                "Install the latest version; your numbers stay linked."
+            )
+            return _park(state, Status.OUTDATED, now, msg, desired=True, notice=NoticeKind.OUTDATED)
+
+        case StoreCorrupt(reason=reason):
+            msg = (
+                f"The saved login of this number could not be read ({reason}). "
+                "It was moved aside, not deleted. Press Restore to use the last good "
+                "backup, or link again with a new QR."
+            )
+            return _park(
+                state,
+                Status.FAILED,
+                now,
+                msg,
+                desired=False,
+                extra=(QuarantineStore(reason),),
+                notice=NoticeKind.CORRUPT,
+            )
+
+    raise TypeError(f"unknown event {event!r}")  # pragma: no cover

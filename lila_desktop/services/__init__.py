@@ -1,0 +1,1 @@
+"""asyncio services (no Qt): pool, engine, transports, vault, ledgers, API."""

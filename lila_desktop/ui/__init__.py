@@ -1,0 +1,1 @@
+"""All of PySide6 lives here; bridge.py is the only place asyncio meets Qt."""
