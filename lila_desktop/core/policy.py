@@ -97,8 +97,14 @@ Result = tuple[SessionState, tuple[Action, ...]]
 
 # Statuses in which no client runs and transport events are leftovers.
 _PARKED = frozenset(
-    {Status.STOPPED, Status.REPLACED, Status.TEMP_BANNED, Status.LOGGED_OUT, Status.OUTDATED,
-     Status.FAILED}
+    {
+        Status.STOPPED,
+        Status.REPLACED,
+        Status.TEMP_BANNED,
+        Status.LOGGED_OUT,
+        Status.OUTDATED,
+        Status.FAILED,
+    }
 )
 _RUNNING = frozenset(
     {Status.CONNECTING, Status.QR, Status.PAIRING, Status.CONNECTED, Status.RECONNECTING}
@@ -128,6 +134,21 @@ def _stable(state: SessionState, now: float, config: PolicyConfig) -> bool:
         and state.connected_at is not None
         and now - state.connected_at >= config.stable_after
     )
+
+
+def _waiting(state: SessionState) -> bool:
+    """Between a StopClient and the retry's StartClient: no client runs."""
+    return state.status is Status.RECONNECTING and state.next_retry_at is not None
+
+
+def _leftover(state: SessionState) -> bool:
+    """No client of ours runs: a transport event now comes from one we stopped.
+
+    The supervisor drops older generations, but a client being stopped keeps
+    its generation until the next StartClient (and stop() can take long,
+    NEONIZE_NOTES hazard 5), so its last events still reach the policy.
+    """
+    return not state.desired or state.status in _PARKED or _waiting(state)
 
 
 def _start(state: SessionState, now: float, *, keep_failures: bool) -> Result:
@@ -254,7 +275,8 @@ def transition(
             return state, ()
 
         case RetryDue(token=token):
-            if token != state.retry_token or not state.desired:
+            # next_retry_at is None: nothing pending (paused, or the timer fired twice).
+            if token != state.retry_token or not state.desired or state.next_retry_at is None:
                 return state, ()
             if state.status is Status.RECONNECTING:
                 return replace(state, next_retry_at=None), (StartClient(),)
@@ -266,43 +288,52 @@ def transition(
             return state, ()
 
         case GraceExpired(token=token):
-            if (
-                token == state.grace_token
-                and state.grace_armed
-                and state.desired
-                and state.status in (Status.RECONNECTING, Status.CONNECTING)
-            ):
-                msg = (
-                    f"Still not connected after {config.grace_period / 60:g} min "
-                    f"({describe_code(state.last_disconnect.code if state.last_disconnect else None)}). "
-                    "Lila keeps retrying by itself; check this laptop's internet connection."
-                )
-                return replace(state, owner_told=True), (Notify(NoticeKind.DOWN, msg),)
-            return state, ()
+            if token != state.grace_token or not state.grace_armed:
+                return state, ()
+            # Spend the token so that a timer firing twice never notifies twice.
+            spent = state.grace_token + 1
+            if not state.desired or state.status not in (Status.RECONNECTING, Status.CONNECTING):
+                # Fired while another status speaks for the session (replaced, qr):
+                # disarm, so that the next outage gets a grace period of its own.
+                return replace(state, grace_armed=False, grace_token=spent), ()
+            last = state.last_disconnect
+            msg = (
+                f"Still not connected after {config.grace_period / 60:g} min "
+                f"({describe_code(last.code if last else None)}). "
+                "Lila keeps retrying by itself; check this laptop's internet connection."
+            )
+            return replace(state, owner_told=True, grace_token=spent), (
+                Notify(NoticeKind.DOWN, msg),
+            )
 
         case QrReceived():
-            if not state.desired or state.status in _PARKED:
+            if _leftover(state):
                 return state, ()
             since = state.since if state.status is Status.QR else now
             return replace(state, status=Status.QR, since=since, message=None), ()
 
         case PairCodeIssued():
-            if not state.desired or state.status in _PARKED:
+            if _leftover(state):
                 return state, ()
             return replace(state, status=Status.PAIRING, since=now), ()
 
         case QrExpired():
-            if state.status not in (Status.QR, Status.PAIRING, Status.CONNECTING):
+            # Not CONNECTING: after Paired that means a scan won the race with the timeout.
+            if state.status not in (Status.QR, Status.PAIRING):
                 return state, ()
             msg = "The QR code expired before it was scanned. Press Link to get a new one."
             return _park(state, Status.STOPPED, now, msg, desired=False)
 
         case Paired():
+            if _leftover(state):
+                # Stopped while the phone was scanning: keep the device, not the client.
+                return state, (BackupStore("paired"),)
             new = replace(state, status=Status.CONNECTING, since=now, message=None)
             return new, (BackupStore("paired"),)
 
         case Connected():
-            if not state.desired:
+            # We stopped that client: a late "connected" must not make the status lie.
+            if _leftover(state):
                 return state, ()
             done: tuple[Action, ...] = (BackupStore("connected"),)
             if state.owner_told:
@@ -323,12 +354,13 @@ def transition(
             return new, done
 
         case Disconnected(code=code, reason=reason):
-            if not state.desired or state.status in _PARKED:
+            # A stopped client's last words must not count as another failure.
+            if _leftover(state):
                 return state, ()
             return _transient(state, code, reason, now, config, rng)
 
         case EngineDied(reason=reason):
-            if not state.desired or state.status not in _RUNNING:
+            if not state.desired or state.status not in _RUNNING or _waiting(state):
                 return state, ()
             return _transient(state, None, f"engine restarted: {reason}", now, config, rng)
 
@@ -366,7 +398,10 @@ def transition(
         case TemporaryBan(expire_at=expire_at):
             if not state.desired or state.status in _PARKED - {Status.TEMP_BANNED}:
                 return state, ()
-            delay = max(1.0, expire_at - now)
+            # An unknown or past end (whatsmeow reports 0 when the server omits it)
+            # must not make us redial every second: back off as for any failure.
+            failures = (0 if _stable(state, now, config) else state.failures) + 1
+            delay = max(expire_at - now, config.backoff.delay(failures, rng))
             token = state.retry_token + 1
             msg = (
                 f"WhatsApp has temporarily blocked this number until {_local_time(expire_at)}. "
@@ -379,6 +414,7 @@ def transition(
                 since=now,
                 connected_at=None,
                 ban_until=expire_at,
+                failures=failures,
                 next_retry_at=now + delay,
                 retry_token=token,
                 message=msg,
@@ -420,6 +456,9 @@ def transition(
             return replace(new, loop_detected=loop, failures=0), actions
 
         case ClientOutdated():
+            # Not desired: keep the user's Disconnect (desired stays False); OUTDATED: told.
+            if not state.desired or state.status is Status.OUTDATED:
+                return state, ()
             msg = (
                 "WhatsApp says this version of Lila Desktop is too old. "
                 "Install the latest version; your numbers stay linked."
