@@ -1,0 +1,409 @@
+"""The real WhatsApp transport: neonize 0.5.2 (whatsmeow) behind our Protocols.
+
+Only the engine process loads it (a Go panic aborts the whole process, hazard
+3 of NEONIZE_NOTES.md); the engine configures logging before the import (12),
+sizes the executor (4) and serializes and times out connect/stop (1, 5).
+This adapter adds: one `NewAClient` per generation, built in `connect()` with
+every handler registered first and `get_me()` never called (2); neonize's
+lifecycle events mapped to protocol events (`_on_*`), each drop reported once;
+a failed first dial reported (`connect_failure`, or `store_corrupt` when the
+store cannot be opened); our own QR timeout (10); and a transport-wide lock
+around Go connect/stop, since the QR timeout stops its client by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from neonize.aioze import events as ev
+from neonize.aioze.client import NewAClient
+from neonize.exc import NeonizeError
+from neonize.proto.waCompanionReg.WAWebProtobufsCompanionReg_pb2 import DeviceProps
+from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
+from neonize.utils.enum import ClientName, ClientType
+from neonize.utils.jid import Jid2String, build_jid
+
+from lila_desktop.services.transports.base import EventSink, SendResult, TransportError
+
+logger = logging.getLogger(__name__)
+
+QR_TIMEOUT = 160.0  # WhatsApp's codes: 60 s, then 20 s each, ~160 s in all
+PAIR_WAIT = 20.0  # how long pair_phone() waits for the socket (the first QR)
+
+# neonize's own ConnectFailureReason numbers -> WhatsApp's HTTP-like codes.
+REASON_CODES = {1: 400, 2: 401, 3: 402, 4: 403, 5: 406, 6: 405, 7: 409, 8: 500, 9: 501, 10: 503}
+LOGOUT_CODES = frozenset({401, 403, 406})
+OUTDATED_CODES = frozenset({405, 409})  # 409: bad user agent, fixed by an update too
+TEMP_BAN_CODE = 402
+
+# A busy store (another process holds a lock) is fine: retry it, never quarantine it.
+_BUSY_STORE = ("database is locked", "database table is locked", "busy")
+_BAD_STORE = ("not a database", "malformed", "unsupported file format", "upgrade database")
+_WRAPPERS = ("failed to upgrade database: ", "failed to check if foreign keys are enabled: ")
+_PATH_BREAKERS = "#?%"  # the store name goes into a file: URI (hazard 11)
+
+# Shown on the phone under Linked devices; Chrome is WhatsApp Web's commonest
+# browser and keeps the pairing-code client type consistent with it.
+_DEVICE_PROPS = DeviceProps(os="Lila Desktop", platformType=DeviceProps.CHROME)
+_CLIENT_NAME = ClientName.WINDOWS if sys.platform == "win32" else ClientName.LINUX
+
+_uuid_seq = itertools.count(1)
+
+
+def store_problem(message: str) -> str | None:
+    """A short reason if a connect error means the store cannot be used, else None."""
+    lowered = message.lower()
+    if any(m in lowered for m in _BUSY_STORE) or not any(m in lowered for m in _BAD_STORE):
+        return None
+    reason = message
+    for wrapper in _WRAPPERS:
+        reason = reason.replace(wrapper, "")
+    return reason[:200]
+
+
+def failure_code(event: Any) -> int | None:
+    """WhatsApp's code of a ConnectFailureEv.
+
+    neonize leaves `Reason` unset for codes it has no name for (it would read
+    as GENERIC), so fall back to the raw node's `reason` attribute.
+    """
+    if event.HasField("Reason") and event.Reason in REASON_CODES:
+        return REASON_CODES[event.Reason]
+    return _number(_attrs(event.Raw).get("reason"))
+
+
+def _attrs(node: Any) -> dict[str, Any]:
+    """A protobuf Node's attributes as a dict (neonize sends a list of oneofs)."""
+    return {a.name: getattr(a, a.WhichOneof("Value") or "text") for a in node.Attrs}
+
+
+def _number(value: Any) -> int | None:
+    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+        return int(value)
+    return None
+
+
+def _ban_expiry(seconds: int) -> float | None:
+    # None lets the pool pick its own "look again later" when WhatsApp gave none.
+    return time.time() + seconds if seconds > 0 else None
+
+
+class NeonizeClient:
+    """One connection attempt ("generation") of one number."""
+
+    def __init__(
+        self,
+        transport: NeonizeTransport,
+        phone: str,
+        generation: int,
+        store_path: Path,
+        sink: EventSink,
+    ) -> None:
+        self.transport = transport
+        self.phone = phone
+        self.generation = generation
+        self.store_path = store_path
+        self._sink = sink
+        self._uuid = f"{phone}-{generation}-{next(_uuid_seq)}"  # unique per process
+        self._client: NewAClient | None = None
+        self._task: asyncio.Task[Any] | None = None
+        self._stopped = False
+        self._stop_task: asyncio.Task[None] | None = None
+        self._down = False  # a drop or an end was reported; cleared by Connected
+        self._keepalive_reported = False
+        self._connected = False
+        self._paired = False
+        self._qr_seen = asyncio.Event()
+        self._qr_timer: asyncio.Task[None] | None = None
+
+    async def connect(self) -> None:
+        if self._client is not None or self._stopped:
+            raise TransportError("a client connects once, and never after stop()", "BAD_REQUEST")
+        if not self.store_path.parent.is_dir():
+            msg = f"the session folder {self.store_path.parent} does not exist; create it first"
+            raise TransportError(msg, "BAD_REQUEST")
+        client = NewAClient(str(self.store_path), props=_DEVICE_PROPS, uuid=self._uuid)
+        # All handlers before connect(): neonize subscribes Go to exactly these.
+        client.event.qr(self._guard(self._on_qr))
+        for event_type, handler in (
+            (ev.PairStatusEv, self._on_pair_status),
+            (ev.ConnectedEv, self._on_connected),
+            (ev.DisconnectedEv, self._on_disconnected),
+            (ev.KeepAliveTimeoutEv, self._on_keepalive_timeout),
+            (ev.KeepAliveRestoredEv, self._on_keepalive_restored),
+            (ev.StreamReplacedEv, lambda _event: self._end("replaced")),
+            (ev.TemporaryBanEv, self._on_temporary_ban),
+            (ev.LoggedOutEv, self._on_logged_out),
+            (ev.ClientOutdatedEv, lambda _event: self._end("outdated")),
+            (ev.ConnectFailureEv, self._on_connect_failure),
+            (ev.StreamErrorEv, self._on_stream_error),
+        ):
+            client.event(event_type)(self._guard(handler))
+        self._client = client
+        async with self.transport.lifecycle:
+            self.transport.connects += 1
+            self._task = await client.connect()
+        self._task.add_done_callback(self._on_session_end)
+
+    async def stop(self) -> None:
+        """End this client for good; idempotent, and silent from the first call."""
+        self._stopped = True
+        if self._stop_task is None:
+            self._stop_task = asyncio.get_running_loop().create_task(self._shutdown())
+        # shield: an engine timeout must not abandon the Go Stop half-way.
+        await asyncio.shield(self._stop_task)
+
+    async def _shutdown(self) -> None:
+        self._cancel_qr_timer()
+        self.transport.forget(self)
+        client = self._client
+        if client is None:
+            return
+        try:
+            async with self.transport.lifecycle:
+                await client.stop()
+        except Exception:
+            logger.exception("stopping the client of %s failed", self.phone)
+        # neonize's finalizer would call Go Stop again at garbage collection,
+        # from any thread and outside our lock (hazard 1): we already did.
+        finalizer = getattr(client, "_stop_finalizer", None)
+        if finalizer is not None:
+            finalizer.detach()
+        # The connect task is never cancelled: neonize reacts with a second,
+        # unserialized Go Stop. Go ends it once the session is stopped.
+
+    def _on_session_end(self, task: asyncio.Task[Any]) -> None:
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is None or self._stopped:
+            logger.info("the session of %s ended (%s)", self.phone, exc or "stopped")
+            return
+        message = str(exc) or type(exc).__name__
+        reason = store_problem(message)
+        if reason is not None:
+            logger.warning("the session store of %s cannot be used: %s", self.phone, reason)
+            self._end("store_corrupt", reason=reason)
+        else:
+            logger.info("connect of %s failed: %s", self.phone, message)
+            self._end("connect_failure", code=None, message=message)
+
+    def _live_client(self) -> NewAClient:
+        if self._client is None or self._stopped:
+            raise TransportError("this number is not running", "NOT_RUNNING")
+        return self._client
+
+    async def logout(self) -> None:
+        client = self._live_client()
+        try:
+            await client.logout()
+        except NeonizeError as exc:
+            msg = f"WhatsApp could not be told to log out ({exc}); check the connection and retry"
+            raise TransportError(msg, "LOGOUT_FAILED") from None
+        # whatsmeow emits nothing for a logout it was asked for; it has
+        # already deleted the device from the store.
+        self._end("logged_out", code=401, on_connect=False)
+
+    async def pair_phone(self) -> str:
+        """Request an 8-character pairing code, once the socket is up."""
+        client = self._live_client()
+        if self._paired or self._connected:
+            raise TransportError("this number is already linked", "NOT_PAIRING")
+        try:
+            await asyncio.wait_for(self._qr_seen.wait(), self.transport.pair_wait)
+        except TimeoutError:
+            msg = "WhatsApp has not answered yet; check the connection and try again"
+            raise TransportError(msg, "NOT_PAIRING") from None
+        client = self._live_client()  # the QR may have expired meanwhile
+        try:
+            code = str(
+                await client.PairPhone(
+                    self.phone, True, client_name=_CLIENT_NAME, client_type=ClientType.CHROME
+                )
+            )
+        except NeonizeError as exc:
+            msg = f"WhatsApp refused a pairing code ({exc}); scan the QR code instead"
+            raise TransportError(msg, "PAIR_FAILED") from None
+        self._emit("pair_code", code=code)
+        return code
+
+    async def send_text(self, to: str, text: str) -> SendResult:
+        client = self._live_client()
+        user, _, server = to.strip().removeprefix("+").partition("@")
+        if not user:
+            raise TransportError(f"no recipient in {to!r}", "BAD_REQUEST")
+        jid = build_jid(user, server or "s.whatsapp.net")
+        try:
+            # A plain Message: neonize's str path looks up groups and mentions
+            # (network calls) for any "@digits" in the text.
+            sent = await client.send_message(jid, Message(conversation=text))
+        except NeonizeError as exc:
+            msg = f"WhatsApp did not accept the message: {exc}"
+            raise TransportError(msg, "SEND_FAILED") from None
+        return SendResult(message_id=str(sent.ID), timestamp=float(sent.Timestamp or time.time()))
+
+    def _emit(self, event: str, **fields: Any) -> None:
+        if self._stopped:
+            return
+        try:
+            self._sink(event, **fields)
+        except Exception:
+            logger.exception("the sink failed on %s", event)
+
+    def _end(self, event: str, **fields: Any) -> None:
+        """Report how this connection ended; later drop events are the same drop."""
+        self._down = True
+        self._connected = False
+        self._emit(event, **fields)
+
+    def _drop(self, code: int | None, reason: str) -> None:
+        if self._down:
+            logger.debug("%s: %s is part of a drop already reported", self.phone, reason)
+            return
+        self._end("disconnected", code=code, reason=reason)
+
+    def _guard(self, handler: Any) -> Any:
+        # neonize wants coroutines, runs them via run_coroutine_threadsafe and
+        # never looks at the result: an exception would vanish without a trace.
+        async def guarded(_client: Any, payload: Any) -> None:
+            if self._stopped:
+                return
+            try:
+                handler(payload)
+            except Exception:
+                logger.exception("handling a neonize event of %s failed", self.phone)
+
+        return guarded
+
+    def _on_qr(self, data: bytes) -> None:
+        if self._paired:
+            return
+        self._qr_seen.set()
+        if self._qr_timer is None:
+            self._qr_timer = asyncio.get_running_loop().create_task(self._expire_qr())
+        self._emit("qr", code=data.decode("utf-8", "replace"))
+
+    def _cancel_qr_timer(self) -> None:
+        timer, self._qr_timer = self._qr_timer, None
+        if timer is not None:
+            timer.cancel()
+
+    async def _expire_qr(self) -> None:
+        await asyncio.sleep(self.transport.qr_timeout)
+        self._qr_timer = None  # done: stop() must not cancel the task running it
+        if self._stopped or self._paired or self._connected:
+            return
+        logger.info("the QR codes of %s expired unscanned", self.phone)
+        self._end("qr_expired")
+        await self.stop()
+
+    def _on_pair_status(self, event: Any) -> None:
+        if event.Status == ev.PairStatusEv.SUCCESS:
+            self._paired = True
+            self._cancel_qr_timer()
+            self._emit("paired", jid=Jid2String(event.ID))
+        else:
+            # The phone scanned but linking failed; a fresh attempt gets a new QR.
+            self._end("connect_failure", code=None, message=f"pairing failed: {event.Error}")
+
+    def _on_connected(self, _event: Any) -> None:
+        self._down = self._keepalive_reported = False
+        self._connected = True
+        self._emit("connected")
+
+    def _on_disconnected(self, _event: Any) -> None:
+        self._drop(None, "connection lost")
+
+    def _on_keepalive_timeout(self, event: Any) -> None:
+        if not self._keepalive_reported:
+            self._keepalive_reported = True
+            logger.info("%s: keep-alive failed (%d in a row)", self.phone, event.ErrorCount)
+            self._drop(408, "keep-alive timeout")
+
+    def _on_keepalive_restored(self, _event: Any) -> None:
+        # Not `connected`: the pool answers our 408 by stopping this client and
+        # starting a new generation, so the recovered socket is already being
+        # torn down; announcing it would race that stop. Re-arm for next time.
+        logger.info("%s: keep-alive restored", self.phone)
+        self._down = self._keepalive_reported = False
+
+    def _on_temporary_ban(self, event: Any) -> None:
+        logger.warning("%s: temporary ban (reason %d)", self.phone, event.Code)
+        self._end("temp_ban", code=TEMP_BAN_CODE, expire=_ban_expiry(event.Expire))
+
+    def _on_logged_out(self, event: Any) -> None:
+        code = REASON_CODES.get(event.Reason) if event.HasField("Reason") else None
+        code = code if code in LOGOUT_CODES else 401
+        self._end("logged_out", code=code, on_connect=bool(event.OnConnect))
+
+    def _on_connect_failure(self, event: Any) -> None:
+        code = failure_code(event)
+        if code in LOGOUT_CODES:
+            self._end("logged_out", code=code, on_connect=True)
+        elif code == TEMP_BAN_CODE:
+            expire = _number(_attrs(event.Raw).get("expire")) or 0
+            self._end("temp_ban", code=code, expire=_ban_expiry(expire))
+        elif code in OUTDATED_CODES:
+            self._end("outdated")
+        else:
+            message = event.Message or f"connect failure {code if code else 'without a code'}"
+            self._end("connect_failure", code=code, message=message)
+
+    def _on_stream_error(self, event: Any) -> None:
+        conflicts = [_attrs(node) for node in event.Raw.Nodes if node.Tag == "conflict"]
+        if any(attrs.get("type") == "replaced" for attrs in conflicts):
+            self._end("replaced")
+            return
+        raw = event.Code.strip()
+        self._drop(int(raw) if raw.isdigit() else None, f"stream error {raw or 'without a code'}")
+
+
+class NeonizeTransport:
+    """Builds neonize clients; one per engine process."""
+
+    name = "neonize"
+
+    def __init__(self, *, qr_timeout: float = QR_TIMEOUT, pair_wait: float = PAIR_WAIT) -> None:
+        if qr_timeout <= 0 or pair_wait <= 0:
+            raise ValueError("qr_timeout and pair_wait must be positive")
+        self.qr_timeout = qr_timeout
+        self.pair_wait = pair_wait
+        self.connects = 0
+        self.lifecycle = asyncio.Lock()  # Go connect/stop, one at a time (hazard 1)
+        self._live: set[NeonizeClient] = set()
+
+    def create_client(
+        self, phone: str, generation: int, store_path: Path, sink: EventSink
+    ) -> NeonizeClient:
+        if bad := sorted({ch for ch in str(store_path) if ch in _PATH_BREAKERS}):
+            msg = f"the WhatsApp library cannot open {store_path} (it has {' '.join(bad)})"
+            raise TransportError(f"{msg}; choose a data folder without #, ? or %", "BAD_REQUEST")
+        client = NeonizeClient(self, phone, generation, store_path, sink)
+        self._live.add(client)
+        return client
+
+    def forget(self, client: NeonizeClient) -> None:
+        self._live.discard(client)
+
+    async def simulate(self, phone: str | None, event: str, args: dict[str, Any]) -> None:
+        raise TransportError("simulation needs the simulated transport", "NOT_SUPPORTED")
+
+    def stats(self) -> dict[str, Any]:
+        return {"connects": self.connects, "clients": len(self._live)}
+
+    async def aclose(self) -> None:
+        for client in list(self._live):
+            try:
+                await client.stop()
+            except Exception:
+                logger.exception("stopping %s at close failed", client.phone)
+
+
+def create_transport() -> NeonizeTransport:
+    return NeonizeTransport()
