@@ -1,0 +1,157 @@
+"""Composition root: builds the pool, vault, engine, API and window, and wires them.
+
+Constructor injection only; no global registry. The headless mode lives here
+too; the window is composed in `run_gui` (ui/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from lila_desktop import __version__
+from lila_desktop.core.keystore import KeyStore
+from lila_desktop.services.engine.client import EngineClient
+from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
+from lila_desktop.services.logs import configure_logging
+from lila_desktop.services.pool import SessionPool
+from lila_desktop.services.registry import SessionRegistry
+from lila_desktop.services.vault import SessionVault, default_runtime_dir
+from lila_desktop.services.vault.keystores import choose_keystore
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_PORT = 3001
+DEMO_NUMBERS = (("51900000001", "Demo: shop front"), ("51900000002", "Demo: deliveries"),
+                ("51900000003", "Demo: old phone"))
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    data_dir: Path
+    transport: str
+    headless: bool
+    demo: bool
+    api_port: int
+    json_logs: bool
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> AppConfig:
+        demo = bool(args.demo)
+        transport = args.transport or ("simulated" if demo else "neonize")
+        if demo and transport != "simulated":
+            raise SystemExit("--demo runs on the simulated transport; drop --transport neonize")
+        data_dir = args.data_dir or Path(platformdirs.user_data_dir("lila-desktop", "Lila"))
+        if demo and args.data_dir is None:
+            data_dir = data_dir.with_name(data_dir.name + "-demo")
+        return cls(
+            data_dir=data_dir.expanduser().resolve(),
+            transport=transport,
+            headless=bool(args.headless),
+            demo=demo,
+            api_port=DEFAULT_API_PORT if args.api_port is None else args.api_port,
+            json_logs=bool(args.json_logs),
+            log_level=args.log_level,
+        )
+
+
+def build_pool(config: AppConfig, keystore: KeyStore | None = None) -> SessionPool:
+    data_dir = config.data_dir
+    vault = SessionVault(data_dir, default_runtime_dir(data_dir), keystore or choose_keystore(data_dir))
+    pool: SessionPool
+    engine = EngineClient(
+        config.transport,
+        on_event=lambda message: pool.on_engine_event(message),
+        on_died=lambda reason: pool.on_engine_died(reason),
+    )
+    pool = SessionPool(engine=engine, vault=vault, registry=SessionRegistry(data_dir / "sessions.json"))
+    return pool
+
+
+async def seed_demo(pool: SessionPool) -> None:
+    """Three demo numbers in different states, on first run of --demo."""
+    if pool.snapshots():
+        return
+    connected, waiting, old = (phone for phone, _ in DEMO_NUMBERS)
+    for phone, name in DEMO_NUMBERS:
+        await pool.add(phone, name)
+    for phone in (connected, old):
+        await pool.wait_for(phone, lambda s: s.qr is not None, 15)
+        await pool.simulate(phone, "scan", {})
+        await pool.wait_for(phone, lambda s: s.is_connected and s.last_backup_at is not None, 15)
+    await pool.simulate(old, "logout", {"code": 401})
+    logger.info("demo numbers ready: %s", ", ".join(p for p, _ in DEMO_NUMBERS))
+    del waiting
+
+
+def run(config: AppConfig) -> int:
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    configure_logging(config.data_dir, json_lines=config.json_logs, level=config.log_level)
+    logger.info(
+        "Lila Desktop %s starting",
+        __version__,
+        extra={"event": "starting", "data_dir": str(config.data_dir), "transport": config.transport},
+    )
+    if not config.headless and not _display_available():
+        logger.warning("no display found; running headless (pool and API, no window)")
+        config = AppConfig(**{**config.__dict__, "headless": True})
+    if config.headless:
+        lock = InstanceLock(config.data_dir)
+        try:
+            lock.acquire()
+        except AlreadyRunning as exc:
+            logger.error("%s", exc)
+            return 4
+        try:
+            return asyncio.run(run_headless(config))
+        finally:
+            lock.release()
+    from lila_desktop.ui.main import run_gui  # Qt only when there is a window
+
+    return run_gui(config)
+
+
+def _display_available() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or (
+        os.environ.get("QT_QPA_PLATFORM") in ("offscreen", "minimal")
+    )
+
+
+async def run_headless(config: AppConfig) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
+    loop = asyncio.get_running_loop()
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=32))
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # Windows
+            loop.add_signal_handler(sig, stop.set)
+    pool = build_pool(config)
+    try:
+        await pool.start()
+    except Exception as exc:
+        logger.error("could not start: %s", exc)
+        await pool.aclose()
+        return 2
+    try:
+        if config.demo:
+            await seed_demo(pool)
+        logger.info("ready", extra={"event": "ready", "sessions": len(pool.snapshots())})
+        await stop.wait()
+        logger.info("shutting down", extra={"event": "stopping"})
+    finally:
+        await pool.aclose()
+    logger.info("stopped cleanly", extra={"event": "stopped"})
+    return 0

@@ -1,0 +1,318 @@
+"""The pool's side of the engine: spawn, talk to, supervise and recycle it.
+
+If the engine dies (Go panic, kill -9, a simulated crash) every pending
+request fails with EngineUnavailable, `on_died` tells the pool (which turns it
+into EngineDied for every session: credentials on disk are untouched), and a
+new engine is started at once; sessions come back through the policy.
+Before leaked file handles (hazard 6) become a problem the engine is
+recycled: asked to shut down cleanly, then restarted the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from lila_desktop.services.engine import protocol as p
+
+logger = logging.getLogger(__name__)
+engine_logger = logging.getLogger("lila_desktop.engine")
+
+REQUEST_TIMEOUT = 45.0  # above the engine's own 30 s bounds
+HELLO_TIMEOUT = 30.0  # importing neonize takes ~1 s; a cold laptop more
+RESTART_DELAYS = (0.0, 0.5, 1.0, 2.0, 5.0)  # consecutive crashes back off a little
+STATS_INTERVAL = 30.0
+_REDACT = ("pair code", "qr code", "2@")  # never let a code reach the log
+
+
+class EngineError(Exception):
+    """The engine refused a request; `code` is machine-readable."""
+
+    def __init__(self, message: str, code: str = "ENGINE_ERROR") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class EngineUnavailable(EngineError):
+    def __init__(self, message: str = "the engine is restarting; try again in a moment") -> None:
+        super().__init__(message, "ENGINE_UNAVAILABLE")
+
+
+def engine_command(transport: str) -> list[str]:
+    """How to start an engine: the frozen app re-runs itself."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--engine", "--transport", transport]
+    return [sys.executable, "-m", "lila_desktop", "--engine", "--transport", transport]
+
+
+def fd_budget() -> int:
+    """Recycle well before the per-process file limit (macOS: 256)."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):
+        soft = 512
+    if soft <= 0 or soft > 4096:
+        soft = 4096
+    return max(64, soft // 2)
+
+
+class EngineClient:
+    def __init__(
+        self,
+        transport: str,
+        *,
+        on_event: Callable[[dict[str, Any]], None],
+        on_died: Callable[[str], None],
+        env: Mapping[str, str] | None = None,
+        command: list[str] | None = None,
+        max_fds: int | None = None,
+        max_connects: int = 500,
+    ) -> None:
+        self.transport = transport
+        self._on_event = on_event
+        self._on_died = on_died
+        self._env = dict(env) if env is not None else None
+        self._command = command or engine_command(transport)
+        self.max_fds = max_fds or fd_budget()
+        self.max_connects = max_connects
+        self._proc: asyncio.subprocess.Process | None = None
+        self._ids = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[Any]] = {}
+        self._ready = asyncio.Event()
+        self._closing = False
+        self._planned_exit = False
+        self._crashes = 0
+        self._spawned_at = 0.0
+        self._supervisor: asyncio.Task[None] | None = None
+        self._stats_task: asyncio.Task[None] | None = None
+        self.restarts = 0
+        self.last_restart_seconds: float | None = None
+        self.pid: int | None = None
+
+    # --- lifecycle ---------------------------------------------------------
+
+    async def start(self) -> None:
+        await self._spawn()
+        self._supervisor = asyncio.get_running_loop().create_task(self._supervise())
+        self._stats_task = asyncio.get_running_loop().create_task(self._watch_resources())
+
+    async def _spawn(self) -> None:
+        env = dict(os.environ if self._env is None else self._env)
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        self._proc = await asyncio.create_subprocess_exec(
+            *self._command,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+            limit=p.MAX_LINE + 1024,
+        )
+        self.pid = self._proc.pid
+        self._spawned_at = time.monotonic()
+        self._readers = [
+            asyncio.get_running_loop().create_task(self._read_stdout(self._proc)),
+            asyncio.get_running_loop().create_task(self._read_stderr(self._proc)),
+        ]
+        hello = await self._call(p.OP_HELLO, {}, HELLO_TIMEOUT, wait_ready=False)
+        if hello.get("v") != p.PROTOCOL_VERSION:
+            raise EngineError(f"engine speaks protocol {hello.get('v')}, need {p.PROTOCOL_VERSION}")
+        logger.info("engine %s ready (pid %s)", self.transport, self._proc.pid)
+        self._ready.set()
+
+    async def _supervise(self) -> None:
+        while not self._closing:
+            proc = self._proc
+            assert proc is not None
+            code = await proc.wait()
+            for reader in self._readers:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await reader  # drain the last stderr lines (a Go panic's message)
+            self._ready.clear()
+            self._fail_pending(EngineUnavailable())
+            if self._closing:
+                return
+            planned, self._planned_exit = self._planned_exit, False
+            reason = "recycled" if planned else f"engine exited with code {code}"
+            if planned:
+                logger.info("engine recycled")
+            else:
+                logger.error("%s; restarting it", reason)
+                # Crashes in a row back off a little; a long healthy run resets that.
+                healthy = time.monotonic() - self._spawned_at > 60.0
+                self._crashes = 1 if healthy else self._crashes + 1
+            died_at = time.monotonic()
+            self._on_died(reason)
+            delay = RESTART_DELAYS[min(self._crashes, len(RESTART_DELAYS)) - 1] if not planned else 0
+            await asyncio.sleep(delay)
+            while not self._closing:
+                try:
+                    await self._spawn()
+                    break
+                except (OSError, EngineError) as exc:
+                    logger.error("engine failed to start: %s; retrying", exc)
+                    await asyncio.sleep(RESTART_DELAYS[-1])
+            self.restarts += 1
+            self.last_restart_seconds = time.monotonic() - died_at
+            logger.info("engine back after %.2f s", self.last_restart_seconds)
+
+    async def _watch_resources(self) -> None:
+        """Hazard 6: one fd leaks per connect; recycle before the limit."""
+        while not self._closing:
+            await asyncio.sleep(STATS_INTERVAL)
+            try:
+                stats = await self.request(p.OP_STATS, timeout=10)
+            except EngineError:
+                continue
+            if stats["fds"] > self.max_fds or stats["connects"] > self.max_connects:
+                logger.info(
+                    "engine holds %s fds after %s connects; recycling",
+                    stats["fds"],
+                    stats["connects"],
+                )
+                await self.recycle()
+
+    async def recycle(self) -> None:
+        """Clean restart: clients stop inside, then a fresh engine starts."""
+        if self._proc is None or self._proc.returncode is not None:
+            return
+        self._planned_exit = True
+        with contextlib.suppress(EngineError):
+            await self._call(p.OP_SHUTDOWN, {}, REQUEST_TIMEOUT, wait_ready=True)
+        await self._wait_exit(self._proc, 10.0)
+
+    async def kill(self) -> None:
+        """For tests and the chaos campaign: what a Go panic looks like."""
+        if self._proc is not None and self._proc.returncode is None:
+            self._proc.kill()
+
+    async def aclose(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        for task in (self._stats_task,):
+            if task is not None:
+                task.cancel()
+        proc = self._proc
+        if proc is not None and proc.returncode is None:
+            with contextlib.suppress(EngineError):
+                await self._call(p.OP_SHUTDOWN, {}, 30.0, wait_ready=False)
+            await self._wait_exit(proc, 10.0)
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._supervisor
+        self._fail_pending(EngineUnavailable("the app is shutting down"))
+
+    async def _wait_exit(self, proc: asyncio.subprocess.Process, timeout: float) -> None:
+        if proc.stdin is not None and not proc.stdin.is_closing():
+            proc.stdin.close()
+        try:
+            await asyncio.wait_for(proc.wait(), timeout)
+        except TimeoutError:
+            logger.warning("engine did not exit in %.0f s; killing it", timeout)
+            proc.kill()
+            await proc.wait()
+
+    # --- requests ----------------------------------------------------------
+
+    async def request(self, op: str, *, timeout: float = REQUEST_TIMEOUT, **args: Any) -> Any:
+        """Send one request and wait for its answer (waits for a restart)."""
+        return await self._call(op, args, timeout, wait_ready=True)
+
+    async def _call(self, op: str, args: dict[str, Any], timeout: float, *, wait_ready: bool) -> Any:
+        if self._closing and op != p.OP_SHUTDOWN:
+            raise EngineUnavailable("the app is shutting down")
+        if wait_ready:
+            try:
+                await asyncio.wait_for(self._ready.wait(), timeout)
+            except TimeoutError:
+                raise EngineUnavailable() from None
+        proc = self._proc
+        if proc is None or proc.stdin is None or proc.returncode is not None:
+            raise EngineUnavailable()
+        req_id = next(self._ids)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending[req_id] = future
+        try:
+            proc.stdin.write(p.request(req_id, op, **args))
+            await proc.stdin.drain()
+            return await asyncio.wait_for(future, timeout)
+        except (BrokenPipeError, ConnectionResetError):
+            raise EngineUnavailable() from None
+        except TimeoutError:
+            raise EngineError(f"the engine did not answer '{op}' in {timeout:.0f} s", "TIMEOUT") from None
+        finally:
+            self._pending.pop(req_id, None)
+
+    def _fail_pending(self, exc: EngineError) -> None:
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(exc)
+        self._pending.clear()
+
+    # --- reading -----------------------------------------------------------
+
+    async def _read_stdout(self, proc: asyncio.subprocess.Process) -> None:
+        assert proc.stdout is not None
+        while True:
+            try:
+                line = await proc.stdout.readline()
+            except ValueError:  # a line over the limit: protocol violation
+                logger.error("engine sent an oversized line; restarting it")
+                proc.kill()
+                return
+            if not line:
+                return
+            try:
+                message = p.decode(line)
+            except p.ProtocolError as exc:
+                logger.error("engine sent a malformed line: %s", exc)
+                continue
+            if "ev" in message:
+                try:
+                    self._on_event(message)
+                except Exception:
+                    logger.exception("event handler failed for %s", message.get("ev"))
+            elif "id" in message:
+                future = self._pending.get(message["id"])
+                if future is None or future.done():
+                    continue
+                if message["ok"]:
+                    future.set_result(message.get("result"))
+                else:
+                    error = message.get("error") or {}
+                    future.set_exception(
+                        EngineError(str(error.get("message")), str(error.get("code")))
+                    )
+
+    async def _read_stderr(self, proc: asyncio.subprocess.Process) -> None:
+        assert proc.stderr is not None
+        while True:
+            line = await proc.stderr.readline()
+            if not line:
+                return
+            _log_engine_line(line.decode("utf-8", "replace").rstrip())
+
+
+def _log_engine_line(text: str) -> None:
+    """File one stderr line of the engine: our records, or Go's chatter."""
+    if not text:
+        return
+    if any(marker in text.lower() for marker in _REDACT):
+        text = text.split(":", 1)[0] + ": [redacted]"
+    level_name, _, rest = text.partition("|")
+    level = logging.getLevelName(level_name)
+    if isinstance(level, int) and "|" in rest:
+        name, _, msg = rest.partition("|")
+        logging.getLogger(name).log(level, "%s", msg)
+    else:
+        engine_logger.info("go: %s", text)

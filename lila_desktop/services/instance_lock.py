@@ -1,0 +1,76 @@
+"""One app per data directory: two copies on one store cause 'replaced' loops.
+
+An OS file lock (released by the OS if the process dies, so a crash never
+leaves a stale lock) on `<data_dir>/lila.lock`, which also records the pid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import IO
+
+
+class AlreadyRunning(Exception):
+    """Another Lila Desktop holds this data folder; str(e) says what to do."""
+
+
+class InstanceLock:
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / "lila.lock"
+        self._fh: IO[str] | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the app's life
+        try:
+            _lock(fh)
+        except OSError:
+            fh.seek(0)
+            other = fh.read().strip() or "unknown"
+            fh.close()
+            raise AlreadyRunning(
+                f"Lila Desktop is already running with this data folder (pid {other}). "
+                "Use that window (or its tray icon), or close it first."
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        self._fh = fh
+
+    def release(self) -> None:
+        if self._fh is not None:
+            with contextlib.suppress(OSError):
+                _unlock(self._fh)
+            self._fh.close()
+            self._fh = None
+
+    def __enter__(self) -> InstanceLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+if os.name == "nt":  # pragma: no cover - Windows
+    import msvcrt
+
+    def _lock(fh: IO[str]) -> None:
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+
+    def _unlock(fh: IO[str]) -> None:
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(fh: IO[str]) -> None:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(fh: IO[str]) -> None:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

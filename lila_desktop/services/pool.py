@@ -1,0 +1,431 @@
+"""The session pool: every number, one supervisor each, one engine for all.
+
+The pool is what the window, the API and the headless mode talk to. It owns
+the engine client, the vault and the supervisors; observers get immutable
+snapshots (`subscribe`) and notices for the owner (`subscribe_notices`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from lila_desktop.core.events import NetworkUp, UserReconnectNow, UserStart, UserStop
+from lila_desktop.core.phone import normalize_phone
+from lila_desktop.core.policy import DEFAULT_CONFIG, PolicyConfig, SessionState
+from lila_desktop.core.snapshot import Notice, SessionSnapshot
+from lila_desktop.core.status import Status
+from lila_desktop.services.engine import protocol as p
+from lila_desktop.services.engine.client import EngineClient, EngineError
+from lila_desktop.services.registry import SessionEntry, SessionRegistry, parked
+from lila_desktop.services.supervisor import SessionSupervisor, SupervisorContext
+from lila_desktop.services.transports.base import SendResult
+from lila_desktop.services.vault import BackupInfo, SessionVault
+
+logger = logging.getLogger(__name__)
+
+SEAL_INTERVAL = 300.0  # live stores are sealed at least this often
+BACKUP_INTERVAL = 6 * 3600.0  # periodic backup (skipped when unchanged)
+
+
+class PoolError(Exception):
+    """A request the pool refuses; `code` and `status` map to the API's errors."""
+
+    def __init__(self, message: str, code: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+class SessionNotFound(PoolError):
+    def __init__(self, phone: str) -> None:
+        super().__init__(f"No session for {phone}. Add the number first.", "SESSION_NOT_FOUND", 404)
+
+
+@dataclass(frozen=True)
+class RestoreOutcome:
+    backup: BackupInfo
+    accepted: bool  # WhatsApp took the restored login back
+    status: Status
+    message: str
+
+
+class SessionPool:
+    def __init__(
+        self,
+        *,
+        engine: EngineClient,
+        vault: SessionVault,
+        registry: SessionRegistry,
+        config: PolicyConfig = DEFAULT_CONFIG,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.engine = engine
+        self.vault = vault
+        self.registry = registry
+        self.config = config
+        self.clock = clock
+        self._rng = rng or random.Random()
+        self._sessions: dict[str, SessionSupervisor] = {}
+        self._observers: list[Callable[[SessionSnapshot], None]] = []
+        self._notice_observers: list[Callable[[Notice], None]] = []
+        self._persisted: dict[str, SessionEntry] = {}
+        self._changed = asyncio.Condition()
+        self._housekeeping: asyncio.Task[None] | None = None
+        self._closed = False
+        self.transport = engine.transport
+
+    # --- lifecycle ---------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open the vault, start the engine, bring back the saved sessions."""
+        await self.vault.open()
+        await self.engine.start()
+        for entry in self.registry.load():
+            sup = self._create(entry.phone, entry.name)
+            self._persisted[entry.phone] = entry
+            if entry.parked_status is not None:
+                sup.restore_state(
+                    SessionState(
+                        status=Status(entry.parked_status),
+                        desired=entry.desired,
+                        since=self.clock(),
+                        message=entry.message,
+                    )
+                )
+            elif entry.desired:
+                sup.post(UserStart())
+        self._housekeeping = asyncio.get_running_loop().create_task(self._housekeep())
+
+    async def aclose(self) -> None:
+        """Stop every session, seal every store, stop the engine. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._housekeeping is not None:
+            self._housekeeping.cancel()
+        results = await asyncio.gather(
+            *(sup.aclose() for sup in self._sessions.values()), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                logger.error("closing a session failed: %r", result)
+        with contextlib.suppress(Exception):
+            await self.engine.aclose()
+        await self.vault.aclose()
+
+    async def __aenter__(self) -> SessionPool:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # --- observing ---------------------------------------------------------
+
+    def subscribe(self, callback: Callable[[SessionSnapshot], None]) -> Callable[[], None]:
+        self._observers.append(callback)
+        return lambda: self._observers.remove(callback)
+
+    def subscribe_notices(self, callback: Callable[[Notice], None]) -> Callable[[], None]:
+        self._notice_observers.append(callback)
+        return lambda: self._notice_observers.remove(callback)
+
+    def snapshots(self) -> list[SessionSnapshot]:
+        return [sup.snapshot for sup in self._sessions.values()]
+
+    def snapshot(self, phone: str) -> SessionSnapshot:
+        return self._get(phone).snapshot
+
+    def __contains__(self, phone: str) -> bool:
+        return phone in self._sessions
+
+    async def wait_for(
+        self,
+        phone: str,
+        predicate: Callable[[SessionSnapshot], bool],
+        timeout: float,
+    ) -> SessionSnapshot:
+        """Wait until the session's snapshot satisfies `predicate` (TimeoutError)."""
+        async with asyncio.timeout(timeout), self._changed:
+            while not predicate(self.snapshot(phone)):
+                await self._changed.wait()
+        return self.snapshot(phone)
+
+    def _publish(self, snapshot: SessionSnapshot) -> None:
+        for callback in list(self._observers):
+            try:
+                callback(snapshot)
+            except Exception:
+                logger.exception("snapshot observer failed")
+        self._persist_if_changed(snapshot)
+        asyncio.get_running_loop().create_task(self._notify_waiters())
+
+    async def _notify_waiters(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    def _notify(self, notice: Notice) -> None:
+        logger.warning(
+            "owner notified: %s",
+            notice.message,
+            extra={"event": "notice", "phone": notice.phone, "kind": notice.kind.value},
+        )
+        for callback in list(self._notice_observers):
+            try:
+                callback(notice)
+            except Exception:
+                logger.exception("notice observer failed")
+
+    def _persist_if_changed(self, snapshot: SessionSnapshot) -> None:
+        status = parked(snapshot.status)
+        entry = SessionEntry(
+            phone=snapshot.phone,
+            name=snapshot.name,
+            desired=snapshot.desired,
+            parked_status=status,
+            message=snapshot.message if status else None,
+        )
+        if self._persisted.get(snapshot.phone) != entry:
+            self._persisted[snapshot.phone] = entry
+            self._save_registry()
+
+    def _save_registry(self) -> None:
+        try:
+            self.registry.save([self._persisted[phone] for phone in self._sessions])
+        except OSError as exc:
+            logger.error("could not save the session list: %s", exc)
+
+    # --- engine events -----------------------------------------------------
+
+    def on_engine_event(self, message: dict[str, Any]) -> None:
+        if message.get("ev") == p.EV_NETWORK:
+            if message.get("up"):
+                self.network_up()
+            return
+        sup = self._sessions.get(str(message.get("phone")))
+        if sup is not None:
+            sup.post_wire(message)
+
+    def on_engine_died(self, reason: str) -> None:
+        from lila_desktop.core.events import EngineDied
+
+        for sup in self._sessions.values():
+            sup.post(EngineDied(reason))
+
+    def network_up(self) -> None:
+        """Network back or laptop awake: retry now instead of waiting."""
+        for sup in self._sessions.values():
+            sup.post(NetworkUp())
+
+    # --- commands ----------------------------------------------------------
+
+    def _get(self, phone: str) -> SessionSupervisor:
+        key = normalize_phone(phone)
+        sup = self._sessions.get(key)
+        if sup is None:
+            raise SessionNotFound(key)
+        return sup
+
+    def _create(self, phone: str, name: str) -> SessionSupervisor:
+        ctx = SupervisorContext(
+            engine=self.engine,
+            vault=self.vault,
+            config=self.config,
+            clock=self.clock,
+            publish=self._publish,
+            notify=self._notify,
+            rng=self._rng,
+        )
+        sup = SessionSupervisor(phone, name, ctx, SessionState(since=self.clock()))
+        self._sessions[phone] = sup
+        return sup
+
+    async def add(self, phone: str, name: str = "", *, start: bool = True) -> SessionSnapshot:
+        """Add a number (or start linking one that exists but is not running)."""
+        key = normalize_phone(phone)
+        sup = self._sessions.get(key)
+        if sup is None:
+            sup = self._create(key, name.strip())
+            self._persist_if_changed(sup.snapshot)
+            logger.info("session added", extra={"event": "added", "phone": key})
+        if start and not sup.snapshot.status.is_connected and sup.snapshot.status not in (
+            Status.CONNECTING,
+            Status.QR,
+            Status.PAIRING,
+            Status.RECONNECTING,
+        ):
+            await sup.call(lambda: sup.apply(UserStart()))
+        return sup.snapshot
+
+    async def start_session(self, phone: str) -> SessionSnapshot:
+        sup = self._get(phone)
+        await sup.call(lambda: sup.apply(UserStart()))
+        return sup.snapshot
+
+    async def stop_session(self, phone: str) -> SessionSnapshot:
+        sup = self._get(phone)
+        await sup.call(lambda: sup.apply(UserStop()))
+        return sup.snapshot
+
+    async def reconnect_now(self, phone: str) -> SessionSnapshot:
+        sup = self._get(phone)
+        await sup.call(lambda: sup.apply(UserReconnectNow()))
+        return sup.snapshot
+
+    def rename(self, phone: str, name: str) -> None:
+        self._get(phone).rename(name.strip())
+
+    async def logout(self, phone: str) -> SessionSnapshot:
+        """Unlink this laptop from the number (after a backup), then stop."""
+        sup = self._get(phone)
+
+        async def run() -> None:
+            await self.vault.backup(sup.phone, "before-logout", connected=sup.snapshot.is_connected)
+            told_whatsapp = True
+            try:
+                await self.engine.request(p.OP_LOGOUT, phone=sup.phone)
+            except EngineError as exc:
+                told_whatsapp = False
+                logger.warning("%s: WhatsApp could not be told about the logout: %s", phone, exc)
+            await sup.apply(UserStop())
+            await self.vault.reset(sup.phone, "user-logout")
+            message = "You logged this number out. Link it again with a new QR, or restore a backup."
+            if not told_whatsapp:
+                message += (
+                    " WhatsApp could not be reached: also remove this device under "
+                    "Linked devices on the phone."
+                )
+            sup.restore_state(
+                replace(sup.state, status=Status.LOGGED_OUT, since=self.clock(), message=message)
+            )
+
+        await sup.call(run)
+        return sup.snapshot
+
+    async def remove(self, phone: str, *, delete_backups: bool = False) -> None:
+        sup = self._get(phone)
+        await sup.call(lambda: sup.apply(UserStop()))
+        await sup.aclose()
+        del self._sessions[sup.phone]
+        self._persisted.pop(sup.phone, None)
+        await self.vault.remove(sup.phone, delete_backups=delete_backups)
+        self._save_registry()
+        logger.info("session removed", extra={"event": "removed", "phone": sup.phone})
+
+    async def pair_phone(self, phone: str) -> str:
+        sup = self._get(phone)
+        if sup.snapshot.status not in (Status.QR, Status.PAIRING):
+            raise PoolError(
+                "Start linking first: the number must be showing a QR code.", "NOT_PAIRING", 409
+            )
+        result = await self._engine_call(p.OP_PAIR_PHONE, phone=sup.phone)
+        return str(result["code"])
+
+    async def send_text(self, phone: str, to: str, text: str) -> SendResult:
+        sup = self._get(phone)
+        if not sup.snapshot.is_connected:
+            raise PoolError(
+                f"{sup.phone} is not connected ({sup.snapshot.status.value}); "
+                "wait until it is connected, then try again.",
+                "SESSION_NOT_CONNECTED",
+                503,
+            )
+        result = await self._engine_call(p.OP_SEND_TEXT, phone=sup.phone, to=to, text=text)
+        return SendResult(str(result["message_id"]), float(result["timestamp"]))
+
+    async def simulate(self, phone: str | None, event: str, args: dict[str, Any]) -> None:
+        if self.transport != "simulated":
+            raise PoolError("Simulation needs --transport simulated.", "NOT_SIMULATED", 404)
+        key = None if phone is None else self._get(phone).phone
+        if event == "engine_crash":
+            # The engine aborts before it can answer: don't wait for a reply.
+            with contextlib.suppress(EngineError):
+                await self.engine.request(p.OP_SIMULATE, timeout=2.0, phone=key, event=event)
+            return
+        await self._engine_call(p.OP_SIMULATE, phone=key, event=event, args=args)
+
+    async def _engine_call(self, op: str, **args: Any) -> Any:
+        try:
+            return await self.engine.request(op, **args)
+        except EngineError as exc:
+            status = 503 if exc.code in ("ENGINE_UNAVAILABLE", "NOT_CONNECTED", "NOT_RUNNING") else 409
+            raise PoolError(str(exc), exc.code, status) from exc
+
+    # --- backups -----------------------------------------------------------
+
+    async def backup_now(self, phone: str) -> BackupInfo | None:
+        sup = self._get(phone)
+        return await sup.call(
+            lambda: self.vault.backup(sup.phone, "manual", connected=sup.snapshot.is_connected)
+        )
+
+    async def list_backups(self, phone: str) -> list[BackupInfo]:
+        return await self.vault.list_backups(self._get(phone).phone)
+
+    async def restore(
+        self, phone: str, timestamp: str | None = None, *, wait: float = 30.0
+    ) -> RestoreOutcome:
+        """Stop, back up, swap in a backup, reconnect, and say honestly how it went."""
+        sup = self._get(phone)
+
+        async def run() -> BackupInfo:
+            await sup.apply(UserStop())
+            info = await self.vault.restore(sup.phone, timestamp)
+            await sup.apply(UserStart())
+            return info
+
+        info = await sup.call(run)
+
+        def settled(s: SessionSnapshot) -> bool:
+            return s.status in (Status.CONNECTED, Status.QR, Status.LOGGED_OUT) or (
+                s.status.needs_user
+            )
+
+        try:
+            snap = await self.wait_for(sup.phone, settled, wait)
+        except TimeoutError:
+            snap = sup.snapshot
+            return RestoreOutcome(
+                info,
+                False,
+                snap.status,
+                "The backup is back in place, but WhatsApp has not answered yet; "
+                "Lila keeps trying by itself.",
+            )
+        if snap.status is Status.CONNECTED:
+            return RestoreOutcome(info, True, snap.status, "Restored: the number is connected.")
+        return RestoreOutcome(
+            info,
+            False,
+            snap.status,
+            "WhatsApp did not accept this backup: the phone removed this device, and "
+            "a removed device cannot come back. Link the number again with a new QR.",
+        )
+
+    # --- housekeeping ------------------------------------------------------
+
+    async def _housekeep(self) -> None:
+        """Seal live stores regularly; take periodic backups (deduplicated)."""
+        last_backup = time.monotonic()
+        while True:
+            await asyncio.sleep(SEAL_INTERVAL)
+            for sup in list(self._sessions.values()):
+                try:
+                    await self.vault.seal(sup.phone)
+                except Exception:
+                    logger.exception("%s: periodic seal failed", sup.phone)
+            if time.monotonic() - last_backup >= BACKUP_INTERVAL:
+                last_backup = time.monotonic()
+                for sup in list(self._sessions.values()):
+                    if sup.snapshot.is_connected:
+                        await sup.call(
+                            lambda s=sup: self.vault.backup(s.phone, "periodic", connected=True)
+                        )

@@ -1,0 +1,278 @@
+"""One supervisor task per session: feeds events to the policy, runs its actions.
+
+Everything that changes a session goes through its queue, so the policy sees
+one event at a time and actions never interleave. Engine events carry the
+generation of the client that sent them; events of an older generation are
+leftovers of a stopped client and are dropped (whatsmeow's rule).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from lila_desktop.core.actions import (
+    Action,
+    ArmGrace,
+    BackupStore,
+    CancelRetry,
+    Notify,
+    QuarantineStore,
+    ResetStore,
+    ScheduleRetry,
+    StartClient,
+    StopClient,
+)
+from lila_desktop.core.events import (
+    Event,
+    GraceExpired,
+    PairCodeIssued,
+    QrReceived,
+    RetryDue,
+    StoreCorrupt,
+)
+from lila_desktop.core.policy import PolicyConfig, SessionState, transition
+from lila_desktop.core.snapshot import Notice, SessionSnapshot
+from lila_desktop.core.status import Status
+from lila_desktop.services.engine import protocol as p
+from lila_desktop.services.engine.client import EngineError
+from lila_desktop.services.engine.wire import event_from_wire
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Engine(Protocol):
+    async def request(self, op: str, *, timeout: float = ..., **args: Any) -> Any: ...
+
+
+class Vault(Protocol):
+    """What the supervisor needs of services.vault.SessionVault."""
+
+    async def prepare_live(self, phone: str) -> Path: ...
+    async def seal(self, phone: str) -> bool: ...
+    async def backup(self, phone: str, reason: str, *, connected: bool) -> Any: ...
+    async def reset(self, phone: str, reason: str) -> None: ...
+    async def quarantine(self, phone: str, reason: str) -> Path: ...
+
+
+@dataclass
+class SupervisorContext:
+    engine: Engine
+    vault: Vault
+    config: PolicyConfig
+    clock: Callable[[], float]
+    publish: Callable[[SessionSnapshot], None]
+    notify: Callable[[Notice], None]
+    rng: random.Random = field(default_factory=random.Random)
+
+
+@dataclass
+class _Command:
+    run: Callable[[], Awaitable[Any]]
+    done: asyncio.Future[Any]
+
+
+class SessionSupervisor:
+    def __init__(
+        self, phone: str, name: str, ctx: SupervisorContext, state: SessionState | None = None
+    ) -> None:
+        self.phone = phone
+        self.name = name
+        self.ctx = ctx
+        self.state = state or SessionState(since=ctx.clock())
+        self.generation = 0
+        self._qr: str | None = None
+        self._qr_at: float | None = None
+        self._pair_code: str | None = None
+        self.last_backup_at: float | None = None
+        self._queue: asyncio.Queue[Event | _Command | None] = asyncio.Queue()
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._snapshot = self._make_snapshot()
+        self._task = asyncio.get_running_loop().create_task(
+            self._run(), name=f"supervisor-{phone}"
+        )
+
+    # --- inputs ------------------------------------------------------------
+
+    def post(self, event: Event) -> None:
+        self._queue.put_nowait(event)
+
+    def post_wire(self, message: dict[str, Any]) -> None:
+        """An engine event; dropped if it comes from a superseded client."""
+        if message.get("gen") != self.generation:
+            logger.debug("%s: dropped %s of stale generation", self.phone, message.get("ev"))
+            return
+        event = event_from_wire(message, self.ctx.clock())
+        if event is not None:
+            self.post(event)
+
+    async def call(self, run: Callable[[], Awaitable[T]]) -> T:
+        """Run `run` inside this session's queue, between two events."""
+        done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(_Command(run, done))
+        return await done
+
+    @property
+    def snapshot(self) -> SessionSnapshot:
+        return self._snapshot
+
+    # --- the loop ----------------------------------------------------------
+
+    async def _run(self) -> None:
+        while True:
+            item = await self._queue.get()
+            if item is None:
+                return
+            if isinstance(item, _Command):
+                await self._run_command(item)
+            else:
+                await self.apply(item)
+            self._publish()
+
+    async def _run_command(self, command: _Command) -> None:
+        try:
+            result = await command.run()
+        except Exception as exc:
+            if not command.done.done():
+                command.done.set_exception(exc)
+        else:
+            if not command.done.done():
+                command.done.set_result(result)
+
+    async def apply(self, event: Event) -> None:
+        """Run one event through the policy and carry out its actions."""
+        now = self.ctx.clock()
+        before = self.state.status
+        self.state, actions = transition(self.state, event, now, self.ctx.config, self.ctx.rng)
+        if isinstance(event, QrReceived) and self.state.status is Status.QR:
+            self._qr, self._qr_at = event.code, now
+        if isinstance(event, PairCodeIssued):
+            self._pair_code = event.code
+        if self.state.status not in (Status.QR, Status.PAIRING):
+            self._qr = self._qr_at = self._pair_code = None
+        if self.state.status is not before:
+            logger.info(
+                "status changed",
+                extra={
+                    "event": "status",
+                    "phone": self.phone,
+                    "status": self.state.status.value,
+                    "previous": before.value,
+                    "attempt": self.state.failures,
+                    "next_retry_in": (
+                        round(self.state.next_retry_at - now, 2)
+                        if self.state.next_retry_at is not None
+                        else None
+                    ),
+                    "cause": type(event).__name__,
+                },
+            )
+        for action in actions:
+            try:
+                await self._execute(action)
+            except Exception:
+                logger.exception("%s: action %s failed", self.phone, type(action).__name__)
+
+    async def _execute(self, action: Action) -> None:
+        match action:
+            case StartClient():
+                await self._start_client()
+            case StopClient():
+                await self._stop_client()
+            case ScheduleRetry(delay=delay, token=token):
+                self._set_timer("retry", delay, RetryDue(token))
+            case CancelRetry():
+                self._cancel_timer("retry")
+            case ArmGrace(delay=delay, token=token):
+                self._set_timer("grace", delay, GraceExpired(token))
+            case BackupStore(reason=reason):
+                info = await self.ctx.vault.backup(
+                    self.phone, reason, connected=self.state.status is Status.CONNECTED
+                )
+                if info is not None:
+                    self.last_backup_at = float(info.created_at)
+            case ResetStore(reason=reason):
+                await self.ctx.vault.reset(self.phone, reason)
+            case QuarantineStore(reason=reason):
+                await self.ctx.vault.quarantine(self.phone, reason)
+            case Notify(kind=kind, message=message):
+                self.ctx.notify(Notice(self.phone, self.name, kind, message, self.ctx.clock()))
+
+    async def _start_client(self) -> None:
+        from lila_desktop.services.vault import StoreUnreadable
+
+        self.generation += 1
+        try:
+            store = await self.ctx.vault.prepare_live(self.phone)
+        except StoreUnreadable as exc:
+            self.post(StoreCorrupt(str(exc)))
+            return
+        try:
+            await self.ctx.engine.request(
+                p.OP_START, phone=self.phone, gen=self.generation, store=str(store)
+            )
+        except EngineError as exc:
+            # The engine is restarting or refused: a transient failure.
+            logger.warning("%s: start failed: %s", self.phone, exc)
+            self.post_wire(
+                {"ev": p.EV_CONNECT_FAILURE, "gen": self.generation, "code": None,
+                 "message": str(exc)}
+            )
+
+    async def _stop_client(self) -> None:
+        with contextlib.suppress(EngineError):
+            await self.ctx.engine.request(p.OP_STOP, phone=self.phone)
+        # The store is quiet now: a good moment to seal it.
+        try:
+            await self.ctx.vault.seal(self.phone)
+        except Exception:
+            logger.exception("%s: sealing after stop failed", self.phone)
+
+    def _set_timer(self, name: str, delay: float, event: Event) -> None:
+        self._cancel_timer(name)
+        loop = asyncio.get_running_loop()
+        self._timers[name] = loop.call_later(max(0.0, delay), self._queue.put_nowait, event)
+
+    def _cancel_timer(self, name: str) -> None:
+        handle = self._timers.pop(name, None)
+        if handle is not None:
+            handle.cancel()
+
+    def _make_snapshot(self) -> SessionSnapshot:
+        return SessionSnapshot.of(
+            self.phone,
+            self.name,
+            self.state,
+            qr=self._qr,
+            qr_at=self._qr_at,
+            pair_code=self._pair_code,
+            last_backup_at=self.last_backup_at,
+        )
+
+    def _publish(self) -> None:
+        snapshot = self._make_snapshot()
+        if snapshot != self._snapshot:
+            self._snapshot = snapshot
+            self.ctx.publish(snapshot)
+
+    def rename(self, name: str) -> None:
+        self.name = name
+        self._publish()
+
+    def restore_state(self, state: SessionState) -> None:
+        self.state = replace(state)
+        self._publish()
+
+    async def aclose(self) -> None:
+        for name in list(self._timers):
+            self._cancel_timer(name)
+        self._queue.put_nowait(None)
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The test command (README, CI): installs everything, then lint, types,
+# import contracts and the whole pytest suite under a real X server (Xvfb),
+# a private D-Bus session and an unlocked gnome-keyring.
+# Extra arguments go to pytest, e.g. ./scripts/test.sh tests/unit -x
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+apt_install "${QT_RUNTIME_PACKAGES[@]}" xvfb xauth dbus gnome-keyring libsecret-tools \
+  zbar-tools imagemagick x11-utils
+ensure_venv test "[test]"
+cd "$ROOT"
+export PATH="$VENV/bin:$PATH"
+
+echo "== ruff";          ruff check lila_desktop tests bench
+echo "== ruff format";   ruff format --check lila_desktop tests bench
+echo "== mypy";          mypy
+echo "== import-linter"; lint-imports
+
+echo "== pytest"
+exec xvfb-run -a -s "-screen 0 1280x800x24" \
+  "$ROOT/scripts/with-keyring.sh" python -m pytest "$@"

@@ -1,0 +1,245 @@
+"""The pool against the simulated transport, through the real engine process.
+
+Each disconnect class of the policy table is injected for real; after every
+transient fault the credentials are still on disk and no QR was asked for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from lila_desktop.core.actions import NoticeKind
+from lila_desktop.core.status import Status
+from lila_desktop.services import store_schema
+from lila_desktop.services.pool import PoolError
+from tests.conftest import PoolHarness, build_test_pool
+
+PHONE = "51902049935"
+pytestmark = pytest.mark.asyncio
+
+
+def _jid(h: PoolHarness, phone: str = PHONE) -> str | None:
+    return store_schema.device_jid(h.pool.vault.live_path(phone))
+
+
+async def _linked(h: PoolHarness, phone: str = PHONE) -> str:
+    await h.link(phone)
+    jid = _jid(h, phone)
+    assert jid is not None and jid.startswith(phone)
+    return jid
+
+
+@pytest.mark.parametrize("code", [408, 428, 500, 503, 515])
+async def test_transient_disconnect_keeps_credentials_and_reconnects(
+    harness: PoolHarness, code: int
+) -> None:
+    jid = await _linked(harness)
+    await harness.pool.simulate(PHONE, "disconnect", {"code": code})
+    snap = await harness.wait_status(PHONE, "reconnecting")
+    assert snap.last_disconnect is not None and snap.last_disconnect.code == code
+    assert snap.next_retry_at is not None
+    await harness.wait_status(PHONE, "connected")
+    assert _jid(harness) == jid, "credentials must survive a transient fault"
+    after_link = harness.statuses(PHONE)[harness.statuses(PHONE).index("connected") :]
+    assert "qr" not in after_link
+    assert not harness.notices, "a short glitch must not bother the owner"
+
+
+async def test_network_down_backs_off_then_network_up_reconnects_at_once(
+    harness: PoolHarness,
+) -> None:
+    jid = await _linked(harness)
+    await harness.pool.simulate(None, "network_down", {})
+    await harness.wait(PHONE, lambda s: s.status is Status.RECONNECTING and s.attempt >= 3)
+    # Network back: the remaining backoff is skipped.
+    await harness.pool.simulate(None, "network_up", {})
+    snap = await harness.wait_status(PHONE, "connected", timeout=2.0)
+    assert snap.is_connected and _jid(harness) == jid
+
+
+async def test_long_outage_tells_the_owner_once_and_then_the_recovery(
+    harness: PoolHarness,
+) -> None:
+    await _linked(harness)
+    await harness.pool.simulate(None, "network_down", {})
+    await asyncio.sleep(1.0)  # grace period is 0.6 s in tests
+    kinds = [n.kind for n in harness.notices]
+    assert kinds == [NoticeKind.DOWN]
+    await harness.pool.simulate(None, "network_up", {})
+    await harness.wait_status(PHONE, "connected")
+    await asyncio.sleep(0.05)
+    assert [n.kind for n in harness.notices] == [NoticeKind.DOWN, NoticeKind.RECOVERED]
+
+
+async def test_replaced_retries_once_then_pauses_and_asks(harness: PoolHarness) -> None:
+    jid = await _linked(harness)
+    await harness.pool.simulate(PHONE, "replaced", {})
+    await harness.wait_status(PHONE, "replaced")
+    await harness.wait_status(PHONE, "connected")  # the one retry after the delay
+    assert not harness.notices
+    await harness.pool.simulate(PHONE, "replaced", {})
+    snap = await harness.wait(
+        PHONE, lambda s: s.status is Status.REPLACED and s.loop_detected
+    )
+    await asyncio.sleep(0.5)  # longer than the retry delay: no automatic loop
+    assert harness.pool.snapshot(PHONE).status is Status.REPLACED
+    assert snap.message and "Take over" in snap.message
+    assert [n.kind for n in harness.notices] == [NoticeKind.REPLACED]
+    assert _jid(harness) == jid
+    await harness.pool.start_session(PHONE)  # "take over"
+    await harness.wait_status(PHONE, "connected")
+
+
+async def test_temporary_ban_waits_for_expiry_then_reconnects(harness: PoolHarness) -> None:
+    jid = await _linked(harness)
+    await harness.pool.simulate(PHONE, "temp_ban", {"seconds": 0.8})
+    snap = await harness.wait_status(PHONE, "temp_banned")
+    assert snap.ban_until is not None
+    assert [n.kind for n in harness.notices] == [NoticeKind.TEMP_BANNED]
+    await harness.wait_status(PHONE, "connected", timeout=5)
+    assert _jid(harness) == jid
+
+
+async def test_logout_resets_to_qr_only_and_backup_restores_it(harness: PoolHarness) -> None:
+    jid = await _linked(harness)
+    backups = await harness.pool.list_backups(PHONE)
+    assert backups, "a verified backup is taken right after pairing"
+    await harness.pool.simulate(PHONE, "logout", {"code": 401})
+    snap = await harness.wait_status(PHONE, "logged_out")
+    assert snap.message and "Restore" in snap.message
+    assert [n.kind for n in harness.notices] == [NoticeKind.LOGGED_OUT]
+    assert _jid(harness) is None  # whatsmeow wiped it, as it does
+    outcome = await harness.pool.restore(PHONE)
+    assert outcome.accepted and outcome.status is Status.CONNECTED
+    assert _jid(harness) == jid
+
+
+async def test_after_logout_linking_again_needs_a_qr(harness: PoolHarness) -> None:
+    await _linked(harness)
+    await harness.pool.simulate(PHONE, "logout", {"code": 403})
+    await harness.wait_status(PHONE, "logged_out")
+    await harness.pool.start_session(PHONE)
+    snap = await harness.wait_status(PHONE, "qr")
+    assert snap.qr and snap.qr.startswith("2@")
+
+
+async def test_outdated_stops_and_asks_for_an_update(harness: PoolHarness) -> None:
+    jid = await _linked(harness)
+    await harness.pool.simulate(PHONE, "outdated", {})
+    await harness.wait_status(PHONE, "outdated")
+    await asyncio.sleep(0.3)
+    assert harness.pool.snapshot(PHONE).status is Status.OUTDATED
+    assert [n.kind for n in harness.notices] == [NoticeKind.OUTDATED]
+    assert _jid(harness) == jid
+
+
+async def test_corrupt_store_is_moved_aside_and_restorable(harness: PoolHarness) -> None:
+    jid = await _linked(harness)
+    await harness.pool.simulate(PHONE, "corrupt_store", {})
+    snap = await harness.wait_status(PHONE, "failed")
+    assert snap.message and "moved aside" in snap.message
+    backup_dir = harness.data_dir / "sessions" / "backups" / PHONE
+    names = [p.name for p in backup_dir.iterdir()]
+    assert any("corrupt" in n for n in names), names  # kept, never deleted
+    outcome = await harness.pool.restore(PHONE)
+    assert outcome.accepted
+    assert _jid(harness) == jid
+
+
+async def test_user_disconnect_is_never_undone_by_the_network(harness: PoolHarness) -> None:
+    await _linked(harness)
+    await harness.pool.stop_session(PHONE)
+    await harness.pool.simulate(None, "network_down", {})
+    await harness.pool.simulate(None, "network_up", {})
+    await asyncio.sleep(0.5)
+    assert harness.pool.snapshot(PHONE).status is Status.STOPPED
+
+
+async def test_qr_expires_into_stopped_with_a_message(harness: PoolHarness) -> None:
+    await harness.pool.add(PHONE)
+    await harness.wait_status(PHONE, "qr")
+    snap = await harness.wait_status(PHONE, "stopped", timeout=5)  # 160 s x 0.01
+    assert snap.message and "expired" in snap.message
+
+
+async def test_engine_crash_brings_every_session_back_with_the_same_login(
+    harness: PoolHarness,
+) -> None:
+    phones = [f"5190200000{i}" for i in range(3)]
+    jids = {phone: await _linked(harness, phone) for phone in phones}
+    pid = harness.pool.engine.pid
+    await harness.pool.simulate(None, "engine_crash", {})
+    for phone in phones:
+        await harness.wait(phone, lambda s: s.status is not Status.CONNECTED, timeout=5)
+    for phone in phones:
+        await harness.wait_status(phone, "connected", timeout=10)
+        assert _jid(harness, phone) == jids[phone]
+    assert harness.pool.engine.pid != pid and harness.pool.engine.restarts == 1
+
+
+async def test_kill_9_of_the_engine_is_survived(harness: PoolHarness) -> None:
+    jid = await _linked(harness)
+    await harness.pool.engine.kill()
+    await harness.wait(PHONE, lambda s: s.status is not Status.CONNECTED, timeout=5)
+    await harness.wait_status(PHONE, "connected", timeout=10)
+    assert _jid(harness) == jid
+
+
+async def test_twenty_sessions_link_without_the_concurrent_connect_crash(
+    harness: PoolHarness,
+) -> None:
+    phones = [f"519030000{i:02d}" for i in range(20)]
+    await asyncio.gather(*(harness.pool.add(phone) for phone in phones))
+    for phone in phones:
+        await harness.wait(phone, lambda s: s.qr is not None)
+    await asyncio.gather(*(harness.pool.simulate(p, "scan", {}) for p in phones))
+    for phone in phones:
+        await harness.wait_status(phone, "connected")
+    assert harness.pool.engine.restarts == 0
+
+
+async def test_sessions_come_back_after_an_app_restart(
+    tmp_path: Path, keystore: object
+) -> None:
+    data_dir, runtime_dir = tmp_path / "data", tmp_path / "run"
+    pool = build_test_pool(data_dir, runtime_dir, keystore)  # type: ignore[arg-type]
+    await pool.start()
+    h = PoolHarness(pool, data_dir, runtime_dir)
+    jid = await _linked(h)
+    await pool.add("51911111111", "waiting")
+    await pool.aclose()
+    assert not list(runtime_dir.rglob("*.db")), "no plaintext store outlives the app"
+
+    pool = build_test_pool(data_dir, runtime_dir, keystore)  # type: ignore[arg-type]
+    await pool.start()
+    try:
+        h = PoolHarness(pool, data_dir, runtime_dir)
+        await h.wait_status(PHONE, "connected")
+        assert _jid(h) == jid
+        assert {s.phone for s in pool.snapshots()} == {PHONE, "51911111111"}
+    finally:
+        await pool.aclose()
+
+
+async def test_bad_phone_and_unknown_session_are_clear_errors(harness: PoolHarness) -> None:
+    from lila_desktop.core.phone import InvalidPhoneNumber
+
+    with pytest.raises(InvalidPhoneNumber):
+        await harness.pool.add("12ab")
+    with pytest.raises(PoolError) as err:
+        await harness.pool.stop_session("51999999999")
+    assert err.value.status == 404
+
+
+async def test_send_text_only_when_connected(harness: PoolHarness) -> None:
+    await harness.pool.add(PHONE)
+    with pytest.raises(PoolError) as err:
+        await harness.pool.send_text(PHONE, "51911111111", "hola")
+    assert err.value.code == "SESSION_NOT_CONNECTED" and err.value.status == 503
+    await harness.pool.simulate(PHONE, "scan", {})
+    await harness.wait_status(PHONE, "connected")
+    sent = await harness.pool.send_text(PHONE, "51911111111", "hola")
+    assert sent.message_id.startswith("3EB0")
