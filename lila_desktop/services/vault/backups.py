@@ -1,0 +1,280 @@
+"""Verified, deduplicated, rotated backups, and files set aside (never deleted).
+
+Synchronous and not thread-safe per phone: `SessionVault` calls it through
+`run_blocking` under the phone's lock.
+
+A backup only gets its final name `creds-<ts>.lila` after the temp file has
+been written, fsynced, read back, decrypted and checked (SQLite integrity,
+a paired device, the same content). So a final name always means a backup
+that can be restored; a crash leaves at most a temp file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import logging
+import os
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lila_desktop.core.backup_naming import (
+    RetentionEntry,
+    aside_file_name,
+    backups_to_delete,
+    next_timestamp,
+    parse_backup_file_name,
+)
+from lila_desktop.services.vault.atomic import (
+    commit_temp,
+    ensure_private_dir,
+    fsync_dir,
+    write_temp,
+)
+from lila_desktop.services.vault.layout import Layout
+from lila_desktop.services.vault.model import BackupInfo, VaultError
+from lila_desktop.services.vault.sealed import (
+    PURPOSE_ASIDE,
+    PURPOSE_BACKUP,
+    SealedFileError,
+    open_bytes,
+    read_file_header,
+    seal_bytes,
+)
+from lila_desktop.services.vault.snapshot import StoreCorrupt, check_store
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Listed:
+    info: BackupInfo
+    content_id: str
+
+
+class ContentIds:
+    """Keyed content ids: equal stores get equal ids, yet the id reveals nothing."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = hmac.new(key, b"lila-desktop content id v1", hashlib.sha256).digest()
+
+    def __call__(self, data: bytes) -> str:
+        return hmac.new(self._key, data, hashlib.sha256).hexdigest()
+
+
+class Backups:
+    def __init__(self, layout: Layout, key: bytes, keep: int, clock: Callable[[], float]) -> None:
+        if keep < 1:
+            raise ValueError("keep_backups must be at least 1")
+        self._layout = layout
+        self._key = key
+        self._keep = keep
+        self._clock = clock
+        self.content_id = ContentIds(key)
+
+    # -- listing ---------------------------------------------------------------
+
+    def listed(self, phone: str) -> list[Listed]:
+        """Backups of `phone`, newest first; files whose header is unreadable are skipped."""
+        folder = self._layout.backups_dir(phone)
+        if not folder.is_dir():
+            return []
+        found: list[Listed] = []
+        for path in folder.iterdir():
+            timestamp = parse_backup_file_name(path.name)
+            if timestamp is None or not path.is_file():
+                continue
+            try:
+                header = read_file_header(path)
+                meta = header.meta
+                if header.purpose != PURPOSE_BACKUP or header.phone != phone:
+                    raise SealedFileError("not a backup of this number", "wrong_session")
+                if meta.get("timestamp") != timestamp:
+                    raise SealedFileError("renamed backup file", "bad_header")
+                info = BackupInfo(
+                    phone=phone,
+                    timestamp=timestamp,
+                    path=path,
+                    reason=str(meta.get("reason", "")),
+                    size=path.stat().st_size,
+                    connected=bool(meta.get("connected", False)),
+                    created_at=float(meta.get("created_at", 0.0)),
+                )
+                found.append(Listed(info, str(meta.get("content_id", ""))))
+            except (OSError, SealedFileError, ValueError, TypeError) as exc:
+                logger.warning("skipping unreadable backup %s: %s", path.name, exc)
+        found.sort(key=lambda item: item.info.timestamp, reverse=True)
+        return found
+
+    def _taken_timestamps(self, phone: str) -> set[str]:
+        folder = self._layout.backups_dir(phone)
+        if not folder.is_dir():
+            return set()
+        return {ts for p in folder.iterdir() if (ts := parse_backup_file_name(p.name))}
+
+    # -- verification ----------------------------------------------------------
+
+    def verify(self, info: BackupInfo) -> bytes:
+        """Decrypt and check a backup; its store bytes, or SealedFileError / StoreCorrupt."""
+        header, data = open_bytes(
+            info.path.read_bytes(), self._key, phone=info.phone, purpose=PURPOSE_BACKUP
+        )
+        if header.meta.get("timestamp") != info.timestamp:
+            raise SealedFileError("The backup's name does not match its contents.", "bad_header")
+        if not check_store(data).has_device:
+            raise StoreCorrupt("the backup holds no linked device")
+        return data
+
+    # -- writing -----------------------------------------------------------------
+
+    def take(
+        self,
+        phone: str,
+        data: bytes,
+        *,
+        reason: str,
+        connected: bool,
+        protect: Collection[str] = (),
+    ) -> BackupInfo | None:
+        """Back up `data` unless it holds no device or equals the newest backup."""
+        if not check_store(data).has_device:
+            logger.info("no backup of %s (%s): the store holds no linked device", phone, reason)
+            return None
+        content_id = self.content_id(data)
+        existing = self.listed(phone)
+        if existing and hmac.compare_digest(existing[0].content_id, content_id):
+            logger.debug(
+                "no backup of %s (%s): unchanged since %s",
+                phone,
+                reason,
+                existing[0].info.timestamp,
+            )
+            return None
+        return self.write(
+            phone, data, reason=reason, connected=connected, content_id=content_id, protect=protect
+        )
+
+    def write(
+        self,
+        phone: str,
+        data: bytes,
+        *,
+        reason: str,
+        connected: bool,
+        content_id: str,
+        protect: Collection[str] = (),
+    ) -> BackupInfo:
+        ensure_private_dir(self._layout.backups_dir(phone))
+        now = self._clock()
+        timestamp = next_timestamp(now, self._taken_timestamps(phone))
+        final = self._layout.backup_path(phone, timestamp)
+        meta: dict[str, Any] = {
+            "timestamp": timestamp,
+            "reason": reason[:200],
+            "connected": connected,
+            "created_at": now,
+            "content_id": content_id,
+            "size": len(data),
+        }
+        blob = seal_bytes(data, self._key, phone=phone, purpose=PURPOSE_BACKUP, meta=meta)
+        tmp = write_temp(final, blob)
+        try:
+            # Read back what reached the file, not what we meant to write.
+            _, back = open_bytes(tmp.read_bytes(), self._key, phone=phone, purpose=PURPOSE_BACKUP)
+            if self.content_id(back) != content_id or not check_store(back).has_device:
+                raise VaultError(
+                    f"A backup of {phone} failed its check after writing; the disk may be "
+                    "failing. Nothing was replaced."
+                )
+            commit_temp(tmp, final)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        info = BackupInfo(
+            phone=phone,
+            timestamp=timestamp,
+            path=final,
+            reason=meta["reason"],
+            size=final.stat().st_size,
+            connected=connected,
+            created_at=now,
+        )
+        logger.info(
+            "backup of %s taken: %s (%s%s)",
+            phone,
+            timestamp,
+            reason,
+            ", connected" if connected else "",
+        )
+        self.rotate(phone, protect={timestamp, *protect})
+        return info
+
+    def rotate(self, phone: str, protect: Collection[str] = ()) -> list[str]:
+        """Delete the backups beyond the newest `keep` (see backups_to_delete)."""
+        listed = self.listed(phone)
+        doomed = backups_to_delete(
+            [RetentionEntry(b.info.timestamp, b.info.connected) for b in listed],
+            self._keep,
+            protect,
+        )
+        for timestamp in doomed:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._layout.backup_path(phone, timestamp))
+            logger.info("rotated away backup %s of %s", timestamp, phone)
+        if doomed:
+            fsync_dir(self._layout.backups_dir(phone))
+        return doomed
+
+    # -- setting aside -----------------------------------------------------------
+
+    def _aside_path(self, phone: str, kind: str, reason: str, suffix: str = "") -> Path:
+        folder = ensure_private_dir(self._layout.backups_dir(phone))
+        stamp = next_timestamp(self._clock(), ())
+        while True:
+            name = aside_file_name(kind, stamp, reason + suffix)
+            if not (folder / name).exists():
+                return folder / name
+            stamp = next_timestamp(self._clock(), (stamp,))
+
+    def set_aside_data(
+        self,
+        phone: str,
+        data: bytes,
+        *,
+        kind: str,
+        reason: str,
+        origin: str,
+        detail: str = "",
+        suffix: str = "",
+    ) -> Path:
+        """Seal raw bytes (maybe not even SQLite) into the backups folder, never to be rotated."""
+        dest = self._aside_path(phone, kind, reason, suffix)
+        meta = {
+            "kind": kind,
+            "reason": reason[:200],
+            "detail": detail[:500],
+            "origin": origin,
+            "created_at": self._clock(),
+            "size": len(data),
+        }
+        blob = seal_bytes(data, self._key, phone=phone, purpose=PURPOSE_ASIDE, meta=meta)
+        tmp = write_temp(dest, blob)
+        commit_temp(tmp, dest)
+        logger.warning("set aside %s data of %s as %s (%s)", origin, phone, dest.name, reason)
+        return dest
+
+    def move_aside_file(self, phone: str, path: Path, *, reason: str) -> Path:
+        """Rename an unreadable sealed file into the backups folder as is (same file system)."""
+        dest = self._aside_path(phone, "corrupt", reason)
+        os.replace(path, dest)
+        fsync_dir(dest.parent)
+        if path.parent != dest.parent:
+            fsync_dir(path.parent)
+        logger.warning(
+            "moved unreadable %s of %s aside to %s (%s)", path.name, phone, dest.name, reason
+        )
+        return dest

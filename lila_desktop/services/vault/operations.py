@@ -1,0 +1,398 @@
+"""The vault's file operations, synchronous (run via `run_blocking`, one phone at a time).
+
+Ordering rules that make every operation crash-safe:
+- New data is written (atomically) before old data is removed: a crash
+  leaves a duplicate, never a gap.
+- Anything unreadable is moved or sealed into the backups folder before the
+  place it occupied is reused; nothing credential-bearing is ever deleted
+  except the plaintext live copy after it was sealed, and rotated backups.
+- The live copy is written after the sealed store (restore, import), so a
+  crash in between leaves a live copy *older* than the sealed store, which
+  `recover()` recognises as stale (it is backed up, then dropped).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from lila_desktop.core.backup_naming import parse_timestamp
+from lila_desktop.services.vault.atomic import (
+    atomic_write_bytes,
+    ensure_private_dir,
+    remove_temp_files,
+    unlink_durably,
+)
+from lila_desktop.services.vault.backups import Backups, Listed
+from lila_desktop.services.vault.layout import Layout
+from lila_desktop.services.vault.model import (
+    BackupInfo,
+    BackupNotFound,
+    StoreUnreadable,
+    VaultError,
+)
+from lila_desktop.services.vault.sealed import (
+    PURPOSE_STORE,
+    SealedFileError,
+    open_file,
+    read_file_header,
+    seal_bytes,
+)
+from lila_desktop.services.vault.snapshot import (
+    StoreBusy,
+    StoreCorrupt,
+    check_store,
+    snapshot_store,
+)
+
+logger = logging.getLogger(__name__)
+
+Unreadable = (SealedFileError, StoreCorrupt)
+
+
+class VaultOps:
+    def __init__(self, layout: Layout, key: bytes, keep: int, clock: Callable[[], float]) -> None:
+        self.layout = layout
+        self._key = key
+        self._clock = clock
+        self.backups = Backups(layout, key, keep, clock)
+
+    # -- reading -------------------------------------------------------------------
+
+    def read_live(self, phone: str) -> bytes | None:
+        """A checked snapshot of the live store; None if absent. StoreCorrupt / VaultError."""
+        live = self.layout.live_path(phone)
+        if not live.exists():
+            return None
+        try:
+            data = snapshot_store(live)
+        except FileNotFoundError:
+            return None
+        except StoreBusy:
+            raise VaultError(
+                f"The store of {phone} stayed locked for more than 5 seconds. Stop the session "
+                "and try again."
+            ) from None
+        check_store(data)
+        return data
+
+    def read_sealed(self, phone: str) -> bytes | None:
+        """Checked plaintext of the sealed store, None if absent (SealedFileError, StoreCorrupt)."""
+        path = self.layout.sealed_path(phone)
+        if not path.exists():
+            return None
+        _, data = open_file(path, self._key, phone=phone, purpose=PURPOSE_STORE)
+        check_store(data)
+        return data
+
+    def current(self, phone: str) -> bytes | None:
+        """The newest state: live if present, else sealed. Unreadable ones are quarantined."""
+        try:
+            data = self.read_live(phone)
+        except StoreCorrupt as exc:
+            raise self.quarantine_live(phone, "corrupt live store", str(exc)) from None
+        if data is not None:
+            return data
+        try:
+            return self.read_sealed(phone)
+        except Unreadable as exc:
+            raise self.quarantine_sealed(phone, exc) from None
+
+    # -- unreadable data -------------------------------------------------------------
+
+    def latest_good_backup(self, phone: str) -> BackupInfo | None:
+        """The newest backup that verifies; damaged ones met on the way are moved aside."""
+        for listed in self.backups.listed(phone):
+            try:
+                self.backups.verify(listed.info)
+                return listed.info
+            except Unreadable as exc:
+                self.backups.move_aside_file(phone, listed.info.path, reason="damaged backup")
+                logger.error("backup %s of %s is damaged: %s", listed.info.timestamp, phone, exc)
+        return None
+
+    def _unreadable(self, phone: str, what: str, detail: str, dest: Path) -> StoreUnreadable:
+        latest = self.latest_good_backup(phone)
+        if latest is not None:
+            offer = (
+                f"Restore the last good backup ({latest.timestamp}) or link the number "
+                "again with a QR code."
+            )
+        else:
+            offer = "There is no backup to restore: link the number again with a QR code."
+        message = (
+            f"The saved WhatsApp login of {phone} could not be read ({what}: {detail}). "
+            f"It was moved aside to {dest}; nothing was deleted. {offer}"
+        )
+        logger.error("%s", message)
+        return StoreUnreadable(message, dest, latest)
+
+    def quarantine_live(self, phone: str, reason: str, detail: str) -> StoreUnreadable:
+        """Seal the live file (and its journal) into the backups folder, then drop the plaintext."""
+        live = self.layout.live_path(phone)
+        first: Path | None = None
+        for path, suffix in [
+            (live, ""),
+            *[(p, p.name[len(live.name) :]) for p in self.layout.live_sidecars(phone)],
+        ]:
+            with contextlib.suppress(FileNotFoundError):
+                raw = path.read_bytes()
+                dest = self.backups.set_aside_data(
+                    phone,
+                    raw,
+                    kind="corrupt",
+                    reason=reason,
+                    origin="live" + suffix,
+                    detail=detail,
+                    suffix=suffix,
+                )
+                first = first or dest
+                unlink_durably(path)
+        return self._unreadable(phone, reason, detail, first or self.layout.backups_dir(phone))
+
+    def quarantine_sealed(self, phone: str, exc: Exception) -> StoreUnreadable:
+        reason = "undecryptable store" if isinstance(exc, SealedFileError) else "corrupt store"
+        dest = self.backups.move_aside_file(phone, self.layout.sealed_path(phone), reason=reason)
+        return self._unreadable(phone, reason, str(exc), dest)
+
+    def quarantine(self, phone: str, reason: str) -> Path:
+        """Move live and sealed stores aside, whatever their state; where the sealed one went."""
+        moved: Path | None = None
+        if self.layout.live_path(phone).exists():
+            moved = self.quarantine_live(phone, reason, "reported unreadable").quarantined_to
+        sealed = self.layout.sealed_path(phone)
+        if sealed.exists():
+            moved = self.backups.move_aside_file(phone, sealed, reason=reason)
+        return moved or self.layout.backups_dir(phone)
+
+    # -- sealing ---------------------------------------------------------------------
+
+    def write_sealed(self, phone: str, data: bytes) -> bool:
+        """Seal `data` as the session's store; False if it was already sealed unchanged."""
+        path = self.layout.sealed_path(phone)
+        content_id = self.backups.content_id(data)
+        with contextlib.suppress(FileNotFoundError, SealedFileError):
+            header = read_file_header(path)
+            if header.phone == phone and header.meta.get("content_id") == content_id:
+                return False
+        if path.exists() and not check_store(data).has_device:
+            self._keep_device_before_overwrite(phone)
+        ensure_private_dir(self.layout.session_dir(phone))
+        meta = {"content_id": content_id, "size": len(data), "sealed_at": self._clock()}
+        blob = seal_bytes(data, self._key, phone=phone, purpose=PURPOSE_STORE, meta=meta)
+        atomic_write_bytes(path, blob)
+        logger.debug("sealed the store of %s (%d bytes)", phone, len(data))
+        return True
+
+    def _keep_device_before_overwrite(self, phone: str) -> None:
+        # whatsmeow wipes the device on logout (hazard 8): the sealed copy may
+        # be the last one holding it. Back it up before it is replaced.
+        try:
+            old = self.read_sealed(phone)
+        except Unreadable as exc:
+            self.quarantine_sealed(phone, exc)
+            return
+        if old is not None:
+            self.backups.take(phone, old, reason="before the device was removed", connected=False)
+
+    def seal(self, phone: str) -> bool:
+        try:
+            data = self.read_live(phone)
+        except StoreCorrupt as exc:
+            raise self.quarantine_live(phone, "corrupt live store", str(exc)) from None
+        if data is None:
+            return False
+        self.write_sealed(phone, data)
+        return True
+
+    def drop_live(self, phone: str) -> None:
+        for path in [self.layout.live_path(phone), *self.layout.live_sidecars(phone)]:
+            unlink_durably(path)
+
+    # -- live copies -----------------------------------------------------------------
+
+    def prepare_live(self, phone: str) -> Path:
+        live = self.layout.live_path(phone)
+        ensure_private_dir(self.layout.runtime_dir)
+        try:
+            if self.read_live(phone) is not None:
+                return live
+        except StoreCorrupt as exc:
+            raise self.quarantine_live(phone, "corrupt live store", str(exc)) from None
+        try:
+            data = self.read_sealed(phone)
+        except Unreadable as exc:
+            raise self.quarantine_sealed(phone, exc) from None
+        if data is not None:
+            self.install_live(phone, data)
+        return live
+
+    def install_live(self, phone: str, data: bytes) -> None:
+        # A journal left beside the old file would be "rolled back" into the new one.
+        for sidecar in self.layout.live_sidecars(phone):
+            unlink_durably(sidecar)
+        ensure_private_dir(self.layout.runtime_dir)
+        atomic_write_bytes(self.layout.live_path(phone), data)
+
+    def install(self, phone: str, data: bytes) -> None:
+        """Make `data` the session's store: sealed first, then the live copy."""
+        self.write_sealed(phone, data)
+        self.install_live(phone, data)
+
+    # -- backups, restore, reset ------------------------------------------------------
+
+    def backup(self, phone: str, reason: str, connected: bool) -> BackupInfo | None:
+        data = self.current(phone)
+        if data is None:
+            return None
+        return self.backups.take(phone, data, reason=reason, connected=connected)
+
+    def find_backups(self, phone: str, timestamp: str | None) -> list[Listed]:
+        listed = self.backups.listed(phone)
+        if timestamp is None:
+            if not listed:
+                raise BackupNotFound(f"There is no backup of {phone} to restore.")
+            return listed
+        parse_timestamp(timestamp)  # the caller validated; defence in depth
+        chosen = [b for b in listed if b.info.timestamp == timestamp]
+        if not chosen:
+            shown = ", ".join(b.info.timestamp for b in listed[:5]) or "none"
+            raise BackupNotFound(
+                f"There is no backup of {phone} taken at {timestamp}. Available: {shown}."
+            )
+        return chosen
+
+    def restore(self, phone: str, timestamp: str | None) -> BackupInfo:
+        data: bytes | None = None
+        chosen: BackupInfo | None = None
+        for listed in self.find_backups(phone, timestamp):
+            try:
+                data = self.backups.verify(listed.info)
+                chosen = listed.info
+                break
+            except Unreadable as exc:
+                dest = self.backups.move_aside_file(
+                    phone, listed.info.path, reason="damaged backup"
+                )
+                if timestamp is not None:
+                    raise self._unreadable(phone, f"backup {timestamp}", str(exc), dest) from None
+        if data is None or chosen is None:
+            raise BackupNotFound(f"No backup of {phone} could be read; link it again with a QR.")
+        self._back_up_before(phone, "before restore", protect=chosen.timestamp)
+        self.install(phone, data)
+        logger.info("restored %s from backup %s", phone, chosen.timestamp)
+        return chosen
+
+    def _back_up_before(self, phone: str, reason: str, protect: str = "") -> None:
+        try:
+            data = self.current(phone)
+        except StoreUnreadable:
+            return  # already moved aside; nothing else to keep
+        if data is not None:
+            self.backups.take(phone, data, reason=reason, connected=False, protect={protect} - {""})
+
+    def import_store(self, phone: str, data: bytes) -> None:
+        """Install an imported store, keeping whatever was there as a backup first."""
+        self._back_up_before(phone, "before import")
+        self.backups.take(phone, data, reason="imported", connected=False)
+        self.install(phone, data)
+        logger.info("imported a session for %s", phone)
+
+    def reset(self, phone: str, reason: str) -> None:
+        """Keep everything that remains (backup or set aside), then leave no store at all."""
+        kept = {b.content_id for b in self.backups.listed(phone)}
+        sources: list[tuple[str, Callable[[], bytes | None]]] = [
+            ("live", lambda: self.read_live(phone)),
+            ("sealed", lambda: self.read_sealed(phone)),
+        ]
+        for origin, read in sources:
+            try:
+                data = read()
+            except Unreadable as exc:
+                if origin == "live":
+                    self.quarantine_live(phone, f"{reason} unreadable live", str(exc))
+                else:
+                    self.quarantine_sealed(phone, exc)
+                continue
+            if data is None or self.backups.content_id(data) in kept:
+                continue
+            check = check_store(data)
+            if check.has_device:
+                self.backups.take(phone, data, reason=f"before reset: {reason}", connected=False)
+            elif check.has_data:
+                self.backups.set_aside_data(phone, data, kind="reset", reason=reason, origin=origin)
+            kept.add(self.backups.content_id(data))
+        self.drop_live(phone)
+        unlink_durably(self.layout.sealed_path(phone))
+        logger.info("reset %s (%s): no store left; the next connect shows a QR", phone, reason)
+
+    def remove(self, phone: str, delete_backups: bool) -> None:
+        if not delete_backups:
+            self._back_up_before(phone, "before removal")
+        self.drop_live(phone)
+        unlink_durably(self.layout.sealed_path(phone))
+        session_dir = self.layout.session_dir(phone)
+        remove_temp_files(session_dir)
+        with contextlib.suppress(FileNotFoundError, OSError):
+            session_dir.rmdir()
+        if delete_backups:
+            shutil.rmtree(self.layout.backups_dir(phone), ignore_errors=True)
+        logger.info("removed session %s%s", phone, " and its backups" if delete_backups else "")
+
+    def has_device(self, phone: str) -> bool:
+        try:
+            data = self.read_live(phone)
+            if data is None:
+                data = self.read_sealed(phone)
+        except (*Unreadable, VaultError) as exc:
+            logger.warning("cannot tell whether %s has a device: %s", phone, exc)
+            return False
+        return data is not None and check_store(data).has_device
+
+    # -- start-up recovery -------------------------------------------------------------
+
+    def recover(self) -> None:
+        """Clear temp files; re-seal live copies left by a crash (or drop stale ones)."""
+        remove_temp_files(self.layout.data_dir)
+        remove_temp_files(self.layout.runtime_dir)
+        for phone in self.layout.session_dir_phones():
+            remove_temp_files(self.layout.session_dir(phone))
+        for phone in self.layout.backup_phones():
+            remove_temp_files(self.layout.backups_dir(phone))
+        for phone in self.layout.live_phones():
+            try:
+                self._recover_live(phone)
+            except StoreUnreadable as exc:
+                logger.error("start-up recovery of %s: %s", phone, exc)
+
+    def _recover_live(self, phone: str) -> None:
+        live = self.layout.live_path(phone)
+        sealed = self.layout.sealed_path(phone)
+        try:
+            data = self.read_live(phone)
+        except StoreCorrupt as exc:
+            raise self.quarantine_live(
+                phone, "corrupt live store after a crash", str(exc)
+            ) from None
+        if data is None:
+            return
+        if not sealed.exists() or os.stat(live).st_mtime_ns >= os.stat(sealed).st_mtime_ns:
+            if self.write_sealed(phone, data):
+                logger.warning("re-sealed the live store of %s left by a crash", phone)
+            return
+        # Older than the sealed store: a restore or import was cut short after
+        # writing the sealed store. Keep it as a backup, then let it go.
+        if self.backups.content_id(data) != self._sealed_content_id(phone):
+            self.backups.take(phone, data, reason="stale live copy after a crash", connected=False)
+            logger.warning("dropped a stale live copy of %s (older than its sealed store)", phone)
+        self.drop_live(phone)
+
+    def _sealed_content_id(self, phone: str) -> str | None:
+        try:
+            return str(read_file_header(self.layout.sealed_path(phone)).meta.get("content_id"))
+        except (OSError, SealedFileError):
+            return None

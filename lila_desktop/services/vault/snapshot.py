@@ -1,0 +1,123 @@
+"""Consistent copies of a live session store, and checks of store bytes.
+
+The live store is written by whatsmeow inside the *engine* process; this
+runs in the pool process, so Python's sqlite3 is an ordinary cross-process
+reader and SQLite's file locks keep the copy consistent (NEONIZE_NOTES
+hazard 7 is only about two SQLite copies inside one process). The backup API
+copies every page in one step under a short shared lock; whatsmeow waits up
+to 5 s for it, and a 5 MB store takes a few milliseconds.
+
+Checks run on an in-memory database (deserialize): plaintext credentials
+never touch the disk for a check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from lila_desktop.services.store_schema import BUSY_TIMEOUT_S
+
+SQLITE_MAGIC: Final = b"SQLite format 3\x00"
+
+
+class StoreBusy(Exception):
+    """The live store stayed locked longer than the busy timeout; try again later."""
+
+
+class StoreCorrupt(Exception):
+    """The bytes are not a readable SQLite database; str(e) says what SQLite found."""
+
+
+@dataclass(frozen=True)
+class StoreCheck:
+    jid: str | None
+    has_data: bool
+
+    @property
+    def has_device(self) -> bool:
+        return self.jid is not None
+
+
+def snapshot_store(path: Path) -> bytes:
+    """A consistent copy of the store at `path` (which must exist) as bytes.
+
+    Raises StoreBusy if the writer held its lock past the busy timeout and
+    StoreCorrupt if the file is not a database. An empty file gives b"".
+    """
+    # mode=rw: never create a missing file, but allow SQLite to roll back a hot
+    # journal left by a crashed engine (a read-only open would refuse to).
+    uri = path.resolve().as_uri() + "?mode=rw"
+    try:
+        src = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.OperationalError as exc:
+        if not path.exists():
+            raise FileNotFoundError(f"no session store at {path}") from None
+        raise StoreBusy(str(exc)) from None
+    try:
+        with contextlib.closing(sqlite3.connect(":memory:")) as dest:
+            src.backup(dest, pages=-1)
+            if dest.execute("PRAGMA page_count").fetchone()[0] == 0:
+                return b""
+            return dest.serialize()
+    except sqlite3.OperationalError as exc:
+        if _is_busy(exc):
+            raise StoreBusy(str(exc)) from None
+        raise StoreCorrupt(str(exc)) from None
+    except sqlite3.DatabaseError as exc:
+        raise StoreCorrupt(str(exc)) from None
+    finally:
+        src.close()
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+@contextlib.contextmanager
+def _in_memory(data: bytes) -> Iterator[sqlite3.Connection]:
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.deserialize(data)
+        yield conn
+    finally:
+        conn.close()
+
+
+def check_store(data: bytes) -> StoreCheck:
+    """Integrity-check store bytes; raise StoreCorrupt, else report device and data.
+
+    An empty store (b"") is valid and holds nothing.
+    """
+    if not data:
+        return StoreCheck(jid=None, has_data=False)
+    if not data.startswith(SQLITE_MAGIC):
+        raise StoreCorrupt("not an SQLite database (wrong file header)")
+    try:
+        with _in_memory(data) as conn:
+            result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            if result != ["ok"]:
+                raise StoreCorrupt("SQLite integrity check failed: " + "; ".join(result[:3]))
+            tables = [
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'whatsmeow_%'"
+                )
+            ]
+            jid: str | None = None
+            if "whatsmeow_device" in tables:
+                row = conn.execute("SELECT jid FROM whatsmeow_device LIMIT 1").fetchone()
+                jid = None if row is None else str(row[0])
+            has_data = any(
+                conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone() is not None
+                for t in tables
+                if t != "whatsmeow_version"
+            )
+    except sqlite3.DatabaseError as exc:
+        raise StoreCorrupt(str(exc)) from None
+    return StoreCheck(jid=jid, has_data=has_data)
