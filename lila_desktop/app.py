@@ -118,7 +118,7 @@ def run(config: AppConfig) -> int:
             lock.release()
     from lila_desktop.ui.main import run_gui  # Qt only when there is a window
 
-    return run_gui(config)
+    return int(run_gui(config))
 
 
 def _display_available() -> bool:

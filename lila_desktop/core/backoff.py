@@ -26,6 +26,10 @@ class Backoff:
         if nominal == 0.0 or self.jitter == 0.0:
             return nominal
         r = (rng or random).uniform(-self.jitter, self.jitter)
+        if nominal >= self.cap:
+            # At the cap jitter only downward, or half the numbers would clamp to
+            # exactly the cap and retry in lockstep.
+            r = -abs(r)
         return min(self.cap, max(0.0, nominal * (1.0 + r)))
 
 

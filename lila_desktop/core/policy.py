@@ -168,6 +168,18 @@ def _start(state: SessionState, now: float, *, keep_failures: bool) -> Result:
     return new, (CancelRetry(), StartClient())
 
 
+def _transient_message(previous: Status, code: int | None) -> str:
+    if previous in (Status.QR, Status.PAIRING):
+        return (
+            f"Connection lost while linking ({describe_code(code)}). Retrying by itself; "
+            "a new QR code will show."
+        )
+    return (
+        f"Connection lost ({describe_code(code)}). Reconnecting by itself; "
+        "the saved login is kept, no QR needed."
+    )
+
+
 def _transient(
     state: SessionState,
     code: int | None,
@@ -193,10 +205,7 @@ def _transient(
         next_retry_at=now + delay,
         connected_at=None,
         last_disconnect=DisconnectInfo(code, reason, now),
-        message=(
-            f"Connection lost ({describe_code(code)}). Reconnecting by itself; "
-            "the login is kept, no QR needed."
-        ),
+        message=_transient_message(state.status, code),
         replaced_count=0 if stable else state.replaced_count,
         last_515_at=now if code == 515 else state.last_515_at,
         retry_token=token,

@@ -30,6 +30,9 @@ from lila_desktop.services.vault import BackupInfo, SessionVault
 
 logger = logging.getLogger(__name__)
 
+_RUNNING = frozenset(
+    {Status.CONNECTED, Status.CONNECTING, Status.QR, Status.PAIRING, Status.RECONNECTING}
+)
 SEAL_INTERVAL = 300.0  # live stores are sealed at least this often
 BACKUP_INTERVAL = 6 * 3600.0  # periodic backup (skipped when unchanged)
 
@@ -91,7 +94,9 @@ class SessionPool:
         for entry in self.registry.load():
             sup = self._create(entry.phone, entry.name)
             self._persisted[entry.phone] = entry
-            if entry.parked_status is not None:
+            # An outdated number is tried again: this start may be the update.
+            retry = entry.parked_status == Status.OUTDATED.value and entry.desired
+            if entry.parked_status is not None and not retry:
                 sup.restore_state(
                     SessionState(
                         status=Status(entry.parked_status),
@@ -256,18 +261,15 @@ class SessionPool:
             sup = self._create(key, name.strip())
             self._persist_if_changed(sup.snapshot)
             logger.info("session added", extra={"event": "added", "phone": key})
-        if start and not sup.snapshot.status.is_connected and sup.snapshot.status not in (
-            Status.CONNECTING,
-            Status.QR,
-            Status.PAIRING,
-            Status.RECONNECTING,
-        ):
+        if start and sup.snapshot.status not in _RUNNING:
             await sup.call(lambda: sup.apply(UserStart()))
         return sup.snapshot
 
     async def start_session(self, phone: str) -> SessionSnapshot:
+        """Connect (or take over / link again); a no-op while already running."""
         sup = self._get(phone)
-        await sup.call(lambda: sup.apply(UserStart()))
+        if sup.snapshot.status not in _RUNNING:
+            await sup.call(lambda: sup.apply(UserStart()))
         return sup.snapshot
 
     async def stop_session(self, phone: str) -> SessionSnapshot:
@@ -426,6 +428,10 @@ class SessionPool:
                 last_backup = time.monotonic()
                 for sup in list(self._sessions.values()):
                     if sup.snapshot.is_connected:
-                        await sup.call(
-                            lambda s=sup: self.vault.backup(s.phone, "periodic", connected=True)
-                        )
+                        await self._periodic_backup(sup)
+
+    async def _periodic_backup(self, sup: SessionSupervisor) -> None:
+        async def run() -> None:
+            await self.vault.backup(sup.phone, "periodic", connected=True)
+
+        await sup.call(run)

@@ -95,16 +95,17 @@ def decode(line: bytes) -> dict[str, Any]:
         raise ProtocolError(f"line of {len(line)} bytes exceeds {MAX_LINE}")
     try:
         message = json.loads(line)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ProtocolError(f"not JSON: {exc}") from None
     if not isinstance(message, dict):
         raise ProtocolError("a message must be a JSON object")
-    if message.get("v") != PROTOCOL_VERSION:
+    # `type(x) is int`: JSON true must not pass for 1.
+    if type(message.get("v")) is not int or message["v"] != PROTOCOL_VERSION:
         raise ProtocolError(
             f"protocol version {message.get('v')!r}, expected {PROTOCOL_VERSION}"
         )
     if "op" in message:
-        if message["op"] not in OPS or not isinstance(message.get("id"), int):
+        if message["op"] not in OPS or type(message.get("id")) is not int:
             raise ProtocolError(f"bad request {message.get('op')!r}")
         if not isinstance(message.get("args", {}), dict):
             raise ProtocolError("request args must be an object")
@@ -112,7 +113,7 @@ def decode(line: bytes) -> dict[str, Any]:
         if not isinstance(message["ev"], str):
             raise ProtocolError("event name must be a string")
     elif "id" in message:
-        if not isinstance(message["id"], int) or not isinstance(message.get("ok"), bool):
+        if type(message["id"]) is not int or not isinstance(message.get("ok"), bool):
             raise ProtocolError("bad response")
     else:
         raise ProtocolError("neither request, response nor event")

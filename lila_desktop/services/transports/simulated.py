@@ -254,8 +254,8 @@ class SimulatedTransport:
         """Inject one fault or a scan; see protocol.SIM_EVENTS."""
         if event == "network_down":
             self.network_up = False
-            for client in list(self.clients.values()):
-                client.drop(408, "keep-alive timeout (network down)")
+            for live in list(self.clients.values()):
+                live.drop(408, "keep-alive timeout (network down)")
             self.on_engine_event("network", up=False)
             return
         if event == "network_up":
