@@ -20,12 +20,21 @@ import platformdirs
 
 from lila_desktop import __version__
 from lila_desktop.core.keystore import KeyStore
+from lila_desktop.core.quota import DEFAULT_LIMIT, QuotaLedger
+from lila_desktop.services.api import ApiKeyError, ApiServer, ApiStartError, start_api
 from lila_desktop.services.engine.client import EngineClient
 from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
 from lila_desktop.services.logs import configure_logging
 from lila_desktop.services.pool import SessionPool
+from lila_desktop.services.quota.factory import (
+    QuotaConfigError,
+    build_ledger,
+    limit_from_env,
+    mongodb_uri_from_env,
+)
 from lila_desktop.services.registry import SessionRegistry
 from lila_desktop.services.vault import SessionVault, default_runtime_dir
+from lila_desktop.services.vault.atomic import UnsafeDirectory, ensure_private_dir
 from lila_desktop.services.vault.keystores import choose_keystore
 
 logger = logging.getLogger(__name__)
@@ -95,7 +104,11 @@ async def seed_demo(pool: SessionPool) -> None:
 
 
 def run(config: AppConfig) -> int:
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        ensure_private_dir(config.data_dir)  # logs and lists name the owner's numbers
+    except (OSError, UnsafeDirectory) as exc:
+        print(f"lila-desktop: cannot use the data folder {config.data_dir}: {exc}", file=sys.stderr)
+        return 2
     configure_logging(config.data_dir, json_lines=config.json_logs, level=config.log_level)
     logger.info(
         "Lila Desktop %s starting",
@@ -129,7 +142,35 @@ def _display_available() -> bool:
     )
 
 
+def build_quota_ledger(config: AppConfig) -> QuotaLedger:
+    """The quota ledger from the environment: the portal's MongoDB if
+    `LILA_MONGODB_URI` is set, else the local SQLite ledger (limit from
+    `LILA_QUOTA_LIMIT`, default 1000). Raises QuotaConfigError on bad values."""
+    return build_ledger(
+        mongodb_uri=mongodb_uri_from_env(),
+        data_dir=config.data_dir,
+        limit=limit_from_env() or DEFAULT_LIMIT,
+    )
+
+
+async def start_local_api(
+    pool: SessionPool, ledger: QuotaLedger, config: AppConfig
+) -> ApiServer | None:
+    """Start the local API as configured (None with --api-port 0).
+
+    Raises:
+        ApiStartError: the port is taken; ApiKeyError: LILA_API_KEY is unusable.
+    """
+    if config.api_port == 0:
+        logger.info("local API off (--api-port 0)", extra={"event": "api_off"})
+        return None
+    return await start_api(
+        pool, ledger, port=config.api_port, api_key=None, data_dir=config.data_dir
+    )
+
+
 async def run_headless(config: AppConfig) -> int:
+    """Pool and API without a window until SIGINT/SIGTERM; then API, pool, ledger close."""
     from concurrent.futures import ThreadPoolExecutor
 
     loop = asyncio.get_running_loop()
@@ -138,12 +179,23 @@ async def run_headless(config: AppConfig) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # Windows
             loop.add_signal_handler(sig, stop.set)
+    try:
+        ledger = build_quota_ledger(config)
+    except QuotaConfigError as exc:
+        logger.error("could not start: %s", exc)
+        return 2
     pool = build_pool(config)
+    api: ApiServer | None = None
     try:
         await pool.start()
+        api = await start_local_api(pool, ledger, config)
+    except (ApiStartError, ApiKeyError) as exc:
+        logger.error("could not start the local API: %s", exc, extra={"event": "api_failed"})
+        await _close_all(None, pool, ledger)
+        return 3
     except Exception as exc:
         logger.error("could not start: %s", exc)
-        await pool.aclose()
+        await _close_all(api, pool, ledger)
         return 2
     try:
         if config.demo:
@@ -152,6 +204,20 @@ async def run_headless(config: AppConfig) -> int:
         await stop.wait()
         logger.info("shutting down", extra={"event": "stopping"})
     finally:
-        await pool.aclose()
+        await _close_all(api, pool, ledger)
     logger.info("stopped cleanly", extra={"event": "stopped"})
     return 0
+
+
+async def _close_all(api: ApiServer | None, pool: SessionPool, ledger: QuotaLedger) -> None:
+    """API first (no new requests; those in flight finish), then seal the pool, then the ledger."""
+    if api is not None:
+        try:
+            await api.aclose()
+        except Exception:
+            logger.exception("closing the local API failed")
+    await pool.aclose()
+    try:
+        await ledger.aclose()
+    except Exception:
+        logger.exception("closing the quota ledger failed")

@@ -115,6 +115,8 @@ class EngineClient:
             stderr=asyncio.subprocess.PIPE,
             env=env,
             limit=p.MAX_LINE + 1024,
+            # Its own process group: a terminal's Ctrl-C reaches only the pool.
+            start_new_session=os.name == "posix",
         )
         self.pid = self._proc.pid
         self._spawned_at = time.monotonic()

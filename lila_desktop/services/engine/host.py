@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -218,6 +219,9 @@ def _stdin_reader(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[bytes | 
 
 def run_engine(transport_name: str, log_level: str = "INFO") -> int:
     """Entry point of the engine process."""
+    # The pool owns our lifetime (stdin EOF ends us); a Ctrl-C in the terminal
+    # is for the pool, which then shuts us down cleanly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     out = _take_over_stdout()
     # Before the transport import: neonize calls logging.basicConfig(INFO) at
     # import, which is a no-op once the root logger has a handler (hazard 12).
@@ -242,6 +246,8 @@ def run_engine(transport_name: str, log_level: str = "INFO") -> int:
     try:
         loop.run_until_complete(host.serve(lines))
     finally:
-        loop.run_until_complete(loop.shutdown_default_executor())
-        loop.close()
-    return 0
+        logging.shutdown()
+        out.close()
+    # Exit without interpreter finalization: the stdin reader thread and Go's
+    # own threads may still be blocked in calls that finalization would trip on.
+    os._exit(0)
