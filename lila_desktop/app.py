@@ -40,8 +40,11 @@ from lila_desktop.services.vault.keystores import choose_keystore
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_PORT = 3001
-DEMO_NUMBERS = (("51900000001", "Demo: shop front"), ("51900000002", "Demo: deliveries"),
-                ("51900000003", "Demo: old phone"))
+DEMO_NUMBERS = (
+    ("51900000001", "Demo: shop front"),
+    ("51900000002", "Demo: deliveries"),
+    ("51900000003", "Demo: old phone"),
+)
 
 
 @dataclass(frozen=True)
@@ -76,14 +79,18 @@ class AppConfig:
 
 def build_pool(config: AppConfig, keystore: KeyStore | None = None) -> SessionPool:
     data_dir = config.data_dir
-    vault = SessionVault(data_dir, default_runtime_dir(data_dir), keystore or choose_keystore(data_dir))
+    vault = SessionVault(
+        data_dir, default_runtime_dir(data_dir), keystore or choose_keystore(data_dir)
+    )
     pool: SessionPool
     engine = EngineClient(
         config.transport,
         on_event=lambda message: pool.on_engine_event(message),
         on_died=lambda reason: pool.on_engine_died(reason),
     )
-    pool = SessionPool(engine=engine, vault=vault, registry=SessionRegistry(data_dir / "sessions.json"))
+    pool = SessionPool(
+        engine=engine, vault=vault, registry=SessionRegistry(data_dir / "sessions.json")
+    )
     return pool
 
 
@@ -113,7 +120,11 @@ def run(config: AppConfig) -> int:
     logger.info(
         "Lila Desktop %s starting",
         __version__,
-        extra={"event": "starting", "data_dir": str(config.data_dir), "transport": config.transport},
+        extra={
+            "event": "starting",
+            "data_dir": str(config.data_dir),
+            "transport": config.transport,
+        },
     )
     if not config.headless and not _display_available():
         logger.warning("no display found; running headless (pool and API, no window)")

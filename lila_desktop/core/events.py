@@ -140,13 +140,7 @@ TransportEvent = (
     | EngineDied
 )
 Event = (
-    TransportEvent
-    | UserStart
-    | UserStop
-    | UserReconnectNow
-    | NetworkUp
-    | RetryDue
-    | GraceExpired
+    TransportEvent | UserStart | UserStop | UserReconnectNow | NetworkUp | RetryDue | GraceExpired
 )
 
 # Codes of the policy table, by class.

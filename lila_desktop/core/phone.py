@@ -20,22 +20,18 @@ def normalize_phone(raw: object) -> str:
     national number without country code) and wrong lengths are refused.
     """
     if not isinstance(raw, str):
-        raise InvalidPhoneNumber("The phone number must be text, e.g. \"51902049935\".")
+        raise InvalidPhoneNumber('The phone number must be text, e.g. "51902049935".')
     text = _SEPARATORS.sub("", raw.strip())
     if text.startswith("+"):
         text = text[1:]
     if not text:
-        raise InvalidPhoneNumber(
-            "Enter the phone number with its country code, e.g. 51902049935."
-        )
+        raise InvalidPhoneNumber("Enter the phone number with its country code, e.g. 51902049935.")
     if not text.isascii() or not text.isdigit():
         raise InvalidPhoneNumber(
             "A phone number may only contain digits (country code first, e.g. 51902049935)."
         )
     if text.startswith("0"):
-        raise InvalidPhoneNumber(
-            "Start with the country code, not 0 (e.g. 51902049935 for Peru)."
-        )
+        raise InvalidPhoneNumber("Start with the country code, not 0 (e.g. 51902049935 for Peru).")
     if not _DIGITS.fullmatch(text):
         raise InvalidPhoneNumber(
             f"A phone number has 8 to 15 digits including the country code; got {len(text)}."

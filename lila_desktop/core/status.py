@@ -35,9 +35,7 @@ class Status(StrEnum):
         return self in (Status.CONNECTING, Status.RECONNECTING, Status.TEMP_BANNED)
 
 
-_NEEDS_USER = frozenset(
-    {Status.REPLACED, Status.LOGGED_OUT, Status.OUTDATED, Status.FAILED}
-)
+_NEEDS_USER = frozenset({Status.REPLACED, Status.LOGGED_OUT, Status.OUTDATED, Status.FAILED})
 
 
 class Severity(StrEnum):

@@ -299,7 +299,9 @@ class SessionPool:
                 logger.warning("%s: WhatsApp could not be told about the logout: %s", phone, exc)
             await sup.apply(UserStop())
             await self.vault.reset(sup.phone, "user-logout")
-            message = "You logged this number out. Link it again with a new QR, or restore a backup."
+            message = (
+                "You logged this number out. Link it again with a new QR, or restore a backup."
+            )
             if not told_whatsapp:
                 message += (
                     " WhatsApp could not be reached: also remove this device under "
@@ -358,7 +360,9 @@ class SessionPool:
         try:
             return await self.engine.request(op, **args)
         except EngineError as exc:
-            status = 503 if exc.code in ("ENGINE_UNAVAILABLE", "NOT_CONNECTED", "NOT_RUNNING") else 409
+            status = (
+                503 if exc.code in ("ENGINE_UNAVAILABLE", "NOT_CONNECTED", "NOT_RUNNING") else 409
+            )
             raise PoolError(str(exc), exc.code, status) from exc
 
     # --- backups -----------------------------------------------------------

@@ -95,9 +95,7 @@ class SessionSupervisor:
         self._queue: asyncio.Queue[Event | _Command | None] = asyncio.Queue()
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._snapshot = self._make_snapshot()
-        self._task = asyncio.get_running_loop().create_task(
-            self._run(), name=f"supervisor-{phone}"
-        )
+        self._task = asyncio.get_running_loop().create_task(self._run(), name=f"supervisor-{phone}")
 
     # --- inputs ------------------------------------------------------------
 
@@ -222,8 +220,12 @@ class SessionSupervisor:
             # The engine is restarting or refused: a transient failure.
             logger.warning("%s: start failed: %s", self.phone, exc)
             self.post_wire(
-                {"ev": p.EV_CONNECT_FAILURE, "gen": self.generation, "code": None,
-                 "message": str(exc)}
+                {
+                    "ev": p.EV_CONNECT_FAILURE,
+                    "gen": self.generation,
+                    "code": None,
+                    "message": str(exc),
+                }
             )
 
     async def _stop_client(self) -> None:

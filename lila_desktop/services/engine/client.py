@@ -153,7 +153,9 @@ class EngineClient:
                 self._crashes = 1 if healthy else self._crashes + 1
             died_at = time.monotonic()
             self._on_died(reason)
-            delay = RESTART_DELAYS[min(self._crashes, len(RESTART_DELAYS)) - 1] if not planned else 0
+            delay = (
+                RESTART_DELAYS[min(self._crashes, len(RESTART_DELAYS)) - 1] if not planned else 0
+            )
             await asyncio.sleep(delay)
             while not self._closing:
                 try:
@@ -230,7 +232,9 @@ class EngineClient:
         """Send one request and wait for its answer (waits for a restart)."""
         return await self._call(op, args, timeout, wait_ready=True)
 
-    async def _call(self, op: str, args: dict[str, Any], timeout: float, *, wait_ready: bool) -> Any:
+    async def _call(
+        self, op: str, args: dict[str, Any], timeout: float, *, wait_ready: bool
+    ) -> Any:
         if self._closing and op != p.OP_SHUTDOWN:
             raise EngineUnavailable("the app is shutting down")
         if wait_ready:
@@ -251,7 +255,9 @@ class EngineClient:
         except (BrokenPipeError, ConnectionResetError):
             raise EngineUnavailable() from None
         except TimeoutError:
-            raise EngineError(f"the engine did not answer '{op}' in {timeout:.0f} s", "TIMEOUT") from None
+            raise EngineError(
+                f"the engine did not answer '{op}' in {timeout:.0f} s", "TIMEOUT"
+            ) from None
         finally:
             self._pending.pop(req_id, None)
 

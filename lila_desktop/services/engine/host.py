@@ -123,7 +123,9 @@ class EngineHost:
         if op == p.OP_SIMULATE:
             phone = args.get("phone")
             await self.transport.simulate(
-                None if phone is None else str(phone), str(args["event"]), dict(args.get("args", {}))
+                None if phone is None else str(phone),
+                str(args["event"]),
+                dict(args.get("args", {})),
             )
             return None
         client = self._client(str(args["phone"]))

@@ -30,8 +30,17 @@ OP_SIMULATE: Final = "simulate"  # {"phone"|null, "event", "args"} -> null
 OP_STATS: Final = "stats"  # -> {"pid", "fds", "rss", "clients", "connects"}
 OP_SHUTDOWN: Final = "shutdown"  # stop every client, then exit 0
 OPS: Final = frozenset(
-    {OP_HELLO, OP_START, OP_STOP, OP_LOGOUT, OP_PAIR_PHONE, OP_SEND_TEXT, OP_SIMULATE,
-     OP_STATS, OP_SHUTDOWN}
+    {
+        OP_HELLO,
+        OP_START,
+        OP_STOP,
+        OP_LOGOUT,
+        OP_PAIR_PHONE,
+        OP_SEND_TEXT,
+        OP_SIMULATE,
+        OP_STATS,
+        OP_SHUTDOWN,
+    }
 )
 
 # Events (engine -> pool); per-session ones carry "phone" and "gen".
@@ -52,15 +61,36 @@ EV_NETWORK: Final = "network"  # {"up": bool}
 EV_LOG: Final = "log"  # {"level", "logger", "msg"}
 
 SESSION_EVENTS: Final = frozenset(
-    {EV_QR, EV_QR_EXPIRED, EV_PAIR_CODE, EV_PAIRED, EV_CONNECTED, EV_DISCONNECTED,
-     EV_REPLACED, EV_TEMP_BAN, EV_LOGGED_OUT, EV_OUTDATED, EV_CONNECT_FAILURE,
-     EV_STORE_CORRUPT}
+    {
+        EV_QR,
+        EV_QR_EXPIRED,
+        EV_PAIR_CODE,
+        EV_PAIRED,
+        EV_CONNECTED,
+        EV_DISCONNECTED,
+        EV_REPLACED,
+        EV_TEMP_BAN,
+        EV_LOGGED_OUT,
+        EV_OUTDATED,
+        EV_CONNECT_FAILURE,
+        EV_STORE_CORRUPT,
+    }
 )
 
 # Simulated faults (OP_SIMULATE "event"), the API's /simulate vocabulary.
 SIM_EVENTS: Final = frozenset(
-    {"scan", "disconnect", "network_down", "network_up", "replaced", "temp_ban", "logout",
-     "outdated", "corrupt_store", "engine_crash"}
+    {
+        "scan",
+        "disconnect",
+        "network_down",
+        "network_up",
+        "replaced",
+        "temp_ban",
+        "logout",
+        "outdated",
+        "corrupt_store",
+        "engine_crash",
+    }
 )
 
 
@@ -101,9 +131,7 @@ def decode(line: bytes) -> dict[str, Any]:
         raise ProtocolError("a message must be a JSON object")
     # `type(x) is int`: JSON true must not pass for 1.
     if type(message.get("v")) is not int or message["v"] != PROTOCOL_VERSION:
-        raise ProtocolError(
-            f"protocol version {message.get('v')!r}, expected {PROTOCOL_VERSION}"
-        )
+        raise ProtocolError(f"protocol version {message.get('v')!r}, expected {PROTOCOL_VERSION}")
     if "op" in message:
         if message["op"] not in OPS or type(message.get("id")) is not int:
             raise ProtocolError(f"bad request {message.get('op')!r}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import logging
 import os
 import random
@@ -133,9 +134,7 @@ class SimulatedClient:
         for timeout in QR_TIMEOUTS:
             self.emit("qr", code=self.world.qr_code())
             try:
-                await asyncio.wait_for(
-                    self.waiting_scan.wait(), timeout * self.world.time_scale
-                )
+                await asyncio.wait_for(self.waiting_scan.wait(), timeout * self.world.time_scale)
             except TimeoutError:
                 continue
             self.waiting_scan = None
@@ -175,10 +174,8 @@ class SimulatedClient:
         task, self._task = self._task, None
         if task is not None and not task.done():
             task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await task
-            except asyncio.CancelledError:
-                pass
         if self.world.clients.get(self.phone) is self:
             del self.world.clients[self.phone]
 
@@ -271,9 +268,7 @@ class SimulatedTransport:
         client = self.clients.get(phone)
         if event == "scan":
             if client is None or client.waiting_scan is None:
-                raise TransportError(
-                    "no QR is waiting for a scan on this number", "NOT_PAIRING"
-                )
+                raise TransportError("no QR is waiting for a scan on this number", "NOT_PAIRING")
             client.waiting_scan.set()
             return
         if event == "temp_ban":

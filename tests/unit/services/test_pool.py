@@ -81,9 +81,7 @@ async def test_replaced_retries_once_then_pauses_and_asks(harness: PoolHarness) 
     await harness.wait_status(PHONE, "connected")  # the one retry after the delay
     assert not harness.notices
     await harness.pool.simulate(PHONE, "replaced", {})
-    snap = await harness.wait(
-        PHONE, lambda s: s.status is Status.REPLACED and s.loop_detected
-    )
+    snap = await harness.wait(PHONE, lambda s: s.status is Status.REPLACED and s.loop_detected)
     await asyncio.sleep(0.5)  # longer than the retry delay: no automatic loop
     assert harness.pool.snapshot(PHONE).status is Status.REPLACED
     assert snap.message and "Take over" in snap.message
@@ -201,9 +199,7 @@ async def test_twenty_sessions_link_without_the_concurrent_connect_crash(
     assert harness.pool.engine.restarts == 0
 
 
-async def test_sessions_come_back_after_an_app_restart(
-    tmp_path: Path, keystore: object
-) -> None:
+async def test_sessions_come_back_after_an_app_restart(tmp_path: Path, keystore: object) -> None:
     data_dir, runtime_dir = tmp_path / "data", tmp_path / "run"
     pool = build_test_pool(data_dir, runtime_dir, keystore)  # type: ignore[arg-type]
     await pool.start()
