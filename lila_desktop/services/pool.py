@@ -23,6 +23,7 @@ from lila_desktop.core.snapshot import Notice, SessionSnapshot
 from lila_desktop.core.status import Status
 from lila_desktop.services.engine import protocol as p
 from lila_desktop.services.engine.client import EngineClient, EngineError
+from lila_desktop.services.network import NetworkMonitor, dns_probe
 from lila_desktop.services.registry import SessionEntry, SessionRegistry, parked
 from lila_desktop.services.supervisor import SessionSupervisor, SupervisorContext
 from lila_desktop.services.transports.base import SendResult
@@ -82,6 +83,13 @@ class SessionPool:
         self._persisted: dict[str, SessionEntry] = {}
         self._changed = asyncio.Condition()
         self._housekeeping: asyncio.Task[None] | None = None
+        # The simulated WhatsApp reports its network itself (EV_NETWORK); for
+        # the real one we probe DNS. Wake-from-sleep is watched either way.
+        self.network = NetworkMonitor(
+            lambda why: self.network_up(),
+            probe=None if engine.transport == "simulated" else dns_probe,
+        )
+        self._network_task: asyncio.Task[None] | None = None
         self._closed = False
         self.transport = engine.transport
 
@@ -107,15 +115,18 @@ class SessionPool:
                 )
             elif entry.desired:
                 sup.post(UserStart())
-        self._housekeeping = asyncio.get_running_loop().create_task(self._housekeep())
+        loop = asyncio.get_running_loop()
+        self._housekeeping = loop.create_task(self._housekeep())
+        self._network_task = loop.create_task(self.network.run())
 
     async def aclose(self) -> None:
         """Stop every session, seal every store, stop the engine. Idempotent."""
         if self._closed:
             return
         self._closed = True
-        if self._housekeeping is not None:
-            self._housekeeping.cancel()
+        for task in (self._housekeeping, self._network_task):
+            if task is not None:
+                task.cancel()
         results = await asyncio.gather(
             *(sup.aclose() for sup in self._sessions.values()), return_exceptions=True
         )

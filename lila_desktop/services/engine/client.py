@@ -76,6 +76,7 @@ class EngineClient:
         command: list[str] | None = None,
         max_fds: int | None = None,
         max_connects: int = 500,
+        stats_interval: float = STATS_INTERVAL,
     ) -> None:
         self.transport = transport
         self._on_event = on_event
@@ -84,6 +85,8 @@ class EngineClient:
         self._command = command or engine_command(transport)
         self.max_fds = max_fds or fd_budget()
         self.max_connects = max_connects
+        self.stats_interval = stats_interval
+        self.recycles = 0
         self._proc: asyncio.subprocess.Process | None = None
         self._ids = itertools.count(1)
         self._pending: dict[int, asyncio.Future[Any]] = {}
@@ -145,6 +148,7 @@ class EngineClient:
             planned, self._planned_exit = self._planned_exit, False
             reason = "recycled" if planned else f"engine exited with code {code}"
             if planned:
+                self.recycles += 1
                 logger.info("engine recycled")
             else:
                 logger.error("%s; restarting it", reason)
@@ -171,7 +175,7 @@ class EngineClient:
     async def _watch_resources(self) -> None:
         """Hazard 6: one fd leaks per connect; recycle before the limit."""
         while not self._closing:
-            await asyncio.sleep(STATS_INTERVAL)
+            await asyncio.sleep(self.stats_interval)
             try:
                 stats = await self.request(p.OP_STATS, timeout=10)
             except EngineError:

@@ -239,3 +239,27 @@ async def test_send_text_only_when_connected(harness: PoolHarness) -> None:
     await harness.wait_status(PHONE, "connected")
     sent = await harness.pool.send_text(PHONE, "51911111111", "hola")
     assert sent.message_id.startswith("3EB0")
+
+
+async def test_engine_is_recycled_before_leaked_handles_add_up(
+    tmp_path: Path, keystore: object
+) -> None:
+    data_dir, runtime_dir = tmp_path / "data", tmp_path / "run"
+    pool = build_test_pool(data_dir, runtime_dir, keystore)  # type: ignore[arg-type]
+    pool.engine.max_connects = 4
+    pool.engine.stats_interval = 0.2
+    await pool.start()
+    try:
+        h = PoolHarness(pool, data_dir, runtime_dir)
+        jid = await _linked(h)
+        for _ in range(4):  # every drop is a new connect in the engine
+            await pool.simulate(PHONE, "disconnect", {"code": 408})
+            await h.wait_status(PHONE, "reconnecting")
+            await h.wait_status(PHONE, "connected")
+        await h.wait(PHONE, lambda s: pool.engine.recycles >= 1 and s.is_connected, timeout=10)
+        assert pool.engine.restarts >= 1
+        stats = await pool.engine.request("stats")
+        assert stats["connects"] <= 4, "a fresh engine after the recycle"
+        assert _jid(h) == jid
+    finally:
+        await pool.aclose()

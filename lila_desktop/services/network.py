@@ -1,0 +1,71 @@
+"""Notice when the network comes back or the laptop wakes from sleep.
+
+Either way the sessions should reconnect now instead of sitting out the rest
+of their backoff (PRODUCT.md §1). Sleep shows as the wall clock jumping
+ahead of the monotonic clock (which stands still while suspended).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import time
+from collections.abc import Callable
+
+from lila_desktop.services.blocking import run_blocking
+
+logger = logging.getLogger(__name__)
+
+PROBE_HOST = "web.whatsapp.com"
+WAKE_JUMP = 30.0  # seconds the wall clock ran ahead of the monotonic one
+
+
+def dns_probe(host: str = PROBE_HOST) -> bool:
+    """True if the host resolves: the first thing a WhatsApp dial needs."""
+    try:
+        socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
+    except OSError:
+        return False
+    return True
+
+
+class NetworkMonitor:
+    def __init__(
+        self,
+        on_up: Callable[[str], None],
+        *,
+        probe: Callable[[], bool] | None = dns_probe,
+        interval: float = 10.0,
+        wall: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._on_up = on_up
+        self._probe = probe
+        self.interval = interval
+        self._wall = wall
+        self._monotonic = monotonic
+        self._reachable: bool | None = None
+
+    async def run(self) -> None:
+        last_wall, last_mono = self._wall(), self._monotonic()
+        while True:
+            await asyncio.sleep(self.interval)
+            wall, mono = self._wall(), self._monotonic()
+            if (wall - last_wall) - (mono - last_mono) > WAKE_JUMP:
+                logger.info("the laptop woke up; reconnecting now")
+                self._on_up("wake")
+            last_wall, last_mono = wall, mono
+            if self._probe is not None:
+                await self.check()
+
+    async def check(self) -> None:
+        assert self._probe is not None
+        try:
+            ok = await asyncio.wait_for(run_blocking(self._probe), 5.0)
+        except TimeoutError:
+            ok = False
+        if ok and self._reachable is False:
+            logger.info("the network is back; reconnecting now")
+            self._on_up("network")
+        self._reachable = ok

@@ -1,0 +1,44 @@
+"""Network-back and wake-from-sleep detection, with injected clocks and probes."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from lila_desktop.services.network import NetworkMonitor, dns_probe
+
+
+@pytest.mark.asyncio
+async def test_reports_the_network_coming_back_once() -> None:
+    answers = iter([False, False, True, True, False, True])
+    seen: list[str] = []
+    monitor = NetworkMonitor(seen.append, probe=lambda: next(answers), interval=0.01)
+    for _ in range(6):
+        await monitor.check()
+    assert seen == ["network", "network"]
+
+
+@pytest.mark.asyncio
+async def test_reports_a_wake_when_the_wall_clock_jumps() -> None:
+    wall = [1000.0]
+    mono = [50.0]
+    seen: list[str] = []
+
+    def tick_wall() -> float:
+        return wall[0]
+
+    monitor = NetworkMonitor(
+        seen.append, probe=None, interval=0.01, wall=tick_wall, monotonic=lambda: mono[0]
+    )
+    task = asyncio.get_running_loop().create_task(monitor.run())
+    await asyncio.sleep(0.03)
+    assert seen == []
+    wall[0] += 3600  # an hour of sleep: monotonic stood still
+    await asyncio.sleep(0.03)
+    task.cancel()
+    assert seen == ["wake"]
+
+
+def test_dns_probe_answers_false_for_an_unresolvable_name() -> None:
+    assert dns_probe("name.invalid") is False
