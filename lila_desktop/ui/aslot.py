@@ -1,0 +1,18 @@
+"""`async_slot`: qasync's `asyncSlot()` with a type mypy can follow.
+
+A slot written as `async def` runs as a task on the qasync loop; an exception
+in it reaches `sys.excepthook` (pytest-qt turns that into a test failure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, cast
+
+from qasync import asyncSlot
+
+P = ParamSpec("P")
+
+
+def async_slot(fn: Callable[P, Coroutine[Any, Any, None]]) -> Callable[P, None]:
+    return cast("Callable[P, None]", asyncSlot()(fn))

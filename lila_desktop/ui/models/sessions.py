@@ -1,0 +1,250 @@
+"""The sessions table: one row per number, over immutable snapshots (Vorta style).
+
+Named column constants and custom roles; a batch of snapshots (already
+coalesced by the bridge) becomes row inserts plus `dataChanged` for only the
+columns that really changed. The named `countdown_timer` ticks once a second
+and refreshes just the time columns, so "next retry" counts down while a
+number is reconnecting.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QColor
+
+from lila_desktop.core.snapshot import SessionSnapshot
+from lila_desktop.core.status import Severity, Status, severity
+from lila_desktop.ui import texts
+from lila_desktop.ui.icons import status_icon
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    NUMBER = 0
+    NAME = 1
+    STATUS = 2
+    SINCE = 3
+    NEXT_RETRY = 4
+    LAST_BACKUP = 5
+
+
+class Role(IntEnum):
+    SNAPSHOT = Qt.ItemDataRole.UserRole + 1
+    PHONE = Qt.ItemDataRole.UserRole + 2
+    STATUS = Qt.ItemDataRole.UserRole + 3  # the Status value string
+    SEVERITY = Qt.ItemDataRole.UserRole + 4  # the Severity value string
+
+
+# Which snapshot fields feed which column: a change elsewhere redraws nothing.
+_FIELDS: dict[Column, tuple[str, ...]] = {
+    Column.NUMBER: ("phone",),
+    Column.NAME: ("name",),
+    Column.STATUS: ("status", "attempt", "message", "loop_detected"),
+    Column.SINCE: ("since",),
+    Column.NEXT_RETRY: ("next_retry_at", "ban_until", "status"),
+    Column.LAST_BACKUP: ("last_backup_at",),
+}
+_TIMED = (Column.SINCE, Column.NEXT_RETRY, Column.LAST_BACKUP)
+_SEVERITY_COLOUR = {
+    Severity.OK: QColor("#1d6b34"),
+    Severity.IDLE: QColor("#5c6068"),
+    Severity.WORKING: QColor("#8a6300"),
+    Severity.ATTENTION: QColor("#b3261e"),
+}
+
+
+def _headers() -> dict[Column, str]:
+    tr = QCoreApplication.translate
+    return {
+        Column.NUMBER: tr("SessionTableModel", "Number"),
+        Column.NAME: tr("SessionTableModel", "Name"),
+        Column.STATUS: tr("SessionTableModel", "Status"),
+        Column.SINCE: tr("SessionTableModel", "Since"),
+        Column.NEXT_RETRY: tr("SessionTableModel", "Next retry"),
+        Column.LAST_BACKUP: tr("SessionTableModel", "Last backup"),
+    }
+
+
+class SessionTableModel(QAbstractTableModel):
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        tick_ms: int = 1000,
+    ) -> None:
+        super().__init__(parent)
+        self._rows: list[SessionSnapshot] = []
+        self._index: dict[str, int] = {}
+        self._clock = clock
+        self._countdown_timer = QTimer(self)
+        self._countdown_timer.setObjectName("countdown_timer")
+        self._countdown_timer.setInterval(tick_ms)
+        self._countdown_timer.timeout.connect(self._on_countdown_timer_timeout)
+        self._countdown_timer.start()
+        self.changed_cells = 0  # cells reported through dataChanged (tests read it)
+
+    # --- Qt model API ------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(Column):
+            return _headers()[Column(section)]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        snap = self._rows[index.row()]
+        column = Column(index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(snap, column)
+        if role == Qt.ItemDataRole.DecorationRole and column is Column.STATUS:
+            return status_icon(snap.status)
+        if role == Qt.ItemDataRole.ForegroundRole and column is Column.STATUS:
+            return _SEVERITY_COLOUR[severity(snap.status)]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(snap, column)
+        if role == Role.SNAPSHOT:
+            return snap
+        if role == Role.PHONE:
+            return snap.phone
+        if role == Role.STATUS:
+            return snap.status.value
+        if role == Role.SEVERITY:
+            return severity(snap.status).value
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # --- content -----------------------------------------------------------
+
+    def _display(self, snap: SessionSnapshot, column: Column) -> str:
+        now = self._clock()
+        match column:
+            case Column.NUMBER:
+                return f"+{snap.phone}"
+            case Column.NAME:
+                return snap.name
+            case Column.STATUS:
+                return texts.status_text(snap)
+            case Column.SINCE:
+                return texts.duration(now - snap.since) if snap.since else "—"
+            case Column.NEXT_RETRY:
+                return self._next_retry(snap, now)
+            case Column.LAST_BACKUP:
+                return texts.when(snap.last_backup_at, now)
+        return ""
+
+    @staticmethod
+    def _next_retry(snap: SessionSnapshot, now: float) -> str:
+        tr = QCoreApplication.translate
+        if snap.status is Status.RECONNECTING and snap.next_retry_at is not None:
+            left = snap.next_retry_at - now
+            if left <= 0:
+                return tr("SessionTableModel", "now")
+            return tr("SessionTableModel", "in %1").replace("%1", texts.duration(left + 0.999))
+        if snap.status is Status.TEMP_BANNED and snap.ban_until is not None:
+            return tr("SessionTableModel", "after %1").replace(
+                "%1", texts.when(snap.ban_until, now)
+            )
+        return "—"
+
+    def _tooltip(self, snap: SessionSnapshot, column: Column) -> str | None:
+        if column is Column.STATUS:
+            return snap.message or texts.status_label(snap.status)
+        if column is Column.SINCE and snap.since:
+            return texts.when(snap.since)
+        return None
+
+    def snapshot_at(self, row: int) -> SessionSnapshot | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, phone: str) -> int:
+        return self._index.get(phone, -1)
+
+    def snapshots(self) -> list[SessionSnapshot]:
+        return list(self._rows)
+
+    def apply(self, batch: Iterable[SessionSnapshot]) -> None:
+        """Take a batch of newest snapshots: insert new numbers, redraw changed cells."""
+        new: list[SessionSnapshot] = []
+        for snap in batch:
+            row = self._index.get(snap.phone)
+            if row is None:
+                new.append(snap)
+                continue
+            old = self._rows[row]
+            if old == snap:
+                continue
+            self._rows[row] = snap
+            changed = [c for c, names in _FIELDS.items() if _differs(old, snap, names)]
+            if changed:
+                self._emit_changed(row, min(changed), max(changed))
+        if new:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            for snap in new:
+                self._index[snap.phone] = len(self._rows)
+                self._rows.append(snap)
+            self.endInsertRows()
+
+    def reset(self, snapshots: Iterable[SessionSnapshot]) -> None:
+        self.beginResetModel()
+        self._rows = list(snapshots)
+        self._index = {s.phone: i for i, s in enumerate(self._rows)}
+        self.endResetModel()
+
+    def remove(self, phone: str) -> None:
+        row = self._index.get(phone)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self._index = {s.phone: i for i, s in enumerate(self._rows)}
+        self.endRemoveRows()
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
+        if self._rows:
+            self._emit_changed(0, 0, len(Column) - 1, last_row=len(self._rows) - 1)
+
+    def _emit_changed(
+        self, row: int, first: Column | int, last: Column | int, *, last_row: int | None = None
+    ) -> None:
+        bottom = row if last_row is None else last_row
+        self.changed_cells += (bottom - row + 1) * (int(last) - int(first) + 1)
+        self.dataChanged.emit(self.index(row, int(first)), self.index(bottom, int(last)))
+
+    def _on_countdown_timer_timeout(self) -> None:
+        if self._rows:
+            self._emit_changed(0, min(_TIMED), max(_TIMED), last_row=len(self._rows) - 1)
+
+
+def _differs(old: SessionSnapshot, new: SessionSnapshot, names: tuple[str, ...]) -> bool:
+    return any(getattr(old, n) != getattr(new, n) for n in names)

@@ -1,0 +1,174 @@
+"""Every owner-facing word that depends on a status or notice kind, translated.
+
+The strings are written out as literal `translate()` calls so that
+pyside6-lupdate finds them; results are cached per language
+(`clear_cache` runs when the language changes).
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
+
+from lila_desktop.core.actions import NoticeKind
+from lila_desktop.core.snapshot import SessionSnapshot
+from lila_desktop.core.status import Severity, Status
+
+_status_cache: dict[Status, str] = {}
+
+
+def clear_cache() -> None:
+    _status_cache.clear()
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Texts", text)
+
+
+def status_label(status: Status) -> str:
+    if not _status_cache:
+        tr = QCoreApplication.translate
+        _status_cache.update(
+            {
+                Status.STOPPED: tr("Status", "Stopped"),
+                Status.CONNECTING: tr("Status", "Connecting"),
+                Status.QR: tr("Status", "Waiting for QR scan"),
+                Status.PAIRING: tr("Status", "Waiting for pairing code"),
+                Status.CONNECTED: tr("Status", "Connected"),
+                Status.RECONNECTING: tr("Status", "Reconnecting"),
+                Status.REPLACED: tr("Status", "Opened elsewhere"),
+                Status.TEMP_BANNED: tr("Status", "Temporarily banned"),
+                Status.LOGGED_OUT: tr("Status", "Logged out"),
+                Status.OUTDATED: tr("Status", "App update needed"),
+                Status.FAILED: tr("Status", "Failed"),
+            }
+        )
+    return _status_cache[status]
+
+
+def status_text(snap: SessionSnapshot, now: float | None = None) -> str:
+    """The status column: label plus the detail that matters (attempt number)."""
+    label = status_label(snap.status)
+    if snap.status is Status.RECONNECTING and snap.attempt:
+        return (
+            QCoreApplication.translate("Status", "%1 (attempt %2)")
+            .replace("%1", label)
+            .replace("%2", str(snap.attempt))
+        )
+    return label
+
+
+def status_hint(snap: SessionSnapshot) -> str:
+    """What the owner should know or do; the pool's own words when the UI is English."""
+    from lila_desktop.ui import i18n
+
+    if snap.message and i18n.current_language() == "en":
+        return snap.message
+    tr = QCoreApplication.translate
+    return {
+        Status.STOPPED: tr("Hint", "Stopped. Press Connect to start it."),
+        Status.CONNECTING: tr("Hint", "Connecting to WhatsApp…"),
+        Status.QR: tr("Hint", "Press Link to show the QR code, then scan it with the phone."),
+        Status.PAIRING: tr("Hint", "Type the pairing code on the phone."),
+        Status.CONNECTED: tr("Hint", "Working normally."),
+        Status.RECONNECTING: tr("Hint", "The connection dropped; Lila retries by itself."),
+        Status.REPLACED: tr(
+            "Hint",
+            "WhatsApp was opened on another computer. Press Reconnect now to take it back.",
+        ),
+        Status.TEMP_BANNED: tr(
+            "Hint", "WhatsApp paused this number for a while; Lila reconnects when it ends."
+        ),
+        Status.LOGGED_OUT: tr("Hint", "Restore a backup below, or link the number again."),
+        Status.OUTDATED: tr("Hint", "Install the latest Lila Desktop."),
+        Status.FAILED: tr("Hint", "Something went wrong; see the log, then press Connect."),
+    }[snap.status]
+
+
+def severity_label(level: Severity) -> str:
+    tr = QCoreApplication.translate
+    return {
+        Severity.OK: tr("Severity", "All numbers connected"),
+        Severity.IDLE: tr("Severity", "No number running"),
+        Severity.WORKING: tr("Severity", "Some numbers are connecting"),
+        Severity.ATTENTION: tr("Severity", "A number needs you"),
+    }[level]
+
+
+def notice_title(kind: NoticeKind, who: str) -> str:
+    tr = QCoreApplication.translate
+    text = {
+        NoticeKind.DOWN: tr("Notice", "%1 is still disconnected"),
+        NoticeKind.RECOVERED: tr("Notice", "%1 is connected again"),
+        NoticeKind.REPLACED: tr("Notice", "%1 was opened elsewhere"),
+        NoticeKind.TEMP_BANNED: tr("Notice", "%1 is temporarily banned"),
+        NoticeKind.LOGGED_OUT: tr("Notice", "%1 was logged out"),
+        NoticeKind.OUTDATED: tr("Notice", "%1 needs an app update"),
+        NoticeKind.CORRUPT: tr("Notice", "%1 had a damaged session file"),
+        NoticeKind.QR_EXPIRED: tr("Notice", "The QR code for %1 expired"),
+    }[kind]
+    return text.replace("%1", who)
+
+
+def notice_hint(kind: NoticeKind) -> str:
+    """What to do, in the owner's language (the pool's own message is English only)."""
+    tr = QCoreApplication.translate
+    return {
+        NoticeKind.DOWN: tr("Notice", "Lila keeps retrying. Check the internet connection."),
+        NoticeKind.RECOVERED: tr("Notice", "Nothing to do."),
+        NoticeKind.REPLACED: tr(
+            "Notice",
+            "WhatsApp Web or another computer took over. Press Reconnect now to take it back.",
+        ),
+        NoticeKind.TEMP_BANNED: tr("Notice", "Lila reconnects by itself when the ban ends."),
+        NoticeKind.LOGGED_OUT: tr("Notice", "Restore a backup, or link the number again."),
+        NoticeKind.OUTDATED: tr("Notice", "Install the latest Lila Desktop."),
+        NoticeKind.CORRUPT: tr("Notice", "Restore the last good backup."),
+        NoticeKind.QR_EXPIRED: tr("Notice", "Press Link to get a new code."),
+    }[kind]
+
+
+def group_title(count: int) -> str:
+    return QCoreApplication.translate("Notice", "%1 numbers need attention").replace(
+        "%1", str(count)
+    )
+
+
+def recovered_group_title(count: int) -> str:
+    return QCoreApplication.translate("Notice", "%1 numbers are connected again").replace(
+        "%1", str(count)
+    )
+
+
+def who(phone: str, name: str) -> str:
+    return f"{name} (+{phone})" if name else f"+{phone}"
+
+
+def duration(seconds: float) -> str:
+    """A short human duration: 45 s, 12 min, 3 h 5 min, 2 days."""
+    s = max(0, int(seconds))
+    if s < 60:
+        return _t("%1 s").replace("%1", str(s))
+    if s < 3600:
+        return _t("%1 min").replace("%1", str(s // 60))
+    if s < 86400:
+        h, m = divmod(s // 60, 60)
+        return _t("%1 h %2 min").replace("%1", str(h)).replace("%2", str(m))
+    return _t("%1 days").replace("%1", str(s // 86400))
+
+
+def when(epoch: float | None, now: float | None = None) -> str:
+    """A moment in local time: the time alone if today, else date and time."""
+    if epoch is None:
+        return "—"
+    moment = QDateTime.fromMSecsSinceEpoch(int(epoch * 1000))
+    today = QDateTime.fromMSecsSinceEpoch(int((now or time.time()) * 1000)).date()
+    locale = QLocale()
+    if moment.date() == today:
+        return locale.toString(moment.time(), QLocale.FormatType.ShortFormat)
+    return locale.toString(moment, QLocale.FormatType.ShortFormat)
+
+
+def size(num_bytes: int) -> str:
+    return QLocale().formattedDataSize(num_bytes, 1)
