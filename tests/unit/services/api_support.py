@@ -1,0 +1,89 @@
+"""Shared set-up of the API tests: a real pool (simulated transport), a real
+SQLite quota ledger and the API on a real loopback port."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest_asyncio
+
+from lila_desktop.services.api import ApiKey, ApiServer, start_api
+from lila_desktop.services.quota import SqliteLedger
+from tests.conftest import PoolHarness
+
+KEY = "test-api-key-0123456789abcdef"
+PHONE = "51902049935"
+OTHER = "51987654321"
+QUOTA_LIMIT = 3
+
+
+@dataclass
+class Api:
+    harness: PoolHarness
+    server: ApiServer
+    http: aiohttp.ClientSession
+    ledger: SqliteLedger
+
+    @property
+    def pool(self) -> Any:
+        return self.harness.pool
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        key: str | None = KEY,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> tuple[int, Any]:
+        """(status, parsed JSON body) of one request."""
+        hdrs = dict(headers or {})
+        if key is not None:
+            hdrs["x-api-key"] = key
+        async with self.http.request(method, path, json=json, headers=hdrs, **kwargs) as resp:
+            body = await resp.read()
+            data = await resp.json() if resp.content_type == "application/json" else body
+            return resp.status, data
+
+    async def linked(self, phone: str = PHONE) -> None:
+        """A number added through the API and paired by a simulated scan."""
+        status, _ = await self.call("POST", "/api/sessions", json={"phoneNumber": phone})
+        assert status == 201
+        status, data = await self.call("POST", f"/api/sessions/{phone}/simulate", json={"event": "scan"})
+        assert status == 200 and data["data"]["status"] == "connected", data
+        await self.harness.wait(phone, lambda s: s.last_backup_at is not None)
+
+
+def assert_error(status: int, data: Any, expected_status: int, code: str | None = None) -> None:
+    assert status == expected_status, data
+    assert data["success"] is False
+    error = data["error"]
+    assert error["statusCode"] == expected_status
+    assert isinstance(error["message"], str) and error["message"]
+    if code is not None:
+        assert error["code"] == code, error
+
+
+@pytest_asyncio.fixture
+async def api(harness: PoolHarness, tmp_path: Path) -> AsyncIterator[Api]:
+    ledger = SqliteLedger(tmp_path / "quota.sqlite3", limit=QUOTA_LIMIT)
+    server = await start_api(
+        harness.pool,
+        ledger,
+        port=0,
+        api_key=ApiKey(KEY, "env", "tests"),
+        data_dir=harness.data_dir,
+        qr_wait=5.0,
+    )
+    try:
+        async with aiohttp.ClientSession(base_url=server.url) as http:
+            yield Api(harness, server, http, ledger)
+    finally:
+        await server.aclose()
+        await ledger.aclose()
