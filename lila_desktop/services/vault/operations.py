@@ -160,14 +160,37 @@ class VaultOps:
         return self._unreadable(phone, reason, str(exc), dest)
 
     def quarantine(self, phone: str, reason: str) -> Path:
-        """Move live and sealed stores aside, whatever their state; where the sealed one went."""
+        """Move the live and sealed stores aside (the engine found them unreadable).
+
+        Returns where the live copy went (else the sealed store, else the
+        backups folder). A sealed store that still verifies, holds a device
+        and differs from the live copy is the last good state: it becomes a
+        regular backup, so it can be restored, instead of a corrupt-* file.
+        """
         moved: Path | None = None
+        live_id: str | None = None
         if self.layout.live_path(phone).exists():
+            with contextlib.suppress(*Unreadable, VaultError):
+                data = self.read_live(phone)
+                live_id = None if data is None else self.backups.content_id(data)
             moved = self.quarantine_live(phone, reason, "reported unreadable").quarantined_to
         sealed = self.layout.sealed_path(phone)
-        if sealed.exists():
-            moved = self.backups.move_aside_file(phone, sealed, reason=reason)
-        return moved or self.layout.backups_dir(phone)
+        if not sealed.exists():
+            return moved or self.layout.backups_dir(phone)
+        try:
+            kept = self.read_sealed(phone)
+        except Unreadable:
+            kept = None
+        if (
+            kept is not None
+            and check_store(kept).has_device
+            and self.backups.content_id(kept) != live_id
+        ):
+            self.backups.take(phone, kept, reason=f"before quarantine: {reason}", connected=False)
+            unlink_durably(sealed)
+            return moved or self.layout.backups_dir(phone)
+        aside = self.backups.move_aside_file(phone, sealed, reason=reason)
+        return moved or aside
 
     # -- sealing ---------------------------------------------------------------------
 

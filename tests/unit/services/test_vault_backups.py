@@ -346,6 +346,21 @@ async def test_quarantine_on_request(tmp_path: Path) -> None:
 
 
 @pytest.mark.asyncio
+async def test_quarantine_keeps_a_good_older_sealed_store_restorable(tmp_path: Path) -> None:
+    vault, _, live, jid = await _paired(tmp_path)
+    await vault.seal(PHONE)  # good, with the device; no backup yet
+    live.write_bytes(b"SQLite format 3\x00" + b"\x00" * 5000)  # then the live copy broke
+    moved = await vault.quarantine(PHONE, "store_corrupt")
+    assert moved.name.startswith("corrupt-")
+    backups = await vault.list_backups(PHONE)
+    assert [b.reason for b in backups] == ["before quarantine: store_corrupt"]
+    assert not (tmp_path / "data" / "sessions" / PHONE / "store.sealed").exists()
+    await vault.restore(PHONE)
+    assert store_schema.device_jid(live) == jid
+    await vault.aclose()
+
+
+@pytest.mark.asyncio
 async def test_logout_wipe_is_caught_by_sealing(tmp_path: Path) -> None:
     """Hazard 8: whatsmeow wipes the device; sealing must not lose the last copy of it."""
     vault, _, live, jid = await _paired(tmp_path)
