@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, cast
 
+import shiboken6
 from qasync import asyncSlot
 
 P = ParamSpec("P")
@@ -16,3 +17,9 @@ P = ParamSpec("P")
 
 def async_slot(fn: Callable[P, Coroutine[Any, Any, None]]) -> Callable[P, None]:
     return cast("Callable[P, None]", asyncSlot()(fn))
+
+
+def alive(obj: object) -> bool:
+    """False once Qt deleted the C++ side: a slot resuming after an await checks this
+    before touching its widget (the window may have closed meanwhile)."""
+    return bool(shiboken6.isValid(obj))

@@ -16,6 +16,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,9 +43,10 @@ from lila_desktop.ui.widgets.log_view import LogView
 logger = logging.getLogger(__name__)
 
 _BANNER_STYLE = {
-    True: "background: #fbe9e7; color: #8f231a; padding: 6px; border-radius: 4px;",
-    False: "background: #e8f5e9; color: #1d6b34; padding: 6px; border-radius: 4px;",
+    True: "background: #fbe9e7; border: 1px solid #f1b6ae; border-radius: 4px;",
+    False: "background: #e8f5e9; border: 1px solid #a9d5b2; border-radius: 4px;",
 }
+_BANNER_TEXT = {True: "color: #8f231a;", False: "color: #1d6b34;"}
 _DETAIL_STYLE = {
     Severity.OK: "color: #1d6b34;",
     Severity.IDLE: "color: palette(text);",
@@ -87,12 +91,26 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.table.activated.connect(self._on_table_activated)
 
-        self.banner = QLabel(self)
+        self.banner_frame = QFrame(self)
+        self.banner_frame.setObjectName("banner_frame")
+        self.banner = QLabel(self.banner_frame)
         self.banner.setObjectName("notice_banner")
         self.banner.setWordWrap(True)
-        self.banner.hide()
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner_close = QToolButton(self.banner_frame)
+        self.banner_close.setObjectName("banner_close")
+        self.banner_close.setText("✕")
+        self.banner_close.setAutoRaise(True)
+        self.banner_close.clicked.connect(self.banner_frame.hide)
+        banner_row = QHBoxLayout(self.banner_frame)
+        banner_row.setContentsMargins(8, 4, 4, 4)
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.banner_close, 0, Qt.AlignmentFlag.AlignTop)
+        self.banner_frame.hide()
         self.detail = QLabel(self)
         self.detail.setObjectName("detail_label")
+        self.detail.setMinimumHeight(self.fontMetrics().height() * 2 + 8)
+        self.detail.setContentsMargins(6, 4, 6, 4)
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -107,7 +125,7 @@ class MainWindow(QMainWindow):
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.banner)
+        top_layout.addWidget(self.banner_frame)
         top_layout.addWidget(self.table, 1)
         top_layout.addWidget(self.detail)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -287,9 +305,11 @@ class MainWindow(QMainWindow):
         self.show_banner(text, bad=True)
 
     def show_banner(self, text: str, *, bad: bool) -> None:
-        self.banner.setStyleSheet(_BANNER_STYLE[bad])
+        self.banner_frame.setStyleSheet(f"#banner_frame {{{_BANNER_STYLE[bad]}}}")
+        self.banner.setStyleSheet(_BANNER_TEXT[bad])
         self.banner.setText(text)
-        self.banner.show()
+        self.banner_close.setToolTip(self.tr("Dismiss"))
+        self.banner_frame.show()
 
     def show_notification(self, title: str, body: str, bad: bool) -> None:
         """Used when there is no tray: the notice goes into the window itself."""

@@ -203,16 +203,31 @@ class LogFilterProxy(QSortFilterProxyModel):
         self._text = ""
 
     def set_min_level(self, level: str) -> None:
+        self._begin()
         self._min_level = LEVELS.index(level)
-        self.invalidateRowsFilter()
+        self._end()
 
     def set_phone(self, phone: str) -> None:
+        self._begin()
         self._phone = "".join(c for c in phone if c.isdigit())
-        self.invalidateRowsFilter()
+        self._end()
 
     def set_text(self, text: str) -> None:
+        self._begin()
         self._text = text.strip().casefold()
-        self.invalidateRowsFilter()
+        self._end()
+
+    # Qt 6.10 replaced invalidateRowsFilter() with begin/endFilterChange();
+    # the pin still allows 6.8, so use whichever this Qt has.
+    def _begin(self) -> None:
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+
+    def _end(self) -> None:
+        if hasattr(self, "endFilterChange"):
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()

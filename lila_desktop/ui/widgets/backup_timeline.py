@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Status
 from lila_desktop.ui import texts
-from lila_desktop.ui.aslot import async_slot
+from lila_desktop.ui.aslot import alive, async_slot
 from lila_desktop.ui.bridge import ActionError, PoolBridge
 from lila_desktop.ui.dialogs.asking import confirm
 from lila_desktop.ui.models.backups import BackupListModel, Column, reason_label
@@ -162,10 +162,11 @@ class BackupTimeline(QWidget):
         try:
             backups = await self.bridge.list_backups(phone)
         except ActionError as exc:
-            self._say(str(exc), ok=False)
+            if alive(self):
+                self._say(str(exc), ok=False)
             return
-        if generation != self._generation:
-            return  # a newer reload (or another number) took over
+        if not alive(self) or generation != self._generation:
+            return  # closed, or a newer reload (or another number) took over
         selected = self._selected_timestamp()
         self.model.set_backups(phone, backups)
         self._select(selected)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lila_desktop.ui.aslot import async_slot
+from lila_desktop.ui.aslot import alive, async_slot
 from lila_desktop.ui.models.logs import LEVELS, Column, LogFilterProxy, LogModel, LogTail
 
 POLL_MS = 1000
@@ -133,7 +133,7 @@ class LogView(QWidget):
             entries = await self.tail.read_new()
         finally:
             self._reading = False
-        if not entries:
+        if not entries or not alive(self):
             return
         bar = self.table.verticalScrollBar()
         at_bottom = bar.value() >= bar.maximum() - 2
