@@ -319,3 +319,36 @@ async def test_two_sessions_are_independent(tmp_path: Path) -> None:
     assert store_schema.device_jid(await vault.prepare_live(PHONE)) == a
     assert store_schema.device_jid(await vault.prepare_live(OTHER)) == b
     await vault.aclose()
+
+
+@pytest.mark.asyncio
+async def test_no_plaintext_sqlite_anywhere_after_a_clean_shutdown(tmp_path: Path) -> None:
+    """Every kind of file the vault writes, then a clean shutdown: no `SQLite format 3\\0`."""
+    clock = FakeClock()
+    vault = make_vault(tmp_path, clock=clock, keep=2)
+    await vault.open()
+    for phone in (PHONE, OTHER):
+        live = await vault.prepare_live(phone)
+        store_schema.make_paired_store(live, phone)
+        await vault.backup(phone, "after pairing", connected=True)
+        clock.advance()
+    await vault.seal_all()
+    store_schema.wipe_device(vault.live_path(PHONE))  # logout: sealing keeps a backup
+    await vault.seal(PHONE)
+    await vault.restore(PHONE)
+    store_schema.wipe_device(vault.live_path(OTHER))
+    with sqlite3.connect(vault.live_path(OTHER)) as conn:
+        conn.execute("INSERT INTO whatsmeow_lid_map VALUES ('9@lid', '9@s.whatsapp.net')")
+    conn.close()
+    await vault.reset(OTHER, "logged out")  # the wiped remnants are set aside
+    await vault.restore(OTHER)
+    vault.live_path(OTHER).write_bytes(b"SQLite format 3\x00" + b"\x01" * 3000)
+    await vault.quarantine(OTHER, "store_corrupt")  # corrupt live copy set aside
+    await vault.export_session(PHONE, tmp_path / "data" / "export.lilasession", "long passphrase")
+    await vault.import_session(tmp_path / "data" / "export.lilasession", "long passphrase")
+    store_schema.create_store(await vault.prepare_live("5491112345678"))  # a QR never scanned
+    kinds = {p.name.split("-")[0] for p in all_files(tmp_path / "data" / "sessions" / "backups")}
+    assert kinds == {"creds", "reset", "corrupt"}
+    await vault.aclose()
+    assert not (tmp_path / "run").exists()
+    assert plaintext_sqlite_files(tmp_path) == []
