@@ -86,6 +86,7 @@ class EngineClient:
         self.max_fds = max_fds or fd_budget()
         self.max_connects = max_connects
         self.stats_interval = stats_interval
+        self.healthy_after = 60.0  # a run this long resets the crash back-off
         self.recycles = 0
         self._proc: asyncio.subprocess.Process | None = None
         self._ids = itertools.count(1)
@@ -153,7 +154,7 @@ class EngineClient:
             else:
                 logger.error("%s; restarting it", reason)
                 # Crashes in a row back off a little; a long healthy run resets that.
-                healthy = time.monotonic() - self._spawned_at > 60.0
+                healthy = time.monotonic() - self._spawned_at > self.healthy_after
                 self._crashes = 1 if healthy else self._crashes + 1
             died_at = time.monotonic()
             self._on_died(reason)
