@@ -55,7 +55,9 @@ class Api:
         """A number added through the API and paired by a simulated scan."""
         status, _ = await self.call("POST", "/api/sessions", json={"phoneNumber": phone})
         assert status == 201
-        status, data = await self.call("POST", f"/api/sessions/{phone}/simulate", json={"event": "scan"})
+        status, data = await self.call(
+            "POST", f"/api/sessions/{phone}/simulate", json={"event": "scan"}
+        )
         assert status == 200 and data["data"]["status"] == "connected", data
         await self.harness.wait(phone, lambda s: s.last_backup_at is not None)
 

@@ -106,9 +106,7 @@ async def test_a_send_failing_in_flight_releases_its_unit(
 ) -> None:
     ledger = DropAfterReserve(tmp_path / "quota.sqlite3", limit=QUOTA_LIMIT)
     ledger.pool = harness.pool
-    server = await start_api(
-        harness.pool, ledger, port=0, api_key=KEY, data_dir=harness.data_dir
-    )
+    server = await start_api(harness.pool, ledger, port=0, api_key=KEY, data_dir=harness.data_dir)
     try:
         async with aiohttp.ClientSession(base_url=server.url) as http:
             api = Api(harness, server, http, ledger)
@@ -130,9 +128,7 @@ async def test_idempotency_key_replays_the_first_answer(api: Api) -> None:
     assert first[0] == again[0] == 200
     assert first[1] == again[1], "the retry gets the first answer, not a second message"
     assert _sent(api) == 1
-    status, data = await api.call(
-        "POST", SEND, json={"to": OTHER, "text": "Otro"}, headers=headers
-    )
+    status, data = await api.call("POST", SEND, json={"to": OTHER, "text": "Otro"}, headers=headers)
     assert_error(status, data, 422, "IDEMPOTENCY_KEY_REUSED")
     assert _sent(api) == 1
 

@@ -48,12 +48,12 @@ async def _raw(port: int, request: bytes) -> tuple[int, bytes]:
 
 
 async def test_open_routes_are_exactly_the_four_of_the_issue() -> None:
-    assert OPEN_ROUTES == {
+    assert {
         ("GET", "/health"),
         ("GET", "/api/sessions"),
         ("GET", "/api/sessions/list"),
         ("GET", "/api/sessions/{phone}/status"),
-    }
+    } == OPEN_ROUTES
     assert len(PROTECTED) == len(_operations()) - 4
 
 
@@ -120,7 +120,9 @@ async def test_missing_host_header_is_403(api: Api) -> None:
     assert status == 403 and json.loads(body)["error"]["code"] == "FORBIDDEN_HOST"
 
 
-@pytest.mark.parametrize("origin", ["http://evil.example", "null", "https://localhost.evil.example"])
+@pytest.mark.parametrize(
+    "origin", ["http://evil.example", "null", "https://localhost.evil.example"]
+)
 async def test_foreign_origins_are_403(api: Api, origin: str) -> None:
     status, data = await api.call("GET", "/health", headers={"Origin": origin})
     assert_error(status, data, 403, "FORBIDDEN_ORIGIN")
@@ -205,8 +207,12 @@ async def test_bodies_must_be_json_objects(
     assert not api.pool.snapshots()
 
 
+def _tree(root: Path) -> list[Path]:
+    return sorted(p.relative_to(root) for p in root.rglob("*"))
+
+
 async def test_traversal_never_reaches_the_file_system(api: Api, tmp_path: Path) -> None:
-    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    before = _tree(tmp_path)
     attempts = [
         ("GET", "/api/sessions/..%2F..%2F..%2Fetc%2Fpasswd/backups"),
         ("POST", "/api/sessions/..%2F..%2Ftmp/backups"),
@@ -227,7 +233,7 @@ async def test_traversal_never_reaches_the_file_system(api: Api, tmp_path: Path)
         b"x-api-key: " + KEY.encode() + b"\r\nConnection: close\r\n\r\n",
     )
     assert status in (400, 404) and b"root:" not in raw
-    after = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    after = _tree(tmp_path)
     assert after == before, "no request created or removed any file"
 
 

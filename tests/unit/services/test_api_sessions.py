@@ -64,7 +64,9 @@ async def test_session_list_is_open_with_lila_app_shape(api: Api, path: str) -> 
     _, data = await api.call("GET", path, key=None)
     assert data["data"] == {
         "total": 1,
-        "sessions": [{"phoneNumber": PHONE, "status": "connected", "isConnected": True, "name": ""}],
+        "sessions": [
+            {"phoneNumber": PHONE, "status": "connected", "isConnected": True, "name": ""}
+        ],
     }
 
 
@@ -107,7 +109,9 @@ async def test_create_session_of_a_connected_number_is_200_without_qr(api: Api) 
         ({"phoneNumber": PHONE, "name": "x" * 81}, "VALIDATION_ERROR"),
     ],
 )
-async def test_create_session_refuses_bad_input(api: Api, body: dict[str, object], code: str) -> None:
+async def test_create_session_refuses_bad_input(
+    api: Api, body: dict[str, object], code: str
+) -> None:
     status, data = await api.call("POST", "/api/sessions", json=body)
     assert_error(status, data, 400, code)
     assert not api.pool.snapshots(), "nothing is created on bad input"
@@ -304,7 +308,9 @@ async def test_restore_of_an_unknown_backup_is_404_and_changes_nothing(api: Api)
     assert api.pool.snapshot(PHONE).status is Status.QR
     await api.call("POST", f"/api/sessions/{PHONE}/simulate", json={"event": "scan"})
     status, data = await api.call(
-        "POST", f"/api/sessions/{PHONE}/restore", json={"backupTimestamp": "2020-01-01T00-00-00-000Z"}
+        "POST",
+        f"/api/sessions/{PHONE}/restore",
+        json={"backupTimestamp": "2020-01-01T00-00-00-000Z"},
     )
     assert_error(status, data, 404, "BACKUP_NOT_FOUND")
     assert api.pool.snapshot(PHONE).is_connected
