@@ -85,7 +85,8 @@ class Backups:
         found: list[Listed] = []
         for path in folder.iterdir():
             timestamp = parse_backup_file_name(path.name)
-            if timestamp is None or not path.is_file():
+            # A symlink could point outside the backups folder: never follow one.
+            if timestamp is None or path.is_symlink() or not path.is_file():
                 continue
             try:
                 header = read_file_header(path)

@@ -17,6 +17,7 @@ from lila_desktop.services.vault import (
 )
 from lila_desktop.services.vault.sealed import (
     PURPOSE_ASIDE,
+    PURPOSE_BACKUP,
     PURPOSE_STORE,
     open_file,
     read_file_header,
@@ -433,6 +434,14 @@ async def test_files_that_only_look_like_backups_are_ignored(tmp_path: Path) -> 
     (folder / "creds-2030-01-01T00-00-00-000Z.lila").write_bytes(b"not sealed")
     renamed = folder / "creds-2031-01-01T00-00-00-000Z.lila"
     renamed.write_bytes(info.path.read_bytes())  # a real backup under another timestamp
+    # A well-formed backup outside the folder, reached through a symlink: ignored.
+    header, data = open_file(info.path, _key(tmp_path), phone=PHONE, purpose=PURPOSE_BACKUP)
+    meta = dict(header.meta, timestamp="2032-01-01T00-00-00-000Z")
+    outside = tmp_path / "outside.lila"
+    outside.write_bytes(
+        seal_bytes(data, _key(tmp_path), phone=PHONE, purpose=PURPOSE_BACKUP, meta=meta)
+    )
+    (folder / "creds-2032-01-01T00-00-00-000Z.lila").symlink_to(outside)
     assert [b.timestamp for b in await vault.list_backups(PHONE)] == [info.timestamp]
     assert read_file_header(renamed).meta["timestamp"] == info.timestamp
     await vault.aclose()
