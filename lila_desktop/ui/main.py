@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import qasync
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from lila_desktop.app import (
@@ -202,7 +202,7 @@ class GuiApp(QObject):
         self.server.show_requested.connect(window.bring_to_front)
         area = window.screen().availableGeometry()
         window.resize(min(1180, int(area.width() * 0.92)), min(720, int(area.height() * 0.9)))
-        window.statusBar().showMessage(window.tr("Starting…"))
+        window.statusBar().showMessage(QCoreApplication.translate("GuiApp", "Starting…"))
         window.setEnabled(False)
         window.show()
         shown = time.monotonic() - self.launched
@@ -270,7 +270,7 @@ class GuiApp(QObject):
     async def _start_api(self, window: MainWindow) -> None:
         port = _api_port(self.config, self.settings)
         if port == 0:
-            self.api_note = window.tr("The local API is off.")
+            self.api_note = QCoreApplication.translate("GuiApp", "The local API is off.")
             return
         assert self.pool is not None
         try:
@@ -280,12 +280,14 @@ class GuiApp(QObject):
             )
         except (ApiStartError, ApiKeyError, QuotaConfigError) as exc:
             logger.error("local API not started: %s", exc, extra={"event": "api_failed"})
-            self.api_note = window.tr("The local API could not start: %1").replace("%1", str(exc))
+            self.api_note = QCoreApplication.translate(
+                "GuiApp", "The local API could not start: %1"
+            ).replace("%1", str(exc))
             window.show_banner(self.api_note, bad=True)
             return
-        self.api_note = window.tr("Listening on %1. Changes apply from the next start.").replace(
-            "%1", self.api.url
-        )
+        self.api_note = QCoreApplication.translate(
+            "GuiApp", "Listening on %1. Changes apply from the next start."
+        ).replace("%1", self.api.url)
 
     def _api_info(self) -> tuple[str | None, str]:
         return (self.api.api_key.value if self.api else None), self.api_note

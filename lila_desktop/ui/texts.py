@@ -22,26 +22,21 @@ def clear_cache() -> None:
     _status_cache.clear()
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Texts", text)
-
-
 def status_label(status: Status) -> str:
     if not _status_cache:
-        tr = QCoreApplication.translate
         _status_cache.update(
             {
-                Status.STOPPED: tr("Status", "Stopped"),
-                Status.CONNECTING: tr("Status", "Connecting"),
-                Status.QR: tr("Status", "Waiting for QR scan"),
-                Status.PAIRING: tr("Status", "Waiting for pairing code"),
-                Status.CONNECTED: tr("Status", "Connected"),
-                Status.RECONNECTING: tr("Status", "Reconnecting"),
-                Status.REPLACED: tr("Status", "Opened elsewhere"),
-                Status.TEMP_BANNED: tr("Status", "Temporarily banned"),
-                Status.LOGGED_OUT: tr("Status", "Logged out"),
-                Status.OUTDATED: tr("Status", "App update needed"),
-                Status.FAILED: tr("Status", "Failed"),
+                Status.STOPPED: QCoreApplication.translate("Status", "Stopped"),
+                Status.CONNECTING: QCoreApplication.translate("Status", "Connecting"),
+                Status.QR: QCoreApplication.translate("Status", "Waiting for QR scan"),
+                Status.PAIRING: QCoreApplication.translate("Status", "Waiting for pairing code"),
+                Status.CONNECTED: QCoreApplication.translate("Status", "Connected"),
+                Status.RECONNECTING: QCoreApplication.translate("Status", "Reconnecting"),
+                Status.REPLACED: QCoreApplication.translate("Status", "Opened elsewhere"),
+                Status.TEMP_BANNED: QCoreApplication.translate("Status", "Temporarily banned"),
+                Status.LOGGED_OUT: QCoreApplication.translate("Status", "Logged out"),
+                Status.OUTDATED: QCoreApplication.translate("Status", "App update needed"),
+                Status.FAILED: QCoreApplication.translate("Status", "Failed"),
             }
         )
     return _status_cache[status]
@@ -65,67 +60,81 @@ def status_hint(snap: SessionSnapshot) -> str:
 
     if snap.message and i18n.current_language() == "en":
         return snap.message
-    tr = QCoreApplication.translate
     return {
-        Status.STOPPED: tr("Hint", "Stopped. Press Connect to start it."),
-        Status.CONNECTING: tr("Hint", "Connecting to WhatsApp…"),
-        Status.QR: tr("Hint", "Press Link to show the QR code, then scan it with the phone."),
-        Status.PAIRING: tr("Hint", "Type the pairing code on the phone."),
-        Status.CONNECTED: tr("Hint", "Working normally."),
-        Status.RECONNECTING: tr("Hint", "The connection dropped; Lila retries by itself."),
-        Status.REPLACED: tr(
+        Status.STOPPED: QCoreApplication.translate("Hint", "Stopped. Press Connect to start it."),
+        Status.CONNECTING: QCoreApplication.translate("Hint", "Connecting to WhatsApp…"),
+        Status.QR: QCoreApplication.translate(
+            "Hint", "Press Link to show the QR code, then scan it with the phone."
+        ),
+        Status.PAIRING: QCoreApplication.translate("Hint", "Type the pairing code on the phone."),
+        Status.CONNECTED: QCoreApplication.translate("Hint", "Working normally."),
+        Status.RECONNECTING: QCoreApplication.translate(
+            "Hint", "The connection dropped; Lila retries by itself."
+        ),
+        Status.REPLACED: QCoreApplication.translate(
             "Hint",
             "WhatsApp was opened on another computer. Press Reconnect now to take it back.",
         ),
-        Status.TEMP_BANNED: tr(
+        Status.TEMP_BANNED: QCoreApplication.translate(
             "Hint", "WhatsApp paused this number for a while; Lila reconnects when it ends."
         ),
-        Status.LOGGED_OUT: tr("Hint", "Restore a backup below, or link the number again."),
-        Status.OUTDATED: tr("Hint", "Install the latest Lila Desktop."),
-        Status.FAILED: tr("Hint", "Something went wrong; see the log, then press Connect."),
+        Status.LOGGED_OUT: QCoreApplication.translate(
+            "Hint", "Restore a backup below, or link the number again."
+        ),
+        Status.OUTDATED: QCoreApplication.translate("Hint", "Install the latest Lila Desktop."),
+        Status.FAILED: QCoreApplication.translate(
+            "Hint", "Something went wrong; see the log, then press Connect."
+        ),
     }[snap.status]
 
 
 def severity_label(level: Severity) -> str:
-    tr = QCoreApplication.translate
     return {
-        Severity.OK: tr("Severity", "All numbers connected"),
-        Severity.IDLE: tr("Severity", "No number running"),
-        Severity.WORKING: tr("Severity", "Some numbers are connecting"),
-        Severity.ATTENTION: tr("Severity", "A number needs you"),
+        Severity.OK: QCoreApplication.translate("Severity", "All numbers connected"),
+        Severity.IDLE: QCoreApplication.translate("Severity", "No number running"),
+        Severity.WORKING: QCoreApplication.translate("Severity", "Some numbers are connecting"),
+        Severity.ATTENTION: QCoreApplication.translate("Severity", "A number needs you"),
     }[level]
 
 
 def notice_title(kind: NoticeKind, who: str) -> str:
-    tr = QCoreApplication.translate
     text = {
-        NoticeKind.DOWN: tr("Notice", "%1 is still disconnected"),
-        NoticeKind.RECOVERED: tr("Notice", "%1 is connected again"),
-        NoticeKind.REPLACED: tr("Notice", "%1 was opened elsewhere"),
-        NoticeKind.TEMP_BANNED: tr("Notice", "%1 is temporarily banned"),
-        NoticeKind.LOGGED_OUT: tr("Notice", "%1 was logged out"),
-        NoticeKind.OUTDATED: tr("Notice", "%1 needs an app update"),
-        NoticeKind.CORRUPT: tr("Notice", "%1 had a damaged session file"),
-        NoticeKind.QR_EXPIRED: tr("Notice", "The QR code for %1 expired"),
+        NoticeKind.DOWN: QCoreApplication.translate("Notice", "%1 is still disconnected"),
+        NoticeKind.RECOVERED: QCoreApplication.translate("Notice", "%1 is connected again"),
+        NoticeKind.REPLACED: QCoreApplication.translate("Notice", "%1 was opened elsewhere"),
+        NoticeKind.TEMP_BANNED: QCoreApplication.translate("Notice", "%1 is temporarily banned"),
+        NoticeKind.LOGGED_OUT: QCoreApplication.translate("Notice", "%1 was logged out"),
+        NoticeKind.OUTDATED: QCoreApplication.translate("Notice", "%1 needs an app update"),
+        NoticeKind.CORRUPT: QCoreApplication.translate("Notice", "%1 had a damaged session file"),
+        NoticeKind.QR_EXPIRED: QCoreApplication.translate("Notice", "The QR code for %1 expired"),
     }[kind]
     return text.replace("%1", who)
 
 
 def notice_hint(kind: NoticeKind) -> str:
     """What to do, in the owner's language (the pool's own message is English only)."""
-    tr = QCoreApplication.translate
     return {
-        NoticeKind.DOWN: tr("Notice", "Lila keeps retrying. Check the internet connection."),
-        NoticeKind.RECOVERED: tr("Notice", "Nothing to do."),
-        NoticeKind.REPLACED: tr(
+        NoticeKind.DOWN: QCoreApplication.translate(
+            "Notice", "Lila keeps retrying. Check the internet connection."
+        ),
+        NoticeKind.RECOVERED: QCoreApplication.translate("Notice", "Nothing to do."),
+        NoticeKind.REPLACED: QCoreApplication.translate(
             "Notice",
             "WhatsApp Web or another computer took over. Press Reconnect now to take it back.",
         ),
-        NoticeKind.TEMP_BANNED: tr("Notice", "Lila reconnects by itself when the ban ends."),
-        NoticeKind.LOGGED_OUT: tr("Notice", "Restore a backup, or link the number again."),
-        NoticeKind.OUTDATED: tr("Notice", "Install the latest Lila Desktop."),
-        NoticeKind.CORRUPT: tr("Notice", "Restore the last good backup."),
-        NoticeKind.QR_EXPIRED: tr("Notice", "Press Link to get a new code."),
+        NoticeKind.TEMP_BANNED: QCoreApplication.translate(
+            "Notice", "Lila reconnects by itself when the ban ends."
+        ),
+        NoticeKind.LOGGED_OUT: QCoreApplication.translate(
+            "Notice", "Restore a backup, or link the number again."
+        ),
+        NoticeKind.OUTDATED: QCoreApplication.translate(
+            "Notice", "Install the latest Lila Desktop."
+        ),
+        NoticeKind.CORRUPT: QCoreApplication.translate("Notice", "Restore the last good backup."),
+        NoticeKind.QR_EXPIRED: QCoreApplication.translate(
+            "Notice", "Press Link to get a new code."
+        ),
     }[kind]
 
 
@@ -149,13 +158,17 @@ def duration(seconds: float) -> str:
     """A short human duration: 45 s, 12 min, 3 h 5 min, 2 days."""
     s = max(0, int(seconds))
     if s < 60:
-        return _t("%1 s").replace("%1", str(s))
+        return QCoreApplication.translate("Texts", "%1 s").replace("%1", str(s))
     if s < 3600:
-        return _t("%1 min").replace("%1", str(s // 60))
+        return QCoreApplication.translate("Texts", "%1 min").replace("%1", str(s // 60))
     if s < 86400:
         h, m = divmod(s // 60, 60)
-        return _t("%1 h %2 min").replace("%1", str(h)).replace("%2", str(m))
-    return _t("%1 days").replace("%1", str(s // 86400))
+        return (
+            QCoreApplication.translate("Texts", "%1 h %2 min")
+            .replace("%1", str(h))
+            .replace("%2", str(m))
+        )
+    return QCoreApplication.translate("Texts", "%1 days").replace("%1", str(s // 86400))
 
 
 def when(epoch: float | None, now: float | None = None) -> str:

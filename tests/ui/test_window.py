@@ -291,10 +291,10 @@ def test_without_a_tray_close_quits_and_notices_go_to_the_window(
 
     async def scenario() -> None:
         await app.harness.link(A)
-        await app.bridge.simulate(A, "replaced")
+        await app.bridge.simulate(A, "logout", {"code": 401})
         await wait_until(app.window.banner_frame.isVisible, timeout=10, what="banner")
 
     qloop.run(scenario())
-    assert "was opened elsewhere" in app.window.banner.text()
+    assert "was logged out" in app.window.banner.text()
     app.window.banner_close.click()
     assert not app.window.banner_frame.isVisible()

@@ -36,25 +36,28 @@ class Role(IntEnum):
 
 def reason_label(reason: str) -> str:
     """Backup reasons come from the pool as short English words; say them plainly."""
-    tr = QCoreApplication.translate
     known = {
-        "paired": tr("BackupModel", "Just linked"),
-        "connected": tr("BackupModel", "Connected"),
-        "reconnected": tr("BackupModel", "Connected"),
-        "periodic": tr("BackupModel", "Scheduled"),
-        "manual": tr("BackupModel", "Backed up by you"),
-        "before-logout": tr("BackupModel", "Before logging out"),
-        "before restore": tr("BackupModel", "Before a restore"),
-        "before removal": tr("BackupModel", "Before removing the number"),
-        "before import": tr("BackupModel", "Before an import"),
-        "imported": tr("BackupModel", "Imported"),
-        "before the device was removed": tr("BackupModel", "Before WhatsApp removed it"),
-        "stale live copy after a crash": tr("BackupModel", "Kept after a crash"),
+        "paired": QCoreApplication.translate("BackupModel", "Just linked"),
+        "connected": QCoreApplication.translate("BackupModel", "Connected"),
+        "reconnected": QCoreApplication.translate("BackupModel", "Connected"),
+        "periodic": QCoreApplication.translate("BackupModel", "Scheduled"),
+        "manual": QCoreApplication.translate("BackupModel", "Backed up by you"),
+        "before-logout": QCoreApplication.translate("BackupModel", "Before logging out"),
+        "before restore": QCoreApplication.translate("BackupModel", "Before a restore"),
+        "before removal": QCoreApplication.translate("BackupModel", "Before removing the number"),
+        "before import": QCoreApplication.translate("BackupModel", "Before an import"),
+        "imported": QCoreApplication.translate("BackupModel", "Imported"),
+        "before the device was removed": QCoreApplication.translate(
+            "BackupModel", "Before WhatsApp removed it"
+        ),
+        "stale live copy after a crash": QCoreApplication.translate(
+            "BackupModel", "Kept after a crash"
+        ),
     }
     if reason in known:
         return known[reason]
     if reason.startswith("before reset"):
-        return tr("BackupModel", "Kept before a reset")
+        return QCoreApplication.translate("BackupModel", "Kept before a reset")
     return reason
 
 
@@ -75,11 +78,10 @@ class BackupListModel(QAbstractTableModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        tr = QCoreApplication.translate
         names = {
-            Column.TIME: tr("BackupModel", "Taken"),
-            Column.REASON: tr("BackupModel", "Why"),
-            Column.SIZE: tr("BackupModel", "Size"),
+            Column.TIME: QCoreApplication.translate("BackupModel", "Taken"),
+            Column.REASON: QCoreApplication.translate("BackupModel", "Why"),
+            Column.SIZE: QCoreApplication.translate("BackupModel", "Size"),
         }
         return names.get(Column(section)) if 0 <= section < len(Column) else None
 

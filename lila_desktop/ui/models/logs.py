@@ -140,12 +140,11 @@ class LogModel(QAbstractTableModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        tr = QCoreApplication.translate
         names = {
-            Column.TIME: tr("LogModel", "Time"),
-            Column.LEVEL: tr("LogModel", "Level"),
-            Column.NUMBER: tr("LogModel", "Number"),
-            Column.MESSAGE: tr("LogModel", "Message"),
+            Column.TIME: QCoreApplication.translate("LogModel", "Time"),
+            Column.LEVEL: QCoreApplication.translate("LogModel", "Level"),
+            Column.NUMBER: QCoreApplication.translate("LogModel", "Number"),
+            Column.MESSAGE: QCoreApplication.translate("LogModel", "Message"),
         }
         return names.get(Column(section)) if 0 <= section < len(Column) else None
 

@@ -68,14 +68,13 @@ _SEVERITY_COLOUR = {
 
 
 def _headers() -> dict[Column, str]:
-    tr = QCoreApplication.translate
     return {
-        Column.NUMBER: tr("SessionTableModel", "Number"),
-        Column.NAME: tr("SessionTableModel", "Name"),
-        Column.STATUS: tr("SessionTableModel", "Status"),
-        Column.SINCE: tr("SessionTableModel", "Since"),
-        Column.NEXT_RETRY: tr("SessionTableModel", "Next retry"),
-        Column.LAST_BACKUP: tr("SessionTableModel", "Last backup"),
+        Column.NUMBER: QCoreApplication.translate("SessionTableModel", "Number"),
+        Column.NAME: QCoreApplication.translate("SessionTableModel", "Name"),
+        Column.STATUS: QCoreApplication.translate("SessionTableModel", "Status"),
+        Column.SINCE: QCoreApplication.translate("SessionTableModel", "Since"),
+        Column.NEXT_RETRY: QCoreApplication.translate("SessionTableModel", "Next retry"),
+        Column.LAST_BACKUP: QCoreApplication.translate("SessionTableModel", "Last backup"),
     }
 
 
@@ -163,14 +162,15 @@ class SessionTableModel(QAbstractTableModel):
 
     @staticmethod
     def _next_retry(snap: SessionSnapshot, now: float) -> str:
-        tr = QCoreApplication.translate
         if snap.status is Status.RECONNECTING and snap.next_retry_at is not None:
             left = snap.next_retry_at - now
             if left <= 0:
-                return tr("SessionTableModel", "now")
-            return tr("SessionTableModel", "in %1").replace("%1", texts.duration(left + 0.999))
+                return QCoreApplication.translate("SessionTableModel", "now")
+            return QCoreApplication.translate("SessionTableModel", "in %1").replace(
+                "%1", texts.duration(left + 0.999)
+            )
         if snap.status is Status.TEMP_BANNED and snap.ban_until is not None:
-            return tr("SessionTableModel", "after %1").replace(
+            return QCoreApplication.translate("SessionTableModel", "after %1").replace(
                 "%1", texts.when(snap.ban_until, now)
             )
         return "—"
