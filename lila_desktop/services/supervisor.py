@@ -191,9 +191,10 @@ class SessionSupervisor:
             case ArmGrace(delay=delay, token=token):
                 self._set_timer("grace", delay, GraceExpired(token))
             case BackupStore(reason=reason):
-                info = await self.ctx.vault.backup(
-                    self.phone, reason, connected=self.state.status is Status.CONNECTED
-                )
+                # A just-paired store is a login WhatsApp accepted: it counts as
+                # taken while connected, so retention never rotates it away.
+                connected = self.state.status is Status.CONNECTED or reason == "paired"
+                info = await self.ctx.vault.backup(self.phone, reason, connected=connected)
                 if info is not None:
                     self.last_backup_at = float(info.created_at)
             case ResetStore(reason=reason):
