@@ -8,14 +8,13 @@ Ordering rules that make every operation crash-safe:
   except the plaintext live copy after it was sealed, and rotated backups.
 - The live copy is written after the sealed store (restore, import), so a
   crash in between leaves a live copy *older* than the sealed store, which
-  `recover()` recognises as stale (it is backed up, then dropped).
+  `recovery.recover()` sees as stale (it is backed up, then dropped).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -375,47 +374,3 @@ class VaultOps:
             logger.warning("cannot tell whether %s has a device: %s", phone, exc)
             return False
         return data is not None and check_store(data).has_device
-
-    # -- start-up recovery -------------------------------------------------------------
-
-    def recover(self) -> None:
-        """Clear temp files; re-seal live copies left by a crash (or drop stale ones)."""
-        remove_temp_files(self.layout.data_dir)
-        remove_temp_files(self.layout.runtime_dir)
-        for phone in self.layout.session_dir_phones():
-            remove_temp_files(self.layout.session_dir(phone))
-        for phone in self.layout.backup_phones():
-            remove_temp_files(self.layout.backups_dir(phone))
-        for phone in self.layout.live_phones():
-            try:
-                self._recover_live(phone)
-            except StoreUnreadable as exc:
-                logger.error("start-up recovery of %s: %s", phone, exc)
-
-    def _recover_live(self, phone: str) -> None:
-        live = self.layout.live_path(phone)
-        sealed = self.layout.sealed_path(phone)
-        try:
-            data = self.read_live(phone)
-        except StoreCorrupt as exc:
-            raise self.quarantine_live(
-                phone, "corrupt live store after a crash", str(exc)
-            ) from None
-        if data is None:
-            return
-        if not sealed.exists() or os.stat(live).st_mtime_ns >= os.stat(sealed).st_mtime_ns:
-            if self.write_sealed(phone, data):
-                logger.warning("re-sealed the live store of %s left by a crash", phone)
-            return
-        # Older than the sealed store: a restore or import was cut short after
-        # writing the sealed store. Keep it as a backup, then let it go.
-        if self.backups.content_id(data) != self._sealed_content_id(phone):
-            self.backups.take(phone, data, reason="stale live copy after a crash", connected=False)
-            logger.warning("dropped a stale live copy of %s (older than its sealed store)", phone)
-        self.drop_live(phone)
-
-    def _sealed_content_id(self, phone: str) -> str | None:
-        try:
-            return str(read_file_header(self.layout.sealed_path(phone)).meta.get("content_id"))
-        except (OSError, SealedFileError):
-            return None

@@ -40,6 +40,7 @@ from lila_desktop.services.vault.model import (
     VaultUnavailable,
 )
 from lila_desktop.services.vault.operations import VaultOps
+from lila_desktop.services.vault.recovery import recover
 from lila_desktop.services.vault.sealed import (
     PURPOSE_BACKUP,
     PURPOSE_KEYCHECK,
@@ -99,7 +100,7 @@ class SessionVault:
             raise VaultUnavailable(str(exc)) from None
         key = self._key_sync()
         ops = VaultOps(layout, key, self._keep, self._clock)
-        ops.recover()
+        recover(ops)
         logger.info(
             "vault open: key from %s, %d sealed session(s)",
             self._keystore.description,
