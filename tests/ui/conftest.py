@@ -17,13 +17,13 @@ from typing import Any, TypeVar
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any QApplication exists
 os.environ.setdefault("LILA_SIM_TIME_SCALE", "0.01")
 
-import pytest  # noqa: E402
-import qasync  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
 
-from lila_desktop.services.pool import SessionPool  # noqa: E402
-from lila_desktop.ui import i18n  # noqa: E402
-from tests.conftest import MemoryKeyStore, PoolHarness, build_test_pool  # noqa: E402
+from lila_desktop.services.pool import SessionPool
+from lila_desktop.ui import i18n
+from tests.conftest import MemoryKeyStore, PoolHarness, build_test_pool
 
 T = TypeVar("T")
 
@@ -81,7 +81,9 @@ def ui_harness(qloop: LoopRunner, tmp_path: Path) -> Iterator[PoolHarness]:
         qloop.run(pool.aclose())
 
 
-async def wait_until(predicate: Callable[[], object], timeout: float = 10.0, what: str = "") -> None:
+async def wait_until(
+    predicate: Callable[[], object], timeout: float = 10.0, what: str = ""
+) -> None:
     """Poll `predicate` on the loop (qtbot.waitUntil would re-enter the loop from a task)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

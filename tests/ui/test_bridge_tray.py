@@ -57,8 +57,11 @@ def test_link_and_logout_show_in_table_tray_and_notifications(
 
     qloop.run(scenario())
     assert shown == [
-        ("Front desk (+51911111111) was logged out",
-         "Restore a backup, or link the number again.", True)
+        (
+            "Front desk (+51911111111) was logged out",
+            "Restore a backup, or link the number again.",
+            True,
+        )
     ]
     assert tray.sent == [(t, b) for t, b, _ in shown]
     # The tray menu lists the number with its state.
@@ -69,7 +72,7 @@ def test_link_and_logout_show_in_table_tray_and_notifications(
 def test_many_drops_at_once_make_one_notification(
     qloop: LoopRunner, ui_harness: PoolHarness
 ) -> None:
-    bridge, model, tray = wire(ui_harness)
+    bridge, _model, tray = wire(ui_harness)
     shown: list[str] = []
     tray.notified.connect(lambda t, _b, _bad: shown.append(t))
 

@@ -20,7 +20,9 @@ from tests.conftest import MemoryKeyStore, build_test_pool
 from tests.ui.conftest import LoopRunner
 
 
-def snap(phone: str = "51900000001", status: Status = Status.CONNECTED, **kw: object) -> SessionSnapshot:
+def snap(
+    phone: str = "51900000001", status: Status = Status.CONNECTED, **kw: object
+) -> SessionSnapshot:
     base: dict[str, object] = {"name": "Shop", "since": time.time() - 30, "desired": True}
     base.update(kw)
     return SessionSnapshot(phone=phone, status=status, **base)  # type: ignore[arg-type]
@@ -29,8 +31,12 @@ def snap(phone: str = "51900000001", status: Status = Status.CONNECTED, **kw: ob
 def test_session_model_passes_modeltester(qtmodeltester, qloop: LoopRunner) -> None:
     model = SessionTableModel(tick_ms=10_000)
     qtmodeltester.check(model, force_py=True)
-    model.apply([snap("51900000001"), snap("51900000002", Status.RECONNECTING, attempt=2,
-                                            next_retry_at=time.time() + 12)])
+    model.apply(
+        [
+            snap("51900000001"),
+            snap("51900000002", Status.RECONNECTING, attempt=2, next_retry_at=time.time() + 12),
+        ]
+    )
     model.apply([snap("51900000001", Status.LOGGED_OUT, message="Logged out")])
     model.remove("51900000002")
     qtmodeltester.check(model, force_py=True)
@@ -91,7 +97,9 @@ def test_bridge_coalesces_a_burst_into_one_update(qtbot, qloop: LoopRunner, tmp_
 
 
 def backup(ts: str, at: float, reason: str = "manual", connected: bool = True) -> BackupInfo:
-    return BackupInfo("51900000001", ts, Path(f"/x/creds-{ts}.lila"), reason, 163_840, connected, at)
+    return BackupInfo(
+        "51900000001", ts, Path(f"/x/creds-{ts}.lila"), reason, 163_840, connected, at
+    )
 
 
 def test_backup_model_passes_modeltester(qtmodeltester, qloop: LoopRunner) -> None:
@@ -100,8 +108,10 @@ def test_backup_model_passes_modeltester(qtmodeltester, qloop: LoopRunner) -> No
     now = time.time()
     model.set_backups(
         "51900000001",
-        [backup("2026-01-28T12-30-45-123Z", now - 100, "paired"),
-         backup("2026-01-28T12-35-45-123Z", now, "before-logout", connected=False)],
+        [
+            backup("2026-01-28T12-30-45-123Z", now - 100, "paired"),
+            backup("2026-01-28T12-35-45-123Z", now, "before-logout", connected=False),
+        ],
     )
     qtmodeltester.check(model, force_py=True)
     assert model.data(model.index(0, 1)) == "Before logging out"  # newest first, plain words

@@ -102,8 +102,10 @@ async def answer(confirm: bool, tick: bool = False) -> None:
         check = box.findChild(QCheckBox, "confirm_checkbox")
         assert check is not None
         check.setChecked(True)
-    button = box.findChild(QPushButton, "confirm_button") if confirm else box.button(
-        QMessageBox.StandardButton.Cancel
+    button = (
+        box.findChild(QPushButton, "confirm_button")
+        if confirm
+        else box.button(QMessageBox.StandardButton.Cancel)
     )
     assert button is not None
     button.click()
