@@ -18,6 +18,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import qasync
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
@@ -33,7 +34,9 @@ from lila_desktop.app import (
 from lila_desktop.core.keystore import KeyStore
 from lila_desktop.core.quota import QuotaLedger
 from lila_desktop.core.settings import Settings
-from lila_desktop.services.api import ApiKeyError, ApiServer, ApiStartError, start_api
+
+if TYPE_CHECKING:
+    from lila_desktop.services.api import ApiServer
 from lila_desktop.services.autostart import autostart_for_platform, launch_command
 from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
 from lila_desktop.services.logs import log_file
@@ -207,7 +210,7 @@ class GuiApp(QObject):
         window.show()
         shown = time.monotonic() - self.launched
         logger.info(
-            "window shown %.0f ms after launch",
+            "window shown %.0f ms after run_gui started",
             shown * 1000,
             extra={"event": "window_shown", "ms": round(shown * 1000)},
         )
@@ -273,6 +276,9 @@ class GuiApp(QObject):
             self.api_note = QCoreApplication.translate("GuiApp", "The local API is off.")
             return
         assert self.pool is not None
+        # Imported here, after the window is up: aiohttp and pymongo are slow to import.
+        from lila_desktop.services.api import ApiKeyError, ApiStartError, start_api
+
         try:
             self.ledger = build_quota_ledger(self.config)
             self.api = await start_api(

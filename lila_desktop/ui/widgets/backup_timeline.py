@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -68,11 +68,9 @@ class BackupTimeline(QWidget):
 
         self.backup_button = QPushButton(self)
         self.backup_button.setObjectName("backup_now_button")
-        self.backup_button.setShortcut(QKeySequence("Ctrl+B"))
         self.backup_button.clicked.connect(self._on_backup_button_clicked)
         self.restore_button = QPushButton(self)
         self.restore_button.setObjectName("restore_button")
-        self.restore_button.setShortcut(QKeySequence("Ctrl+R"))
         self.restore_button.clicked.connect(self._on_restore_button_clicked)
         self.export_button = QPushButton(self)
         self.export_button.setObjectName("export_button")
@@ -100,6 +98,12 @@ class BackupTimeline(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.outcome)
 
+        # QShortcut, not QPushButton.setShortcut: a button's "&" mnemonic replaces
+        # its shortcut every time the text is set (the language may change).
+        for keys, button in (("Ctrl+B", self.backup_button), ("Ctrl+R", self.restore_button)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(button.animateClick)
         bridge.backups_changed.connect(self._on_bridge_backups_changed)
         bridge.snapshots_changed.connect(self._on_bridge_snapshots_changed)
         self.retranslate()

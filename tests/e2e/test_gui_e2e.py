@@ -1,0 +1,360 @@
+"""The real app under Xvfb, as a user would drive it (keyboard, through xdotool),
+with a tray host and a D-Bus notification recorder on the session bus.
+
+Flow: start `lila-desktop` (simulated transport) -> Ctrl+N, type a number,
+Enter: the QR dialog (screenshot) -> "Simulate scan" (Alt+S) links it -> a
+logout is injected through the local API -> the notification must arrive
+over D-Bus -> Ctrl+R on the backup timeline, Enter to confirm: restored and
+connected (screenshots of the window and the timeline) -> a second launch
+only brings the first window forward -> SIGTERM ends it cleanly.
+
+Needs: DISPLAY (Xvfb), a D-Bus session bus, xdotool and ImageMagick's
+`import` (scripts/test.sh provides all of them).
+Screenshots go to test-output/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-output" / "screenshots"
+PHONE = "51987654321"
+
+WATCHER = "org.kde.StatusNotifierWatcher"
+NOTIFICATIONS = "org.freedesktop.Notifications"
+
+
+def _missing() -> str | None:
+    if not os.environ.get("DISPLAY"):
+        return "needs an X display (run under xvfb-run, as scripts/test.sh does)"
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return "needs a D-Bus session bus (dbus-run-session, as scripts/test.sh does)"
+    for tool in ("xdotool", "import"):
+        if shutil.which(tool) is None:
+            return f"needs {tool} (Debian: xdotool, imagemagick)"
+    return None
+
+
+# --- a tray host and a notification recorder on the session bus -------------
+
+
+class FakeDesktop:
+    """Owns org.kde.StatusNotifierWatcher (so Qt finds a tray host) and
+    org.freedesktop.Notifications (recording every Notify call)."""
+
+    def __init__(self) -> None:
+        from jeepney.io.blocking import open_dbus_connection
+
+        self.conn = open_dbus_connection(bus="SESSION")
+        self.notifications: list[dict[str, Any]] = []
+        self.items: list[str] = []
+        self._stop = threading.Event()
+        self._next_id = 0
+
+    def start(self) -> None:
+        from jeepney.bus_messages import message_bus
+
+        for name in (WATCHER, NOTIFICATIONS):
+            reply = self.conn.send_and_get_reply(message_bus.RequestName(name, 4))
+            assert reply.body[0] == 1, f"could not own {name} on the session bus"
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.conn.close()
+
+    def _serve(self) -> None:
+        from jeepney import MessageType
+        from jeepney.wrappers import new_error, new_method_return
+
+        while not self._stop.is_set():
+            try:
+                msg = self.conn.receive(timeout=0.2)
+            except TimeoutError:
+                continue
+            except Exception:
+                return
+            h = msg.header
+            if h.message_type is not MessageType.method_call:
+                continue
+            iface = h.fields.get(2)  # HeaderFields.interface
+            member = h.fields.get(3)
+            reply = self._answer(iface, member, msg.body)
+            if reply is None:
+                out = new_error(msg, "org.freedesktop.DBus.Error.UnknownMethod", "s", (member,))
+            else:
+                out = new_method_return(msg, *reply)
+            self.conn.send(out)
+
+    def _answer(self, iface: str, member: str, body: tuple[Any, ...]) -> tuple[str, tuple] | None:
+        watcher_props = {
+            "IsStatusNotifierHostRegistered": ("b", True),
+            "ProtocolVersion": ("i", 0),
+            "RegisteredStatusNotifierItems": ("as", list(self.items)),
+        }
+        if iface == "org.freedesktop.DBus.Properties" and member == "Get":
+            prop = watcher_props.get(body[1])
+            return None if prop is None else ("v", (prop,))
+        if iface == "org.freedesktop.DBus.Properties" and member == "GetAll":
+            return ("a{sv}", (watcher_props,))
+        if member in ("RegisterStatusNotifierItem", "RegisterStatusNotifierHost"):
+            self.items.append(str(body[0]))
+            return ("", ())
+        if member == "GetCapabilities":
+            return ("as", (["body", "actions"],))
+        if member == "GetServerInformation":
+            return ("ssss", ("lila-e2e-recorder", "lila", "1", "1.2"))
+        if member == "Notify":
+            self._next_id += 1
+            app, _replaces, _icon, summary, text = body[:5]
+            self.notifications.append({"app": app, "summary": summary, "body": text})
+            return ("u", (self._next_id,))
+        if member == "CloseNotification":
+            return ("", ())
+        if iface == "org.freedesktop.DBus.Introspectable":
+            return ("s", ("<node/>",))
+        if iface == "org.freedesktop.DBus.Peer" and member == "Ping":
+            return ("", ())
+        return None
+
+
+# --- the app as a subprocess, followed through its JSON log lines ------------
+
+
+class RunningApp:
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.proc = proc
+        self.lines: list[dict[str, Any]] = []
+        self.raw: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.raw.append(line)
+            try:
+                data = json.loads(line)
+            except ValueError:
+                continue
+            data["_seen_at"] = time.monotonic()  # when the test saw it (launch timing)
+            self.lines.append(data)
+
+    def wait_for(
+        self, what: str, check: Callable[[dict[str, Any]], bool], timeout: float = 30.0
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                if check(line):
+                    return line
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        tail = "".join(self.raw[-40:])
+        raise AssertionError(f"timed out waiting for {what}; app output ends with:\n{tail}")
+
+    def event(self, name: str, timeout: float = 30.0, **fields: Any) -> dict[str, Any]:
+        return self.wait_for(
+            f"{name} {fields}",
+            lambda d: d.get("event") == name and all(d.get(k) == v for k, v in fields.items()),
+            timeout,
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def xdotool(*args: str) -> str:
+    done = subprocess.run(["xdotool", *args], capture_output=True, text=True, timeout=20)
+    return done.stdout.strip()
+
+
+def window_id(title: str, timeout: float = 15.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ids = xdotool("search", "--onlyvisible", "--name", title).split()
+        if ids:
+            return ids[-1]
+        time.sleep(0.1)
+    raise AssertionError(f"no visible window titled {title!r}")
+
+
+def keys(window: str, *combo: str) -> None:
+    xdotool("windowactivate", "--sync", window)
+    xdotool("windowfocus", "--sync", window)
+    for key in combo:
+        xdotool("key", "--clearmodifiers", key)
+        time.sleep(0.15)
+
+
+def shot(window: str, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / name
+    time.sleep(0.4)  # let the last repaint land
+    subprocess.run(["import", "-window", window, str(path)], check=True, timeout=30)
+    assert path.stat().st_size > 5_000
+    return path
+
+
+def crop_timeline(window_png: Path, out: Path) -> None:
+    """The lower part of the window: the Backups tab with its outcome line."""
+    from PIL import Image
+
+    with Image.open(window_png) as img:
+        width, height = img.size
+        img.crop((0, int(height * 0.48), width, height)).save(out)
+
+
+def api(port: int, key: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"x-api-key": key, "content-type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture
+def desktop() -> Iterator[FakeDesktop]:
+    reason = _missing()
+    if reason:
+        pytest.skip(reason)
+    fake = FakeDesktop()
+    fake.start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+def launch(data_dir: Path, port: int, key: str) -> subprocess.Popen[str]:
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="xcb",
+        LILA_SIM_TIME_SCALE="1",  # real QR timing: the dialog must stay up for its screenshot
+        LILA_VAULT_PASSPHRASE="e2e passphrase 123",
+        LILA_API_KEY=key,
+        LANG="en_US.UTF-8",
+    )
+    env.pop("QT_SCALE_FACTOR", None)
+    cmd = [
+        sys.executable,
+        "-m",
+        "lila_desktop",
+        "--transport",
+        "simulated",
+        "--data-dir",
+        str(data_dir),
+        "--json-logs",
+        "--api-port",
+        str(port),
+    ]
+    return subprocess.Popen(
+        cmd, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT
+    )
+
+
+def test_link_logout_notify_restore_through_the_window(
+    desktop: FakeDesktop, tmp_path: Path
+) -> None:
+    port, key = free_port(), "e2e-key-" + "x" * 24
+    data_dir = tmp_path / "data"
+    started = time.monotonic()
+    app = RunningApp(launch(data_dir, port, key))
+    try:
+        shown = app.event("window_shown")
+        ready = app.event("ready")
+        assert ready["tray"] is True, "Qt did not find the tray host on the session bus"
+        print(
+            f"launch to window shown: {shown['_seen_at'] - started:.2f} s "
+            f"({shown['ms']} ms of it in run_gui); launch to ready: "
+            f"{ready['_seen_at'] - started:.2f} s"
+        )
+        main = window_id("Lila Desktop")
+
+        # Add a number with the keyboard; the QR appears inline.
+        keys(main, "ctrl+n")
+        dialog = window_id("Add a number")
+        xdotool("type", "--delay", "20", "+51 987 654 321")
+        keys(dialog, "Return")
+        app.event("status", phone=PHONE, status="qr")
+        shot(dialog, "qr-dialog.png")
+        keys(dialog, "alt+s")  # "Simulate scan (demo)"
+        app.event("ui_linked", phone=PHONE)
+        app.wait_for("first backup", lambda d: "backup of " + PHONE in d.get("msg", ""))
+
+        # WhatsApp logs the number out: the owner is told over D-Bus.
+        api(
+            port,
+            key,
+            "POST",
+            f"/api/sessions/{PHONE}/simulate",
+            {"event": "logout", "args": {"code": 401}},
+        )
+        app.event("status", phone=PHONE, status="logged_out")
+        deadline = time.monotonic() + 20
+        while not desktop.notifications and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert desktop.notifications, "no Notify call reached the session bus"
+        note = desktop.notifications[-1]
+        assert note["summary"] == f"+{PHONE} was logged out"
+        assert "Restore a backup" in note["body"]
+
+        # Restore from the timeline: Ctrl+R, Enter confirms.
+        keys(main, "ctrl+r")
+        time.sleep(0.5)
+        confirm = window_id("Restore a backup")
+        keys(confirm, "Return")
+        restored = app.event("ui_restored", phone=PHONE, timeout=40)
+        assert restored["accepted"] is True
+        app.event("status", phone=PHONE, status="connected")
+        time.sleep(1.2)  # the outcome text and the green row
+        window_png = shot(main, "main-window.png")
+        crop_timeline(window_png, SHOTS / "backup-timeline.png")
+        status = api(port, key, "GET", f"/api/sessions/{PHONE}/status")
+        assert status["data"]["status"] == "connected"
+
+        # A second launch shows the first window and exits 0.
+        second = launch(data_dir, port, key)
+        second.communicate(timeout=30)
+        assert second.returncode == 0
+        app.event("show_requested")
+    except BaseException:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["import", "-window", "root", str(SHOTS / "e2e-failure.png")], timeout=30, check=False
+        )
+        raise
+    finally:
+        if app.proc.poll() is None:
+            app.proc.send_signal(signal.SIGTERM)
+        code = app.proc.wait(60)
+        app._reader.join(10)
+        if app.proc.stderr is not None:
+            app.proc.stderr.close()
+    assert code == 0
+    app.event("stopped")
