@@ -151,7 +151,7 @@ class MongoLedger:
     async def release(self, sender: str, key: str) -> None:
         _, key = self._check(sender, key)
         if await run_blocking(self._outbox.release, key):
-            await self.flush()  # tell the portal now if it is there
+            await self._flush_if_due()  # tell the portal now if it is there
 
     async def status(self, sender: str) -> QuotaStatus:
         digits, _ = self._check(sender, "status")
@@ -167,12 +167,16 @@ class MongoLedger:
         return await self._run(self._status_blocking, digits, period)
 
     async def flush(self) -> int:
-        """Apply queued usage to the portal now. Returns how many keys were settled."""
+        """Apply queued usage to the portal now. Returns how many keys were settled.
+
+        This is also the breaker's probe: with the breaker open, once
+        `reset_after` has passed, this call (not a send) tries the portal.
+        """
         self._ensure_flusher()
         async with self._flush_lock:
-            if not self._outbox.has_pending or self._closed:
+            if self._closed or (self._breaker.is_closed and not self._outbox.has_pending):
                 return 0
-            return await self._run(self._flush_blocking)
+            return await self._run(self._flush_blocking, probe=True)
 
     async def aclose(self) -> None:
         if self._closed:
@@ -202,13 +206,21 @@ class MongoLedger:
         self._ensure_flusher()
         return normalize_phone(sender), validate_key(key)
 
-    async def _run(self, fn: Callable[..., _Outcome[T]], *args: Any) -> T:
-        """Run a thread-side step with the breaker's permission; settle the breaker."""
-        allowed, self._breaker = self._breaker.allow(self._monotonic())
+    async def _run(self, fn: Callable[..., _Outcome[T]], *args: Any, probe: bool = False) -> T:
+        """Run a thread-side step with the breaker's permission; settle the breaker.
+
+        Only `probe` calls (flushes) may be the half-open probe: a send never
+        waits on a portal that was dead a moment ago, it goes on locally.
+        """
+        if probe:
+            allowed, self._breaker = self._breaker.allow(self._monotonic())
+        else:
+            allowed = self._breaker.is_closed
         try:
             out = await run_blocking(fn, allowed, *args)
         except BaseException:
-            self._breaker = self._breaker.abandon_probe()
+            if probe:
+                self._breaker = self._breaker.abandon_probe()
             raise
         if out.portal == "ok":
             self._breaker = self._breaker.record_success()
@@ -220,7 +232,7 @@ class MongoLedger:
             if self._reachable:
                 logger.warning("company portal unreachable; sending within the last known quota")
             self._reachable = False
-        else:
+        elif probe:
             self._breaker = self._breaker.abandon_probe()
         if out.error is not None:
             raise out.error
@@ -228,7 +240,8 @@ class MongoLedger:
         return out.value
 
     async def _flush_if_due(self) -> None:
-        if self._outbox.has_pending:
+        """Before a send: apply queued usage first, unless the portal is known down."""
+        if self._outbox.has_pending and self._breaker.is_closed:
             await self.flush()
 
     def _ensure_flusher(self) -> None:
@@ -241,7 +254,7 @@ class MongoLedger:
         while True:
             await asyncio.sleep(self._flush_interval)
             try:
-                await self._flush_if_due()
+                await self.flush()  # also probes a portal that was down
             except Exception:
                 # Never let one bad flush end the retries; the queue is durable.
                 logger.exception("quota outbox flush failed; will retry")
@@ -382,12 +395,18 @@ class MongoLedger:
         return self._remember(digits, doc)
 
     def _flush_blocking(self, try_portal: bool) -> _Outcome[int]:
-        if not try_portal or not self._outbox.pending_ops(limit=1):
+        if not try_portal:
             return _Outcome("skipped", 0)
         try:
+            if not self._outbox.pending_ops(limit=1):
+                if self._breaker.is_closed:
+                    return _Outcome("skipped", 0)  # nothing to send, nothing to probe
+                with pymongo.timeout(self._op_timeout):
+                    self._coll().database.client.admin.command("ping")
+                return _Outcome("ok", 0)
             coll = self._coll()
         except PyMongoError as exc:
-            logger.warning("portal flush failed: %s", docs.describe(exc))
+            logger.warning("portal probe failed: %s", docs.describe(exc))
             return _Outcome("failed", 0)
         settled, error = flush_outbox(coll, self._outbox, self._op_timeout, self._touch)
         return _Outcome("ok" if error is None else "failed", settled)

@@ -177,7 +177,7 @@ class FakePortal:
 
     def _handle(self, request: Any) -> bool:
         name = request.command_name
-        if name not in ("find", "findAndModify", "update", "insert", "dropDatabase"):
+        if name not in ("find", "findAndModify", "update", "insert", "dropDatabase", "ping"):
             return False  # hello/ismaster: mockupdb's auto responder
         body = dict(request.doc)
         with self.lock:
@@ -223,6 +223,9 @@ class FakePortal:
                 value = after if body.get("new") else before
                 return {"value": value, "lastErrorObject": {"n": 1, "updatedExisting": True}}
         return {"value": None, "lastErrorObject": {"n": 0, "updatedExisting": False}}
+
+    def _ping(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {}
 
     def _insert(self, body: dict[str, Any]) -> dict[str, Any]:
         self.docs.extend(copy.deepcopy(d) for d in body["documents"])
@@ -589,7 +592,12 @@ async def test_slow_server_bounded_wait_then_breaker_fails_fast(
     started = time.monotonic()
     await ledger.reserve(SENDER, "fast")  # breaker open: no wait at all
     assert time.monotonic() - started < 0.2
+    await asyncio.sleep(0.4)  # past reset_after: still, a send never carries the probe
+    started = time.monotonic()
+    await ledger.reserve(SENDER, "fast-2")
+    assert time.monotonic() - started < 0.2
     assert len(portal.log) == calls
+    await ledger.release(SENDER, "fast-2")
     await ledger.commit(SENDER, "slow")
     await ledger.commit(SENDER, "fast")
     await asyncio.sleep(portal.stall_seconds)  # let the stalled handler finish
@@ -618,3 +626,20 @@ async def test_closed_ledger_refuses_work(ledger: MongoLedger) -> None:
     await ledger.aclose()
     with pytest.raises(RuntimeError, match="closed"):
         await ledger.reserve(SENDER, "k")
+
+
+@pytest.mark.asyncio
+async def test_background_probe_notices_the_portal_is_back(
+    portal: FakePortal, tmp_path: Path
+) -> None:
+    async with make_ledger(portal, tmp_path, flush_interval=0.2) as led:
+        await led.status(SENDER)
+        portal.fail_next("find", "hangup", "hangup")  # pymongo retries a read once
+        s = await led.status(SENDER)  # nothing queued, only the status read failed
+        assert not s.portal_reachable and s.stale
+        deadline = time.monotonic() + 5
+        while not led.portal_reachable and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert led.portal_reachable
+        assert portal.calls("ping")  # the probe, with no usage to send
+        assert not (await led.status(SENDER)).stale
