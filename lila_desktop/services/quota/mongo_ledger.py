@@ -8,6 +8,8 @@ portal_docs for the documents and the idempotency keys kept in them.
 When the portal is unreachable (or slow beyond `op_timeout`), a circuit breaker
 stops further waiting and sends go on against the last numbers the portal gave;
 the usage is queued in the outbox and flushed when the portal answers again.
+Sends never probe a portal that was down: the ledger's own background task
+does (every `flush_interval`), so one send at most pays `op_timeout` per outage.
 
 Every pymongo call runs in run_blocking's threads, bounded by `pymongo.timeout`
 (so a slow server costs at most `op_timeout`, server selection included). A
@@ -23,10 +25,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
 
 import pymongo
 from pymongo import MongoClient, ReturnDocument
@@ -46,26 +46,16 @@ from lila_desktop.core.quota import (
 from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.quota import portal_docs as docs
 from lila_desktop.services.quota.flush import flush_outbox
+from lila_desktop.services.quota.gate import Outcome, PortalGate, PortalUse
 from lila_desktop.services.quota.outbox import CompanyRef, Outbox
 
 logger = logging.getLogger(__name__)
 
-T = TypeVar("T")
 ClientFactory = Callable[[str], MongoClient[docs.Doc]]
-PortalUse = Literal["ok", "failed", "skipped"]
 
 # One failure opens the breaker: sending on locally is cheap and correct,
 # while every further attempt at a dead server would stall a send.
 DEFAULT_BREAKER = CircuitBreaker(failure_threshold=1, reset_after=10.0)
-
-
-@dataclass(frozen=True)
-class _Outcome(Generic[T]):
-    """What a thread-side step did with the portal, and its result or error."""
-
-    portal: PortalUse
-    value: T | None = None
-    error: QuotaError | None = None
 
 
 def _utc_now() -> datetime:
@@ -114,7 +104,7 @@ class MongoLedger:
         self._collection_name = collection
         self._client_factory = client_factory or docs.default_client_factory
         self._op_timeout = op_timeout
-        self._breaker = breaker
+        self._gate = PortalGate(breaker, monotonic)
         self._flush_interval = flush_interval
         self._status_max_age = status_max_age
         self._mapping_ttl = mapping_ttl
@@ -126,14 +116,13 @@ class MongoLedger:
         # sender digits -> (company, monotonic time of the portal lookup)
         self._mapping: dict[str, tuple[CompanyRef, float]] = {}
         self._fresh_at: dict[bytes, float] = {}  # company -> last portal read/write
-        self._reachable = True  # until proven otherwise: the UI shows no alarm at start
         self._flush_lock = asyncio.Lock()
         self._flusher: asyncio.Task[None] | None = None
         self._closed = False
 
     @property
     def portal_reachable(self) -> bool:
-        return self._reachable
+        return self._gate.reachable
 
     # --- QuotaLedger ------------------------------------------------------------
 
@@ -141,7 +130,7 @@ class MongoLedger:
         digits, key = self._check(sender, key)
         await self._flush_if_due()
         period = current_period(self._clock())
-        return await self._run(self._reserve_blocking, digits, key, period)
+        return await self._gate.run(self._reserve_blocking, digits, key, period)
 
     async def commit(self, sender: str, key: str) -> QuotaStatus:
         digits, key = self._check(sender, key)
@@ -160,11 +149,11 @@ class MongoLedger:
         company = self._mapping.get(digits, (None, 0.0))[0]
         if (
             company is not None
-            and self._reachable
+            and self._gate.reachable
             and self._monotonic() - self._fresh_at.get(company.doc_id, -1e18) < self._status_max_age
         ):
             return await run_blocking(self._outbox.status, company, period, reachable=True)
-        return await self._run(self._status_blocking, digits, period)
+        return await self._gate.run(self._status_blocking, digits, period)
 
     async def flush(self) -> int:
         """Apply queued usage to the portal now. Returns how many keys were settled.
@@ -174,9 +163,9 @@ class MongoLedger:
         """
         self._ensure_flusher()
         async with self._flush_lock:
-            if self._closed or (self._breaker.is_closed and not self._outbox.has_pending):
+            if self._closed or (self._gate.breaker.is_closed and not self._outbox.has_pending):
                 return 0
-            return await self._run(self._flush_blocking, probe=True)
+            return await self._gate.run(self._flush_blocking, probe=True)
 
     async def aclose(self) -> None:
         if self._closed:
@@ -206,42 +195,9 @@ class MongoLedger:
         self._ensure_flusher()
         return normalize_phone(sender), validate_key(key)
 
-    async def _run(self, fn: Callable[..., _Outcome[T]], *args: Any, probe: bool = False) -> T:
-        """Run a thread-side step with the breaker's permission; settle the breaker.
-
-        Only `probe` calls (flushes) may be the half-open probe: a send never
-        waits on a portal that was dead a moment ago, it goes on locally.
-        """
-        if probe:
-            allowed, self._breaker = self._breaker.allow(self._monotonic())
-        else:
-            allowed = self._breaker.is_closed
-        try:
-            out = await run_blocking(fn, allowed, *args)
-        except BaseException:
-            if probe:
-                self._breaker = self._breaker.abandon_probe()
-            raise
-        if out.portal == "ok":
-            self._breaker = self._breaker.record_success()
-            if not self._reachable:
-                logger.info("company portal reachable again")
-            self._reachable = True
-        elif out.portal == "failed":
-            self._breaker = self._breaker.record_failure(self._monotonic())
-            if self._reachable:
-                logger.warning("company portal unreachable; sending within the last known quota")
-            self._reachable = False
-        elif probe:
-            self._breaker = self._breaker.abandon_probe()
-        if out.error is not None:
-            raise out.error
-        assert out.value is not None  # a step returns a value or an error
-        return out.value
-
     async def _flush_if_due(self) -> None:
         """Before a send: apply queued usage first, unless the portal is known down."""
-        if self._outbox.has_pending and self._breaker.is_closed:
+        if self._outbox.has_pending and self._gate.breaker.is_closed:
             await self.flush()
 
     def _ensure_flusher(self) -> None:
@@ -271,14 +227,14 @@ class MongoLedger:
 
     def _reserve_blocking(
         self, try_portal: bool, digits: str, key: str, period: str
-    ) -> _Outcome[QuotaStatus]:
+    ) -> Outcome[QuotaStatus]:
         use: PortalUse = "skipped"
         if try_portal:
             try:
                 with pymongo.timeout(self._op_timeout):
-                    return _Outcome("ok", self._portal_reserve(digits, key, period))
+                    return Outcome("ok", self._portal_reserve(digits, key, period))
             except QuotaError as exc:  # the portal answered: no room, no such company
-                return _Outcome("ok", error=exc)
+                return Outcome("ok", error=exc)
             except PyMongoError as exc:
                 logger.warning("portal reserve failed: %s", docs.describe(exc))
                 use = "failed"
@@ -294,7 +250,7 @@ class MongoLedger:
 
     def _offline(
         self, use: PortalUse, digits: str, step: Callable[[CompanyRef], QuotaStatus]
-    ) -> _Outcome[QuotaStatus]:
+    ) -> Outcome[QuotaStatus]:
         """Run `step` on what this laptop knows of the sender's company."""
         company = self._known_company(digits)
         try:
@@ -303,9 +259,9 @@ class MongoLedger:
                     "The company portal is unreachable and has not told this laptop "
                     "this number's quota yet; sending resumes when it answers."
                 )
-            return _Outcome(use, step(company))
+            return Outcome(use, step(company))
         except QuotaError as exc:
-            return _Outcome(use, error=exc)
+            return Outcome(use, error=exc)
 
     def _portal_reserve(self, digits: str, key: str, period: str) -> QuotaStatus:
         coll = self._coll()
@@ -366,17 +322,17 @@ class MongoLedger:
 
     def _commit_blocking(self, digits: str, key: str, period: str) -> QuotaStatus:
         company = self._outbox.commit(key, self._known_company(digits), period)
-        return self._outbox.status(company, period, reachable=self._reachable)
+        return self._outbox.status(company, period, reachable=self._gate.reachable)
 
-    def _status_blocking(self, try_portal: bool, digits: str, period: str) -> _Outcome[QuotaStatus]:
+    def _status_blocking(self, try_portal: bool, digits: str, period: str) -> Outcome[QuotaStatus]:
         use: PortalUse = "skipped"
         if try_portal:
             try:
                 with pymongo.timeout(self._op_timeout):
                     company = self._refresh(self._coll(), digits)
-                return _Outcome("ok", self._outbox.status(company, period, reachable=True))
+                return Outcome("ok", self._outbox.status(company, period, reachable=True))
             except QuotaError as exc:
-                return _Outcome("ok", error=exc)
+                return Outcome("ok", error=exc)
             except PyMongoError as exc:
                 logger.warning("portal status failed: %s", docs.describe(exc))
                 use = "failed"
@@ -394,22 +350,22 @@ class MongoLedger:
             return self._lookup(coll, digits)
         return self._remember(digits, doc)
 
-    def _flush_blocking(self, try_portal: bool) -> _Outcome[int]:
+    def _flush_blocking(self, try_portal: bool) -> Outcome[int]:
         if not try_portal:
-            return _Outcome("skipped", 0)
+            return Outcome("skipped", 0)
         try:
             if not self._outbox.pending_ops(limit=1):
-                if self._breaker.is_closed:
-                    return _Outcome("skipped", 0)  # nothing to send, nothing to probe
+                if self._gate.breaker.is_closed:
+                    return Outcome("skipped", 0)  # nothing to send, nothing to probe
                 with pymongo.timeout(self._op_timeout):
                     self._coll().database.client.admin.command("ping")
-                return _Outcome("ok", 0)
+                return Outcome("ok", 0)
             coll = self._coll()
         except PyMongoError as exc:
             logger.warning("portal probe failed: %s", docs.describe(exc))
-            return _Outcome("failed", 0)
+            return Outcome("failed", 0)
         settled, error = flush_outbox(coll, self._outbox, self._op_timeout, self._touch)
-        return _Outcome("ok" if error is None else "failed", settled)
+        return Outcome("ok" if error is None else "failed", settled)
 
     def _touch(self, doc_id: bytes) -> None:
         """The portal just gave this company's numbers."""
