@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from lila_desktop.ui.icons import RESOURCES
 
@@ -51,6 +51,12 @@ def install_language(choice: str) -> str:
         if translator.load(str(path)):
             app.installTranslator(translator)
             _installed.append(translator)
+            # Qt's own words (Save, Cancel, Yes, the file dialog) from the Qt install.
+            qt_words = QTranslator(app)
+            qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            if qt_words.load(f"qtbase_{lang}", qt_dir):
+                app.installTranslator(qt_words)
+                _installed.append(qt_words)
         else:
             logger.warning("translation %s could not be loaded; using English", path)
             lang = "en"

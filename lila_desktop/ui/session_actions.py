@@ -94,35 +94,38 @@ class SessionActions(QObject):
         self.update_enabled()
 
     def retranslate(self) -> None:
-        tr = self.tr
         rows: tuple[tuple[QAction, str, str], ...] = (
-            (self.link, tr("&Link…"), tr("Show the QR code or pairing code to link this number")),
-            (self.connect_, tr("&Connect"), tr("Start this number")),
+            (
+                self.link,
+                self.tr("&Link…"),
+                self.tr("Show the QR code or pairing code to link this number"),
+            ),
+            (self.connect_, self.tr("&Connect"), self.tr("Start this number")),
             (
                 self.disconnect_,
-                tr("&Disconnect"),
-                tr("Stop this number; it stays off until you connect it"),
+                self.tr("&Disconnect"),
+                self.tr("Stop this number; it stays off until you connect it"),
             ),
             (
                 self.reconnect,
-                tr("Reconnect &now"),
-                tr("Try again now instead of waiting (also: take over)"),
+                self.tr("Reconnect &now"),
+                self.tr("Try again now instead of waiting (also: take over)"),
             ),
-            (self.rename, tr("Re&name…"), tr("Change the name shown for this number")),
-            (self.logout, tr("Log &out…"), tr("Unlink this computer from the number")),
-            (self.remove, tr("&Remove…"), tr("Remove the number from Lila")),
+            (self.rename, self.tr("Re&name…"), self.tr("Change the name shown for this number")),
+            (self.logout, self.tr("Log &out…"), self.tr("Unlink this computer from the number")),
+            (self.remove, self.tr("&Remove…"), self.tr("Remove the number from Lila")),
         )
         for action, text, tip in rows:
             action.setText(text)
             action.setToolTip(tip)
             action.setStatusTip(tip)
         names = (
-            tr("Drop the connection"),
-            tr("WhatsApp logs the number out"),
-            tr("Opened on another computer"),
-            tr("Temporary ban (2 min)"),
-            tr("Internet down (all numbers)"),
-            tr("Internet back (all numbers)"),
+            self.tr("Drop the connection"),
+            self.tr("WhatsApp logs the number out"),
+            self.tr("Opened on another computer"),
+            self.tr("Temporary ban (2 min)"),
+            self.tr("Internet down (all numbers)"),
+            self.tr("Internet back (all numbers)"),
         )
         for action, name in zip(self.simulations, names, strict=True):
             action.setText(name)

@@ -22,6 +22,9 @@ def test_every_spanish_entry_is_translated() -> None:
         or not (m.findtext("translation") or "").strip()
     ]
     assert unfinished == []
+    # An empty context means lupdate could not tell which class a tr() belongs to,
+    # and the translation would never be found at run time.
+    assert all(ctx.findtext("name") for ctx in ET.parse(TS).getroot().iter("context"))
     assert (i18n.TRANSLATIONS / "lila_es.qm").stat().st_mtime >= TS.stat().st_mtime - 1
 
 
@@ -41,3 +44,31 @@ def test_switching_language_changes_the_words(qloop: LoopRunner) -> None:
     finally:
         i18n.install_language("en")
     assert texts.status_label(Status.CONNECTED) == "Connected"
+
+
+def deliver_language_change() -> None:
+    """Qt posts LanguageChange; the running app delivers it on the next loop turn."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+
+
+def test_window_menus_and_actions_follow_the_language(qloop: LoopRunner, tmp_path) -> None:
+    from lila_desktop.ui.bridge import PoolBridge
+    from lila_desktop.ui.main_window import MainWindow
+    from tests.conftest import MemoryKeyStore, build_test_pool
+
+    bridge = PoolBridge(build_test_pool(tmp_path / "d", tmp_path / "r", MemoryKeyStore()))
+    window = MainWindow(bridge, tmp_path / "combined.log")
+    try:
+        i18n.install_language("es")
+        deliver_language_change()
+        assert window.actions_.disconnect_.text() == "&Desconectar"
+        assert window.actions_.link.text() == "&Vincular…"
+        assert window.timeline.restore_button.text() == "&Restaurar…"
+        assert window.tabs.tabText(1) == "Re&gistro"
+    finally:
+        i18n.install_language("en")
+        deliver_language_change()
+    assert window.actions_.disconnect_.text() == "&Disconnect"
+    window.deleteLater()

@@ -1,109 +1,6 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="es" sourcelanguage="en">
 <context>
-    <name />
-    <message>
-        <location filename="../../ui/session_actions.py" line="99" />
-        <source>&amp;Link…</source>
-        <translation>&amp;Vincular…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="99" />
-        <source>Show the QR code or pairing code to link this number</source>
-        <translation>Mostrar el código QR o el código de vinculación para vincular este número</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="100" />
-        <source>&amp;Connect</source>
-        <translation>&amp;Conectar</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="100" />
-        <source>Start this number</source>
-        <translation>Poner en marcha este número</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="103" />
-        <source>&amp;Disconnect</source>
-        <translation>&amp;Desconectar</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="104" />
-        <source>Stop this number; it stays off until you connect it</source>
-        <translation>Detener este número; sigue apagado hasta que lo conectes</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="108" />
-        <source>Reconnect &amp;now</source>
-        <translation>Reconectar &amp;ahora</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="109" />
-        <source>Try again now instead of waiting (also: take over)</source>
-        <translation>Intentar ahora en vez de esperar (también: recuperarlo)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="111" />
-        <source>Re&amp;name…</source>
-        <translation>Re&amp;nombrar…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="111" />
-        <source>Change the name shown for this number</source>
-        <translation>Cambiar el nombre que se muestra para este número</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="112" />
-        <source>Log &amp;out…</source>
-        <translation>Cerrar &amp;sesión…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="112" />
-        <source>Unlink this computer from the number</source>
-        <translation>Desvincular este ordenador del número</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="113" />
-        <source>&amp;Remove…</source>
-        <translation>&amp;Quitar…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="113" />
-        <source>Remove the number from Lila</source>
-        <translation>Quitar el número de Lila</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="120" />
-        <source>Drop the connection</source>
-        <translation>Cortar la conexión</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="121" />
-        <source>WhatsApp logs the number out</source>
-        <translation>WhatsApp cierra la sesión del número</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="122" />
-        <source>Opened on another computer</source>
-        <translation>Abierto en otro ordenador</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="123" />
-        <source>Temporary ban (2 min)</source>
-        <translation>Bloqueo temporal (2 min)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="124" />
-        <source>Internet down (all numbers)</source>
-        <translation>Sin internet (todos los números)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/session_actions.py" line="125" />
-        <source>Internet back (all numbers)</source>
-        <translation>Vuelve internet (todos los números)</translation>
-    </message>
-</context>
-<context>
     <name>AboutDialog</name>
     <message>
         <location filename="../../ui/dialogs/about_dialog.py" line="42" />
@@ -208,107 +105,107 @@
 <context>
     <name>BackupTimeline</name>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="109" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="113" />
         <source>&amp;Back up now</source>
         <translation>Hacer &amp;copia ahora</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="110" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="114" />
         <source>Take a backup of this number now (Ctrl+B)</source>
         <translation>Hacer ahora una copia de seguridad de este número (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="111" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="115" />
         <source>&amp;Restore…</source>
         <translation>&amp;Restaurar…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="113" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="117" />
         <source>Put the selected backup back (the newest if none is selected) (Ctrl+R)</source>
         <translation>Volver a poner la copia elegida (la más reciente si no eliges ninguna) (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="115" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="119" />
         <source>E&amp;xport…</source>
         <translation>E&amp;xportar…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="117" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="121" />
         <source>Save this number's login to move it to another computer</source>
         <translation>Guardar la sesión de este número para llevarla a otro ordenador</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="129" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="133" />
         <source>Select a number to see its backups.</source>
         <translation>Elige un número para ver sus copias de seguridad.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="131" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="135" />
         <source>No backups of +%1 yet.</source>
         <translation>Aún no hay copias de +%1.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="133" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="137" />
         <source>Backups of +%1 (newest first)</source>
         <translation>Copias de +%1 (la más reciente primero)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="190" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="194" />
         <source>Restoring… the number is now: %1</source>
         <translation>Restaurando… el número ahora está: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="232" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="236" />
         <source>Nothing changed since the last backup, so none was needed.</source>
         <translation>Nada cambió desde la última copia, así que no hacía falta otra.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="236" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="240" />
         <source>Backed up at %1.</source>
         <translation>Copia hecha a las %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="253" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="257" />
         <source>Restore a backup</source>
         <translation>Restaurar una copia</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="254" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="258" />
         <source>Put back the backup of +%1 taken %2 (%3)?</source>
         <translation>¿Volver a poner la copia de +%1 hecha %2 (%3)?</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="259" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="263" />
         <source>The number disconnects for a moment. What it has now is backed up first, so nothing is lost.</source>
         <translation>El número se desconecta un momento. Antes se copia lo que tiene ahora, así que no se pierde nada.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="262" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="266" />
         <source>&amp;Restore</source>
         <translation>&amp;Restaurar</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="269" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="273" />
         <source>Restoring…</source>
         <translation>Restaurando…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="273" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="277" />
         <source>The restore did not happen: %1</source>
         <translation>No se restauró: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="280" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="284" />
         <source>Restored: +%1 is connected again.</source>
         <translation>Restaurado: +%1 vuelve a estar conectado.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="284" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="288" />
         <source>WhatsApp did not accept this backup: the phone removed this device, and a removed device cannot come back. Link the number again with a new QR.</source>
         <translation>WhatsApp no aceptó esta copia: el teléfono quitó este dispositivo y un dispositivo quitado no puede volver. Vincula el número otra vez con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="292" />
+        <location filename="../../ui/widgets/backup_timeline.py" line="296" />
         <source>The backup is back in place, but WhatsApp has not answered yet; Lila keeps trying by itself.</source>
         <translation>La copia ya está puesta, pero WhatsApp aún no responde; Lila sigue intentándolo sola.</translation>
     </message>
@@ -316,22 +213,22 @@
 <context>
     <name>GuiApp</name>
     <message>
-        <location filename="../../ui/main.py" line="205" />
+        <location filename="../../ui/main.py" line="208" />
         <source>Starting…</source>
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="273" />
+        <location filename="../../ui/main.py" line="276" />
         <source>The local API is off.</source>
         <translation>La API local está apagada.</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="283" />
+        <location filename="../../ui/main.py" line="289" />
         <source>The local API could not start: %1</source>
         <translation>La API local no pudo arrancar: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="288" />
+        <location filename="../../ui/main.py" line="294" />
         <source>Listening on %1. Changes apply from the next start.</source>
         <translation>Escuchando en %1. Los cambios se aplican al volver a abrir Lila.</translation>
     </message>
@@ -824,57 +721,157 @@
 <context>
     <name>SessionActions</name>
     <message>
-        <location filename="../../ui/session_actions.py" line="185" />
+        <location filename="../../ui/session_actions.py" line="100" />
+        <source>&amp;Link…</source>
+        <translation>&amp;Vincular…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="101" />
+        <source>Show the QR code or pairing code to link this number</source>
+        <translation>Mostrar el código QR o el código de vinculación para vincular este número</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="103" />
+        <source>&amp;Connect</source>
+        <translation>&amp;Conectar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="103" />
+        <source>Start this number</source>
+        <translation>Poner en marcha este número</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="106" />
+        <source>&amp;Disconnect</source>
+        <translation>&amp;Desconectar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="107" />
+        <source>Stop this number; it stays off until you connect it</source>
+        <translation>Detener este número; sigue apagado hasta que lo conectes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="111" />
+        <source>Reconnect &amp;now</source>
+        <translation>Reconectar &amp;ahora</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="112" />
+        <source>Try again now instead of waiting (also: take over)</source>
+        <translation>Intentar ahora en vez de esperar (también: recuperarlo)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="114" />
+        <source>Re&amp;name…</source>
+        <translation>Re&amp;nombrar…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="114" />
+        <source>Change the name shown for this number</source>
+        <translation>Cambiar el nombre que se muestra para este número</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="115" />
+        <source>Log &amp;out…</source>
+        <translation>Cerrar &amp;sesión…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="115" />
+        <source>Unlink this computer from the number</source>
+        <translation>Desvincular este ordenador del número</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="116" />
+        <source>&amp;Remove…</source>
+        <translation>&amp;Quitar…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="116" />
+        <source>Remove the number from Lila</source>
+        <translation>Quitar el número de Lila</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="123" />
+        <source>Drop the connection</source>
+        <translation>Cortar la conexión</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="124" />
+        <source>WhatsApp logs the number out</source>
+        <translation>WhatsApp cierra la sesión del número</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="125" />
+        <source>Opened on another computer</source>
+        <translation>Abierto en otro ordenador</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="126" />
+        <source>Temporary ban (2 min)</source>
+        <translation>Bloqueo temporal (2 min)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="127" />
+        <source>Internet down (all numbers)</source>
+        <translation>Sin internet (todos los números)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="128" />
+        <source>Internet back (all numbers)</source>
+        <translation>Vuelve internet (todos los números)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="188" />
         <source>Rename +%1</source>
         <translation>Renombrar +%1</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="186" />
+        <location filename="../../ui/session_actions.py" line="189" />
         <source>Name shown for this number:</source>
         <translation>Nombre que se muestra para este número:</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="200" />
+        <location filename="../../ui/session_actions.py" line="203" />
         <source>Log out</source>
         <translation>Cerrar sesión</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="201" />
+        <location filename="../../ui/session_actions.py" line="204" />
         <source>Log %1 out of WhatsApp on this computer?</source>
         <translation>¿Cerrar la sesión de WhatsApp de %1 en este ordenador?</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="205" />
+        <location filename="../../ui/session_actions.py" line="208" />
         <source>A backup is taken first. To use the number here again you scan a new QR code (or restore the backup, if the phone still lists this computer).</source>
         <translation>Antes se hace una copia. Para volver a usar el número aquí escaneas un código QR nuevo (o restauras la copia, si el teléfono aún muestra este ordenador).</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="208" />
+        <location filename="../../ui/session_actions.py" line="211" />
         <source>&amp;Log out</source>
         <translation>Cerrar &amp;sesión</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="221" />
+        <location filename="../../ui/session_actions.py" line="224" />
         <source>Remove number</source>
         <translation>Quitar número</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="222" />
+        <location filename="../../ui/session_actions.py" line="225" />
         <source>Remove %1 from Lila?</source>
         <translation>¿Quitar %1 de Lila?</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="224" />
+        <location filename="../../ui/session_actions.py" line="227" />
         <source>Its backups are kept, so you can bring it back later, unless you tick the box.</source>
         <translation>Sus copias se conservan para poder recuperarlo más tarde, salvo que marques la casilla.</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="226" />
+        <location filename="../../ui/session_actions.py" line="229" />
         <source>Delete its backups too</source>
         <translation>Borrar también sus copias</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="227" />
+        <location filename="../../ui/session_actions.py" line="230" />
         <source>&amp;Remove</source>
         <translation>&amp;Quitar</translation>
     </message>

@@ -89,15 +89,15 @@ class SettingsDialog(QDialog):
             self._label(self.tr("Tell me after a number is down for:"), self.grace_spin),
             self.grace_spin,
         )
-        form.addRow("", self.login_check)
-        form.addRow("", self.notify_check)
+        form.addRow(self.login_check)  # one widget: spans the row, long labels fit
+        form.addRow(self.notify_check)
         form.addRow(self._label(self.tr("&Language:"), self.language_combo), self.language_combo)
         restart_note = QLabel(
             self.tr("Backups kept and the waiting time apply from the next start."), general
         )
         restart_note.setWordWrap(True)
         restart_note.setStyleSheet("color: palette(mid);")
-        form.addRow("", restart_note)
+        form.addRow(restart_note)
 
         self.api_check = QCheckBox(
             self.tr("Let the shop's other programs use Lila (local API)"), self
@@ -128,13 +128,13 @@ class SettingsDialog(QDialog):
         key_row.addWidget(self.copy_key)
         api = QGroupBox(self.tr("Local API"), self)
         api_form = QFormLayout(api)
-        api_form.addRow("", self.api_check)
+        api_form.addRow(self.api_check)
         api_form.addRow(self._label(self.tr("&Port:"), self.port_spin), self.port_spin)
         api_form.addRow(self._label(self.tr("API &key:"), self.key_edit), key_row)
         note = QLabel(api_note, api)
         note.setWordWrap(True)
         note.setObjectName("api_note")
-        api_form.addRow("", note)
+        api_form.addRow(note)
 
         folder = QLineEdit(str(data_dir), self)
         folder.setObjectName("data_dir_edit")
