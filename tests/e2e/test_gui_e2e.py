@@ -57,41 +57,33 @@ def _missing() -> str | None:
 
 class FakeDesktop:
     """Owns org.kde.StatusNotifierWatcher (so Qt finds a tray host) and
-    org.freedesktop.Notifications (recording every Notify call)."""
+    org.freedesktop.Notifications, and writes every Notify call as a JSON line.
 
-    def __init__(self) -> None:
+    It runs in a process of its own (`python test_gui_e2e.py --fake-desktop FILE`):
+    a thread of the test process could end up running the garbage collector on
+    Qt objects left by other tests, which Qt does not survive.
+    """
+
+    def __init__(self, record: Path) -> None:
         from jeepney.io.blocking import open_dbus_connection
 
         self.conn = open_dbus_connection(bus="SESSION")
-        self.notifications: list[dict[str, Any]] = []
+        self.record = record
         self.items: list[str] = []
-        self._stop = threading.Event()
         self._next_id = 0
 
-    def start(self) -> None:
+    def serve(self) -> None:
+        from jeepney import MessageType
         from jeepney.bus_messages import message_bus
+        from jeepney.wrappers import new_error, new_method_return
 
         for name in (WATCHER, NOTIFICATIONS):
             reply = self.conn.send_and_get_reply(message_bus.RequestName(name, 4))
-            assert reply.body[0] == 1, f"could not own {name} on the session bus"
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self.conn.close()
-
-    def _serve(self) -> None:
-        from jeepney import MessageType
-        from jeepney.wrappers import new_error, new_method_return
-
-        while not self._stop.is_set():
-            try:
-                msg = self.conn.receive(timeout=0.2)
-            except TimeoutError:
-                continue
-            except Exception:
-                return
+            if reply.body[0] != 1:
+                raise SystemExit(f"could not own {name} on the session bus")
+        self.record.write_text("")  # ready
+        while True:
+            msg = self.conn.receive()
             h = msg.header
             if h.message_type is not MessageType.method_call:
                 continue
@@ -125,7 +117,8 @@ class FakeDesktop:
         if member == "Notify":
             self._next_id += 1
             app, _replaces, _icon, summary, text = body[:5]
-            self.notifications.append({"app": app, "summary": summary, "body": text})
+            with self.record.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps({"app": app, "summary": summary, "body": text}) + "\n")
             return ("u", (self._next_id,))
         if member == "CloseNotification":
             return ("", ())
@@ -238,13 +231,33 @@ def api(port: int, key: str, method: str, path: str, body: dict[str, Any] | None
         return json.loads(response.read())
 
 
+class Desktop:
+    """The fake desktop process and what it recorded."""
+
+    def __init__(self, record: Path) -> None:
+        self.record = record
+        self.proc = subprocess.Popen([sys.executable, __file__, "--fake-desktop", str(record)])
+        deadline = time.monotonic() + 15
+        while not record.exists():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("the fake desktop did not come up on the session bus")
+            time.sleep(0.05)
+
+    @property
+    def notifications(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.record.read_text().splitlines() if line]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
 @pytest.fixture
-def desktop() -> Iterator[FakeDesktop]:
+def desktop(tmp_path: Path) -> Iterator[Desktop]:
     reason = _missing()
     if reason:
         pytest.skip(reason)
-    fake = FakeDesktop()
-    fake.start()
+    fake = Desktop(tmp_path / "notifications.jsonl")
     try:
         yield fake
     finally:
@@ -279,7 +292,7 @@ def launch(data_dir: Path, port: int, key: str) -> subprocess.Popen[str]:
 
 
 def test_link_logout_notify_restore_through_the_window(
-    desktop: FakeDesktop, tmp_path: Path
+    desktop: Desktop, tmp_path: Path
 ) -> None:
     port, key = free_port(), "e2e-key-" + "x" * 24
     data_dir = tmp_path / "data"
@@ -358,3 +371,7 @@ def test_link_logout_notify_restore_through_the_window(
             app.proc.stderr.close()
     assert code == 0
     app.event("stopped")
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--fake-desktop"]:
+    FakeDesktop(Path(sys.argv[2])).serve()
