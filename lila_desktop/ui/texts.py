@@ -61,7 +61,7 @@ def status_hint(snap: SessionSnapshot) -> str:
     if snap.message and i18n.current_language() == "en":
         return snap.message
     return {
-        Status.STOPPED: QCoreApplication.translate("Hint", "Stopped. Press Connect to start it."),
+        Status.STOPPED: QCoreApplication.translate("Hint", "Press Connect to start it."),
         Status.CONNECTING: QCoreApplication.translate("Hint", "Connecting to WhatsApp…"),
         Status.QR: QCoreApplication.translate(
             "Hint", "Press Link to show the QR code, then scan it with the phone."

@@ -300,3 +300,21 @@ def test_without_a_tray_close_quits_and_notices_go_to_the_window(
     assert "was logged out" in app.window.banner.text()
     app.window.banner_close.click()
     assert not app.window.banner_frame.isVisible()
+
+
+def test_link_on_a_logged_out_number_starts_a_new_qr(qloop: LoopRunner, app: App) -> None:
+    async def scenario() -> None:
+        await app.harness.link(A)
+        await app.bridge.simulate(A, "logout", {"code": 401})
+        await wait_until(lambda: app.status(A) == "logged_out", what="logged out")
+        app.window.select_phone(A)
+        assert app.window.actions_.link.isEnabled()
+        app.window.actions_.link.trigger()
+        dialog = await modal(LinkDialog)
+        assert isinstance(dialog, LinkDialog)
+        await wait_until(dialog.qr_view.has_code, what="a fresh QR")
+        assert not dialog.regenerate_button.isVisible()
+        dialog.simulate_button.click()
+        await wait_until(lambda: app.status(A) == "connected", what="linked again")
+
+    qloop.run(scenario())

@@ -237,8 +237,8 @@
     <name>Hint</name>
     <message>
         <location filename="../../ui/texts.py" line="64" />
-        <source>Stopped. Press Connect to start it.</source>
-        <translation>Detenido. Pulsa Conectar para ponerlo en marcha.</translation>
+        <source>Press Connect to start it.</source>
+        <translation>Pulsa Conectar para ponerlo en marcha.</translation>
     </message>
     <message>
         <location filename="../../ui/texts.py" line="65" />

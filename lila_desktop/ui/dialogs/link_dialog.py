@@ -264,7 +264,10 @@ class LinkDialog(QDialog):
         self.retranslate()
         self._qr_countdown_timer.start()
         snap = snap or self.bridge.snapshot(self.phone or "")
-        if snap is not None:
+        if snap is not None and snap.status not in _LINKING and not snap.is_connected:
+            # Opened on a stopped or logged-out number: linking is what was asked for.
+            self._on_regenerate_button_clicked()
+        elif snap is not None:
             self._render(snap)
         self.close_button.setFocus()
 
@@ -287,9 +290,11 @@ class LinkDialog(QDialog):
         if snap.pair_code:
             self._show_pair_code(snap.pair_code)
         linking = snap.status in _LINKING
+        waiting = snap.status in (Status.QR, Status.PAIRING)
         self.regenerate_button.setVisible(not linking)
-        self.simulate_button.setEnabled(snap.status in (Status.QR, Status.PAIRING))
-        self.pair_button.setEnabled(snap.status in (Status.QR, Status.PAIRING))
+        # Only what can be used now is shown (and the row never overflows).
+        self.simulate_button.setVisible(self.bridge.transport == "simulated" and waiting)
+        self.pair_button.setVisible(waiting)
         if not linking:
             self._qr = None
             self.qr_view.set_dimmed(True)
