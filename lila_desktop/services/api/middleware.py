@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -42,6 +43,7 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 API_KEY_HEADER: Final = "x-api-key"
+_DISK_FULL: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
 OPEN_ROUTES: Final = frozenset(
     {
         ("GET", "/health"),
@@ -103,6 +105,15 @@ def error_for(exc: Exception) -> ApiError | None:
         return ApiError(403, exc.code, str(exc))
     if isinstance(exc, QuotaError):
         return ApiError(503, exc.code, str(exc))
+    if isinstance(exc, OSError) and exc.errno in _DISK_FULL:
+        # Not a bug, and the owner can fix it: the atomic writes left the last
+        # good copies in place.
+        return ApiError(
+            507,
+            "DISK_FULL",
+            "The disk that holds Lila Desktop's data is full, so this could not be saved. "
+            "Free some space and try again; nothing was lost.",
+        )
     return None
 
 

@@ -1,0 +1,198 @@
+"""Soak run: the real app with 50 flapping numbers for 30 minutes or more.
+
+    .venv/bin/python -m tests.chaos.soak --minutes 30 --sessions 50
+
+The unmodified app (`lila-desktop --headless --transport simulated`, the
+shipped policy, simulated WhatsApp in real time) links the numbers, then a
+seeded schedule keeps dropping them (every transient code; each number about
+every 20 s), takes the network away now and then, crashes the engine every
+ten minutes and takes backups on demand. Every 15 s the RSS, open file handles
+and threads of the app and of its engine are sampled. The verdict compares the
+last third of the run with the first: memory and file handles must stay flat.
+
+Writes bench/results/soak.json (and the samples as they come to
+bench/results/soak-samples.jsonl, to follow a long run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from lila_desktop.services.vault import default_runtime_dir
+from tests.chaos.app_process import AppProcess, plaintext_files, wait_gone
+
+RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results"
+CODES = (408, 428, 500, 503, 515)
+RSS_FLAT_PCT = 10.0  # last third vs first third
+FDS_FLAT = 8  # open handles: at most this many more at the end
+
+
+def _slope_per_hour(points: list[tuple[float, float]]) -> float:
+    if len(points) < 3:
+        return 0.0
+    xs = [t for t, _ in points]
+    ys = [v for _, v in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    den = sum((x - mx) ** 2 for x in xs) or 1.0
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den * 3600
+
+
+def _thirds(values: list[float]) -> tuple[float, float]:
+    third = max(1, len(values) // 3)
+    return statistics.median(values[:third]), statistics.median(values[-third:])
+
+
+def run(minutes: float, sessions: int, seed: int, out: Path) -> dict[str, Any]:
+    rng = random.Random(seed)
+    phones = [f"5197{i:07d}" for i in range(sessions)]
+    faults: dict[str, int] = {}
+    samples: list[dict[str, Any]] = []
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stream = (out.parent / "soak-samples.jsonl").open("w", encoding="utf-8")
+
+    def count(kind: str) -> None:
+        faults[kind] = faults.get(kind, 0) + 1
+
+    with tempfile.TemporaryDirectory(prefix="lila-soak-") as tmp:
+        data_dir = Path(tmp) / "data"
+        app = AppProcess(data_dir, fast=False, time_scale="1")
+        try:
+            app.wait_ready(60)
+            for phone in phones:
+                app.link(phone, timeout=60)
+            t0 = time.monotonic()
+            end = t0 + minutes * 60
+            next_sample = t0
+            next_network = t0 + 120
+            next_crash = t0 + 600
+            next_backup = t0 + 60
+            rate = sessions / 20.0  # drops per second: each number about every 20 s
+            while time.monotonic() < end:
+                now = time.monotonic()
+                if now >= next_sample:
+                    snap = {
+                        "t": round(now - t0, 1),
+                        **app.usage(),
+                        "connected": sum(v == "connected" for v in app.sessions().values()),
+                    }
+                    samples.append(snap)
+                    stream.write(json.dumps(snap) + "\n")
+                    stream.flush()
+                    next_sample += 15
+                if now >= next_network:
+                    app.simulate(phones[0], "network_down")
+                    time.sleep(rng.uniform(2, 8))
+                    app.simulate(phones[0], "network_up")
+                    count("network_flap")
+                    next_network += 120
+                elif now >= next_crash:
+                    app.simulate(phones[0], "engine_crash")
+                    count("engine_crash")
+                    next_crash += 600
+                elif now >= next_backup:
+                    resp = app.call("POST", f"/api/sessions/{rng.choice(phones)}/backups")
+                    count(f"backup_{resp.status}")
+                    next_backup += 60
+                else:
+                    phone = rng.choice(phones)
+                    resp = app.simulate(phone, "disconnect", code=rng.choice(CODES))
+                    # 409: that number is between two attempts right now; not a fault.
+                    count("disconnect" if resp.status == 200 else f"disconnect_{resp.status}")
+                    time.sleep(rng.expovariate(rate))
+            # Let every number come back, then a clean stop.
+            settle_deadline = time.monotonic() + 120
+            while time.monotonic() < settle_deadline:
+                if all(v == "connected" for v in app.sessions().values()):
+                    break
+                time.sleep(1)
+            final = app.sessions()
+            engines = [p.pid for p in app.processes()[1:]]
+            code = app.terminate(90)
+            leftover = wait_gone(engines, 15)
+            plain = plaintext_files(
+                data_dir,
+                default_runtime_dir(data_dir.resolve()),
+                skip=lambda p: "quota" in p.parts,
+            )
+            unhandled = app.unhandled()
+            restarts = sum(1 for ln in app.lines if "engine back after" in str(ln.get("msg")))
+            recycles = sum(1 for ln in app.lines if ln.get("msg") == "engine recycled")
+        finally:
+            app.close()
+            stream.close()
+
+    result: dict[str, Any] = {
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": __import__("os").cpu_count(),
+        },
+        "minutes": minutes,
+        "sessions": sessions,
+        "seed": seed,
+        "faults": faults,
+        "faults_total": sum(v for k, v in faults.items() if k != "disconnect_409"),
+        "engine_restarts": restarts,
+        "engine_recycles": recycles,
+        "samples": len(samples),
+        "connected_at_end": sum(v == "connected" for v in final.values()),
+        "exit_code": code,
+        "engine_left_running": leftover,
+        "plaintext_after_shutdown": [str(p) for p in plain],
+        "unhandled_exceptions": unhandled[:20],
+    }
+    for role in ("app", "engine"):
+        rows = [(s["t"], s[role]) for s in samples if role in s]
+        if not rows:
+            continue
+        rss = [r["rss_mb"] for _, r in rows]
+        fds = [float(r["fds"]) for _, r in rows]
+        rss_first, rss_last = _thirds(rss)
+        fds_first, fds_last = _thirds(fds)
+        result[role] = {
+            "rss_mb_first_third": rss_first,
+            "rss_mb_last_third": rss_last,
+            "rss_mb_max": max(rss),
+            "rss_growth_pct": round((rss_last - rss_first) / rss_first * 100, 1),
+            "rss_mb_per_hour": round(_slope_per_hour([(t, r["rss_mb"]) for t, r in rows]), 2),
+            "fds_first_third": fds_first,
+            "fds_last_third": fds_last,
+            "fds_max": max(fds),
+            "threads_max": max(r["threads"] for _, r in rows),
+            "cpu_s_total": rows[-1][1]["cpu_s"],
+        }
+    app_stats = result.get("app", {})
+    result["flat"] = bool(
+        app_stats
+        and app_stats["rss_growth_pct"] <= RSS_FLAT_PCT
+        and app_stats["fds_last_third"] - app_stats["fds_first_third"] <= FDS_FLAT
+        and code == 0
+        and not leftover
+        and not plain
+        and not unhandled
+    )
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=30.0)
+    parser.add_argument("--sessions", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=20260128)
+    parser.add_argument("--out", type=Path, default=RESULTS / "soak.json")
+    args = parser.parse_args()
+    result = run(args.minutes, args.sessions, args.seed, args.out)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
