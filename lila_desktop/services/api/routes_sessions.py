@@ -83,6 +83,8 @@ async def create_session(request: web.Request) -> web.Response:
     phone = phone_value(body["phoneNumber"], "'phoneNumber'")
     name = string_field(body, "name", required=False, max_length=80) or ""
     existed = phone in ctx.pool
+    if existed and name:
+        ctx.pool.rename(phone, name)  # add() keeps the old name of a known number
     snap = await ctx.pool.add(phone, name)
     if not snap.is_connected:
         snap = await ctx.settle(phone, _linking_settled, ctx.qr_wait)

@@ -88,9 +88,11 @@ async def test_create_session_waits_for_the_first_qr_and_returns_it_as_png(
 
 async def test_create_session_of_a_connected_number_is_200_without_qr(api: Api) -> None:
     await api.linked()
-    status, data = await api.call("POST", "/api/sessions", json={"phoneNumber": PHONE})
+    status, data = await api.call(
+        "POST", "/api/sessions", json={"phoneNumber": PHONE, "name": "Caja 2"}
+    )
     assert status == 200
-    assert data["data"]["status"] == "connected"
+    assert data["data"]["status"] == "connected" and data["data"]["name"] == "Caja 2"
     assert data["data"]["qr"] is None and data["data"]["qrImage"] is None
 
 
