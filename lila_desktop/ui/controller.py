@@ -15,7 +15,7 @@ from lila_desktop.core.status import Status
 from lila_desktop.services.autostart import Autostart
 from lila_desktop.services.settings_store import SettingsStore
 from lila_desktop.ui import i18n
-from lila_desktop.ui.aslot import async_slot
+from lila_desktop.ui.aslot import alive, async_slot
 from lila_desktop.ui.bridge import ActionError, PoolBridge
 from lila_desktop.ui.dialogs.about_dialog import AboutDialog
 from lila_desktop.ui.dialogs.asking import wait_finished
@@ -78,6 +78,8 @@ class WindowController(QObject):
     # --- tray --------------------------------------------------------------
 
     def _on_tray_notified(self, title: str, body: str, bad: bool) -> None:
+        if not alive(self.window):
+            return  # shutting down
         if not self.tray.available or not self.window.isVisible():
             # No tray host: the window is where the owner will look (and it flashes).
             self.window.show_notification(title, body, bad)

@@ -19,6 +19,7 @@ os.environ.setdefault("LILA_SIM_TIME_SCALE", "0.01")
 
 import pytest
 import qasync
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from lila_desktop.services.pool import SessionPool
@@ -50,6 +51,7 @@ class LoopRunner:
 
 @pytest.fixture
 def qloop(qapp: QApplication) -> Iterator[LoopRunner]:
+    qapp.setQuitOnLastWindowClosed(False)  # as run_gui does: hiding a window is not quitting
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     loop.set_default_executor(ThreadPoolExecutor(max_workers=64))
@@ -58,6 +60,9 @@ def qloop(qapp: QApplication) -> Iterator[LoopRunner]:
     try:
         yield runner
     finally:
+        # deleteLater()s of this test happen now, while its loop still runs.
+        loop.run_until_complete(asyncio.sleep(0))
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
         asyncio.set_event_loop(None)

@@ -4,6 +4,9 @@ colour and the notifications follow what happens to the numbers."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+
+import pytest
 
 from lila_desktop.core.actions import NoticeKind
 from lila_desktop.core.snapshot import Notice
@@ -17,6 +20,20 @@ from tests.ui.conftest import LoopRunner, wait_until
 A, B, C = "51911111111", "51922222222", "51933333333"
 
 
+_made: list[tuple[PoolBridge, SessionTableModel, TrayController]] = []
+
+
+@pytest.fixture(autouse=True)
+def _cleanup() -> Iterator[None]:
+    """Nothing of one test (a pending notice timer) may fire during another."""
+    yield
+    while _made:
+        bridge, model, tray = _made.pop()
+        bridge.detach()
+        for obj in (bridge, model, tray):
+            obj.deleteLater()
+
+
 def wire(harness: PoolHarness) -> tuple[PoolBridge, SessionTableModel, TrayController]:
     bridge = PoolBridge(harness.pool, flush_interval_ms=20)
     bridge.attach()
@@ -25,6 +42,7 @@ def wire(harness: PoolHarness) -> tuple[PoolBridge, SessionTableModel, TrayContr
     bridge.snapshots_changed.connect(model.apply)
     bridge.snapshots_changed.connect(tray.update_snapshots)
     bridge.notice_received.connect(tray.notify)
+    _made.append((bridge, model, tray))
     return bridge, model, tray
 
 

@@ -75,9 +75,11 @@ def app(qloop: LoopRunner, ui_harness: PoolHarness, tmp_path: Path) -> Iterator[
     window.resize(1100, 700)
     window.show()
     yield App(ui_harness, bridge, window, tray, controller, quits)
+    # Nothing of this test may fire in a later one (a pending notice timer would).
     bridge.detach()
-    window.hide()
-    window.deleteLater()
+    tray.hide()
+    for obj in (controller, tray, window, bridge):
+        obj.deleteLater()
 
 
 async def modal(kind: type[QWidget], name: str | None = None, timeout: float = 5.0) -> QWidget:
