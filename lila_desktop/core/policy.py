@@ -58,6 +58,7 @@ class PolicyConfig:
 
 
 DEFAULT_CONFIG = PolicyConfig()
+BAN_MARGIN = 1.0  # seconds after a ban's end before the first dial
 
 
 @dataclass(frozen=True)
@@ -407,10 +408,15 @@ def transition(
         case TemporaryBan(expire_at=expire_at):
             if not state.desired or state.status in _PARKED - {Status.TEMP_BANNED}:
                 return state, ()
-            # An unknown or past end (whatsmeow reports 0 when the server omits it)
-            # must not make us redial every second: back off as for any failure.
-            failures = (0 if _stable(state, now, config) else state.failures) + 1
-            delay = max(expire_at - now, config.backoff.delay(failures, rng))
+            if expire_at - now >= 1.0:
+                # A known end: come back right after it, whatever failed before.
+                failures = state.failures
+                delay = expire_at - now + BAN_MARGIN
+            else:
+                # An unknown or past end (whatsmeow reports 0 when the server omits
+                # it) must not make us redial every second: back off as for a failure.
+                failures = (0 if _stable(state, now, config) else state.failures) + 1
+                delay = config.backoff.delay(failures, rng)
             token = state.retry_token + 1
             msg = (
                 f"WhatsApp has temporarily blocked this number until {_local_time(expire_at)}. "

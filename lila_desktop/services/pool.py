@@ -16,7 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from lila_desktop.core.events import NetworkUp, UserReconnectNow, UserStart, UserStop
+from lila_desktop.core.backup_naming import InvalidBackupTimestamp, parse_timestamp
+from lila_desktop.core.events import (
+    EngineDied,
+    NetworkUp,
+    UserReconnectNow,
+    UserStart,
+    UserStop,
+)
 from lila_desktop.core.phone import normalize_phone
 from lila_desktop.core.policy import DEFAULT_CONFIG, PolicyConfig, SessionState
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
@@ -27,7 +34,12 @@ from lila_desktop.services.network import NetworkMonitor, dns_probe
 from lila_desktop.services.registry import SessionEntry, SessionRegistry, parked
 from lila_desktop.services.supervisor import SessionSupervisor, SupervisorContext
 from lila_desktop.services.transports.base import SendResult
-from lila_desktop.services.vault import BackupInfo, SessionVault
+from lila_desktop.services.vault import (
+    BackupInfo,
+    BackupNotFound,
+    InvalidTimestamp,
+    SessionVault,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -231,8 +243,6 @@ class SessionPool:
             sup.post_wire(message)
 
     def on_engine_died(self, reason: str) -> None:
-        from lila_desktop.core.events import EngineDied
-
         for sup in self._sessions.values():
             sup.post(EngineDied(reason))
 
@@ -394,6 +404,7 @@ class SessionPool:
         sup = self._get(phone)
 
         async def run() -> BackupInfo:
+            await self._check_backup(sup.phone, timestamp)  # refuse before stopping
             await sup.apply(UserStop())
             info = await self.vault.restore(sup.phone, timestamp)
             await sup.apply(UserStart())
@@ -426,6 +437,21 @@ class SessionPool:
             "WhatsApp did not accept this backup: the phone removed this device, and "
             "a removed device cannot come back. Link the number again with a new QR.",
         )
+
+    async def _check_backup(self, phone: str, timestamp: str | None) -> None:
+        """Raise InvalidTimestamp / BackupNotFound while nothing has changed yet."""
+        if timestamp is not None:
+            try:
+                parse_timestamp(timestamp)
+            except InvalidBackupTimestamp as exc:
+                raise InvalidTimestamp(str(exc)) from None
+        backups = await self.vault.list_backups(phone)
+        if timestamp is None and not backups:
+            raise BackupNotFound(f"{phone} has no backup yet; link it with a new QR instead.")
+        if timestamp is not None and all(b.timestamp != timestamp for b in backups):
+            raise BackupNotFound(
+                f"No backup of {phone} from {timestamp}. List the backups to pick one."
+            )
 
     # --- housekeeping ------------------------------------------------------
 

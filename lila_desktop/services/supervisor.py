@@ -43,6 +43,7 @@ from lila_desktop.core.status import Status
 from lila_desktop.services.engine import protocol as p
 from lila_desktop.services.engine.client import EngineError
 from lila_desktop.services.engine.wire import event_from_wire
+from lila_desktop.services.vault import StoreUnreadable, VaultError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -205,8 +206,6 @@ class SessionSupervisor:
                 self.ctx.notify(Notice(self.phone, self.name, kind, message, self.ctx.clock()))
 
     async def _start_client(self) -> None:
-        from lila_desktop.services.vault import StoreUnreadable
-
         self.generation += 1
         try:
             store = await self.ctx.vault.prepare_live(self.phone)
@@ -235,6 +234,9 @@ class SessionSupervisor:
         # The store is quiet now: a good moment to seal it.
         try:
             await self.ctx.vault.seal(self.phone)
+        except VaultError as exc:
+            # Expected for a damaged store: the policy quarantines it next.
+            logger.warning("%s: not sealed after stop: %s", self.phone, exc)
         except Exception:
             logger.exception("%s: sealing after stop failed", self.phone)
 

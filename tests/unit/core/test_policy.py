@@ -48,7 +48,13 @@ from lila_desktop.core.events import (
     UserStart,
     UserStop,
 )
-from lila_desktop.core.policy import DEFAULT_CONFIG, PolicyConfig, SessionState, transition
+from lila_desktop.core.policy import (
+    BAN_MARGIN,
+    DEFAULT_CONFIG,
+    PolicyConfig,
+    SessionState,
+    transition,
+)
 from lila_desktop.core.status import Status
 
 T0 = 1_800_000_000.0  # a fixed wall clock; the policy never reads a real one
@@ -375,7 +381,7 @@ def test_temporary_ban_waits_for_the_end_and_tells_the_time() -> None:
     until = T0 + 3600
     state, actions = step(connected(), TemporaryBan(402, until), T0 + 100)
     assert state.status is Status.TEMP_BANNED and state.ban_until == until
-    assert retry(actions) == ScheduleRetry(3500.0, state.retry_token)
+    assert retry(actions) == ScheduleRetry(3500.0 + BAN_MARGIN, state.retry_token)
     assert notices(actions) == [NoticeKind.TEMP_BANNED]
     assert datetime.fromtimestamp(until).strftime("%Y-%m-%d %H:%M") in notice(actions)
     assert of(actions, ResetStore) == []
@@ -385,6 +391,16 @@ def test_temporary_ban_waits_for_the_end_and_tells_the_time() -> None:
     assert state.ban_until is None
     _, actions = step(state, Connected(), until + 2)
     assert notices(actions) == [NoticeKind.RECOVERED]
+
+
+def test_a_ban_with_a_known_end_ignores_earlier_failures() -> None:
+    """After a run of failures a ban still ends on time, not a full backoff later."""
+    state, now = connected(), T0 + 100
+    for _ in range(6):
+        state, _ = step(state, Disconnected(408, "timeout"), now, NO_JITTER)
+        state, _ = step(state, RetryDue(state.retry_token), now, NO_JITTER)
+    state, actions = step(state, TemporaryBan(402, now + 10), now, NO_JITTER)
+    assert retry(actions).delay == 10 + BAN_MARGIN
 
 
 def test_repeated_bans_without_an_end_time_back_off() -> None:

@@ -58,6 +58,14 @@ def _secret_tool_lookup(service: str) -> str | None:
     return out.stdout if out.returncode == 0 else None
 
 
+@pytest.fixture(autouse=True)
+def _detected_backend() -> Iterator[None]:
+    """Detect the backend afresh: another test may have cached one chosen
+    under a different environment (keyring caches its choice per process)."""
+    keyring.core.init_backend()
+    yield
+
+
 @pytest.fixture
 def service() -> Iterator[str]:
     name = f"lila-desktop-test-{uuid.uuid4().hex[:12]}"
@@ -154,12 +162,16 @@ def test_a_locked_keyring_is_a_clear_refusal() -> None:
         "except KeyStoreUnavailable as exc:\n"
         "    print('REFUSED:', exc)\n"
     )
+    # No display: with one, gnome-keyring would open its unlock prompt on it and
+    # wait for a person (as it should for the owner), so the test would hang.
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     out = subprocess.run(
         [str(ROOT / "scripts" / "with-keyring.sh"), sys.executable, "-c", code],
         capture_output=True,
         text=True,
         timeout=60,
         cwd=ROOT,
+        env=env,
         check=False,
     )
     assert out.returncode == 0, out.stderr

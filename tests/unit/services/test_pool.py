@@ -263,3 +263,14 @@ async def test_engine_is_recycled_before_leaked_handles_add_up(
         assert _jid(h) == jid
     finally:
         await pool.aclose()
+
+
+async def test_a_bad_restore_request_changes_nothing(harness: PoolHarness) -> None:
+    from lila_desktop.services.vault import BackupNotFound, InvalidTimestamp
+
+    await _linked(harness)
+    with pytest.raises(InvalidTimestamp):
+        await harness.pool.restore(PHONE, "../../etc/passwd")
+    with pytest.raises(BackupNotFound):
+        await harness.pool.restore(PHONE, "2020-01-01T00-00-00-000Z")
+    assert harness.pool.snapshot(PHONE).status is Status.CONNECTED
