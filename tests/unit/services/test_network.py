@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 
@@ -38,6 +39,25 @@ async def test_reports_a_wake_when_the_wall_clock_jumps() -> None:
     await asyncio.sleep(0.03)
     task.cancel()
     assert seen == ["wake"]
+
+
+@pytest.mark.asyncio
+async def test_probes_more_often_while_the_network_is_down() -> None:
+    answers = [True, False]  # reachable, then gone for good
+    probes: list[float] = []
+    loop = asyncio.get_running_loop()
+
+    def probe() -> bool:
+        probes.append(loop.time())
+        return answers[min(len(probes), len(answers)) - 1]
+
+    monitor = NetworkMonitor(lambda why: None, probe=probe, interval=0.2, offline_interval=0.02)
+    task = loop.create_task(monitor.run())
+    await asyncio.sleep(0.8)
+    task.cancel()
+    gaps = [b - a for a, b in itertools.pairwise(probes)]
+    assert gaps[0] >= 0.15  # online: the slow interval
+    assert len(gaps) > 5 and max(gaps[1:]) < 0.15  # offline: the fast one
 
 
 def test_dns_probe_answers_false_for_an_unresolvable_name() -> None:
