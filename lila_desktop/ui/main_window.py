@@ -85,9 +85,14 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.setTabKeyNavigation(False)  # Tab leaves the table: keyboard users move on
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fitted to the contents when rows arrive, not live: ResizeToContents
+        # measures every row again on each dataChanged, which froze the window
+        # with 200 numbers flapping (bench/bench_pool.py: loop lag p99 1.8 s).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(90)
+        self.model.rowsInserted.connect(self._fit_columns)
+        self.model.modelReset.connect(self._fit_columns)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.table.activated.connect(self._on_table_activated)
 
@@ -284,6 +289,9 @@ class MainWindow(QMainWindow):
             self.actions_.link.trigger()
 
     # --- bridge ------------------------------------------------------------
+
+    def _fit_columns(self, *_: object) -> None:
+        self.table.resizeColumnsToContents()
 
     def _on_bridge_snapshots_changed(self, batch: list[SessionSnapshot]) -> None:
         self.model.apply(batch)
