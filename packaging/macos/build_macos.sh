@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Builds Lila Desktop for macOS: "dist/Lila Desktop.app" and
+# dist/lila-desktop-<version>-<arch>.dmg (drag the app onto Applications).
+#
+#   packaging/macos/build_macos.sh
+#
+# Needs macOS 12 or later, Python 3.11 (`python3.11` on PATH: python.org or
+# Homebrew) and Homebrew's libmagic (`brew install libmagic`; python-magic,
+# which neonize imports, loads it and the spec bundles it into the app).
+# Build on the architecture you ship (arm64 or x86_64): the neonize wheel and
+# PySide6 are per-architecture.
+#
+# Signing: CODESIGN_IDENTITY="Developer ID Application: ..." signs with the
+# hardened runtime (packaging/macos/entitlements.plist); NOTARY_PROFILE (a
+# `xcrun notarytool store-credentials` profile) also notarizes and staples the
+# .dmg. Without them the app is ad-hoc signed: it runs on the Mac that built
+# it; elsewhere Gatekeeper asks the user to right-click > Open once.
+#
+# Before packing it starts the built app headless in demo mode and checks
+# its /health answer, like the Linux smoke test.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+
+if [ "$(uname -s)" != "Darwin" ]; then
+  echo "build_macos.sh runs on macOS (it needs codesign and hdiutil)" >&2
+  exit 2
+fi
+PY="${PYTHON:-python3.11}"
+if ! command -v "$PY" >/dev/null; then
+  echo "Python 3.11 is missing: install it from python.org or 'brew install python@3.11'" >&2
+  exit 1
+fi
+if [ ! -e /opt/homebrew/lib/libmagic.1.dylib ] && [ ! -e /usr/local/lib/libmagic.1.dylib ]; then
+  echo "libmagic is missing: brew install libmagic" >&2
+  exit 1
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[packaging]"
+VERSION="$(.venv/bin/python -c 'import lila_desktop; print(lila_desktop.__version__)')"
+ARCH="$(uname -m)"
+
+.venv/bin/python packaging/icons/make_icons.py --check
+.venv/bin/python -m PyInstaller --noconfirm --clean --log-level WARN \
+  --distpath dist --workpath build packaging/lila-desktop.spec
+APP="dist/Lila Desktop.app"
+
+if [ -n "${CODESIGN_IDENTITY:-}" ]; then
+  codesign --force --deep --timestamp --options runtime \
+    --entitlements packaging/macos/entitlements.plist --sign "$CODESIGN_IDENTITY" "$APP"
+else
+  codesign --force --deep --sign - "$APP"
+fi
+codesign --verify --deep --strict "$APP"
+
+# Smoke test: the frozen app, headless, demo numbers, its own engine process.
+SMOKE="$(mktemp -d)"
+trap 'rm -rf "$SMOKE"' EXIT
+PORT=38417
+LILA_VAULT_PASSPHRASE="build smoke test only" \
+  "$APP/Contents/MacOS/lila-desktop" --headless --demo --data-dir "$SMOKE/data" \
+  --api-port "$PORT" --json-logs 2>"$SMOKE/log" &
+APP_PID=$!
+healthy=""
+for _ in $(seq 1 60); do
+  if curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then healthy=1; break; fi
+  sleep 0.5
+done
+kill -TERM "$APP_PID" 2>/dev/null || true
+wait "$APP_PID" || true
+if [ -z "$healthy" ]; then
+  echo "the built app never answered /health; its log:" >&2
+  cat "$SMOKE/log" >&2
+  exit 1
+fi
+
+DMG="dist/lila-desktop-$VERSION-$ARCH.dmg"
+STAGE="$SMOKE/dmg"
+mkdir -p "$STAGE"
+cp -R "$APP" "$STAGE/"
+ln -s /Applications "$STAGE/Applications"
+rm -f "$DMG"
+hdiutil create -volname "Lila Desktop" -srcfolder "$STAGE" -fs HFS+ -format UDZO -ov "$DMG"
+
+if [ -n "${CODESIGN_IDENTITY:-}" ]; then
+  codesign --force --timestamp --sign "$CODESIGN_IDENTITY" "$DMG"
+  if [ -n "${NOTARY_PROFILE:-}" ]; then
+    xcrun notarytool submit "$DMG" --keychain-profile "$NOTARY_PROFILE" --wait
+    xcrun stapler staple "$DMG"
+  fi
+fi
+echo "built $DMG ($(du -h "$DMG" | cut -f1)); app: $(du -sh "$APP" | cut -f1)"
