@@ -110,6 +110,8 @@ class WindowController(QObject):
             result = await wait_finished(dialog)
         finally:
             self.link_dialog = None
+        if not (alive(self) and alive(self.window) and alive(dialog)):
+            return  # the app is closing; the pool stops every session itself
         if dialog.phone:
             self.window.select_phone(dialog.phone)
         if result != QDialog.DialogCode.Accepted and dialog.phone:

@@ -316,7 +316,11 @@ def test_link_on_a_logged_out_number_starts_a_new_qr(qloop: LoopRunner, app: App
         assert isinstance(dialog, LinkDialog)
         await wait_until(dialog.qr_view.has_code, what="a fresh QR")
         assert not dialog.regenerate_button.isVisible()
+        closed: list[int] = []
+        dialog.finished.connect(closed.append)
         dialog.simulate_button.click()
+        await wait_until(lambda: closed, what="the dialog closes on success")
+        assert closed == [1]
         await wait_until(lambda: app.status(A) == "connected", what="linked again")
 
     qloop.run(scenario())
