@@ -291,9 +291,7 @@ def launch(data_dir: Path, port: int, key: str) -> subprocess.Popen[str]:
     )
 
 
-def test_link_logout_notify_restore_through_the_window(
-    desktop: Desktop, tmp_path: Path
-) -> None:
+def test_link_logout_notify_restore_through_the_window(desktop: Desktop, tmp_path: Path) -> None:
     port, key = free_port(), "e2e-key-" + "x" * 24
     data_dir = tmp_path / "data"
     started = time.monotonic()
