@@ -74,11 +74,13 @@ class AppProcess:
         time_scale: str = "1",
         extra_args: Sequence[str] = (),
         command: Sequence[str] | None = None,
+        headless: bool = True,
     ) -> None:
         self.data_dir = data_dir
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        args = [*(command or app_command(fast=fast)), "--headless", "--transport", "simulated"]
+        args = [*(command or app_command(fast=fast)), "--transport", "simulated"]
+        args += ["--headless"] if headless else []
         args += ["--data-dir", str(data_dir), "--api-port", str(self.port), "--json-logs"]
         args += list(extra_args)
         environ = {

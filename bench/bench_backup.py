@@ -1,0 +1,206 @@
+"""Backup and restore of 1, 5 and 20 MB session stores, against a plain file copy.
+
+Run: .venv/bin/python bench/bench_backup.py  (writes bench/results/backup.json)
+
+A real whatsmeow-schema store (`store_schema.make_paired_store`) is grown to
+the target size with rows in `whatsmeow_sessions` and `whatsmeow_contacts`
+(random bytes: encryption gains nothing from compression either). The real
+`SessionVault` on this disk (a temp folder beside the repository, ext4 here):
+
+- backup = `vault.backup(...)`: SQLite online-backup snapshot of the live
+  store, integrity check, AES-256-GCM seal, temp file + fsync, read back and
+  verify (decrypt + integrity check + device), rename + directory fsync.
+  One row changes before each round, so no round is skipped as unchanged.
+- restore = `vault.restore(phone, ts)` of the previous backup: decrypt and
+  verify it, (the pre-restore backup is skipped: the current state is the
+  newest backup already), seal it as the session's store, write the live copy;
+  each with temp file + fsync + rename.
+- the floor: the same bytes copied to a file on the same disk, plain
+  (`shutil.copyfile`) and durable (copy + fsync), as the vault's writes are.
+
+The phases of a backup are also timed one by one (snapshot, check, seal,
+write, verify). Median of ROUNDS rounds after one warm-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import secrets
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lila_desktop.services import store_schema
+from lila_desktop.services.vault import SessionVault
+from lila_desktop.services.vault.atomic import atomic_write_bytes
+from lila_desktop.services.vault.sealed import PURPOSE_BACKUP, open_bytes, seal_bytes
+from lila_desktop.services.vault.snapshot import check_store, snapshot_store
+from tests.conftest import MemoryKeyStore
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+SIZES_MB = (1, 5, 20)
+ROUNDS = 7
+PHONE = "51900000042"
+
+
+def grow_store(path: Path, phone: str, megabytes: int) -> int:
+    """A paired store of about `megabytes` MB; returns its size in bytes."""
+    jid = store_schema.make_paired_store(path, phone)
+    target = megabytes * 2**20
+    with sqlite3.connect(path) as conn:
+        i = 0
+        while path.stat().st_size < target:
+            rows = [(jid, f"{i + k}@s.whatsapp.net", secrets.token_bytes(1500)) for k in range(200)]
+            conn.executemany(
+                "INSERT INTO whatsmeow_sessions (our_jid, their_id, session) VALUES (?, ?, ?)",
+                rows,
+            )
+            conn.executemany(
+                "INSERT INTO whatsmeow_contacts (our_jid, their_jid, push_name) VALUES (?, ?, ?)",
+                [(jid, f"{i + k}@s.whatsapp.net", secrets.token_hex(20)) for k in range(200)],
+            )
+            conn.commit()
+            i += 200
+    conn.close()
+    return path.stat().st_size
+
+
+def touch(path: Path) -> None:
+    """Change one row, as whatsmeow does all the time while connected."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE whatsmeow_device SET push_name = ?", (secrets.token_hex(8),))
+    conn.close()
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def durable_copy(src: Path, dst: Path) -> None:
+    data = src.read_bytes()
+    fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def copy_times(live: Path, dst: Path) -> tuple[float, float]:
+    """The floor: the same bytes copied on the same disk, plain and durable."""
+    return timed(lambda: shutil.copyfile(live, dst)), timed(lambda: durable_copy(live, dst))
+
+
+def phase_times(live: Path, key: bytes, dst: Path) -> dict[str, float]:
+    """A backup's steps one by one, on the same bytes."""
+    out: dict[str, float] = {}
+    t0 = time.perf_counter()
+    data = snapshot_store(live)
+    out["snapshot"] = time.perf_counter() - t0
+    out["check"] = timed(lambda: check_store(data))
+    t0 = time.perf_counter()
+    blob = seal_bytes(data, key, phone=PHONE, purpose=PURPOSE_BACKUP, meta={})
+    out["seal"] = time.perf_counter() - t0
+    out["write"] = timed(lambda: atomic_write_bytes(dst, blob))
+    t0 = time.perf_counter()
+    _, back = open_bytes(dst.read_bytes(), key, phone=PHONE, purpose=PURPOSE_BACKUP)
+    check_store(back)
+    out["verify"] = time.perf_counter() - t0
+    return out
+
+
+def ms(values: list[float]) -> float:
+    return round(statistics.median(values) * 1000, 2)
+
+
+async def one_size(root: Path, megabytes: int) -> dict[str, Any]:
+    data_dir, runtime = root / "data", root / "run"
+    keystore = MemoryKeyStore()
+    vault = SessionVault(data_dir, runtime, keystore, keep_backups=3)
+    await vault.open()
+    live = await vault.prepare_live(PHONE)
+    size = grow_store(live, PHONE, megabytes)
+    key = keystore.key
+    assert key is not None
+    backup_s: list[float] = []
+    restore_s: list[float] = []
+    copy_s: list[float] = []
+    fsync_copy_s: list[float] = []
+    phases: dict[str, list[float]] = {"snapshot": [], "check": [], "seal": [], "write": []}
+    phases["verify"] = []
+    for round_no in range(ROUNDS + 1):
+        touch(live)
+        t0 = time.perf_counter()
+        info = await vault.backup(PHONE, "bench", connected=True)
+        took = time.perf_counter() - t0
+        assert info is not None
+        touch(live)
+        newest = await vault.backup(PHONE, "bench", connected=True)
+        assert newest is not None
+        t0 = time.perf_counter()
+        await vault.restore(PHONE, info.timestamp)
+        restored = time.perf_counter() - t0
+        plain, durable = copy_times(live, root / "copy.db")
+        lap = phase_times(live, key, root / "phase.lila")
+        if round_no == 0:
+            continue  # warm-up: page cache, imports, first directory creation
+        backup_s.append(took)
+        restore_s.append(restored)
+        copy_s.append(plain)
+        fsync_copy_s.append(durable)
+        for name, value in lap.items():
+            phases[name].append(value)
+    await vault.aclose()
+    return {
+        "store_mb": round(size / 2**20, 2),
+        "backup_ms": ms(backup_s),
+        "restore_ms": ms(restore_s),
+        "copy_ms": ms(copy_s),
+        "copy_fsync_ms": ms(fsync_copy_s),
+        "backup_vs_copy_fsync": round(
+            statistics.median(backup_s) / statistics.median(fsync_copy_s), 1
+        ),
+        "restore_vs_copy_fsync": round(
+            statistics.median(restore_s) / statistics.median(fsync_copy_s), 1
+        ),
+        "backup_phases_ms": {name: ms(values) for name, values in phases.items()},
+        "rounds": ROUNDS,
+    }
+
+
+def main() -> None:
+    results = []
+    for megabytes in SIZES_MB:
+        # Beside the repository: the same disk as a real data folder, not a tmpfs.
+        with tempfile.TemporaryDirectory(prefix="lila-bench-backup-", dir=ROOT.parent) as tmp:
+            results.append(asyncio.run(one_size(Path(tmp), megabytes)))
+            print(json.dumps(results[-1]))
+    out = {
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "disk": "ext4 (virtio disk), the repository's file system",
+        },
+        "sizes": results,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "backup.json").write_text(json.dumps(out, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

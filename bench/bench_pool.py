@@ -1,0 +1,320 @@
+"""Scale of the pool: 1, 10, 50 and 200 flapping sessions under the live window.
+
+Run: .venv/bin/python bench/bench_pool.py  (writes bench/results/pool.json)
+
+One process plays the GUI process as the app builds it: a QApplication
+(offscreen), the qasync loop with the 64-worker executor, the real pool with
+its engine process (simulated transport), the PoolBridge and the MainWindow
+with its SessionTableModel, shown. N numbers are linked, then a seeded
+flapping trace drops them (every transient code) at about 2.5 drops per
+number per second; each drop makes two status changes (reconnecting, then
+connected), so about 5 status events/s per number, 1000/s at 200 (the rate
+reached is reported: a number between two attempts cannot drop).
+The policy's delays are those of the test suite (backoff 50 ms .. 0.4 s) so
+that numbers can flap this fast; everything else is as shipped (a drop stops
+the client and seals the store, the bridge coalesces every 50 ms).
+
+Measured over LOAD_S seconds of flapping:
+- event-loop lag: how late a 5 ms asyncio sleep wakes up (p50/p99);
+- update latency: from an engine event reaching the GUI process to the end
+  of the model update that shows its result (p50/p99);
+- CPU (% of one core) and RSS of the GUI process and of the engine; open files.
+The injection itself (one engine request per drop) runs in the GUI process
+too, so its cost is inside these figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("LILA_SIM_TIME_SCALE", "0.05")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import psutil
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from lila_desktop.core.snapshot import SessionSnapshot
+from lila_desktop.core.status import Status
+from lila_desktop.services.engine import protocol as p
+from lila_desktop.services.pool import PoolError
+from lila_desktop.ui import i18n
+from lila_desktop.ui.bridge import PoolBridge
+from lila_desktop.ui.main_window import MainWindow
+from tests.conftest import FAST_POLICY, MemoryKeyStore, PoolHarness, build_test_pool
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SIZES = tuple(int(x) for x in os.environ.get("LILA_BENCH_SIZES", "1,10,50,200").split(","))
+LOAD_S = float(os.environ.get("LILA_BENCH_LOAD_S", "20"))
+DROPS_PER_SESSION_S = 2.5
+CODES = (408, 428, 500, 503, 515)
+TICK = 0.005
+TARGETS = {"loop_lag_p99_ms": 10.0, "update_latency_p99_ms": 50.0}
+_STATUS_EVENTS = {p.EV_CONNECTED, p.EV_DISCONNECTED, p.EV_CONNECT_FAILURE}
+
+
+def _pct(values: list[float], pct: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
+
+
+class Probe:
+    """Loop lag, event-to-model latency and the status-event rate."""
+
+    def __init__(self) -> None:
+        self.lags: list[float] = []
+        self.latencies: list[float] = []
+        self.arrivals: dict[str, list[float]] = defaultdict(list)
+        self.status_events = 0
+        self.recording = False
+        self._last: dict[str, Status] = {}
+
+    def on_engine_event(self, message: dict[str, Any]) -> None:
+        if self.recording and message.get("ev") in _STATUS_EVENTS:
+            self.arrivals[str(message.get("phone"))].append(time.perf_counter())
+
+    def on_snapshot(self, snap: SessionSnapshot) -> None:
+        if self._last.get(snap.phone) is not snap.status:
+            self._last[snap.phone] = snap.status
+            self.status_events += self.recording
+
+    def on_model_applied(self, batch: list[SessionSnapshot]) -> None:
+        now = time.perf_counter()
+        for snap in batch:
+            pending = self.arrivals.pop(snap.phone, None)
+            if pending:
+                self.latencies.extend(now - t for t in pending)
+
+    async def measure_lag(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            t0 = time.perf_counter()
+            await asyncio.sleep(TICK)
+            if self.recording:
+                self.lags.append(max(0.0, time.perf_counter() - t0 - TICK))
+
+
+async def _link_all(h: PoolHarness, phones: list[str]) -> None:
+    for chunk in range(0, len(phones), 25):
+        batch = phones[chunk : chunk + 25]
+        await asyncio.gather(*(h.pool.add(ph) for ph in batch))
+        for ph in batch:
+            await h.wait(ph, lambda s: s.qr is not None, 60)
+        await asyncio.gather(*(h.pool.simulate(ph, "scan", {}) for ph in batch))
+        for ph in batch:
+            await h.wait_status(ph, "connected", 60)
+
+
+async def _drop(h: PoolHarness, phone: str, code: int) -> None:
+    # PoolError: it dropped by itself between the check and the request.
+    with contextlib.suppress(PoolError):
+        await h.pool.simulate(phone, "disconnect", {"code": code})
+
+
+async def _flap(h: PoolHarness, phones: list[str], stop: asyncio.Event, rng: random.Random) -> int:
+    """Poisson drops over all numbers; a number between two attempts is skipped."""
+    rate = DROPS_PER_SESSION_S * len(phones)
+    sent = 0
+    pending: set[asyncio.Task[None]] = set()
+    while not stop.is_set():
+        await asyncio.sleep(rng.expovariate(rate))
+        phone = rng.choice(phones)
+        if not h.pool.snapshot(phone).is_connected:
+            continue
+        task = asyncio.get_running_loop().create_task(_drop(h, phone, rng.choice(CODES)))
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+        sent += 1
+    await asyncio.gather(*pending, return_exceptions=True)
+    return sent
+
+
+def _usage(proc: psutil.Process) -> dict[str, float]:
+    with proc.oneshot():
+        return {
+            "rss_mb": round(proc.memory_info().rss / 2**20, 1),
+            "fds": proc.num_fds(),
+            "threads": proc.num_threads(),
+        }
+
+
+async def one_size(count: int, tmp: Path) -> dict[str, Any]:
+    pool = build_test_pool(tmp / "data", tmp / "run", MemoryKeyStore(), FAST_POLICY)
+    probe = Probe()
+    real_on_event = pool.on_engine_event
+
+    def on_engine_event(message: dict[str, Any]) -> None:
+        probe.on_engine_event(message)
+        real_on_event(message)
+
+    pool.on_engine_event = on_engine_event  # type: ignore[method-assign]
+    bridge = PoolBridge(pool)
+    bridge.attach()
+    window = MainWindow(bridge, tmp / "combined.log")
+    real_apply = window.model.apply
+
+    def apply(batch: Any) -> None:
+        batch = list(batch)
+        real_apply(batch)
+        probe.on_model_applied(batch)
+
+    window.model.apply = apply  # type: ignore[method-assign]
+    window.resize(1180, 720)
+    window.show()
+    pool.subscribe(probe.on_snapshot)
+    await pool.start()
+    h = PoolHarness(pool, tmp / "data", tmp / "run")
+    phones = [f"5195{i:07d}" for i in range(count)]
+    gui = psutil.Process()
+    engine = psutil.Process(pool.engine.pid)
+    try:
+        await _link_all(h, phones)
+        await asyncio.sleep(1.0)
+        stop = asyncio.Event()
+        lag_task = asyncio.get_running_loop().create_task(probe.measure_lag(stop))
+        flap_task = asyncio.get_running_loop().create_task(
+            _flap(h, phones, stop, random.Random(count))
+        )
+        await asyncio.sleep(1.0)  # ramp up
+        gui.cpu_percent()
+        engine.cpu_percent()
+        probe.recording = True
+        t0 = time.perf_counter()
+        peak = {"gui": _usage(gui), "engine": _usage(engine)}
+        while time.perf_counter() - t0 < LOAD_S:
+            await asyncio.sleep(1.0)
+            for role, proc in (("gui", gui), ("engine", engine)):
+                now = _usage(proc)
+                peak[role] = {k: max(peak[role][k], now[k]) for k in now}
+        elapsed = time.perf_counter() - t0
+        probe.recording = False
+        cpu = {"gui": gui.cpu_percent(), "engine": engine.cpu_percent()}
+        stop.set()
+        drops = await flap_task
+        await lag_task
+        rows = window.model.rowCount()
+    finally:
+        bridge.detach()
+        await pool.aclose()
+        window.close()
+        window.deleteLater()
+    lags = [x * 1000 for x in probe.lags]
+    lat = [x * 1000 for x in probe.latencies]
+    return {
+        "sessions": count,
+        "rows_in_model": rows,
+        "seconds": round(elapsed, 1),
+        "drops_injected": drops,
+        "status_events_per_s": round(probe.status_events / elapsed, 1),
+        "loop_lag_ms": {"p50": round(_pct(lags, 50), 2), "p99": round(_pct(lags, 99), 2)},
+        "update_latency_ms": {
+            "p50": round(_pct(lat, 50), 1),
+            "p99": round(_pct(lat, 99), 1),
+            "samples": len(lat),
+        },
+        "cpu_pct": {k: round(v, 1) for k, v in cpu.items()},
+        "gui": peak["gui"],
+        "engine": peak["engine"],
+    }
+
+
+@contextlib.contextmanager
+def variant(name: str) -> Iterator[None]:
+    """What-if runs at 200 (monkeypatched in this process only), to size a remedy."""
+    from lila_desktop.services import supervisor
+    from lila_desktop.services.vault import SessionVault
+
+    saved: list[tuple[Any, str, Any]] = []
+
+    def patch(owner: Any, attr: str, value: Any) -> None:
+        saved.append((owner, attr, getattr(owner, attr)))
+        setattr(owner, attr, value)
+
+    if name == "publish_before_actions":
+        real_execute = supervisor.SessionSupervisor._execute
+
+        async def execute(self: Any, action: Any) -> None:
+            self._publish()
+            await real_execute(self, action)
+
+        patch(supervisor.SessionSupervisor, "_execute", execute)
+    elif name == "no_seal_no_backup":
+
+        async def seal(self: Any, phone: str) -> bool:
+            return False
+
+        async def backup(self: Any, phone: str, reason: str, *, connected: bool) -> None:
+            return None
+
+        patch(SessionVault, "seal", seal)
+        patch(SessionVault, "backup", backup)
+    try:
+        yield
+    finally:
+        for owner, attr, value in reversed(saved):
+            setattr(owner, attr, value)
+
+
+VARIANTS = {
+    "publish_before_actions": "the supervisor publishes the new status before its actions run",
+    "no_seal_no_backup": "upper bound of skipping unchanged stores: no seal, no backup at all",
+}
+
+
+def _run(app: QApplication, count: int) -> dict[str, Any]:
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=64))
+    with tempfile.TemporaryDirectory(prefix="lila-bench-pool-") as tmp:
+        result = loop.run_until_complete(one_size(count, Path(tmp)))
+    loop.close()
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def main() -> None:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    i18n.install_language("en")
+    results = [_run(app, count) for count in SIZES]
+    experiments = {}
+    for name, what in VARIANTS.items():
+        with variant(name):
+            experiments[name] = {"what": what, **_run(app, SIZES[-1])}
+    at_200 = results[-1]
+    out = {
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+        },
+        "load_s": LOAD_S,
+        "targets_at_200": TARGETS,
+        "met_at_200": {
+            "loop_lag_p99_ms": at_200["loop_lag_ms"]["p99"] < TARGETS["loop_lag_p99_ms"],
+            "update_latency_p99_ms": at_200["update_latency_ms"]["p99"]
+            < TARGETS["update_latency_p99_ms"],
+        },
+        "sizes": results,
+        "what_if_at_largest": experiments,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "pool.json").write_text(json.dumps(out, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,413 @@
+"""bench/README.md from the results files: one Markdown table per benchmark.
+
+Only figures from bench/results/*.json appear in the tables; the words around
+them say what was measured and how to read it (and where a target is missed,
+why). `bench/run.py` calls `render`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+COMMAND = ".venv/bin/python bench/run.py"
+
+
+def _table(head: list[str], rows: list[list[Any]]) -> str:
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def _machine(result: dict[str, Any]) -> str:
+    m = result.get("machine") or {}
+    return f"{m.get('platform', '?')}, {m.get('cpus', '?')} CPUs, Python {m.get('python', '?')}"
+
+
+def _ok(flag: bool) -> str:
+    return "met" if flag else "**missed**"
+
+
+def pool(r: dict[str, Any]) -> str:
+    rows = [
+        [
+            s["sessions"],
+            s["status_events_per_s"],
+            f"{s['loop_lag_ms']['p50']} / {s['loop_lag_ms']['p99']}",
+            f"{s['update_latency_ms']['p50']} / {s['update_latency_ms']['p99']}",
+            f"{s['cpu_pct']['gui']} / {s['cpu_pct']['engine']}",
+            f"{s['gui']['rss_mb']} / {s['engine']['rss_mb']}",
+            f"{s['gui']['fds']} / {s['engine']['fds']}",
+        ]
+        for s in r["sizes"]
+    ]
+    met = r["met_at_200"]
+    targets = r["targets_at_200"]
+    what_if = [
+        [
+            w["what"],
+            w["status_events_per_s"],
+            f"{w['loop_lag_ms']['p50']} / {w['loop_lag_ms']['p99']}",
+            f"{w['update_latency_ms']['p50']} / {w['update_latency_ms']['p99']}",
+            f"{w['cpu_pct']['gui']}",
+        ]
+        for w in r.get("what_if_at_largest", {}).values()
+    ]
+    return "\n\n".join(
+        [
+            _table(
+                [
+                    "sessions",
+                    "status events/s reached",
+                    "loop lag p50 / p99 (ms)",
+                    "event → model update p50 / p99 (ms)",
+                    "CPU % GUI / engine",
+                    "RSS MB GUI / engine",
+                    "open files GUI / engine",
+                ],
+                rows,
+            ),
+            f"Targets at 200 sessions: loop lag p99 < {targets['loop_lag_p99_ms']:g} ms: "
+            f"{_ok(met['loop_lag_p99_ms'])}; update latency p99 < "
+            f"{targets['update_latency_p99_ms']:g} ms: {_ok(met['update_latency_p99_ms'])}. "
+            f"{LOAD_NOTE}",
+            "What-if runs at the largest size (patched in the benchmark process only, "
+            "to size a remedy; the app is unchanged):",
+            _table(
+                [
+                    "change",
+                    "status events/s",
+                    "loop lag p50 / p99 (ms)",
+                    "update p50 / p99 (ms)",
+                    "CPU % GUI",
+                ],
+                what_if,
+            ),
+        ]
+    )
+
+
+LOAD_NOTE = (
+    "The rate column is what the GUI process could absorb: the load generator "
+    "offers ~5 status events/s per number (1000/s at 200) but one Python thread "
+    "does all of it. Per status event the GUI process runs the policy, one to "
+    "three engine round trips, a seal or a (deduplicated) backup in a worker "
+    "thread, a snapshot publish and the coalesced model update; on two cores "
+    "that costs ~4-6 ms of the loop thread per event, so it saturates near "
+    "150-200 events/s. The window no longer freezes (before this benchmark the "
+    "table re-measured every row on each change: loop lag p99 1.8 s at 200), "
+    "but at 200 numbers flapping at this rate the targets are missed; see "
+    "'What limits item 1' below."
+)
+
+
+def recovery(r: dict[str, Any]) -> str:
+    def rows(scenario: dict[str, Any]) -> list[list[Any]]:
+        out = []
+        for p in scenario["policies"].values():
+            out.append(
+                [
+                    p["label"],
+                    f"{p['reconnect_s_median']} / {p['reconnect_s_p95']}",
+                    f"{p['attempts_median']:g}",
+                    f"{p['attempts_vs_ours']:g}×",
+                    f"{p['reconnect_vs_ours']:g}×",
+                ]
+            )
+        return out
+
+    head = [
+        "policy",
+        "network up → connected, median / p95 (s)",
+        "connect attempts during the outage",
+        "attempts ÷ ours",
+        "time ÷ ours",
+    ]
+    dial = r["neonize_offline_dial"]["median_s"] * 1000
+    fast, hang = r["dns_fails_fast"], r["dials_hang"]
+    return "\n\n".join(
+        [
+            f"Trace `bench/traces/{r['trace']}`: a {r['outage_s'] / 60:g}-minute outage, "
+            f"replayed on a virtual clock over {r['seeds']} seeds. A dial during the outage "
+            f"fails after {dial:.1f} ms (a real neonize dial, offline, measured here); once "
+            f"the network is back a dial connects in {r['connect_s']:g} s.",
+            _table(head, rows(fast)),
+            f"Sensitivity: the same trace when each dial hangs {hang['dial_fail_s']:g} s "
+            "before failing (a network that drops packets instead of failing DNS):",
+            _table(head, rows(hang)),
+        ]
+    )
+
+
+def backup(r: dict[str, Any]) -> str:
+    rows = [
+        [
+            s["store_mb"],
+            s["backup_ms"],
+            s["restore_ms"],
+            s["copy_ms"],
+            s["copy_fsync_ms"],
+            f"{s['backup_vs_copy_fsync']:g}×",
+            f"{s['restore_vs_copy_fsync']:g}×",
+        ]
+        for s in r["sizes"]
+    ]
+    phases = [[s["store_mb"], *(s["backup_phases_ms"][k] for k in PHASES)] for s in r["sizes"]]
+    return "\n\n".join(
+        [
+            _table(
+                [
+                    "store (MB)",
+                    "backup (ms)",
+                    "restore (ms)",
+                    "plain copy (ms)",
+                    "copy + fsync (ms)",
+                    "backup ÷ copy+fsync",
+                    "restore ÷ copy+fsync",
+                ],
+                rows,
+            ),
+            "Where a backup's time goes (ms, each step alone on the same bytes):",
+            _table(["store (MB)", *PHASES], phases),
+        ]
+    )
+
+
+PHASES = ("snapshot", "check", "seal", "write", "verify")
+
+
+def startup(r: dict[str, Any]) -> str:
+    rows = []
+    for kind in ("source", "frozen"):
+        run = r.get(kind)
+        if not run:
+            rows.append([kind, "not measured", "", "", ""])
+            continue
+        rows.append(
+            [
+                kind,
+                run["first"]["window_shown_s"],
+                run["median"]["window_shown_s"],
+                run["first"]["three_connected_s"],
+                run["median"]["three_connected_s"],
+            ]
+        )
+    return _table(
+        [
+            "build",
+            "window shown, first launch (s)",
+            "window shown, median (s)",
+            "three numbers connected, first (s)",
+            "three connected, median (s)",
+        ],
+        rows,
+    )
+
+
+def engine(r: dict[str, Any]) -> str:
+    rows = [
+        [c["sessions"], c["all_connected_s_median"], c["all_connected_s_max"], c["engine_back_s"]]
+        for c in r["crash_recovery"]
+    ]
+    mem = r.get("memory_simulated", {})
+    return "\n\n".join(
+        [
+            _table(
+                [
+                    "sessions",
+                    "kill -9 → all connected, median (s)",
+                    "max (s)",
+                    "engine process back (s)",
+                ],
+                rows,
+            ),
+            f"Engine process with {mem.get('sessions')} simulated sessions: "
+            f"{mem.get('engine_rss_mb')} MB RSS ({mem.get('per_session_kb')} KB per session), "
+            f"{mem.get('engine_fds')} open files. The shipped policy counts a crash as one "
+            "failure, so the ~1 s is the first backoff step (1 s ± 20 %), not the restart.",
+        ]
+    )
+
+
+def api(r: dict[str, Any]) -> str:
+    rows = [
+        [
+            run["path"],
+            run.get("sessions", 1),
+            run["concurrency"],
+            run["requests_per_s"],
+            run["p50_ms"],
+            run["p99_ms"],
+            run["errors"],
+        ]
+        for run in r["runs"]
+    ]
+    return (
+        _table(
+            ["request", "sessions", "in flight", "requests/s", "p50 (ms)", "p99 (ms)", "errors"],
+            rows,
+        )
+        + f"\n\nClient: {r.get('client', '?')}."
+    )
+
+
+def chaos(r: dict[str, Any] | None, fuzz: dict[str, Any] | None) -> str:
+    parts = []
+    if r:
+        faults = ", ".join(f"{k} {v}" for k, v in sorted(r["faults"].items()))
+        endings = ", ".join(f"{k} {v}" for k, v in sorted(r["endings"].items()))
+        checks = ", ".join(f"{k} {v}" for k, v in sorted(r["checks"].items()))
+        parts.append(
+            _table(
+                ["runs", "faults injected", "kill -9 of the app", "invariant checks", "violations"],
+                [
+                    [
+                        r["runs"],
+                        r["faults_total"],
+                        r["kills_total"],
+                        sum(r["checks"].values()),
+                        r["invariant_violations"],
+                    ]
+                ],
+            )
+        )
+        parts.append(
+            f"Long version: `.venv/bin/python -m tests.chaos.campaign --runs {r['config']['runs']} "
+            f"--sessions {r['config']['sessions']}` (seed {r['config']['seed']}, "
+            f"{r['seconds'] / 60:.0f} min, disk-full by {r['disk_mode']}, key store: "
+            f"{r['key_mode']}).\n\n- Faults: {faults}.\n- Endings of the app's lives: {endings}."
+            f"\n- Checks: {checks}."
+        )
+        if r["violations"]:
+            parts.append("Violations:\n\n" + "\n".join(f"- {v}" for v in r["violations"]))
+    else:
+        parts.append("The long campaign has not been run yet (`bench/run.py --chaos`).")
+    if fuzz:
+        parts.append(
+            f"API fuzz (`{fuzz['test']}`, schemathesis, negative and positive data): "
+            f"{fuzz['requests']} requests over {fuzz['operations_x_modes']} operation × mode "
+            f"runs, {fuzz['failing']} failing; pytest {fuzz['pytest']}."
+        )
+    return "\n\n".join(parts)
+
+
+def soak(r: dict[str, Any] | None) -> str:
+    if not r:
+        return "The soak has not been run yet (`bench/run.py --soak`)."
+    rows = []
+    for role in ("app", "engine"):
+        s = r.get(role)
+        if s:
+            rows.append(
+                [
+                    role,
+                    f"{s['rss_mb_first_third']} → {s['rss_mb_last_third']} "
+                    f"({s['rss_growth_pct']:+g} %)",
+                    s["rss_mb_per_hour"],
+                    f"{s['fds_first_third']:g} → {s['fds_last_third']:g} (max {s['fds_max']:g})",
+                    s["threads_max"],
+                ]
+            )
+    faults = ", ".join(f"{k} {v}" for k, v in sorted(r["faults"].items()))
+    return "\n\n".join(
+        [
+            f"{r['minutes']:g} min, {r['sessions']} numbers, "
+            f"{r['faults_total']} faults ({faults}); "
+            f"engine restarted {r['engine_restarts']} times. Flat: **{r['flat']}** "
+            f"(exit code {r['exit_code']}, {len(r['unhandled_exceptions'])} unhandled "
+            f"exceptions, plaintext left: {len(r['plaintext_after_shutdown'])}, "
+            f"{r['connected_at_end']}/{r['sessions']} connected at the end).",
+            _table(
+                [
+                    "process",
+                    "RSS MB, first → last third",
+                    "RSS slope (MB/h)",
+                    "open files, first → last third",
+                    "threads (max)",
+                ],
+                rows,
+            ),
+        ]
+    )
+
+
+SECTIONS = (
+    ("1. Scale of the pool (window offscreen, table model live)", "pool", pool),
+    ("2. Recovery after a 10-minute outage, against the peers' policies", "recovery", recovery),
+    ("3. Backup and restore against a plain file copy", "backup", backup),
+    ("4. Start-up", "startup", startup),
+    ("5. Engine crash recovery (kill -9 of the engine process)", "engine", engine),
+    ("6. Local API", "api", api),
+)
+
+
+def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
+    out = [
+        "# Benchmarks and the reliability campaign",
+        "",
+        "Generated by `bench/run.py` from `bench/results/*.json` (do not edit by hand). "
+        "The benchmarks are not part of the test suite.",
+        "",
+        "```sh",
+        f"{COMMAND}                 # every benchmark, then this file (~15 min)",
+        f"{COMMAND} --only backup   # one of: pool recovery backup startup engine api fuzz",
+        f"{COMMAND} --soak --chaos  # also the 30-min soak and the long chaos campaign",
+        f"{COMMAND} --readme        # only rewrite this file from the results",
+        "```",
+        "",
+        f"Machine: {machine['cpu']}, {machine['ram_gb']} GB RAM, {machine['os']}, "
+        f"Python {machine['python']}.",
+        "",
+    ]
+    for title, key, fn in SECTIONS:
+        out += [f"## {title}", ""]
+        if key in results:
+            out += [fn(results[key]), "", f"_Ran on: {_machine(results[key])}._", ""]
+        else:
+            out += [f"Not measured yet (`{COMMAND} --only {key}`).", ""]
+    out += ["## Reliability campaign", "", chaos(results.get("chaos"), results.get("fuzz")), ""]
+    out += [
+        "Short version in CI: `tests/chaos` (marker `chaos`, ~40 s, part of "
+        "`./scripts/test.sh`); the same campaign longer: `LILA_CHAOS_RUNS=200 "
+        ".venv/bin/pytest tests/chaos -m chaos`.",
+        "",
+        "### Soak",
+        "",
+        soak(results.get("soak")),
+        "",
+    ]
+    out += [NOTES]
+    return "\n".join(out) + "\n"
+
+
+NOTES = """## How to read these figures
+
+- **Item 1** runs in one process exactly as the window does (qasync loop,
+  pool, bridge, `MainWindow` with its `SessionTableModel`, offscreen) with
+  the real engine process; the policy's delays are the test suite's so that
+  numbers can flap this fast. *Loop lag* is how late a 5 ms sleep wakes up;
+  *event → model update* runs from the engine's event line reaching the GUI
+  process to the end of the model update that shows it.
+- **What limits item 1**: per status event, most of the GUI thread's time
+  goes to (a) the vault: every drop stops the client and seals the store,
+  every reconnect takes a (deduplicated) backup; each reads the live store
+  (SQLite snapshot, integrity check, hash) in a worker thread that competes
+  for the GIL; (b) the status is published only after the drop's actions
+  (stop, seal) finish, which is most of the p99 latency; (c) qasync starts a
+  Qt timer per callback. The what-if table sizes two remedies that touch the
+  pool and the vault, not applied here: publishing the snapshot before the
+  actions run (the API's and the tests' "status shows => actions done"
+  ordering would change), and skipping the seal and the backup when the live
+  store did not change since the last one (a stat check before the
+  snapshot; the row shows the upper bound, no seal and no backup at all).
+- **Item 2** drives the real `core.policy.transition` on a virtual clock;
+  the peers are modelled from their code: Baileys' README example and
+  Evolution API reconnect on every close at once, whatsmeow's
+  `autoReconnect` waits errors × 2 s (uncapped), WAHA NOWEB waits a fixed
+  2 s. Every client notices the drop 0-30 s after the network goes (one
+  keep-alive interval), the same draw for every policy.
+- **Item 3**: the vault's backup reads the live store twice and checks it
+  three times (snapshot, has-device, read-back verify); the floor is the same
+  bytes copied durably (copy + fsync).
+- **Item 5** measures the shipped policy (1 s first backoff), real engine
+  process, simulated WhatsApp.
+"""

@@ -1,0 +1,141 @@
+"""Run the benchmarks and regenerate bench/README.md from bench/results/*.json.
+
+    .venv/bin/python bench/run.py                  # every benchmark (about 15 min), then the README
+    .venv/bin/python bench/run.py --only backup recovery
+    .venv/bin/python bench/run.py --soak --chaos   # also the 30-min soak and the long campaign
+    .venv/bin/python bench/run.py --readme         # only rewrite the README from the results
+
+Each benchmark is its own script (run in its own process, so one cannot
+disturb the next) and writes one JSON file; the README's tables are made
+from those files only, with the machine they ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+sys.path.insert(0, str(HERE))
+
+from report import render  # noqa: E402
+
+# name -> (command after the python executable, results file)
+BENCHES: dict[str, tuple[list[str], str]] = {
+    "pool": (["bench/bench_pool.py"], "pool.json"),
+    "recovery": (["bench/bench_recovery.py"], "recovery.json"),
+    "backup": (["bench/bench_backup.py"], "backup.json"),
+    "startup": (["bench/bench_startup.py"], "startup.json"),
+    "engine": (["bench/bench_engine.py"], "engine.json"),
+    "api": (["bench/bench_api.py"], "api.json"),
+    "fuzz": (["bench/run.py", "--count-fuzz"], "fuzz.json"),
+}
+ON_DEMAND: dict[str, tuple[list[str], str]] = {
+    "soak": (["-m", "tests.chaos.soak", "--minutes", "30", "--sessions", "50"], "soak.json"),
+    "chaos": (["-m", "tests.chaos.campaign", "--runs", "200", "--sessions", "8"], "chaos.json"),
+}
+FUZZ_TEST = "tests/unit/services/test_api_openapi.py"
+_CASES = re.compile(r"(\d+) passing, (\d+) failing, and (\d+) invalid")
+_SUMMARY = re.compile(r"(\d+) (passed|failed|skipped|error)")
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    import psutil
+
+    return {
+        "os": platform.platform(),
+        "cpu": f"{cpu} x{os.cpu_count()}",
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+    }
+
+
+def count_fuzz() -> None:
+    """Run the API's schemathesis fuzz tests and count the requests they made."""
+    t0 = time.monotonic()
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "pytest", FUZZ_TEST, "-k", "fuzz", "-q"),
+            *("-p", "no:cacheprovider", "--hypothesis-show-statistics"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    cases = [tuple(int(x) for x in m.groups()) for m in _CASES.finditer(proc.stdout)]
+    tail = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+    summary = {kind: int(n) for n, kind in _SUMMARY.findall(tail)}
+    result = {
+        "test": FUZZ_TEST,
+        "operations_x_modes": len(cases),
+        "requests": sum(c[0] + c[1] for c in cases),
+        "passing": sum(c[0] for c in cases),
+        "failing": sum(c[1] for c in cases),
+        "pytest": summary,
+        "exit_code": proc.returncode,
+        "seconds": round(time.monotonic() - t0, 1),
+    }
+    (RESULTS / "fuzz.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+def run(name: str, command: list[str]) -> float:
+    print(f"== {name}: {' '.join(command)}", flush=True)
+    t0 = time.monotonic()
+    subprocess.run([sys.executable, *command], cwd=ROOT, check=True)
+    return time.monotonic() - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="+", choices=[*BENCHES, *ON_DEMAND])
+    parser.add_argument("--soak", action="store_true", help="also the 30-minute soak")
+    parser.add_argument("--chaos", action="store_true", help="also the long chaos campaign")
+    parser.add_argument("--readme", action="store_true", help="only regenerate the README")
+    parser.add_argument("--count-fuzz", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    RESULTS.mkdir(exist_ok=True)
+    if args.count_fuzz:
+        count_fuzz()
+        return
+    if not args.readme:
+        chosen = dict(BENCHES)
+        if args.soak:
+            chosen["soak"] = ON_DEMAND["soak"]
+        if args.chaos:
+            chosen["chaos"] = ON_DEMAND["chaos"]
+        if args.only:
+            chosen = {k: v for k, v in {**BENCHES, **ON_DEMAND}.items() if k in args.only}
+        for name, (command, _) in chosen.items():
+            took = run(name, command)
+            print(f"== {name}: {took:.0f} s", flush=True)
+    results = {}
+    for name, (_, file) in {**BENCHES, **ON_DEMAND}.items():
+        path = RESULTS / file
+        if path.exists():
+            results[name] = json.loads(path.read_text())
+    (HERE / "README.md").write_text(render(results, machine()))
+    print(f"wrote {HERE / 'README.md'}")
+
+
+if __name__ == "__main__":
+    main()
