@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -94,6 +94,13 @@ class MainWindow(QMainWindow):
         self.model.rowsInserted.connect(self._fit_columns)
         self.model.modelReset.connect(self._fit_columns)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+        # Qt fits "resize to contents" columns (and the stretched Name) on inserts, not
+        # when a status text gets longer or the language changes: refit, at most 4x/s.
+        self._column_fit_timer = QTimer(self)
+        self._column_fit_timer.setObjectName("column_fit_timer")
+        self._column_fit_timer.setSingleShot(True)
+        self._column_fit_timer.setInterval(250)
+        self._column_fit_timer.timeout.connect(header.resizeSections)
         self.table.activated.connect(self._on_table_activated)
 
         self.banner_frame = QFrame(self)
@@ -249,6 +256,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(1, self.tr("Lo&g"))
         self.actions_.retranslate()
         self.model.retranslate()
+        self._column_fit_timer.start()
         self._update_summary()
         self._update_detail()
 
@@ -295,6 +303,7 @@ class MainWindow(QMainWindow):
 
     def _on_bridge_snapshots_changed(self, batch: list[SessionSnapshot]) -> None:
         self.model.apply(batch)
+        self._column_fit_timer.start()
         self._select_first()
         self.actions_.update_enabled()
         self._update_detail()
