@@ -94,13 +94,16 @@ class MainWindow(QMainWindow):
         self.model.rowsInserted.connect(self._fit_columns)
         self.model.modelReset.connect(self._fit_columns)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
-        # Qt fits "resize to contents" columns (and the stretched Name) on inserts, not
-        # when a status text gets longer or the language changes: refit, at most 4x/s.
+        # A status text can get longer after its row was fitted ("Connecting" ->
+        # "Waiting for QR scan"): refit that one column once the updates pause
+        # (a storm keeps restarting the timer, so it costs nothing while it lasts).
         self._column_fit_timer = QTimer(self)
         self._column_fit_timer.setObjectName("column_fit_timer")
         self._column_fit_timer.setSingleShot(True)
         self._column_fit_timer.setInterval(250)
-        self._column_fit_timer.timeout.connect(header.resizeSections)
+        self._column_fit_timer.timeout.connect(
+            lambda: self.table.resizeColumnToContents(Column.STATUS)
+        )
         self.table.activated.connect(self._on_table_activated)
 
         self.banner_frame = QFrame(self)
@@ -256,7 +259,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(1, self.tr("Lo&g"))
         self.actions_.retranslate()
         self.model.retranslate()
-        self._column_fit_timer.start()
+        self._fit_columns()  # every header and label changed width
         self._update_summary()
         self._update_detail()
 
