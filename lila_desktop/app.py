@@ -13,29 +13,29 @@ import logging
 import os
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from lila_desktop import __version__
 from lila_desktop.core.keystore import KeyStore
+from lila_desktop.core.policy import DEFAULT_CONFIG
 from lila_desktop.core.quota import DEFAULT_LIMIT, QuotaLedger
-from lila_desktop.services.api import ApiKeyError, ApiServer, ApiStartError, start_api
+from lila_desktop.core.settings import Settings
 from lila_desktop.services.engine.client import EngineClient
 from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
 from lila_desktop.services.logs import configure_logging
 from lila_desktop.services.pool import SessionPool
-from lila_desktop.services.quota.factory import (
-    QuotaConfigError,
-    build_ledger,
-    limit_from_env,
-    mongodb_uri_from_env,
-)
 from lila_desktop.services.registry import SessionRegistry
+from lila_desktop.services.settings_store import SettingsStore
 from lila_desktop.services.vault import SessionVault, default_runtime_dir
 from lila_desktop.services.vault.atomic import UnsafeDirectory, ensure_private_dir
 from lila_desktop.services.vault.keystores import choose_keystore
+
+if TYPE_CHECKING:  # the API stack (aiohttp, pymongo) loads after the window shows
+    from lila_desktop.services.api import ApiServer
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +77,18 @@ class AppConfig:
         )
 
 
-def build_pool(config: AppConfig, keystore: KeyStore | None = None) -> SessionPool:
+def build_pool(
+    config: AppConfig, keystore: KeyStore | None = None, settings: Settings | None = None
+) -> SessionPool:
+    """The pool with its vault and engine, shaped by the owner's settings."""
     data_dir = config.data_dir
+    if settings is None:
+        settings = SettingsStore(data_dir).load()
     vault = SessionVault(
-        data_dir, default_runtime_dir(data_dir), keystore or choose_keystore(data_dir)
+        data_dir,
+        default_runtime_dir(data_dir),
+        keystore or choose_keystore(data_dir),
+        keep_backups=settings.keep_backups,
     )
     pool: SessionPool
     engine = EngineClient(
@@ -89,7 +97,10 @@ def build_pool(config: AppConfig, keystore: KeyStore | None = None) -> SessionPo
         on_died=lambda reason: pool.on_engine_died(reason),
     )
     pool = SessionPool(
-        engine=engine, vault=vault, registry=SessionRegistry(data_dir / "sessions.json")
+        engine=engine,
+        vault=vault,
+        registry=SessionRegistry(data_dir / "sessions.json"),
+        config=replace(DEFAULT_CONFIG, grace_period=settings.grace_period_seconds),
     )
     return pool
 
@@ -157,6 +168,12 @@ def build_quota_ledger(config: AppConfig) -> QuotaLedger:
     """The quota ledger from the environment: the portal's MongoDB if
     `LILA_MONGODB_URI` is set, else the local SQLite ledger (limit from
     `LILA_QUOTA_LIMIT`, default 1000). Raises QuotaConfigError on bad values."""
+    from lila_desktop.services.quota.factory import (
+        build_ledger,
+        limit_from_env,
+        mongodb_uri_from_env,
+    )
+
     return build_ledger(
         mongodb_uri=mongodb_uri_from_env(),
         data_dir=config.data_dir,
@@ -175,6 +192,8 @@ async def start_local_api(
     if config.api_port == 0:
         logger.info("local API off (--api-port 0)", extra={"event": "api_off"})
         return None
+    from lila_desktop.services.api import start_api
+
     return await start_api(
         pool, ledger, port=config.api_port, api_key=None, data_dir=config.data_dir
     )
@@ -183,6 +202,9 @@ async def start_local_api(
 async def run_headless(config: AppConfig) -> int:
     """Pool and API without a window until SIGINT/SIGTERM; then API, pool, ledger close."""
     from concurrent.futures import ThreadPoolExecutor
+
+    from lila_desktop.services.api import ApiKeyError, ApiStartError
+    from lila_desktop.services.quota.factory import QuotaConfigError
 
     loop = asyncio.get_running_loop()
     loop.set_default_executor(ThreadPoolExecutor(max_workers=32))

@@ -6,7 +6,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 apt_install "${QT_RUNTIME_PACKAGES[@]}" xvfb xauth dbus gnome-keyring libsecret-tools \
-  zbar-tools imagemagick x11-utils
+  zbar-tools imagemagick x11-utils xdotool
 ensure_venv test "[test]"
 cd "$ROOT"
 export PATH="$VENV/bin:$PATH"

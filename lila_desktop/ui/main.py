@@ -17,7 +17,6 @@ import signal
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import qasync
@@ -45,10 +44,8 @@ from lila_desktop.services.quota.factory import QuotaConfigError
 from lila_desktop.services.settings_store import SettingsStore
 from lila_desktop.services.vault import (
     PassphraseKeyStore,
-    SessionVault,
     VaultUnavailable,
     choose_keystore,
-    default_runtime_dir,
 )
 from lila_desktop.services.vault.keystores import SALT_FILE
 from lila_desktop.ui import i18n
@@ -171,16 +168,7 @@ class GuiApp(QObject):
 
     def _build_pool(self, keystore: KeyStore | None) -> SessionPool:
         keystore = keystore or choose_keystore(self.config.data_dir)
-        pool = build_pool(self.config, keystore)
-        # Settings that shape the pool. TODO(lead): let build_pool take them; until
-        # then they are applied here, before start() creates any supervisor.
-        pool.config = replace(pool.config, grace_period=self.settings.grace_period_seconds)
-        pool.vault = SessionVault(
-            self.config.data_dir,
-            default_runtime_dir(self.config.data_dir),
-            keystore,
-            keep_backups=self.settings.keep_backups,
-        )
+        pool = build_pool(self.config, keystore, self.settings)
         return pool
 
     async def run(self) -> int:
