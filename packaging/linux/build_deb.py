@@ -227,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         "--compression",
         choices=("xz", "zstd", "gzip"),
         default="xz",
-        help="xz: smallest, any dpkg (default); zstd: ~30%% larger, 50x faster, dpkg >= 1.21.18",
+        help="xz: smallest, any dpkg (default); "
+        "zstd: ~30%% larger, seconds instead of a minute, needs dpkg >= 1.21.18 to install",
     )
     args = parser.parse_args(argv)
     try:

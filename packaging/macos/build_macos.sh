@@ -31,7 +31,7 @@ if ! command -v "$PY" >/dev/null; then
   echo "Python 3.11 is missing: install it from python.org or 'brew install python@3.11'" >&2
   exit 1
 fi
-if [ ! -e /opt/homebrew/lib/libmagic.1.dylib ] && [ ! -e /usr/local/lib/libmagic.1.dylib ]; then
+if [ ! -e /opt/homebrew/lib/libmagic.dylib ] && [ ! -e /usr/local/lib/libmagic.dylib ]; then
   echo "libmagic is missing: brew install libmagic" >&2
   exit 1
 fi

@@ -87,6 +87,7 @@ class FrozenApp:
         self.exe = exe
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.api_key = env.get("LILA_API_KEY")
         command = [str(exe), *args, "--api-port", str(self.port), "--json-logs"]
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
@@ -147,7 +148,8 @@ class FrozenApp:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.base + path, data=data, method=method)
         request.add_header("Content-Type", "application/json")
-        request.add_header("x-api-key", API_KEY)
+        if self.api_key:
+            request.add_header("x-api-key", self.api_key)
         try:
             with urllib.request.urlopen(request, timeout=timeout) as resp:
                 return resp.status, json.loads(resp.read())

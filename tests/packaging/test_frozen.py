@@ -120,6 +120,30 @@ def test_frozen_engine_runs_the_bundled_neonize(
         assert app.stop() == 0
 
 
+@pytest.mark.keyring
+def test_frozen_app_keeps_its_keys_in_the_os_keyring(
+    linux_build: LinuxBuild, tmp_path: Path
+) -> None:
+    """The default path of a real install: vault key and API key in the Secret
+    Service, through the keyring backends (jeepney, secretstorage) in the bundle."""
+    if not os.environ.get("LILA_KEYRING_TMP"):
+        pytest.skip("needs the isolated keyring of scripts/with-keyring.sh")
+    env = clean_env()
+    del env["LILA_VAULT_PASSPHRASE"], env["LILA_API_KEY"]
+    args = ["--headless", "--demo", "--data-dir", str(tmp_path / "data")]
+    with frozen_app(linux_build.exe, args, env) as app:
+        assert app.wait_log("api_listening")["key_source"] == "keyring"
+        app.wait_log("ready")
+        assert any("vault open: key from the system keyring" in line for line in app.raw)
+        assert app.stop() == 0
+    lookup = subprocess.run(
+        ["secret-tool", "lookup", "service", "lila-desktop", "username", "master-key"],
+        capture_output=True,
+        text=True,
+    )
+    assert lookup.returncode == 0 and lookup.stdout.strip()
+
+
 def test_frozen_window_loads_the_bundled_qt_plugins(
     linux_build: LinuxBuild, tmp_path: Path, measurements: dict[str, Any]
 ) -> None:
