@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -80,6 +81,7 @@ def linux_build(
     assert proc.returncode == 0, f"build_linux.sh failed:\n{log[-6000:]}"
     match = re.search(r"^deb:\s+(\S+\.deb)", proc.stdout, re.M)
     assert match, f"build_linux.sh named no .deb:\n{proc.stdout[-2000:]}"
+    shutil.rmtree(out / "work")  # PyInstaller's intermediate files: ~200 MB nobody reads
     bundle = out / "dist" / "lila-desktop"
     build = LinuxBuild(bundle, bundle / "lila-desktop", Path(match.group(1)), seconds, log)
     measurements.update(
