@@ -1,20 +1,21 @@
 """Sending text and reading the quota (PRODUCT.md §3, §5).
 
-A send is: validate → the session is connected (else 503) → reserve one
-unit of quota (429 `WHATSAPP_QUOTA_EXCEEDED` when used up) → send → commit
-the unit, or release it when the send failed. The idempotency key is the
-client's `Idempotency-Key` header, or a fresh one per request.
+The send itself is `services.messaging.send_text`, the window's send path
+too: the session is connected (else 503) → reserve one unit of quota (429
+`WHATSAPP_QUOTA_EXCEEDED` when used up) → send → commit the unit, or release
+it when the send failed. Here: the request's checks with field names in the
+messages, and the `Idempotency-Key` header (a fresh key per request without
+one), whose first answer a retry gets back.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import uuid
 from typing import Any
 
 from aiohttp import web
 
+from lila_desktop.services import messaging
 from lila_desktop.services.api import views
 from lila_desktop.services.api.context import ApiContext, context
 from lila_desktop.services.api.errors import ApiError, bad_request, ok
@@ -43,13 +44,13 @@ async def send_text(request: web.Request) -> web.Response:
     to = recipient(body["to"])
     text = message_text(body)
     client_key = idempotency_key(request)
-    key = client_key or f"api-{uuid.uuid4().hex}"
-    snap = ctx.pool.snapshot(phone)  # 404 before anything is reserved
+    key = client_key or messaging.new_key("api")
+    ctx.pool.snapshot(phone)  # 404 before anything is reserved
     replay = ctx.sends.begin(key, fingerprint(phone, to, text)) if client_key else None
     if replay is not None:
         return web.json_response(replay, headers={"Idempotent-Replayed": "true"})
     try:
-        answer = await _send(ctx, phone, snap.is_connected, snap.status.value, to, text, key)
+        answer = await _send(ctx, phone, to, text, key)
     except BaseException:
         if client_key:
             ctx.sends.abort(key)
@@ -59,52 +60,27 @@ async def send_text(request: web.Request) -> web.Response:
     return web.json_response(answer)
 
 
-async def _send(
-    ctx: ApiContext, phone: str, connected: bool, status: str, to: str, text: str, key: str
-) -> dict[str, Any]:
-    if not connected:
-        raise ApiError(
-            503,
-            "SESSION_NOT_CONNECTED",
-            f"{phone} is not connected ({status}); wait until it is connected, then try again.",
-        )
-    await ctx.ledger.reserve(phone, key)
+async def _send(ctx: ApiContext, phone: str, to: str, text: str, key: str) -> dict[str, Any]:
     try:
-        result = await ctx.pool.send_text(phone, to, text)
-    except BaseException:
-        # Shielded: a cancelled request must still give the unit back.
-        await asyncio.shield(_release(ctx, phone, key))
-        raise
-    try:
-        quota = views.quota(await ctx.ledger.commit(phone, key))
-    except Exception as exc:
-        # The message is out: report success; the reservation counts anyway
-        # when it expires, so the quota is not stretched.
-        logger.error("%s: the sent message could not be counted yet: %s", phone, exc)
-        quota = None
+        sent = await messaging.send_text(ctx.pool, ctx.ledger, phone, to, text, key=key)
+    except messaging.MessageRefused as exc:
+        raise ApiError(exc.status, exc.code, str(exc)) from None
     data = {
-        "messageId": result.message_id,
-        "timestamp": result.timestamp,
-        "sentAt": views.iso(result.timestamp),
-        "from": phone,
-        "to": to,
-        "idempotencyKey": key,
-        "quota": quota,
+        "messageId": sent.message_id,
+        "timestamp": sent.timestamp,
+        "sentAt": views.iso(sent.timestamp),
+        "from": sent.sender,
+        "to": sent.to,
+        "idempotencyKey": sent.key,
+        "quota": None if sent.quota is None else views.quota(sent.quota),
     }
     return {
         "success": True,
         "message": "Message sent successfully",
-        "messageId": result.message_id,
-        "timestamp": result.timestamp,
+        "messageId": sent.message_id,
+        "timestamp": sent.timestamp,
         "data": data,
     }
-
-
-async def _release(ctx: ApiContext, phone: str, key: str) -> None:
-    try:
-        await ctx.ledger.release(phone, key)
-    except Exception as exc:
-        logger.error("%s: could not give back a quota unit: %s", phone, exc)
 
 
 @routes.get("/api/quota", allow_head=False)
