@@ -6,13 +6,15 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 apt_install "${QT_RUNTIME_PACKAGES[@]}" xvfb xauth dbus gnome-keyring libsecret-tools \
-  zbar-tools imagemagick x11-utils xdotool
-ensure_venv test "[test]"
+  zbar-tools imagemagick x11-utils xdotool \
+  nsis 7zip shellcheck desktop-file-utils binutils libxcb1 \
+  libwayland-client0 libwayland-cursor0 libwayland-egl1 fontconfig-config
+ensure_venv test "[test,packaging]"
 cd "$ROOT"
 export PATH="$VENV/bin:$PATH"
 
-echo "== ruff";          ruff check lila_desktop tests bench
-echo "== ruff format";   ruff format --check lila_desktop tests bench
+echo "== ruff";          ruff check lila_desktop tests bench packaging
+echo "== ruff format";   ruff format --check lila_desktop tests bench packaging
 echo "== mypy";          mypy
 echo "== import-linter"; lint-imports
 
