@@ -164,7 +164,14 @@ async def send_text(
     snap = pool.snapshot(sender)
     if not snap.is_connected:
         raise NotConnected(sender, snap.status.value)
-    await ledger.reserve(sender, key)
+    # Shielded: the ledger's thread finishes a reservation even if this caller
+    # is cancelled meanwhile; the unit must then be given back, not left to count.
+    reserving = asyncio.ensure_future(ledger.reserve(sender, key))
+    try:
+        await asyncio.shield(reserving)
+    except asyncio.CancelledError:
+        await asyncio.shield(_release_once_reserved(reserving, ledger, sender, key))
+        raise
     try:
         result = await pool.send_text(sender, recipient, body)
     except BaseException:
@@ -191,3 +198,13 @@ async def _release(ledger: QuotaLedger, sender: str, key: str) -> None:
         await ledger.release(sender, key)
     except Exception as exc:
         logger.error("%s: could not give back a quota unit: %s", sender, exc)
+
+
+async def _release_once_reserved(
+    reserving: asyncio.Future[QuotaStatus], ledger: QuotaLedger, sender: str, key: str
+) -> None:
+    try:
+        await reserving
+    except BaseException:
+        return  # nothing was reserved (over quota, portal down) or it was cancelled too
+    await _release(ledger, sender, key)
