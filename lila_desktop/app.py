@@ -22,7 +22,7 @@ import platformdirs
 from lila_desktop import __version__
 from lila_desktop.core.keystore import KeyStore
 from lila_desktop.core.policy import DEFAULT_CONFIG
-from lila_desktop.core.quota import DEFAULT_LIMIT, QuotaLedger
+from lila_desktop.core.quota import QuotaLedger
 from lila_desktop.core.settings import Settings
 from lila_desktop.services.engine.client import EngineClient
 from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
@@ -36,6 +36,7 @@ from lila_desktop.services.vault.keystores import choose_keystore
 
 if TYPE_CHECKING:  # the API stack (aiohttp, pymongo) loads after the window shows
     from lila_desktop.services.api import ApiServer
+    from lila_desktop.services.quota.uri_store import MongoUriStore
 
 logger = logging.getLogger(__name__)
 
@@ -164,20 +165,47 @@ def _display_available() -> bool:
     )
 
 
-def build_quota_ledger(config: AppConfig) -> QuotaLedger:
-    """The quota ledger from the environment: the portal's MongoDB if
-    `LILA_MONGODB_URI` is set, else the local SQLite ledger (limit from
-    `LILA_QUOTA_LIMIT`, default 1000). Raises QuotaConfigError on bad values."""
+def build_quota_ledger(
+    config: AppConfig,
+    settings: Settings | None = None,
+    *,
+    uri_store: MongoUriStore | None = None,
+) -> QuotaLedger:
+    """The quota ledger as the owner configured it (blocking: reads the keyring).
+
+    The company portal's MongoDB when a URI is configured: `LILA_MONGODB_URI`
+    first, else the one Settings keeps in the keyring; company id from
+    Settings. Otherwise the local SQLite ledger with the limit from
+    `LILA_QUOTA_LIMIT`, else Settings (default 1000). A keyring that cannot be
+    read is logged and counts as no URI: sending goes on against the local
+    limit, and the window shows "(local)".
+
+    Raises:
+        QuotaConfigError: a bad environment value or a stored URI that is not one.
+    """
     from lila_desktop.services.quota.factory import (
         build_ledger,
         limit_from_env,
         mongodb_uri_from_env,
     )
+    from lila_desktop.services.quota.uri_store import MongoUriStore, UriStoreUnavailable
 
+    if settings is None:
+        settings = SettingsStore(config.data_dir).load()
+    uri = mongodb_uri_from_env()
+    if uri is None:
+        try:
+            uri = (uri_store or MongoUriStore()).load()
+        except UriStoreUnavailable as exc:
+            # No keyring at all (a server): nothing can have been saved there, so
+            # this is no news. A locked or failing one may hide a saved URI.
+            level = logging.INFO if exc.no_keyring else logging.WARNING
+            logger.log(level, "quota: %s Using the local quota.", exc)
     return build_ledger(
-        mongodb_uri=mongodb_uri_from_env(),
+        mongodb_uri=uri,
         data_dir=config.data_dir,
-        limit=limit_from_env() or DEFAULT_LIMIT,
+        limit=limit_from_env() or settings.quota_limit,
+        company_id=settings.company_id or None,
     )
 
 

@@ -12,10 +12,14 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Final
 
+from lila_desktop.core.quota import DEFAULT_LIMIT
+
 LANGUAGES: Final = ("system", "en", "es")
 KEEP_BACKUPS_RANGE: Final = (1, 50)
 GRACE_MINUTES_RANGE: Final = (1, 60)
 API_PORT_RANGE: Final = (1024, 65535)
+QUOTA_LIMIT_RANGE: Final = (1, 1_000_000)
+MAX_COMPANY_ID: Final = 100
 
 
 class SettingsError(ValueError):
@@ -31,6 +35,12 @@ class Settings:
     api_enabled: bool = True
     api_port: int = 3001
     language: str = "system"
+    # Messages a month for the local quota ledger (LILA_QUOTA_LIMIT overrides it;
+    # the company portal's plan replaces it when a MongoDB URI is configured).
+    quota_limit: int = DEFAULT_LIMIT
+    # The portal's `companyId` to count against; empty: found by the sending number.
+    # The MongoDB URI itself holds a password and lives in the keyring, not here.
+    company_id: str = ""
 
     def __post_init__(self) -> None:
         _check_int("keep_backups", self.keep_backups, KEEP_BACKUPS_RANGE, "backups kept")
@@ -44,6 +54,8 @@ class Settings:
         for name in ("start_on_login", "notifications", "api_enabled"):
             if not isinstance(getattr(self, name), bool):
                 raise SettingsError(f"{name} must be true or false.")
+        _check_int("quota_limit", self.quota_limit, QUOTA_LIMIT_RANGE, "monthly message limit")
+        _check_company_id(self.company_id)
         if self.language not in LANGUAGES:
             raise SettingsError(
                 f"language must be one of {', '.join(LANGUAGES)}; got {self.language!r}."
@@ -71,3 +83,19 @@ def _check_int(name: str, value: object, bounds: tuple[int, int], label: str) ->
     # bool is an int subclass: `true` for a port is a mistake, not 1.
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise SettingsError(f"The {label} ({name}) must be a whole number from {low} to {high}.")
+
+
+def _check_company_id(value: object) -> None:
+    # Spaces around an id or a line break in it would never match the portal's
+    # companyId: refuse them here instead of sending against nobody.
+    if (
+        not isinstance(value, str)
+        or len(value) > MAX_COMPANY_ID
+        or value != value.strip()
+        or not value.isprintable()
+    ):
+        raise SettingsError(
+            f"The company id (company_id) must be text of at most {MAX_COMPANY_ID} characters, "
+            "without line breaks or spaces around it; leave it empty to find the company "
+            "by the sending number."
+        )
