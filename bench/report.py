@@ -300,22 +300,43 @@ def soak(r: dict[str, Any] | None) -> str:
             rows.append(
                 [
                     role,
-                    f"{s['rss_mb_first_third']} → {s['rss_mb_last_third']} "
+                    f"{s['rss_mb_first_third']:.1f} → {s['rss_mb_last_third']:.1f} "
                     f"({s['rss_growth_pct']:+g} %)",
                     s["rss_mb_per_hour"],
                     f"{s['fds_first_third']:g} → {s['fds_last_third']:g} (max {s['fds_max']:g})",
                     s["threads_max"],
                 ]
             )
-    faults = ", ".join(f"{k} {v}" for k, v in sorted(r["faults"].items()))
+    skipped = sum(v for k, v in r["faults"].items() if k.endswith("_409"))
+    faults = ", ".join(
+        f"{k.removesuffix('_200')} {v}"
+        for k, v in sorted(r["faults"].items())
+        if not k.endswith("_409")
+    )
+    faults += f"; {skipped} drops skipped: the number was between two attempts"
+    series = r.get("series") or []
+    if series:
+        connected = sorted(s["connected"] for s in series)
+        up = (
+            f" Numbers connected at a sample: median {connected[len(connected) // 2]}, "
+            f"min {connected[0]}, max {connected[-1]} of {r['sessions']}: a number dropped "
+            "every ~20 s never stays up the 60 s that reset its backoff, so the shipped "
+            "policy keeps it waiting (up to 60 s) instead of hammering."
+        )
+        step = max(1, len(series) // 8)
+        rss = ", ".join(f"{s['t'] / 60:.0f} min {s['app']['rss_mb']:.0f}" for s in series[::step])
+        up += f" App RSS over time (MB): {rss}."
+    else:
+        up = ""
     return "\n\n".join(
         [
             f"{r['minutes']:g} min, {r['sessions']} numbers, "
             f"{r['faults_total']} faults ({faults}); "
-            f"engine restarted {r['engine_restarts']} times. Flat: **{r['flat']}** "
+            f"engine restarted {r['engine_restarts']} times ({r['engine_recycles']} of them "
+            f"planned recycles). Flat: **{r['flat']}** "
             f"(exit code {r['exit_code']}, {len(r['unhandled_exceptions'])} unhandled "
             f"exceptions, plaintext left: {len(r['plaintext_after_shutdown'])}, "
-            f"{r['connected_at_end']}/{r['sessions']} connected at the end).",
+            f"{r['connected_at_end']}/{r['sessions']} connected at the end).{up}",
             _table(
                 [
                     "process",
@@ -349,7 +370,7 @@ def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
         "",
         "```sh",
         f"{COMMAND}                 # every benchmark, then this file (~15 min)",
-        f"{COMMAND} --only backup   # one of: pool recovery backup startup engine api fuzz",
+        f"{COMMAND} --only backup   # or pool recovery startup engine api api_sessions fuzz",
         f"{COMMAND} --soak --chaos  # also the 30-min soak and the long chaos campaign",
         f"{COMMAND} --readme        # only rewrite this file from the results",
         "```",
@@ -358,6 +379,10 @@ def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
         f"Python {machine['python']}.",
         "",
     ]
+    if "api" in results and "api_sessions" in results:
+        merged = dict(results["api"])
+        merged["runs"] = [*results["api"]["runs"], *results["api_sessions"]["runs"]]
+        results = {**results, "api": merged}
     for title, key, fn in SECTIONS:
         out += [f"## {title}", ""]
         if key in results:
@@ -408,6 +433,15 @@ NOTES = """## How to read these figures
 - **Item 3**: the vault's backup reads the live store twice and checks it
   three times (snapshot, has-device, read-back verify); the floor is the same
   bytes copied durably (copy + fsync).
+- **Item 4**: Qt offscreen; the data folder holds three linked numbers and
+  the vault key comes from a passphrase (`LILA_VAULT_PASSPHRASE`), whose
+  scrypt derivation (~0.5 s by design) is inside "three connected"; with
+  the OS keyring that step is a keyring lookup instead.
 - **Item 5** measures the shipped policy (1 s first backoff), real engine
   process, simulated WhatsApp.
+- **Soak**: open files and the engine's memory are flat. The app's RSS
+  climbs during the first minutes (the worker threads and their malloc
+  arenas come up with the load) and then much more slowly; 30 minutes do not
+  tell a slow leak from the allocator settling, so the soak should be run
+  longer (`--minutes 240`) before a release.
 """

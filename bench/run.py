@@ -38,6 +38,7 @@ BENCHES: dict[str, tuple[list[str], str]] = {
     "startup": (["bench/bench_startup.py"], "startup.json"),
     "engine": (["bench/bench_engine.py"], "engine.json"),
     "api": (["bench/bench_api.py"], "api.json"),
+    "api_sessions": (["bench/bench_api_sessions.py"], "api_sessions.json"),
     "fuzz": (["bench/run.py", "--count-fuzz"], "fuzz.json"),
 }
 ON_DEMAND: dict[str, tuple[list[str], str]] = {
@@ -133,6 +134,10 @@ def main() -> None:
         path = RESULTS / file
         if path.exists():
             results[name] = json.loads(path.read_text())
+    samples = RESULTS / "soak-samples.jsonl"
+    if "soak" in results and samples.exists():
+        rows = [json.loads(line) for line in samples.read_text().splitlines() if line]
+        results["soak"]["series"] = rows
     (HERE / "README.md").write_text(render(results, machine()))
     print(f"wrote {HERE / 'README.md'}")
 

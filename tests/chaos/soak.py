@@ -158,8 +158,8 @@ def run(minutes: float, sessions: int, seed: int, out: Path) -> dict[str, Any]:
         rss_first, rss_last = _thirds(rss)
         fds_first, fds_last = _thirds(fds)
         result[role] = {
-            "rss_mb_first_third": rss_first,
-            "rss_mb_last_third": rss_last,
+            "rss_mb_first_third": round(rss_first, 2),
+            "rss_mb_last_third": round(rss_last, 2),
             "rss_mb_max": max(rss),
             "rss_growth_pct": round((rss_last - rss_first) / rss_first * 100, 1),
             "rss_mb_per_hour": round(_slope_per_hour([(t, r["rss_mb"]) for t, r in rows]), 2),
@@ -168,6 +168,13 @@ def run(minutes: float, sessions: int, seed: int, out: Path) -> dict[str, Any]:
             "fds_max": max(fds),
             "threads_max": max(r["threads"] for _, r in rows),
             "cpu_s_total": rows[-1][1]["cpu_s"],
+        }
+    connected = [float(s["connected"]) for s in samples]
+    if connected:
+        result["connected_per_sample"] = {
+            "min": min(connected),
+            "median": statistics.median(connected),
+            "max": max(connected),
         }
     app_stats = result.get("app", {})
     result["flat"] = bool(
