@@ -19,8 +19,11 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from lila_desktop.core.phone import InvalidPhoneNumber
+from lila_desktop.core.quota import QuotaError, QuotaLedger
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
+from lila_desktop.services import messaging
 from lila_desktop.services.engine.client import EngineError
+from lila_desktop.services.messaging import MessageRefused, SentMessage
 from lila_desktop.services.pool import PoolError, RestoreOutcome, SessionPool
 from lila_desktop.services.vault import BackupInfo, VaultError
 from lila_desktop.services.vault.sealed import SealedFileError, read_header
@@ -35,11 +38,27 @@ T = TypeVar("T")
 FLUSH_INTERVAL_MS = 16
 
 # Refusals the owner can act on; anything else is a bug and propagates.
-_EXPECTED = (PoolError, VaultError, InvalidPhoneNumber, EngineError, OSError)
+_EXPECTED = (
+    PoolError,
+    VaultError,
+    InvalidPhoneNumber,
+    EngineError,
+    OSError,
+    MessageRefused,
+    QuotaError,
+)
 
 
 class ActionError(Exception):
-    """A pool/vault request that was refused; str(e) tells the owner what to do."""
+    """A pool/vault request that was refused; str(e) tells the owner what to do.
+
+    `cause` is the refusal as the pool, the ledger or the send path raised it,
+    for widgets that put it in their own (translated) words.
+    """
+
+    def __init__(self, message: str, *, cause: Exception | None = None) -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 class PoolBridge(QObject):
@@ -134,7 +153,7 @@ class PoolBridge(QObject):
             return await fn()
         except _EXPECTED as exc:
             logger.info("%s refused: %s", what, exc, extra={"event": "ui_refused", "op": what})
-            raise ActionError(str(exc) or type(exc).__name__) from exc
+            raise ActionError(str(exc) or type(exc).__name__, cause=exc) from exc
         finally:
             self._running -= 1
             if self._running == 0 and alive(self):  # the window may have closed meanwhile
@@ -172,6 +191,13 @@ class PoolBridge(QObject):
 
     async def pair_phone(self, phone: str) -> str:
         return await self._call("pair", lambda: self.pool.pair_phone(phone))
+
+    async def send_text(self, ledger: QuotaLedger, phone: str, to: str, text: str) -> SentMessage:
+        """Send through the one send path (quota reserved, then counted or given back)."""
+        key = messaging.new_key("ui")
+        return await self._call(
+            "send", lambda: messaging.send_text(self.pool, ledger, phone, to, text, key=key)
+        )
 
     async def simulate(
         self, phone: str | None, event: str, args: dict[str, Any] | None = None

@@ -1,18 +1,22 @@
 """Wires the window, the tray and the bridge, and runs the dialog flows
-(add/link, import/export, settings, about) as awaitable steps."""
+(add/link, send a test message, import/export, settings, about) as awaitable steps."""
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog
 
+from lila_desktop.core.quota import QuotaExceeded
 from lila_desktop.core.settings import Settings
 from lila_desktop.core.status import Status
 from lila_desktop.services.autostart import Autostart
+from lila_desktop.services.messaging import SentMessage
 from lila_desktop.services.settings_store import SettingsStore
 from lila_desktop.ui import i18n
 from lila_desktop.ui.aslot import alive, async_slot
@@ -20,12 +24,20 @@ from lila_desktop.ui.bridge import ActionError, PoolBridge
 from lila_desktop.ui.dialogs.about_dialog import AboutDialog
 from lila_desktop.ui.dialogs.asking import wait_finished
 from lila_desktop.ui.dialogs.link_dialog import LinkDialog
+from lila_desktop.ui.dialogs.send_dialog import SendMessageDialog
 from lila_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from lila_desktop.ui.dialogs.transfer_dialogs import TransferDialog
 from lila_desktop.ui.main_window import MainWindow
 from lila_desktop.ui.tray import TrayController
 
+if TYPE_CHECKING:  # services.quota loads pymongo: only after the window is up
+    from lila_desktop.services.quota.uri_store import MongoUriStore
+
 logger = logging.getLogger(__name__)
+
+# The same names as services.quota.factory (not imported here: it loads pymongo).
+LIMIT_ENV = "LILA_QUOTA_LIMIT"
+MONGODB_URI_ENV = "LILA_MONGODB_URI"
 
 
 class WindowController(QObject):
@@ -43,6 +55,7 @@ class WindowController(QObject):
         autostart: Autostart,
         data_dir: Path,
         api_info: Callable[[], tuple[str | None, str]],
+        uri_store: MongoUriStore | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -55,6 +68,10 @@ class WindowController(QObject):
         self.data_dir = data_dir
         self.api_info = api_info  # (key or None, a sentence about the API's state)
         self.link_dialog: LinkDialog | None = None
+        self.send_dialog: SendMessageDialog | None = None
+        # Where Settings keeps the portal's MongoDB URI; None: not editable here
+        # (the app sets it once the quota ledger has started).
+        self.uri_store = uri_store
 
         bridge.snapshots_changed.connect(tray.update_snapshots)
         bridge.session_removed.connect(tray.remove)
@@ -67,6 +84,7 @@ class WindowController(QObject):
         window.hidden_to_tray.connect(self._on_window_hidden_to_tray)
         window.add_requested.connect(lambda: self.open_link_dialog(None))
         window.link_requested.connect(self.open_link_dialog)
+        window.send_requested.connect(self.open_send_dialog)
         window.import_requested.connect(self._on_window_import_requested)
         window.export_requested.connect(self._on_window_export_requested)
         window.settings_requested.connect(self._on_window_settings_requested)
@@ -125,6 +143,52 @@ class WindowController(QObject):
         dialog.deleteLater()
 
     @async_slot
+    async def open_send_dialog(self, phone: str) -> None:
+        if self.send_dialog is not None:
+            self.send_dialog.raise_()
+            self.send_dialog.activateWindow()
+            return
+        snap = self.bridge.snapshot(phone)
+        if snap is None:
+            return
+
+        def status() -> str | None:
+            now = self.bridge.snapshot(phone)
+            return now.status.value if now else None
+
+        dialog = SendMessageDialog(
+            phone, snap.name, lambda to, text: self.send_text(phone, to, text), status, self.window
+        )
+        self.send_dialog = dialog
+        try:
+            await wait_finished(dialog)
+        finally:
+            self.send_dialog = None
+        if alive(dialog):
+            dialog.deleteLater()
+
+    async def send_text(self, phone: str, to: str, text: str) -> SentMessage:
+        """Send through the one send path; the quota line shows the new numbers."""
+        monitor = self.window.quota
+        if monitor.ledger is None:
+            raise ActionError(
+                monitor.problem
+                or self.tr("The message quota is still starting; try again in a moment.")
+            )
+        try:
+            sent = await self.bridge.send_text(monitor.ledger, phone, to, text)
+        except ActionError as exc:
+            if isinstance(exc.cause, QuotaExceeded) and alive(monitor):
+                monitor.show(phone, exc.cause.status)
+            raise
+        if alive(monitor):
+            if sent.quota is not None:
+                monitor.show(phone, sent.quota)
+            else:
+                monitor.refresh()
+        return sent
+
+    @async_slot
     async def _on_window_import_requested(self) -> None:
         dialog = TransferDialog(export=False, parent=self.window)
         while await wait_finished(dialog) == QDialog.DialogCode.Accepted:
@@ -161,20 +225,65 @@ class WindowController(QObject):
     @async_slot
     async def _on_window_settings_requested(self) -> None:
         key, note = self.api_info()
+        uri, uri_problem = await self._stored_uri()
         dialog = SettingsDialog(
             self.settings,
             data_dir=self.data_dir,
             api_key=key,
             api_note=note,
             autostart_available=self.autostart.available,
+            portal_uri=uri,
+            portal_uri_problem=uri_problem,
+            env_limit=os.environ.get(LIMIT_ENV, "").strip() or None,
+            env_uri=bool(os.environ.get(MONGODB_URI_ENV, "").strip()),
             parent=self.window,
         )
         accepted = await wait_finished(dialog) == QDialog.DialogCode.Accepted
         new = dialog.result_settings
+        new_uri = dialog.result_uri if dialog.uri_changed else None
         dialog.deleteLater()
         if not accepted or new is None:
             return
+        if new_uri is not None:
+            await self.save_uri(new_uri)
         await self.apply_settings(new)
+
+    async def _stored_uri(self) -> tuple[str | None, str]:
+        """(the portal URI in the keyring, or why it cannot be read or changed here)."""
+        if self.uri_store is None:
+            return None, self.tr("The company portal can be set once Lila has started.")
+        from lila_desktop.services.quota.uri_store import UriStoreUnavailable
+
+        try:
+            return await self.uri_store.aload(), ""
+        except UriStoreUnavailable as exc:
+            return None, str(exc)
+
+    async def save_uri(self, uri: str) -> bool:
+        """Keep `uri` in the keyring ("" removes it); a refusal shows in the banner."""
+        if self.uri_store is None:
+            return False
+        from lila_desktop.services.quota.factory import QuotaConfigError
+        from lila_desktop.services.quota.uri_store import UriStoreUnavailable
+
+        try:
+            await self.uri_store.asave(uri)
+        except (UriStoreUnavailable, QuotaConfigError) as exc:
+            self.window.show_banner(
+                self.tr("The company portal address was not saved: %1").replace("%1", str(exc)),
+                bad=True,
+            )
+            return False
+        self.window.show_banner(
+            self.tr("The company portal address was saved; it applies from the next start.")
+            if uri
+            else self.tr(
+                "The company portal address was removed; from the next start "
+                "messages count against the local limit."
+            ),
+            bad=False,
+        )
+        return True
 
     async def apply_settings(self, new: Settings) -> None:
         old, self.settings = self.settings, new
@@ -192,10 +301,23 @@ class WindowController(QObject):
             except OSError as exc:
                 self.window.show_banner(str(exc), bad=True)
         self.tray.notifications = new.notifications
+        if new.quota_limit != old.quota_limit:
+            self._apply_quota_limit(new.quota_limit)
         if new.language != old.language:
             i18n.install_language(new.language)  # widgets get LanguageChange and re-set texts
             self.tray.retranslate()
         self.settings_applied.emit(new)
+
+    def _apply_quota_limit(self, limit: int) -> None:
+        """A new local limit applies at once, unless LILA_QUOTA_LIMIT or the portal decides."""
+        ledger = self.window.quota.ledger
+        if ledger is None or os.environ.get(LIMIT_ENV, "").strip():
+            return
+        from lila_desktop.services.quota import SqliteLedger
+
+        if isinstance(ledger, SqliteLedger):
+            ledger.set_limit(limit)
+            self.window.quota.refresh()
 
     @async_slot
     async def _on_window_about_requested(self) -> None:

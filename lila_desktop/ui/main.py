@@ -5,8 +5,9 @@ for this data folder is asked to show itself, and we exit 0); the instance
 file lock; the qasync loop with a 64-worker default executor (NEONIZE_NOTES
 hazard 4 applies to our own to_thread calls too); the window is shown at
 once, then the pool starts behind it (a keyring problem is explained in a
-dialog that offers a passphrase instead, or quitting); the local API; and,
-with --demo, the three demo numbers.
+dialog that offers a passphrase instead, or quitting); the quota ledger (for
+the window's sends and quota line, and the API); the local API; and, with
+--demo, the three demo numbers.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ from lila_desktop.core.settings import Settings
 
 if TYPE_CHECKING:
     from lila_desktop.services.api import ApiServer
+    from lila_desktop.services.quota.uri_store import MongoUriStore
 from lila_desktop.services.autostart import autostart_for_platform, launch_command
+from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
 from lila_desktop.services.logs import log_file
 from lila_desktop.services.pool import SessionPool
@@ -55,6 +58,7 @@ from lila_desktop.ui.dialogs.asking import wait_finished
 from lila_desktop.ui.dialogs.keyring_dialog import KeyringProblemDialog
 from lila_desktop.ui.icons import app_icon
 from lila_desktop.ui.main_window import MainWindow
+from lila_desktop.ui.quota_monitor import QuotaMonitor
 from lila_desktop.ui.single_instance import InstanceServer, ask_first_instance
 from lila_desktop.ui.tray import TrayController
 
@@ -147,6 +151,8 @@ class GuiApp(QObject):
         self.api: ApiServer | None = None
         self.api_note = ""
         self.ledger: QuotaLedger | None = None
+        self.ledger_problem = ""
+        self.window_quota: QuotaMonitor | None = None
         self._quit = asyncio.Event()
 
     def _catch_signals(self) -> None:
@@ -176,6 +182,7 @@ class GuiApp(QObject):
         bridge = PoolBridge(pool)
         bridge.attach()
         window = MainWindow(bridge, log_file(self.config.data_dir))
+        self.window_quota = window.quota
         tray = TrayController(notifications=self.settings.notifications)
         autostart = autostart_for_platform(launch_command(self.config.data_dir))
         controller = WindowController(
@@ -210,6 +217,7 @@ class GuiApp(QObject):
             window.setEnabled(True)
             window.statusBar().clearMessage()
             bridge.resync()
+            await self._start_ledger(window, controller)
             await self._start_api(window)
             logger.info(
                 "ready %.0f ms after launch",
@@ -258,6 +266,29 @@ class GuiApp(QObject):
                 bridge.pool = pool
                 bridge.attach()
 
+    def _build_ledger(self) -> tuple[QuotaLedger, MongoUriStore]:
+        from lila_desktop.services.quota.uri_store import MongoUriStore
+
+        return build_quota_ledger(self.config, self.settings), MongoUriStore()
+
+    async def _start_ledger(self, window: MainWindow, controller: WindowController) -> None:
+        """The quota ledger, shared by the window's sends and the API. Built in a worker
+        thread: it reads the portal address from the keyring (and imports pymongo)."""
+        try:
+            self.ledger, controller.uri_store = await run_blocking(self._build_ledger)
+        except QuotaConfigError as exc:
+            logger.error("quota not available: %s", exc, extra={"event": "quota_failed"})
+            self.ledger_problem = str(exc)
+            window.quota.set_ledger(None, str(exc))
+            window.show_banner(
+                QCoreApplication.translate("GuiApp", "Messages cannot be sent: %1").replace(
+                    "%1", str(exc)
+                ),
+                bad=True,
+            )
+            return
+        window.quota.set_ledger(self.ledger)
+
     async def _start_api(self, window: MainWindow) -> None:
         port = _api_port(self.config, self.settings)
         if port == 0:
@@ -268,7 +299,8 @@ class GuiApp(QObject):
         from lila_desktop.services.api import ApiKeyError, ApiStartError, start_api
 
         try:
-            self.ledger = build_quota_ledger(self.config)
+            if self.ledger is None:
+                raise QuotaConfigError(self.ledger_problem)
             self.api = await start_api(
                 self.pool, self.ledger, port=port, api_key=None, data_dir=self.config.data_dir
             )
@@ -297,6 +329,8 @@ class GuiApp(QObject):
 
     async def _close(self, bridge: PoolBridge) -> None:
         """API first (no new requests), then the pool (seals every store), then the ledger."""
+        if self.window_quota is not None:
+            self.window_quota.stop()
         if self.api is not None:
             try:
                 await self.api.aclose()

@@ -1,5 +1,6 @@
-"""The main window: the sessions table, what the selected number needs, its
-backup timeline and the log; menus, toolbar and shortcuts for everything.
+"""The main window: the sessions table, what the selected number needs and its
+message quota, its backup timeline and the log; menus, toolbar, context menu
+and shortcuts for everything.
 
 The window holds no pool state of its own: it shows the bridge's snapshots
 (through the table model) and sends requests through the bridge.
@@ -11,7 +12,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,7 +36,8 @@ from lila_desktop.core.status import Severity, severity
 from lila_desktop.ui import texts
 from lila_desktop.ui.bridge import PoolBridge
 from lila_desktop.ui.icons import app_icon
-from lila_desktop.ui.models.sessions import Column, SessionTableModel
+from lila_desktop.ui.models.sessions import Column, SessionTableModel, fit_columns
+from lila_desktop.ui.quota_monitor import QuotaLabel, QuotaMonitor
 from lila_desktop.ui.session_actions import SessionActions
 from lila_desktop.ui.widgets.backup_timeline import BackupTimeline
 from lila_desktop.ui.widgets.log_view import LogView
@@ -59,6 +61,7 @@ class MainWindow(QMainWindow):
     quit_requested = Signal()
     add_requested = Signal()
     link_requested = Signal(str)
+    send_requested = Signal(str)  # phone: send a test message from it
     import_requested = Signal()
     export_requested = Signal(str)
     settings_requested = Signal()
@@ -94,17 +97,9 @@ class MainWindow(QMainWindow):
         self.model.rowsInserted.connect(self._fit_columns)
         self.model.modelReset.connect(self._fit_columns)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
-        # A status text can get longer after its row was fitted ("Connecting" ->
-        # "Waiting for QR scan"): refit that one column once the updates pause
-        # (a storm keeps restarting the timer, so it costs nothing while it lasts).
-        self._column_fit_timer = QTimer(self)
-        self._column_fit_timer.setObjectName("column_fit_timer")
-        self._column_fit_timer.setSingleShot(True)
-        self._column_fit_timer.setInterval(250)
-        self._column_fit_timer.timeout.connect(
-            lambda: self.table.resizeColumnToContents(Column.STATUS)
-        )
         self.table.activated.connect(self._on_table_activated)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
 
         self.banner_frame = QFrame(self)
         self.banner_frame.setObjectName("banner_frame")
@@ -128,6 +123,8 @@ class MainWindow(QMainWindow):
         self.detail.setContentsMargins(6, 4, 6, 4)
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.quota = QuotaMonitor(self)
+        self.quota_label = QuotaLabel(self.quota, self)
 
         self.timeline = BackupTimeline(bridge, self)
         self.timeline.export_requested.connect(self.export_requested)
@@ -143,6 +140,7 @@ class MainWindow(QMainWindow):
         top_layout.addWidget(self.banner_frame)
         top_layout.addWidget(self.table, 1)
         top_layout.addWidget(self.detail)
+        top_layout.addWidget(self.quota_label)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(top)
         splitter.addWidget(self.tabs)
@@ -153,6 +151,7 @@ class MainWindow(QMainWindow):
 
         self.actions_ = SessionActions(bridge, self, self.current_snapshot)
         self.actions_.link_requested.connect(self.link_requested)
+        self.actions_.send_requested.connect(self.send_requested)
         self.actions_.failed.connect(self._on_actions_failed)
         self._build_menus()
         self.summary = QLabel(self)
@@ -210,6 +209,8 @@ class MainWindow(QMainWindow):
             a.disconnect_,
             a.reconnect,
             None,
+            a.send_test,
+            None,
             a.rename,
             a.logout,
             a.remove,
@@ -235,6 +236,8 @@ class MainWindow(QMainWindow):
         tools.addSeparator()
         for action in (a.link, a.connect_, a.disconnect_, a.reconnect, a.logout, a.remove):
             tools.addAction(action)
+        tools.addSeparator()
+        tools.addAction(a.send_test)
         self.addToolBar(tools)
         self.toolbar = tools
 
@@ -262,6 +265,7 @@ class MainWindow(QMainWindow):
         self._fit_columns()  # every header and label changed width
         self._update_summary()
         self._update_detail()
+        self.quota_label.update_view()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -292,6 +296,7 @@ class MainWindow(QMainWindow):
     def _on_table_current_changed(self, *_: object) -> None:
         snap = self.current_snapshot()
         self.timeline.set_phone(snap.phone if snap else None)
+        self.quota.watch(snap.phone if snap else None)
         self.actions_.update_enabled()
         self._update_detail()
 
@@ -299,14 +304,17 @@ class MainWindow(QMainWindow):
         if self.actions_.link.isEnabled():
             self.actions_.link.trigger()
 
+    def _on_table_context_menu_requested(self, pos: QPoint) -> None:
+        if self.table.indexAt(pos).isValid():
+            self.number_menu.popup(self.table.viewport().mapToGlobal(pos))
+
     # --- bridge ------------------------------------------------------------
 
     def _fit_columns(self, *_: object) -> None:
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table, self.model)
 
     def _on_bridge_snapshots_changed(self, batch: list[SessionSnapshot]) -> None:
         self.model.apply(batch)
-        self._column_fit_timer.start()
         self._select_first()
         self.actions_.update_enabled()
         self._update_detail()

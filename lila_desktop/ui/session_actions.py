@@ -1,5 +1,5 @@
 """What the owner can do to a number: link, connect, disconnect, reconnect now,
-rename, log out, remove; and, with the simulated transport, inject faults.
+send a test message, rename, log out, remove; and, with the simulated transport, inject faults.
 
 Each action is a QAction (menu, toolbar, shortcut) whose handler is an
 `@asyncSlot`: the pool call is awaited, the window never waits on it. Which
@@ -48,6 +48,7 @@ SIMULATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
 
 class SessionActions(QObject):
     link_requested = Signal(str)  # phone: open the link dialog for it
+    send_requested = Signal(str)  # phone: open the send-a-test-message dialog for it
     failed = Signal(str)  # plain words for the status bar / a message box
 
     def __init__(
@@ -70,6 +71,7 @@ class SessionActions(QObject):
         self.connect_ = make("connect_action", self._on_connect_triggered, "Ctrl+Shift+C")
         self.disconnect_ = make("disconnect_action", self._on_disconnect_triggered, "Ctrl+Shift+D")
         self.reconnect = make("reconnect_action", self._on_reconnect_triggered, "F5")
+        self.send_test = make("send_test_action", self._on_send_test_triggered, "Ctrl+T")
         self.rename = make("rename_action", self._on_rename_triggered, "F2")
         self.logout = make("logout_action", self._on_logout_triggered)
         self.remove = make("remove_action", self._on_remove_triggered, "Delete")
@@ -78,6 +80,7 @@ class SessionActions(QObject):
             self.connect_,
             self.disconnect_,
             self.reconnect,
+            self.send_test,
             self.rename,
             self.logout,
             self.remove,
@@ -111,6 +114,11 @@ class SessionActions(QObject):
                 self.tr("Reconnect &now"),
                 self.tr("Try again now instead of waiting (also: take over)"),
             ),
+            (
+                self.send_test,
+                self.tr("Send &test message…"),
+                self.tr("Send a WhatsApp message from this number to check it works (Ctrl+T)"),
+            ),
             (self.rename, self.tr("Re&name…"), self.tr("Change the name shown for this number")),
             (self.logout, self.tr("Log &out…"), self.tr("Unlink this computer from the number")),
             (self.remove, self.tr("&Remove…"), self.tr("Remove the number from Lila")),
@@ -137,6 +145,7 @@ class SessionActions(QObject):
         self.connect_.setEnabled(snap is not None and status not in _RUNNING)
         self.disconnect_.setEnabled(snap is not None and status in _RUNNING)
         self.reconnect.setEnabled(snap is not None and status in _CAN_RETRY_NOW)
+        self.send_test.setEnabled(snap is not None and status is Status.CONNECTED)
         self.rename.setEnabled(snap is not None)
         self.logout.setEnabled(snap is not None and status not in _NEEDS_LINK)
         self.remove.setEnabled(snap is not None)
@@ -177,6 +186,10 @@ class SessionActions(QObject):
     async def _on_reconnect_triggered(self) -> None:
         if (snap := self.current()) is not None:
             await self._run("reconnect", lambda: self.bridge.reconnect_now(snap.phone))
+
+    def _on_send_test_triggered(self) -> None:
+        if (snap := self.current()) is not None and snap.status is Status.CONNECTED:
+            self.send_requested.emit(snap.phone)
 
     @async_slot
     async def _on_rename_triggered(self) -> None:

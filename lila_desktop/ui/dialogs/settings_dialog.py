@@ -1,7 +1,11 @@
-"""Settings: backups kept, grace period, start on login, notifications, API, language.
+"""Settings: backups kept, grace period, start on login, notifications, language;
+the local API; the message quota (local monthly limit, company portal address
+and company id). Three tabs, so the dialog fits a small screen at 150 %.
 
-The dialog only edits a `Settings` value; the window saves and applies it
-(language and notifications at once; the rest as labelled).
+The dialog only edits a `Settings` value (and the portal address, which the
+controller keeps in the keyring, never in settings.json); the window saves and
+applies them (language, notifications and the local limit at once; the rest
+as labelled).
 """
 
 from __future__ import annotations
@@ -15,12 +19,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,9 +33,14 @@ from lila_desktop.core.settings import (
     API_PORT_RANGE,
     GRACE_MINUTES_RANGE,
     KEEP_BACKUPS_RANGE,
+    MAX_COMPANY_ID,
+    QUOTA_LIMIT_RANGE,
     Settings,
     SettingsError,
 )
+
+_NOTE = "color: palette(mid);"
+_PROBLEM = "color: #b3261e;"
 
 
 class SettingsDialog(QDialog):
@@ -43,6 +52,10 @@ class SettingsDialog(QDialog):
         api_key: str | None,
         api_note: str,
         autostart_available: bool,
+        portal_uri: str | None = None,
+        portal_uri_problem: str = "",
+        env_limit: str | None = None,
+        env_uri: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -50,7 +63,10 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(520)
         self._original = settings
+        self._original_uri = portal_uri or ""
         self.result_settings: Settings | None = None
+        self.result_uri = self._original_uri  # "" removes the stored address
+        self.uri_changed = False
 
         self.keep_spin = QSpinBox(self)
         self.keep_spin.setObjectName("keep_spin")
@@ -80,7 +96,7 @@ class SettingsDialog(QDialog):
             self.language_combo.addItem(label, code)
         self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(settings.language)))
 
-        general = QGroupBox(self.tr("General"), self)
+        general = QWidget(self)
         form = QFormLayout(general)
         form.addRow(
             self._label(self.tr("&Backups kept per number:"), self.keep_spin), self.keep_spin
@@ -96,7 +112,7 @@ class SettingsDialog(QDialog):
             self.tr("Backups kept and the waiting time apply from the next start."), general
         )
         restart_note.setWordWrap(True)
-        restart_note.setStyleSheet("color: palette(mid);")
+        restart_note.setStyleSheet(_NOTE)
         form.addRow(restart_note)
 
         self.api_check = QCheckBox(
@@ -126,7 +142,7 @@ class SettingsDialog(QDialog):
         key_row.addWidget(self.key_edit, 1)
         key_row.addWidget(self.show_key)
         key_row.addWidget(self.copy_key)
-        api = QGroupBox(self.tr("Local API"), self)
+        api = QWidget(self)
         api_form = QFormLayout(api)
         api_form.addRow(self.api_check)
         api_form.addRow(self._label(self.tr("&Port:"), self.port_spin), self.port_spin)
@@ -140,8 +156,14 @@ class SettingsDialog(QDialog):
         folder.setObjectName("data_dir_edit")
         folder.setReadOnly(True)
         folder.setCursorPosition(0)
-        data_box = QGroupBox(self.tr("Data folder"), self)
-        QVBoxLayout(data_box).addWidget(folder)
+        form.addRow(self.tr("Data folder:"), folder)
+
+        quota = self._quota_page(settings, portal_uri_problem, env_limit, env_uri)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("settings_tabs")
+        self.tabs.addTab(general, self.tr("&General"))
+        self.tabs.addTab(api, self.tr("Local &API"))
+        self.tabs.addTab(quota, self.tr("&Messages"))
 
         self.error_label = QLabel(self)
         self.error_label.setObjectName("settings_error")
@@ -153,8 +175,82 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (general, api, data_box, self.error_label, buttons):
+        for widget in (self.tabs, self.error_label, buttons):
             layout.addWidget(widget)
+
+    def _quota_page(
+        self, settings: Settings, uri_problem: str, env_limit: str | None, env_uri: bool
+    ) -> QWidget:
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.limit_spin = QSpinBox(page)
+        self.limit_spin.setObjectName("quota_limit_spin")
+        self.limit_spin.setRange(*QUOTA_LIMIT_RANGE)
+        self.limit_spin.setGroupSeparatorShown(True)
+        self.limit_spin.setSuffix(self.tr(" messages"))
+        self.limit_spin.setValue(settings.quota_limit)
+        form.addRow(
+            self._label(self.tr("Monthly &limit (local):"), self.limit_spin), self.limit_spin
+        )
+        if env_limit:
+            form.addRow(
+                self._note(
+                    self.tr("LILA_QUOTA_LIMIT is set to %1 and overrides this limit.").replace(
+                        "%1", env_limit
+                    ),
+                    page,
+                )
+            )
+        self.uri_edit = QLineEdit(self._original_uri, page)
+        self.uri_edit.setObjectName("portal_uri_edit")
+        self.uri_edit.setEchoMode(QLineEdit.EchoMode.Password)  # it holds a password
+        self.uri_edit.setPlaceholderText(self.tr("empty: count messages on this computer"))
+        self.show_uri = QPushButton(self.tr("Sho&w"), page)
+        self.show_uri.setCheckable(True)
+        self.show_uri.toggled.connect(self._on_show_uri_toggled)
+        uri_row = QHBoxLayout()
+        uri_row.addWidget(self.uri_edit, 1)
+        uri_row.addWidget(self.show_uri)
+        form.addRow(self._label(self.tr("Company &portal (MongoDB URI):"), self.uri_edit), uri_row)
+        if uri_problem:
+            self.uri_edit.setEnabled(False)
+            self.show_uri.setEnabled(False)
+            problem = self._note(uri_problem, page)
+            problem.setObjectName("portal_uri_problem")
+            problem.setStyleSheet(_PROBLEM)
+            form.addRow(problem)
+        if env_uri:
+            form.addRow(
+                self._note(self.tr("LILA_MONGODB_URI is set and overrides this address."), page)
+            )
+        self.company_edit = QLineEdit(settings.company_id, page)
+        self.company_edit.setObjectName("company_id_edit")
+        self.company_edit.setMaxLength(MAX_COMPANY_ID)
+        self.company_edit.setPlaceholderText(self.tr("optional: found by the sending number"))
+        form.addRow(self._label(self.tr("Company &id:"), self.company_edit), self.company_edit)
+        form.addRow(
+            self._note(
+                self.tr(
+                    "Without a portal address, messages count against the monthly limit on "
+                    "this computer; with one, against the company's plan in the portal. The "
+                    "address is kept in the system keyring, never in a file. The limit "
+                    "applies at once; the address and the company id from the next start."
+                ),
+                page,
+            )
+        )
+        return page
+
+    def _note(self, text: str, parent: QWidget) -> QLabel:
+        note = QLabel(text, parent)
+        note.setWordWrap(True)
+        note.setStyleSheet(_NOTE)
+        return note
+
+    def _on_show_uri_toggled(self, shown: bool) -> None:
+        self.uri_edit.setEchoMode(
+            QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        )
 
     def _label(self, text: str, buddy: QWidget) -> QLabel:
         label = QLabel(text, self)
@@ -179,6 +275,8 @@ class SettingsDialog(QDialog):
             api_enabled=self.api_check.isChecked(),
             api_port=self.port_spin.value(),
             language=str(self.language_combo.currentData()),
+            quota_limit=self.limit_spin.value(),
+            company_id=self.company_edit.text().strip(),
         )
 
     def _on_buttons_accepted(self) -> None:
@@ -187,4 +285,17 @@ class SettingsDialog(QDialog):
         except SettingsError as exc:  # the spin boxes keep ranges; this is belt and braces
             self.error_label.setText(str(exc))
             return
+        uri = self.uri_edit.text().strip()
+        if self.uri_edit.isEnabled() and uri != self._original_uri:
+            if uri and not uri.startswith(("mongodb://", "mongodb+srv://")):
+                self.tabs.setCurrentIndex(2)
+                self.uri_edit.setFocus()
+                self.error_label.setText(
+                    self.tr(
+                        "The company portal address must start with mongodb:// or "
+                        "mongodb+srv://; copy the connection string from the company portal."
+                    )
+                )
+                return
+            self.result_uri, self.uri_changed = uri, True
         self.accept()

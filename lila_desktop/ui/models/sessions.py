@@ -17,13 +17,17 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
+    QDate,
+    QDateTime,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTime,
     QTimer,
 )
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QStyle, QTableView
 
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Severity, Status, severity
@@ -182,6 +186,39 @@ class SessionTableModel(QAbstractTableModel):
             return texts.when(snap.since)
         return None
 
+    def widest_texts(self, column: Column) -> list[str]:
+        """What `column` can show at its widest, in the current language.
+
+        The window sizes the status and time columns to these once, instead of
+        refitting them as texts change ("Connecting" -> "Waiting for QR scan"),
+        which cut labels short or made the columns jump.
+        """
+        now = self._clock()
+        # A moment that is not today, with two-digit day, month and hour: a long date.
+        moment = QDateTime(QDate(2026, 12, 28), QTime(22, 58)).toSecsSinceEpoch()
+        if abs(moment - now) < 2 * 86400:
+            moment -= 30 * 86400
+
+        def sample(status: Status, **extra: Any) -> SessionSnapshot:
+            return SessionSnapshot("0", "", status, extra.pop("since", now), True, **extra)
+
+        match column:
+            case Column.STATUS:
+                snaps = [sample(status, attempt=99) for status in Status]
+            case Column.SINCE:
+                ages = (59, 3599, 86399, 99 * 86400)
+                snaps = [sample(Status.CONNECTED, since=now - age) for age in ages]
+            case Column.NEXT_RETRY:
+                snaps = [
+                    sample(Status.RECONNECTING, next_retry_at=now + 3599),
+                    sample(Status.TEMP_BANNED, ban_until=float(moment)),
+                ]
+            case Column.LAST_BACKUP:
+                snaps = [sample(Status.CONNECTED, last_backup_at=float(moment))]
+            case _:
+                snaps = list(self._rows)
+        return [self._display(snap, column) for snap in snaps]
+
     def snapshot_at(self, row: int) -> SessionSnapshot | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
@@ -248,3 +285,20 @@ class SessionTableModel(QAbstractTableModel):
 
 def _differs(old: SessionSnapshot, new: SessionSnapshot, names: tuple[str, ...]) -> bool:
     return any(getattr(old, n) != getattr(new, n) for n in names)
+
+
+def fit_columns(table: QTableView, model: SessionTableModel) -> None:
+    """Number by its contents; status and times by the widest text they can show
+    (so they never cut a label short nor jump while numbers change state); the
+    stretching Name column takes the rest."""
+    table.resizeColumnsToContents()
+    metrics = table.fontMetrics()
+    style = table.style()
+    # The item delegate's margins on both sides, plus a little air.
+    pad = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 12
+    icon = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 4
+    header = table.horizontalHeader()
+    for column in (Column.STATUS, Column.SINCE, Column.NEXT_RETRY, Column.LAST_BACKUP):
+        widest = max(metrics.horizontalAdvance(t) for t in model.widest_texts(column))
+        width = widest + pad + (icon if column is Column.STATUS else 0)
+        header.resizeSection(column, max(width, header.sectionSize(column)))
