@@ -83,6 +83,14 @@ class PoolHarness:
     async def wait_status(self, phone: str, status: str, timeout: float = 10.0) -> SessionSnapshot:
         return await self.wait(phone, lambda s: s.status.value == status, timeout)
 
+    async def notice_kinds(self, count: int, timeout: float = 5.0) -> list[str]:
+        """The kinds of the notices once `count` have arrived (they follow the
+        status change that caused them: actions run after the publish)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(self.notices) < count and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.01)
+        return [n.kind.value for n in self.notices]
+
     async def link(self, phone: str) -> SessionSnapshot:
         """Add a number and pair it by a simulated scan; returns once connected."""
         await self.pool.add(phone)

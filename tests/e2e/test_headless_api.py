@@ -311,7 +311,11 @@ def test_headless_seed_checks_disconnect_policy_and_clean_shutdown(
     corrupt = app.simulate("corrupt_store")
     assert corrupt["status"] != "connected"
     app.poll(lambda s: s["status"] == "failed")
-    assert any(p.name.startswith("corrupt-") for p in backups_dir.iterdir())
+    # The status is published first; the quarantine follows within moments.
+    deadline = time.monotonic() + 10
+    while not any(p.name.startswith("corrupt-") for p in backups_dir.iterdir()):
+        assert time.monotonic() < deadline, "the corrupt store was not set aside"
+        time.sleep(0.05)
     code, fixed = app.call("POST", f"/api/sessions/{PHONE}/restore")
     assert code == 200 and fixed["data"]["accepted"] is True, fixed
     # The seed's backup listing, through the API.

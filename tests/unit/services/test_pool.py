@@ -71,7 +71,7 @@ async def test_long_outage_tells_the_owner_once_and_then_the_recovery(
     await harness.pool.simulate(None, "network_up", {})
     await harness.wait_status(PHONE, "connected")
     await asyncio.sleep(0.05)
-    assert [n.kind for n in harness.notices] == [NoticeKind.DOWN, NoticeKind.RECOVERED]
+    assert await harness.notice_kinds(2) == [NoticeKind.DOWN, NoticeKind.RECOVERED]
 
 
 async def test_replaced_retries_once_then_pauses_and_asks(harness: PoolHarness) -> None:
@@ -85,7 +85,7 @@ async def test_replaced_retries_once_then_pauses_and_asks(harness: PoolHarness) 
     await asyncio.sleep(0.5)  # longer than the retry delay: no automatic loop
     assert harness.pool.snapshot(PHONE).status is Status.REPLACED
     assert snap.message and "Take over" in snap.message
-    assert [n.kind for n in harness.notices] == [NoticeKind.REPLACED]
+    assert await harness.notice_kinds(1) == [NoticeKind.REPLACED]
     assert _jid(harness) == jid
     await harness.pool.start_session(PHONE)  # "take over"
     await harness.wait_status(PHONE, "connected")
@@ -96,7 +96,7 @@ async def test_temporary_ban_waits_for_expiry_then_reconnects(harness: PoolHarne
     await harness.pool.simulate(PHONE, "temp_ban", {"seconds": 0.8})
     snap = await harness.wait_status(PHONE, "temp_banned")
     assert snap.ban_until is not None
-    assert [n.kind for n in harness.notices] == [NoticeKind.TEMP_BANNED]
+    assert await harness.notice_kinds(1) == [NoticeKind.TEMP_BANNED]
     await harness.wait_status(PHONE, "connected", timeout=5)
     assert _jid(harness) == jid
 
@@ -108,7 +108,7 @@ async def test_logout_resets_to_qr_only_and_backup_restores_it(harness: PoolHarn
     await harness.pool.simulate(PHONE, "logout", {"code": 401})
     snap = await harness.wait_status(PHONE, "logged_out")
     assert snap.message and "Restore" in snap.message
-    assert [n.kind for n in harness.notices] == [NoticeKind.LOGGED_OUT]
+    assert await harness.notice_kinds(1) == [NoticeKind.LOGGED_OUT]
     assert _jid(harness) is None  # whatsmeow wiped it, as it does
     outcome = await harness.pool.restore(PHONE)
     assert outcome.accepted and outcome.status is Status.CONNECTED
@@ -130,7 +130,7 @@ async def test_outdated_stops_and_asks_for_an_update(harness: PoolHarness) -> No
     await harness.wait_status(PHONE, "outdated")
     await asyncio.sleep(0.3)
     assert harness.pool.snapshot(PHONE).status is Status.OUTDATED
-    assert [n.kind for n in harness.notices] == [NoticeKind.OUTDATED]
+    assert await harness.notice_kinds(1) == [NoticeKind.OUTDATED]
     assert _jid(harness) == jid
 
 
@@ -139,6 +139,7 @@ async def test_corrupt_store_is_moved_aside_and_restorable(harness: PoolHarness)
     await harness.pool.simulate(PHONE, "corrupt_store", {})
     snap = await harness.wait_status(PHONE, "failed")
     assert snap.message and "moved aside" in snap.message
+    assert await harness.notice_kinds(1) == [NoticeKind.CORRUPT]  # after the quarantine
     backup_dir = harness.data_dir / "sessions" / "backups" / PHONE
     names = [p.name for p in backup_dir.iterdir()]
     assert any("corrupt" in n for n in names), names  # kept, never deleted
@@ -235,6 +236,7 @@ async def test_send_text_only_when_connected(harness: PoolHarness) -> None:
     with pytest.raises(PoolError) as err:
         await harness.pool.send_text(PHONE, "51911111111", "hola")
     assert err.value.code == "SESSION_NOT_CONNECTED" and err.value.status == 503
+    await harness.wait(PHONE, lambda s: s.qr is not None)
     await harness.pool.simulate(PHONE, "scan", {})
     await harness.wait_status(PHONE, "connected")
     sent = await harness.pool.send_text(PHONE, "51911111111", "hola")
