@@ -140,7 +140,8 @@ class WindowController(QObject):
                     await self.bridge.stop_session(dialog.phone)
                 except ActionError as exc:
                     self.window.show_banner(str(exc), bad=True)
-        dialog.deleteLater()
+        if alive(dialog):  # the window may have closed while the session stopped
+            dialog.deleteLater()
 
     @async_slot
     async def open_send_dialog(self, phone: str) -> None:

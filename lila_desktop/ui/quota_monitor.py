@@ -40,10 +40,6 @@ class QuotaView:
     level: Level
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("QuotaMonitor", text)
-
-
 def _number(value: int) -> str:
     return QLocale().toString(value)  # 1,000 in English, 1.000 in Spanish
 
@@ -53,53 +49,71 @@ def describe(
 ) -> QuotaView | None:
     """The quota line for a status, a read error or a ledger that could not start."""
     if problem:
-        return QuotaView(_tr("Message quota unavailable: %1").replace("%1", problem), "", Level.BAD)
+        return QuotaView(
+            QCoreApplication.translate("QuotaMonitor", "Message quota unavailable: %1").replace(
+                "%1", problem
+            ),
+            "",
+            Level.BAD,
+        )
     if isinstance(error, CompanyNotFound):
         return QuotaView(
-            _tr(
+            QCoreApplication.translate(
+                "QuotaMonitor",
                 "The company portal has no active company for this number, so sending is "
-                "refused. Check the company id in Settings, or the number in the portal."
+                "refused. Check the company id in Settings, or the number in the portal.",
             ),
             str(error),
             Level.BAD,
         )
     if isinstance(error, QuotaUnavailable):
         return QuotaView(
-            _tr(
+            QCoreApplication.translate(
+                "QuotaMonitor",
                 "Company portal unreachable — it has not told this computer the quota for "
-                "this number yet; sending waits until it answers."
+                "this number yet; sending waits until it answers.",
             ),
             str(error),
             Level.BAD,
         )
     if error is not None:
         return QuotaView(
-            _tr("The message quota could not be read: %1").replace("%1", str(error)),
+            QCoreApplication.translate(
+                "QuotaMonitor", "The message quota could not be read: %1"
+            ).replace("%1", str(error)),
             "",
             Level.BAD,
         )
     if status is None:
         return None
-    source = _tr("local") if status.source == "local" else _tr("company portal")
+    source = (
+        QCoreApplication.translate("QuotaMonitor", "local")
+        if status.source == "local"
+        else QCoreApplication.translate("QuotaMonitor", "company portal")
+    )
     text = (
-        _tr("Messages this month: %1 of %2 (%3)")
+        QCoreApplication.translate("QuotaMonitor", "Messages this month: %1 of %2 (%3)")
         .replace("%1", _number(status.used))
         .replace("%2", _number(status.limit))
         .replace("%3", source)
     )
     level = Level.OK
     if status.remaining == 0:
-        text += " — " + _tr("used up; sending is refused until next month.")
+        text += " — " + QCoreApplication.translate(
+            "QuotaMonitor", "used up; sending is refused until next month."
+        )
         level = Level.BAD
     elif status.used + status.reserved >= status.limit * NEARLY_USED_UP:
         level = Level.WARN
     if not status.portal_reachable:
-        text = _tr("Company portal unreachable — sending within the last known quota") + (
-            ". " + text
-        )
+        text = QCoreApplication.translate(
+            "QuotaMonitor", "Company portal unreachable — sending within the last known quota"
+        ) + (". " + text)
         level = Level.BAD if level is Level.BAD else Level.WARN
     tooltip = (
-        _tr("Period %1 · company %2 · sent %3 · being sent %4 · left %5")
+        QCoreApplication.translate(
+            "QuotaMonitor", "Period %1 · company %2 · sent %3 · being sent %4 · left %5"
+        )
         .replace("%1", status.period)
         .replace("%2", status.company_id)
         .replace("%3", str(status.used))

@@ -59,6 +59,10 @@ class TrayController(QObject):
 
         self.menu = QMenu()
         self.menu.setObjectName("tray_menu")
+        # A QMenu cannot have this QObject as its parent. Left to Python it would be
+        # freed whenever the garbage collector runs, in whatever thread that is (a
+        # worker's), and a widget destroyed off the GUI thread crashes Qt.
+        self.destroyed.connect(self.menu.deleteLater)
         self.summary_action = QAction(self)
         self.summary_action.setEnabled(False)
         self.open_action = QAction(self)

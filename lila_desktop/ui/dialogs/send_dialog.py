@@ -50,19 +50,16 @@ _BAD = "color: #b3261e;"
 _NOT_CONNECTED_CODES = ("SESSION_NOT_CONNECTED", "NOT_CONNECTED", "NOT_RUNNING")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SendMessageDialog", text)
-
-
 def not_connected_words(who: str, status: str | None) -> str:
     try:
         label = texts.status_label(Status(status or ""))
     except ValueError:
         label = "—"
     return (
-        _tr(
+        QCoreApplication.translate(
+            "SendMessageDialog",
             "Not sent: %1 is not connected (%2). Connect it, or link it again, and wait until "
-            "it shows Connected; then send again."
+            "it shows Connected; then send again.",
         )
         .replace("%1", who)
         .replace("%2", label)
@@ -71,17 +68,20 @@ def not_connected_words(who: str, status: str | None) -> str:
 
 def input_words(exc: MessageRefused, text: str) -> str:
     if isinstance(exc, InvalidRecipient):
-        return _tr(
+        return QCoreApplication.translate(
+            "SendMessageDialog",
             "Type the recipient's number with its country code, e.g. 51987654321 "
-            "(or a WhatsApp id such as 51987654321@s.whatsapp.net)."
+            "(or a WhatsApp id such as 51987654321@s.whatsapp.net).",
         )
     if len(text) > MAX_TEXT:
         return (
-            _tr("The message is too long: %1 characters; at most %2.")
+            QCoreApplication.translate(
+                "SendMessageDialog", "The message is too long: %1 characters; at most %2."
+            )
             .replace("%1", str(len(text)))
             .replace("%2", str(MAX_TEXT))
         )
-    return _tr("Write the message to send.")
+    return QCoreApplication.translate("SendMessageDialog", "Write the message to send.")
 
 
 def refusal_words(error: ActionError, who: str, status: str | None, text: str = "") -> str:
@@ -96,22 +96,38 @@ def refusal_words(error: ActionError, who: str, status: str | None, text: str = 
     if isinstance(cause, QuotaExceeded):
         s = cause.status
         words = (
-            _tr(
+            QCoreApplication.translate(
+                "SendMessageDialog",
                 "Not sent: this month's message quota is used up (%1 of %2 in %3; "
-                "WHATSAPP_QUOTA_EXCEEDED)."
+                "WHATSAPP_QUOTA_EXCEEDED).",
             )
             .replace("%1", str(s.used))
             .replace("%2", str(s.limit))
             .replace("%3", s.period)
         )
         if s.source == "local":
-            return words + " " + _tr("Wait for next month, or raise the monthly limit in Settings.")
-        return words + " " + _tr("Wait for next month, or ask the company for a bigger plan.")
+            return (
+                words
+                + " "
+                + QCoreApplication.translate(
+                    "SendMessageDialog",
+                    "Wait for next month, or raise the monthly limit in Settings.",
+                )
+            )
+        return (
+            words
+            + " "
+            + QCoreApplication.translate(
+                "SendMessageDialog", "Wait for next month, or ask the company for a bigger plan."
+            )
+        )
     if isinstance(cause, (CompanyNotFound, QuotaUnavailable)):
         view = describe(None, cause)
         assert view is not None
-        return _tr("Not sent: %1").replace("%1", view.text)
-    return _tr("Not sent: %1").replace("%1", str(error))
+        return QCoreApplication.translate("SendMessageDialog", "Not sent: %1").replace(
+            "%1", view.text
+        )
+    return QCoreApplication.translate("SendMessageDialog", "Not sent: %1").replace("%1", str(error))
 
 
 class SendMessageDialog(QDialog):
@@ -133,12 +149,13 @@ class SendMessageDialog(QDialog):
         self._send = send
         self._status = status  # the number's current status value, for the words
         self.sent: list[SentMessage] = []
-        self.setWindowTitle(_tr("Send a test message"))
+        self.setWindowTitle(self.tr("Send a test message"))
 
         intro = QLabel(
-            _tr(
+            QCoreApplication.translate(
+                "SendMessageDialog",
                 "Sends a real WhatsApp message from %1. It counts against this month's "
-                "message quota."
+                "message quota.",
             ).replace("%1", self.who),
             self,
         )
@@ -146,20 +163,20 @@ class SendMessageDialog(QDialog):
         self.intro_label = intro
         self.to_edit = QLineEdit(self)
         self.to_edit.setObjectName("to_edit")
-        self.to_edit.setPlaceholderText(_tr("e.g. 51987654321"))
+        self.to_edit.setPlaceholderText(self.tr("e.g. 51987654321"))
         self.text_edit = QPlainTextEdit(self)
         self.text_edit.setObjectName("text_edit")
         self.text_edit.setTabChangesFocus(True)  # Tab moves on; keyboard users are not trapped
-        self.text_edit.setPlainText(_tr("Test message from Lila Desktop."))
+        self.text_edit.setPlainText(self.tr("Test message from Lila Desktop."))
         self.text_edit.setMinimumHeight(self.fontMetrics().height() * 5)
         self.text_edit.textChanged.connect(self._on_text_edit_text_changed)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("count_label")
         form = QFormLayout()
-        to_label = QLabel(_tr("&To:"), self)
+        to_label = QLabel(self.tr("&To:"), self)
         to_label.setBuddy(self.to_edit)
         form.addRow(to_label, self.to_edit)
-        text_label = QLabel(_tr("&Message:"), self)
+        text_label = QLabel(self.tr("&Message:"), self)
         text_label.setBuddy(self.text_edit)
         form.addRow(text_label, self.text_edit)
         form.addRow("", self.count_label)
@@ -168,7 +185,7 @@ class SendMessageDialog(QDialog):
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.send_button = QPushButton(_tr("&Send"), self)
+        self.send_button = QPushButton(self.tr("&Send"), self)
         self.send_button.setObjectName("send_button")
         self.send_button.setDefault(True)
         # ActionRole: pressing it must not close the dialog (the result shows here).
@@ -186,7 +203,7 @@ class SendMessageDialog(QDialog):
     def _on_text_edit_text_changed(self) -> None:
         count = len(self.text_edit.toPlainText())
         self.count_label.setText(
-            _tr("%1 of %2 characters").replace("%1", str(count)).replace("%2", str(MAX_TEXT))
+            self.tr("%1 of %2 characters").replace("%1", str(count)).replace("%2", str(MAX_TEXT))
         )
         self.count_label.setStyleSheet(_BAD if count > MAX_TEXT else "color: palette(mid);")
 
@@ -208,7 +225,7 @@ class SendMessageDialog(QDialog):
             self._show(input_words(exc, text), good=False)
             return None
         self.send_button.setEnabled(False)
-        self._show(_tr("Sending…"), good=True)
+        self._show(self.tr("Sending…"), good=True)
         try:
             sent = await self._send(to, text)
         except ActionError as exc:
@@ -222,7 +239,7 @@ class SendMessageDialog(QDialog):
             return sent
         self.sent.append(sent)
         words = (
-            _tr("Sent to %1 (message id %2).")
+            self.tr("Sent to %1 (message id %2).")
             .replace("%1", sent.to if "@" in sent.to else f"+{sent.to}")
             .replace("%2", sent.message_id)
         )
