@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from pymongo import MongoClient
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 
 from lila_desktop.core.quota import CircuitBreaker
 from lila_desktop.services.messaging import MAX_TEXT
@@ -78,6 +78,12 @@ async def send(dialog: SendMessageDialog, to: str, text: str) -> str:
     return dialog.result_label.text()
 
 
+async def close(app: App, dialog: SendMessageDialog) -> None:
+    """Close the dialog and let the controller's flow finish within this test."""
+    dialog.reject()
+    await wait_until(lambda: app.controller.send_dialog is None, what="dialog flow over")
+
+
 def test_the_action_follows_the_status_and_lives_in_menu_toolbar_and_shortcut(
     qloop: LoopRunner, sending: App
 ) -> None:
@@ -117,7 +123,7 @@ def test_the_dialog_checks_its_input_before_anything_is_reserved(
             dialog, OTHER, "x" * (MAX_TEXT + 1)
         )
         assert dialog.isVisible()
-        dialog.reject()
+        await close(sending, dialog)
 
     qloop.run(scenario())
     assert counts(ledger) == (0, 0)
@@ -144,7 +150,7 @@ def test_a_send_lands_counts_and_updates_the_quota_line(
             what="the line follows the send",
         )
         assert "sent 1" in sending.window.quota_label.toolTip()
-        dialog.reject()
+        await close(sending, dialog)
 
     qloop.run(scenario())
     assert counts(ledger) == (1, 0)
@@ -168,7 +174,7 @@ def test_over_quota_says_so_with_the_numbers_and_sends_nothing(
         await wait_until(lambda: "used up" in quota_text(sending), what="line says used up")
         assert quota_text(sending).startswith("Messages this month: 2 of 2 (local)")
         assert "#b3261e" in sending.window.quota_label.styleSheet()
-        dialog.reject()
+        await close(sending, dialog)
 
     qloop.run(scenario())
     assert counts(ledger) == (LIMIT, 0)
@@ -187,7 +193,7 @@ def test_not_connected_says_what_to_do(
             "Not sent: +51911111111 is not connected (Stopped). Connect it, or link it "
             "again, and wait until it shows Connected; then send again."
         )
-        dialog.reject()
+        await close(sending, dialog)
 
     qloop.run(scenario())
     assert counts(ledger) == (0, 0)
@@ -259,10 +265,10 @@ def portal_ledger(uri: str, tmp_path: Path, factory: ThreadRecorder) -> MongoLed
 class LagMeter:
     """The longest gap between ticks of a 10 ms timer: how long the window froze."""
 
-    def __init__(self) -> None:
+    def __init__(self, parent: QObject) -> None:
         self.last = time.monotonic()
         self.worst = 0.0
-        self.timer = QTimer()
+        self.timer = QTimer(parent)  # parented: never freed by the GC in another thread
         self.timer.setInterval(10)
         self.timer.timeout.connect(self._tick)
         self.timer.start()
@@ -278,7 +284,7 @@ def test_a_dead_portal_shows_unreachable_and_never_freezes_the_window(
 ) -> None:
     factory = ThreadRecorder()
     ledger = portal_ledger(f"mongodb://127.0.0.1:{dead_port()}/", tmp_path, factory)
-    lag = LagMeter()
+    lag = LagMeter(app.window)
 
     async def scenario() -> None:
         await app.harness.link(A)
@@ -295,7 +301,7 @@ def test_a_dead_portal_shows_unreachable_and_never_freezes_the_window(
         dialog = await open_dialog(app)
         result = await send(dialog, OTHER, "Hola")
         assert result.startswith("Not sent: Company portal unreachable"), result
-        dialog.reject()
+        await close(app, dialog)
 
     try:
         qloop.run(scenario())
@@ -344,7 +350,7 @@ def test_a_portal_that_goes_away_leaves_sending_within_the_last_known_quota(
         assert result.startswith(f"Sent to +{OTHER}"), result
         assert "Company portal unreachable" in result and "4 of 10" in result
         await wait_until(lambda: "4 of 10" in quota_text(app), what="counted locally")
-        dialog.reject()
+        await close(app, dialog)
 
     try:
         qloop.run(scenario())
