@@ -69,6 +69,7 @@ class WindowController(QObject):
         self.api_info = api_info  # (key or None, a sentence about the API's state)
         self.link_dialog: LinkDialog | None = None
         self.send_dialog: SendMessageDialog | None = None
+        self._quitting = False
         # Where Settings keeps the portal's MongoDB URI; None: not editable here
         # (the app sets it once the quota ledger has started).
         self.uri_store = uri_store
@@ -92,6 +93,16 @@ class WindowController(QObject):
         window.can_hide_to_tray = lambda: self.tray.available
         tray.notifications = settings.notifications
         tray.update_snapshots(bridge.snapshots())
+
+    def close_dialogs(self) -> None:
+        """Quitting: close every open dialog (link, send, settings, confirmations), so that
+        the flows awaiting them end instead of being destroyed while still pending."""
+        self._quitting = True
+        if not alive(self.window):
+            return
+        for dialog in self.window.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
 
     # --- tray --------------------------------------------------------------
 
@@ -128,7 +139,7 @@ class WindowController(QObject):
             result = await wait_finished(dialog)
         finally:
             self.link_dialog = None
-        if not (alive(self) and alive(self.window) and alive(dialog)):
+        if self._quitting or not (alive(self) and alive(self.window) and alive(dialog)):
             return  # the app is closing; the pool stops every session itself
         if dialog.phone:
             self.window.select_phone(dialog.phone)
@@ -258,7 +269,18 @@ class WindowController(QObject):
         try:
             return await self.uri_store.aload(), ""
         except UriStoreUnavailable as exc:
-            return None, str(exc)
+            logger.info("portal address not readable: %s", exc)
+            if exc.no_keyring:
+                return None, self.tr(
+                    "There is no system keyring on this computer to keep the portal address; "
+                    "set the environment variable LILA_MONGODB_URI instead."
+                )
+            return None, self.tr(
+                "The system keyring is not available, so the portal address cannot be read or "
+                "changed here. Unlock the keyring (GNOME Keyring, KWallet, Keychain or "
+                "Credential Manager) and open Settings again, or set the environment variable "
+                "LILA_MONGODB_URI."
+            )
 
     async def save_uri(self, uri: str) -> bool:
         """Keep `uri` in the keyring ("" removes it); a refusal shows in the banner."""

@@ -235,6 +235,7 @@ class GuiApp(QObject):
             logger.info("shutting down", extra={"event": "stopping"})
             return 0
         finally:
+            controller.close_dialogs()
             window.hide()
             tray.hide()
             await self._close(bridge)

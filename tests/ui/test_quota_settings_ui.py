@@ -9,6 +9,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring.backend
+import keyring.backends.fail
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
@@ -123,15 +125,24 @@ def test_a_bad_uri_keeps_the_dialog_open_and_stores_nothing(qloop: LoopRunner, a
     assert backend.entries == {}
 
 
-def test_a_locked_keyring_disables_the_field_and_says_why(qloop: LoopRunner, app: App) -> None:
-    app.controller.uri_store = MongoUriStore(LockedKeyring())
+@pytest.mark.parametrize(
+    ("backend", "words"),
+    [
+        (LockedKeyring(), "The system keyring is not available"),
+        (keyring.backends.fail.Keyring(), "There is no system keyring on this computer"),
+    ],
+)
+def test_a_missing_or_locked_keyring_disables_the_field_and_says_why(
+    qloop: LoopRunner, app: App, backend: keyring.backend.KeyringBackend, words: str
+) -> None:
+    app.controller.uri_store = MongoUriStore(backend)
 
     async def scenario() -> None:
         dialog = await open_settings(app)
         assert not dialog.uri_edit.isEnabled()
         problem = dialog.findChild(QLabel, "portal_uri_problem")
         assert problem is not None
-        assert "keyring is not available" in problem.text()
+        assert words in problem.text()
         assert "LILA_MONGODB_URI" in problem.text()
         dialog.limit_spin.setValue(10)
         await save(app, dialog)

@@ -25,6 +25,7 @@ from tests.unit.services.test_quota_mongo import FakePortal, company, fast_clien
 
 __all__ = ["app"]
 
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 A = "51911111111"
 OTHER = "51987654321"
 LIMIT = 2
@@ -351,6 +352,8 @@ def test_a_portal_that_goes_away_leaves_sending_within_the_last_known_quota(
         assert "Company portal unreachable" in result and "4 of 10" in result
         await wait_until(lambda: "4 of 10" in quota_text(app), what="counted locally")
         await close(app, dialog)
+        SHOTS.mkdir(parents=True, exist_ok=True)  # for people: what the owner sees
+        assert app.window.grab().save(str(SHOTS / "portal-last-known-quota.png"))
 
     try:
         qloop.run(scenario())

@@ -219,22 +219,22 @@
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="284"/>
+        <location filename="../../ui/main.py" line="285"/>
         <source>Messages cannot be sent: %1</source>
         <translation>No se pueden enviar mensajes: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="295"/>
+        <location filename="../../ui/main.py" line="296"/>
         <source>The local API is off.</source>
         <translation>La API local está apagada.</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="309"/>
+        <location filename="../../ui/main.py" line="310"/>
         <source>The local API could not start: %1</source>
         <translation>La API local no pudo arrancar: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="314"/>
+        <location filename="../../ui/main.py" line="315"/>
         <source>Listening on %1. Changes apply from the next start.</source>
         <translation>Escuchando en %1. Los cambios se aplican al volver a abrir Lila.</translation>
     </message>
@@ -955,86 +955,91 @@
     </message>
     <message>
         <location filename="../../ui/session_actions.py" line="131"/>
+        <source>Test message</source>
+        <translation>Mensaje de prueba</translation>
+    </message>
+    <message>
+        <location filename="../../ui/session_actions.py" line="133"/>
         <source>Drop the connection</source>
         <translation>Cortar la conexión</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="132"/>
+        <location filename="../../ui/session_actions.py" line="134"/>
         <source>WhatsApp logs the number out</source>
         <translation>WhatsApp cierra la sesión del número</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="133"/>
+        <location filename="../../ui/session_actions.py" line="135"/>
         <source>Opened on another computer</source>
         <translation>Abierto en otro ordenador</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="134"/>
+        <location filename="../../ui/session_actions.py" line="136"/>
         <source>Temporary ban (2 min)</source>
         <translation>Bloqueo temporal (2 min)</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="135"/>
+        <location filename="../../ui/session_actions.py" line="137"/>
         <source>Internet down (all numbers)</source>
         <translation>Sin internet (todos los números)</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="136"/>
+        <location filename="../../ui/session_actions.py" line="138"/>
         <source>Internet back (all numbers)</source>
         <translation>Vuelve internet (todos los números)</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="201"/>
+        <location filename="../../ui/session_actions.py" line="203"/>
         <source>Rename +%1</source>
         <translation>Renombrar +%1</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="202"/>
+        <location filename="../../ui/session_actions.py" line="204"/>
         <source>Name shown for this number:</source>
         <translation>Nombre que se muestra para este número:</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="216"/>
+        <location filename="../../ui/session_actions.py" line="218"/>
         <source>Log out</source>
         <translation>Cerrar sesión</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="217"/>
+        <location filename="../../ui/session_actions.py" line="219"/>
         <source>Log %1 out of WhatsApp on this computer?</source>
         <translation>¿Cerrar la sesión de WhatsApp de %1 en este ordenador?</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="221"/>
+        <location filename="../../ui/session_actions.py" line="223"/>
         <source>A backup is taken first. To use the number here again you scan a new QR code (or restore the backup, if the phone still lists this computer).</source>
         <translation>Antes se hace una copia. Para volver a usar el número aquí escaneas un código QR nuevo (o restauras la copia, si el teléfono aún muestra este ordenador).</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="224"/>
+        <location filename="../../ui/session_actions.py" line="226"/>
         <source>&amp;Log out</source>
         <translation>Cerrar &amp;sesión</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="237"/>
+        <location filename="../../ui/session_actions.py" line="239"/>
         <source>Remove number</source>
         <translation>Quitar número</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="238"/>
+        <location filename="../../ui/session_actions.py" line="240"/>
         <source>Remove %1 from Lila?</source>
         <translation>¿Quitar %1 de Lila?</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="240"/>
+        <location filename="../../ui/session_actions.py" line="242"/>
         <source>Its backups are kept, so you can bring it back later, unless you tick the box.</source>
         <translation>Sus copias se conservan para poder recuperarlo más tarde, salvo que marques la casilla.</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="242"/>
+        <location filename="../../ui/session_actions.py" line="244"/>
         <source>Delete its backups too</source>
         <translation>Borrar también sus copias</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="243"/>
+        <location filename="../../ui/session_actions.py" line="245"/>
         <source>&amp;Remove</source>
         <translation>&amp;Quitar</translation>
     </message>
@@ -1435,12 +1440,12 @@
 <context>
     <name>TrayController</name>
     <message>
-        <location filename="../../ui/tray.py" line="86"/>
+        <location filename="../../ui/tray.py" line="90"/>
         <source>&amp;Open Lila Desktop</source>
         <translation>&amp;Abrir Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="87"/>
+        <location filename="../../ui/tray.py" line="91"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
@@ -1448,52 +1453,62 @@
 <context>
     <name>WindowController</name>
     <message>
-        <location filename="../../ui/controller.py" line="111"/>
+        <location filename="../../ui/controller.py" line="122"/>
         <source>Lila Desktop is still running</source>
         <translation>Lila Desktop sigue funcionando</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="113"/>
+        <location filename="../../ui/controller.py" line="124"/>
         <source>Your numbers stay connected. Open the window from this icon; quit from its menu.</source>
         <translation>Tus números siguen conectados. Abre la ventana desde este icono; para salir, usa su menú.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="176"/>
+        <location filename="../../ui/controller.py" line="188"/>
         <source>The message quota is still starting; try again in a moment.</source>
         <translation>El cupo de mensajes todavía se está preparando; inténtalo de nuevo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="202"/>
+        <location filename="../../ui/controller.py" line="214"/>
         <source>+%1 was imported and is connecting.</source>
         <translation>+%1 se importó y se está conectando.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="217"/>
+        <location filename="../../ui/controller.py" line="229"/>
         <source>Exported +%1 to %2. Keep the passphrase apart from the file.</source>
         <translation>Se exportó +%1 a %2. Guarda la frase separada del archivo.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="254"/>
+        <location filename="../../ui/controller.py" line="266"/>
         <source>The company portal can be set once Lila has started.</source>
         <translation>El portal de la empresa se puede configurar cuando Lila haya terminado de arrancar.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="273"/>
+        <location filename="../../ui/controller.py" line="275"/>
+        <source>There is no system keyring on this computer to keep the portal address; set the environment variable LILA_MONGODB_URI instead.</source>
+        <translation>Este ordenador no tiene llavero del sistema donde guardar la dirección del portal; define en su lugar la variable de entorno LILA_MONGODB_URI.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controller.py" line="279"/>
+        <source>The system keyring is not available, so the portal address cannot be read or changed here. Unlock the keyring (GNOME Keyring, KWallet, Keychain or Credential Manager) and open Settings again, or set the environment variable LILA_MONGODB_URI.</source>
+        <translation>El llavero del sistema no está disponible, así que aquí no se puede leer ni cambiar la dirección del portal. Desbloquea el llavero (GNOME Keyring, KWallet, Llavero de macOS o Administrador de credenciales) y vuelve a abrir Ajustes, o define la variable de entorno LILA_MONGODB_URI.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controller.py" line="296"/>
         <source>The company portal address was not saved: %1</source>
         <translation>No se guardó la dirección del portal de la empresa: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="278"/>
+        <location filename="../../ui/controller.py" line="301"/>
         <source>The company portal address was saved; it applies from the next start.</source>
         <translation>Se guardó la dirección del portal de la empresa; se aplica al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="281"/>
+        <location filename="../../ui/controller.py" line="304"/>
         <source>The company portal address was removed; from the next start messages count against the local limit.</source>
         <translation>Se quitó la dirección del portal de la empresa; al volver a abrir Lila, los mensajes cuentan para el límite local.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="294"/>
+        <location filename="../../ui/controller.py" line="317"/>
         <source>Settings could not be saved: %1</source>
         <translation>No se pudieron guardar los ajustes: %1</translation>
     </message>

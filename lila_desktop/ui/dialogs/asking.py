@@ -12,6 +12,8 @@ import asyncio
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QMessageBox, QWidget
 
+from lila_desktop.ui.aslot import alive
+
 
 async def wait_finished(dialog: QDialog) -> int:
     """Open `dialog` (window-modal) and wait until it is closed; returns its result code."""
@@ -26,7 +28,8 @@ async def wait_finished(dialog: QDialog) -> int:
     try:
         return await future
     finally:
-        dialog.finished.disconnect(on_finished)
+        if alive(dialog):  # the app may be quitting with the dialog still open
+            dialog.finished.disconnect(on_finished)
 
 
 async def confirm(

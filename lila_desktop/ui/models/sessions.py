@@ -180,6 +180,8 @@ class SessionTableModel(QAbstractTableModel):
         return "—"
 
     def _tooltip(self, snap: SessionSnapshot, column: Column) -> str | None:
+        if column is Column.NAME and snap.name:
+            return snap.name  # the Name column gives way first on a small screen
         if column is Column.STATUS:
             return snap.message or texts.status_label(snap.status)
         if column is Column.SINCE and snap.since:
@@ -209,9 +211,12 @@ class SessionTableModel(QAbstractTableModel):
                 ages = (59, 3599, 86399, 99 * 86400)
                 snaps = [sample(Status.CONNECTED, since=now - age) for age in ages]
             case Column.NEXT_RETRY:
+                # Bans last hours, so their end shows as a time of day; the rare date
+                # may be cut short rather than take the Name column's room.
+                late_today = QDateTime(QDate.currentDate(), QTime(22, 58)).toSecsSinceEpoch()
                 snaps = [
                     sample(Status.RECONNECTING, next_retry_at=now + 3599),
-                    sample(Status.TEMP_BANNED, ban_until=float(moment)),
+                    sample(Status.TEMP_BANNED, ban_until=float(late_today)),
                 ]
             case Column.LAST_BACKUP:
                 snaps = [sample(Status.CONNECTED, last_backup_at=float(moment))]
@@ -295,7 +300,7 @@ def fit_columns(table: QTableView, model: SessionTableModel) -> None:
     metrics = table.fontMetrics()
     style = table.style()
     # The item delegate's margins on both sides, plus a little air.
-    pad = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 12
+    pad = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 8
     icon = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 4
     header = table.horizontalHeader()
     for column in (Column.STATUS, Column.SINCE, Column.NEXT_RETRY, Column.LAST_BACKUP):
