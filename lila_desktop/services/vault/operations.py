@@ -34,6 +34,7 @@ from lila_desktop.services.vault.model import (
     StoreUnreadable,
     VaultError,
 )
+from lila_desktop.services.vault.quiet import QuietStores
 from lila_desktop.services.vault.sealed import (
     PURPOSE_STORE,
     SealedFileError,
@@ -59,6 +60,10 @@ class VaultOps:
         self._key = key
         self._clock = clock
         self.backups = Backups(layout, key, keep, clock)
+        self.quiet = QuietStores()
+
+    def _live_files(self, phone: str) -> tuple[Path, list[Path]]:
+        return self.layout.live_path(phone), list(self.layout.live_sidecars(phone))
 
     # -- reading -------------------------------------------------------------------
 
@@ -132,6 +137,7 @@ class VaultOps:
 
     def quarantine_live(self, phone: str, reason: str, detail: str) -> StoreUnreadable:
         """Seal the live file (and its journal) into the backups folder, then drop the plaintext."""
+        self.quiet.forget(phone)
         live = self.layout.live_path(phone)
         first: Path | None = None
         for path, suffix in [
@@ -222,6 +228,10 @@ class VaultOps:
             self.backups.take(phone, old, reason="before the device was removed", connected=False)
 
     def seal(self, phone: str) -> bool:
+        live, sidecars = self._live_files(phone)
+        if self.quiet.unchanged(phone, "sealed", live, sidecars):
+            return True  # the sealed store already holds exactly this
+        begun = self.quiet.begin(live, sidecars)
         try:
             data = self.read_live(phone)
         except StoreCorrupt as exc:
@@ -229,17 +239,21 @@ class VaultOps:
         if data is None:
             return False
         self.write_sealed(phone, data)
+        self.quiet.remember(phone, "sealed", begun)
         return True
 
     def drop_live(self, phone: str) -> None:
+        self.quiet.forget(phone)
         for path in [self.layout.live_path(phone), *self.layout.live_sidecars(phone)]:
             unlink_durably(path)
 
     # -- live copies -----------------------------------------------------------------
 
     def prepare_live(self, phone: str) -> Path:
-        live = self.layout.live_path(phone)
+        live, sidecars = self._live_files(phone)
         ensure_private_dir(self.layout.runtime_dir)
+        if any(self.quiet.unchanged(phone, p, live, sidecars) for p in ("sealed", "backup")):
+            return live  # read and checked since its last write
         try:
             if self.read_live(phone) is not None:
                 return live
@@ -254,6 +268,7 @@ class VaultOps:
         return live
 
     def install_live(self, phone: str, data: bytes) -> None:
+        self.quiet.forget(phone)
         # A journal left beside the old file would be "rolled back" into the new one.
         for sidecar in self.layout.live_sidecars(phone):
             unlink_durably(sidecar)
@@ -268,10 +283,16 @@ class VaultOps:
     # -- backups, restore, reset ------------------------------------------------------
 
     def backup(self, phone: str, reason: str, connected: bool) -> BackupInfo | None:
+        live, sidecars = self._live_files(phone)
+        if self.quiet.unchanged(phone, "backup", live, sidecars):
+            return None  # the newest backup already holds exactly this
+        begun = self.quiet.begin(live, sidecars)
         data = self.current(phone)
         if data is None:
             return None
-        return self.backups.take(phone, data, reason=reason, connected=connected)
+        info = self.backups.take(phone, data, reason=reason, connected=connected)
+        self.quiet.remember(phone, "backup", begun)
+        return info
 
     def find_backups(self, phone: str, timestamp: str | None) -> list[Listed]:
         listed = self.backups.listed(phone)
