@@ -12,6 +12,8 @@ from typing import Any, Final
 
 from aiohttp import web
 
+from lila_desktop.core.events import LOGOUT_CODES as CORE_LOGOUT_CODES
+from lila_desktop.core.events import TRANSIENT_CODES
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Status
 from lila_desktop.services.api import views
@@ -23,24 +25,14 @@ from lila_desktop.services.api.validation import (
     phone_param,
     seconds_field,
 )
+from lila_desktop.services.engine.protocol import SIM_EVENTS
 from lila_desktop.services.pool import PoolError
 
 routes = web.RouteTableDef()
 
-EVENTS: Final = (
-    "scan",
-    "disconnect",
-    "network_down",
-    "network_up",
-    "replaced",
-    "temp_ban",
-    "logout",
-    "outdated",
-    "corrupt_store",
-    "engine_crash",
-)
-DISCONNECT_CODES: Final = (408, 428, 500, 503, 515)
-LOGOUT_CODES: Final = (401, 403, 406)
+EVENTS: Final = SIM_EVENTS
+DISCONNECT_CODES: Final = tuple(sorted(TRANSIENT_CODES))
+LOGOUT_CODES: Final = tuple(sorted(CORE_LOGOUT_CODES))
 GLOBAL_EVENTS: Final = frozenset({"network_down", "network_up", "engine_crash"})
 MAX_BAN: Final = 7 * 24 * 3600.0
 

@@ -78,19 +78,17 @@ SESSION_EVENTS: Final = frozenset(
 )
 
 # Simulated faults (OP_SIMULATE "event"), the API's /simulate vocabulary.
-SIM_EVENTS: Final = frozenset(
-    {
-        "scan",
-        "disconnect",
-        "network_down",
-        "network_up",
-        "replaced",
-        "temp_ban",
-        "logout",
-        "outdated",
-        "corrupt_store",
-        "engine_crash",
-    }
+SIM_EVENTS: Final = (
+    "scan",
+    "disconnect",
+    "network_down",
+    "network_up",
+    "replaced",
+    "temp_ban",
+    "logout",
+    "outdated",
+    "corrupt_store",
+    "engine_crash",
 )
 
 

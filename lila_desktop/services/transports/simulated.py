@@ -27,14 +27,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from lila_desktop.core import events
 from lila_desktop.services import store_schema
 from lila_desktop.services.transports.base import EventSink, SendResult, TransportError
 
 logger = logging.getLogger(__name__)
 
 QR_TIMEOUTS = (60.0, 20.0, 20.0, 20.0, 20.0, 20.0)  # ~160 s in all, as WhatsApp
-TRANSIENT_CODES = (408, 428, 500, 503, 515)
-LOGOUT_CODES = (401, 403, 406)
+TRANSIENT_CODES = tuple(sorted(events.TRANSIENT_CODES))
+LOGOUT_CODES = tuple(sorted(events.LOGOUT_CODES))
 
 
 def _env_float(name: str, default: float) -> float:

@@ -163,5 +163,5 @@ def test_deeply_nested_json_is_a_protocol_error_not_a_crash() -> None:
 
 def test_vocabularies_are_consistent() -> None:
     assert p.SESSION_EVENTS.isdisjoint({p.EV_NETWORK, p.EV_LOG})
-    assert all(name == name.lower() for name in p.OPS | p.SESSION_EVENTS | p.SIM_EVENTS)
+    assert all(name == name.lower() for name in p.OPS | p.SESSION_EVENTS | set(p.SIM_EVENTS))
     assert p.OP_SIMULATE in p.OPS and "scan" in p.SIM_EVENTS
