@@ -277,8 +277,22 @@ def chaos(r: dict[str, Any] | None, fuzz: dict[str, Any] | None) -> str:
             f"{r['key_mode']}).\n\n- Faults: {faults}.\n- Endings of the app's lives: {endings}."
             f"\n- Checks: {checks}."
         )
-        if r["violations"]:
-            parts.append("Violations:\n\n" + "\n".join(f"- {v}" for v in r["violations"]))
+        notes = r.get("notes", {})
+        owner = ", ".join(
+            f"{k.replace('_', ' ')} {v}"
+            for k, v in sorted(notes.items())
+            if k.startswith(("restored_", "owner_pressed"))
+        )
+        logged = sum(v for k, v in notes.items() if k.startswith("logged_exception"))
+        parts.append(
+            f"What the owner had to do afterwards (expected for logouts, corrupt stores, "
+            f"a second 'replaced', 'outdated'): {owner}. Exceptions caught and logged by the "
+            f"app (not unhandled): {logged}; backups asked for on a full disk were answered "
+            f"{', '.join(f'{k[-3:]} × {v}' for k, v in notes.items() if 'full_disk' in k)}."
+        )
+        for title, items in (("Violations", r["violations"]), ("Anomalies", r.get("anomalies"))):
+            if items:
+                parts.append(f"{title}:\n\n" + "\n".join(f"- {v}" for v in items))
     else:
         parts.append("The long campaign has not been run yet (`bench/run.py --chaos`).")
     if fuzz:
@@ -391,7 +405,7 @@ def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
             out += [f"Not measured yet (`{COMMAND} --only {key}`).", ""]
     out += ["## Reliability campaign", "", chaos(results.get("chaos"), results.get("fuzz")), ""]
     out += [
-        "Short version in CI: `tests/chaos` (marker `chaos`, ~40 s, part of "
+        "Short version in CI: `tests/chaos` (marker `chaos`, ~30 s, part of "
         "`./scripts/test.sh`); the same campaign longer: `LILA_CHAOS_RUNS=200 "
         ".venv/bin/pytest tests/chaos -m chaos`.",
         "",
@@ -439,6 +453,22 @@ NOTES = """## How to read these figures
   the OS keyring that step is a keyring lookup instead.
 - **Item 5** measures the shipped policy (1 s first backoff), real engine
   process, simulated WhatsApp.
+- **Campaign findings** (no invariant broken in the 200-run campaign; from it
+  and two exploratory 120-run campaigns with seed 7):
+  - a kill -9 in the middle of a restore leaves that number *stopped* after
+    the restart (the restore's own stop is saved as "the owner wants it
+    off"); the credentials are intact and Connect brings it back, but the
+    owner has to press it (0 times in the 200 runs, 2 and 7 in the seed-7 runs);
+  - twice a number came back *failed* (store set aside, restorable) although
+    its last fault was a drop or a network flap, not a corrupt store; the
+    cause is not established yet (the campaign now keeps the previous life's
+    log lines for such cases);
+  - one seed-7 run ended with all eight numbers still reconnecting after
+    25 s; a rerun of the same seed did not reproduce it. The likely cause is
+    the campaign's own: a `network_up` answered 503 while the engine was
+    restarting and was not sent again, leaving the simulated network down.
+    The campaign now re-sends it until accepted and records the app's last
+    log lines with any violation.
 - **Soak**: open files and the engine's memory are flat. The app's RSS
   climbs during the first minutes (the worker threads and their malloc
   arenas come up with the load) and then much more slowly; 30 minutes do not

@@ -87,6 +87,7 @@ class Report:
     checks: Counter[str] = field(default_factory=Counter)
     notes: Counter[str] = field(default_factory=Counter)
     violations: list[str] = field(default_factory=list)
+    anomalies: list[str] = field(default_factory=list)  # not violations; worth a look
     fds: dict[str, list[int]] = field(default_factory=lambda: {"app": [], "engine": []})
     disk_mode: str = ""
     key_mode: str = ""
@@ -119,6 +120,7 @@ class Campaign:
         self.last_fault: dict[str, str] = {}
         self._log_from = 0  # QR lines before this index belong to the first linking
         self._deck: list[str] = []
+        self._previous_lines: list[dict[str, Any]] = []  # the last life's log, for anomalies
         # Under scripts/with-keyring.sh (CI) the app keeps its key in a real, private
         # Secret Service; elsewhere in a passphrase (never in someone's own keyring).
         self.key_mode = "keyring" if os.environ.get("LILA_KEYRING_TMP") else "passphrase"
@@ -200,6 +202,7 @@ class Campaign:
             self._end_clean(app)
         else:
             self._end_kill(app, ending)
+        self._previous_lines = app.lines
         self.app = None
         if self.report.runs % self.config.keyring_gone_every == 0:
             self.keyring_gone()
@@ -237,7 +240,7 @@ class Campaign:
         elif fault == "network_flap":
             app.simulate(phone, "network_down")
             time.sleep(rng.uniform(0.0, 0.5))
-            app.simulate(phone, "network_up")
+            self._network_back(app, phone)
         elif fault == "engine_crash":
             app.simulate(phone, "engine_crash")
         elif fault == "engine_kill9":
@@ -260,6 +263,17 @@ class Campaign:
         elif fault == "disk_full":
             self.disk_full(app)
         time.sleep(rng.uniform(0.0, 0.3))
+
+    def _network_back(self, app: AppProcess, phone: str) -> None:
+        """The network comes back, for sure: a 503 (the engine was restarting when
+        asked) would otherwise leave the simulated network down for good."""
+        deadline = time.monotonic() + 30
+        while (resp := app.simulate(phone, "network_up")).status != 200:
+            self.report.notes[f"network_up_answered_{resp.status}"] += 1
+            if time.monotonic() > deadline:
+                self.violation(f"network_up refused for 30 s: {resp.status} {resp.body}")
+                return
+            time.sleep(0.2)
 
     def disk_full(self, app: AppProcess) -> None:
         """Fill the data folder's disk, keep working a moment, then free it."""
@@ -319,6 +333,11 @@ class Campaign:
             if time.monotonic() > deadline:
                 for phone in pending:
                     self.violation(f"{phone} not back: {statuses.get(phone)}")
+                tail = [
+                    f"{ln.get('level')} {ln.get('logger')}: {str(ln.get('msg'))[:160]}"
+                    for ln in app.lines[-40:]
+                ]
+                self.report.anomalies.append(f"run {self.report.runs}: last log lines: {tail}")
                 break
             time.sleep(0.1)
         self.report.checks["linked_back"] += len(self.phones)
@@ -327,6 +346,17 @@ class Campaign:
     def _owner_restores(self, app: AppProcess, phone: str, status: str | None) -> None:
         cause = self.last_fault.get(phone, "?")
         self.report.notes[f"restored_{status}_after_{cause}"] += 1
+        if cause not in ("logout", "corrupt_store"):
+            # Restorable, so no violation; but say what the app said about it.
+            said = [
+                f"{ln.get('level')}: {str(ln.get('msg'))[:200]}"
+                for ln in [*self._previous_lines, *app.lines]
+                if (ln.get("phone") == phone or phone in str(ln.get("msg")))
+                and ln.get("level") in ("warning", "error")
+            ]
+            self.report.anomalies.append(
+                f"run {self.report.runs}: {phone} {status} after {cause}: {said[-6:]}"
+            )
         resp = app.call("POST", f"/api/sessions/{phone}/restore", {})
         self.check(
             "restorable",
@@ -353,7 +383,9 @@ class Campaign:
         self.check("no_qr_after_transient", not qr, f"QR shown: {qr[:2]}")
         self.check("no_unhandled_exception", not app.unhandled(), f"{app.unhandled()[:3]}")
         handled = Counter(
-            str(ln.get("msg"))[:80] for ln in app.lines if "exc" in ln and ln.get("level")
+            f"{str(ln.get('msg'))[:60]} | {str(ln.get('exc')).strip().splitlines()[-1][:80]}"
+            for ln in app.lines
+            if "exc" in ln and ln.get("level")
         )
         for msg, n in handled.items():
             self.report.notes[f"logged_exception: {msg}"] += n
