@@ -455,10 +455,12 @@ NOTES = """## How to read these figures
   process, simulated WhatsApp.
 - **Campaign findings** (no invariant broken in the 200-run campaign; from it
   and two exploratory 120-run campaigns with seed 7):
-  - a kill -9 in the middle of a restore leaves that number *stopped* after
-    the restart (the restore's own stop is saved as "the owner wants it
-    off"); the credentials are intact and Connect brings it back, but the
-    owner has to press it (0 times in the 200 runs, 2 and 7 in the seed-7 runs);
+  - numbers left *stopped* for the owner to press Connect (credentials
+    intact, Connect brings them back): 0 times in the 200 runs, 12 and 5
+    times in the seed-7 runs. One cause is certain: a kill -9 in the middle
+    of a restore (the restore's own stop is saved as "the owner wants it
+    off", and the start after it never comes); a restore that fails after
+    its stop would leave the same state. Others are not pinned down yet;
   - twice a number came back *failed* (store set aside, restorable) although
     its last fault was a drop or a network flap, not a corrupt store; the
     cause is not established yet (the campaign now keeps the previous life's
