@@ -383,7 +383,7 @@ def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
         "The benchmarks are not part of the test suite.",
         "",
         "```sh",
-        f"{COMMAND}                 # every benchmark, then this file (~15 min)",
+        f"{COMMAND}                 # every benchmark, then this file (~6 min)",
         f"{COMMAND} --only backup   # or pool recovery startup engine api api_sessions fuzz",
         f"{COMMAND} --soak --chaos  # also the 30-min soak and the long chaos campaign",
         f"{COMMAND} --readme        # only rewrite this file from the results",

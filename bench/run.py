@@ -1,6 +1,6 @@
 """Run the benchmarks and regenerate bench/README.md from bench/results/*.json.
 
-    .venv/bin/python bench/run.py                  # every benchmark (about 15 min), then the README
+    .venv/bin/python bench/run.py                  # every benchmark (about 6 min), then the README
     .venv/bin/python bench/run.py --only backup recovery
     .venv/bin/python bench/run.py --soak --chaos   # also the 30-min soak and the long campaign
     .venv/bin/python bench/run.py --readme         # only rewrite the README from the results
