@@ -28,6 +28,7 @@ from lila_desktop.core.phone import normalize_phone
 from lila_desktop.core.policy import DEFAULT_CONFIG, PolicyConfig, SessionState
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
 from lila_desktop.core.status import Status
+from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.engine import protocol as p
 from lila_desktop.services.engine.client import EngineClient, EngineError
 from lila_desktop.services.network import NetworkMonitor, dns_probe
@@ -46,6 +47,7 @@ logger = logging.getLogger(__name__)
 _RUNNING = frozenset(
     {Status.CONNECTED, Status.CONNECTING, Status.QR, Status.PAIRING, Status.RECONNECTING}
 )
+REGISTRY_DEBOUNCE = 0.2  # seconds: coalesces bursts of changes to the session list
 SEAL_INTERVAL = 60.0  # live stores are sealed at least this often (~50 ms for 5 MB)
 BACKUP_INTERVAL = 6 * 3600.0  # periodic backup (skipped when unchanged)
 
@@ -102,6 +104,9 @@ class SessionPool:
             probe=None if engine.transport == "simulated" else dns_probe,
         )
         self._network_task: asyncio.Task[None] | None = None
+        self._registry_task: asyncio.Task[None] | None = None
+        self._registry_dirty = False
+        self._restoring: set[str] = set()  # their transient stop is not persisted
         self._closed = False
         self.transport = engine.transport
 
@@ -145,6 +150,8 @@ class SessionPool:
         for result in results:
             if isinstance(result, BaseException):
                 logger.error("closing a session failed: %r", result)
+        if self._registry_task is not None:
+            await self._registry_task  # the last change of the list is on disk
         with contextlib.suppress(Exception):
             await self.engine.aclose()
         await self.vault.aclose()
@@ -213,6 +220,8 @@ class SessionPool:
                 logger.exception("notice observer failed")
 
     def _persist_if_changed(self, snapshot: SessionSnapshot) -> None:
+        if snapshot.phone in self._restoring:
+            return  # a crash mid-restore must not leave the number saved as stopped
         status = parked(snapshot.status)
         entry = SessionEntry(
             phone=snapshot.phone,
@@ -226,10 +235,22 @@ class SessionPool:
             self._save_registry()
 
     def _save_registry(self) -> None:
-        try:
-            self.registry.save([self._persisted[phone] for phone in self._sessions])
-        except OSError as exc:
-            logger.error("could not save the session list: %s", exc)
+        """Write the list soon, off the loop thread; a burst (200 numbers added)
+        becomes one write instead of 200 full rewrites with fsync."""
+        self._registry_dirty = True
+        if self._registry_task is None or self._registry_task.done():
+            loop = asyncio.get_running_loop()
+            self._registry_task = loop.create_task(self._write_registry())
+
+    async def _write_registry(self) -> None:
+        while self._registry_dirty:
+            await asyncio.sleep(REGISTRY_DEBOUNCE)
+            self._registry_dirty = False
+            entries = [self._persisted[p] for p in self._sessions if p in self._persisted]
+            try:
+                await run_blocking(self.registry.save, entries)
+            except OSError as exc:
+                logger.error("could not save the session list: %s", exc)
 
     # --- engine events -----------------------------------------------------
 
@@ -405,9 +426,20 @@ class SessionPool:
 
         async def run() -> BackupInfo:
             await self._check_backup(sup.phone, timestamp)  # refuse before stopping
-            await sup.apply(UserStop())
-            info = await self.vault.restore(sup.phone, timestamp)
-            await sup.apply(UserStart())
+            was_running = sup.state.desired
+            self._restoring.add(sup.phone)
+            try:
+                await sup.apply(UserStop())
+                try:
+                    info = await self.vault.restore(sup.phone, timestamp)
+                except BaseException:
+                    if was_running:  # nothing was swapped: carry on as before
+                        await sup.apply(UserStart())
+                    raise
+                await sup.apply(UserStart())
+            finally:
+                self._restoring.discard(sup.phone)
+                self._persist_if_changed(sup.snapshot)
             return info
 
         info = await sup.call(run)

@@ -276,3 +276,34 @@ async def test_a_bad_restore_request_changes_nothing(harness: PoolHarness) -> No
     with pytest.raises(BackupNotFound):
         await harness.pool.restore(PHONE, "2020-01-01T00-00-00-000Z")
     assert harness.pool.snapshot(PHONE).status is Status.CONNECTED
+
+
+async def test_a_failed_restore_leaves_the_number_running_and_saved_as_wanted(
+    harness: PoolHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from lila_desktop.services.vault import VaultError
+
+    jid = await _linked(harness)
+    saved: list[bool] = []
+    real_save = harness.pool.registry.save
+
+    def spy(entries: list) -> None:  # type: ignore[type-arg]
+        saved.extend(e.desired for e in entries if e.phone == PHONE)
+        real_save(entries)
+
+    async def broken_restore(phone: str, timestamp: str | None = None) -> None:
+        await asyncio.sleep(0.3)  # long enough for a debounced save to run
+        raise VaultError("disk full while swapping (injected)")
+
+    monkeypatch.setattr(harness.pool.registry, "save", spy)
+    monkeypatch.setattr(harness.pool.vault, "restore", broken_restore)
+    with pytest.raises(VaultError):
+        await harness.pool.restore(PHONE)
+    await harness.wait_status(PHONE, "connected")
+    assert _jid(harness) == jid
+    await asyncio.sleep(0.4)
+    assert False not in saved, "the transient stop of a restore was saved"
+    stored = json.loads((harness.data_dir / "sessions.json").read_text())
+    assert [s["desired"] for s in stored["sessions"] if s["phone"] == PHONE] == [True]
