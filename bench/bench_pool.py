@@ -33,6 +33,7 @@ import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -240,7 +241,6 @@ async def one_size(count: int, tmp: Path) -> dict[str, Any]:
 @contextlib.contextmanager
 def variant(name: str) -> Iterator[None]:
     """What-if runs at 200 (monkeypatched in this process only), to size a remedy."""
-    from lila_desktop.services import supervisor
     from lila_desktop.services.vault import SessionVault
 
     saved: list[tuple[Any, str, Any]] = []
@@ -249,15 +249,7 @@ def variant(name: str) -> Iterator[None]:
         saved.append((owner, attr, getattr(owner, attr)))
         setattr(owner, attr, value)
 
-    if name == "publish_before_actions":
-        real_execute = supervisor.SessionSupervisor._execute
-
-        async def execute(self: Any, action: Any) -> None:
-            self._publish()
-            await real_execute(self, action)
-
-        patch(supervisor.SessionSupervisor, "_execute", execute)
-    elif name == "no_seal_no_backup":
+    if name == "no_seal_no_backup":
 
         async def seal(self: Any, phone: str) -> bool:
             return False
@@ -275,8 +267,7 @@ def variant(name: str) -> Iterator[None]:
 
 
 VARIANTS = {
-    "publish_before_actions": "the supervisor publishes the new status before its actions run",
-    "no_seal_no_backup": "upper bound of skipping unchanged stores: no seal, no backup at all",
+    "no_seal_no_backup": "upper bound of store work: no seal, no backup at all",
 }
 
 
@@ -291,14 +282,39 @@ def _run(app: QApplication, count: int) -> dict[str, Any]:
     return result
 
 
-def main() -> None:
+def _measure_one(count: int, variant_name: str | None) -> None:
+    """One measurement in this process (a fresh process per run: tearing a
+    window and a qasync loop down and up again in one process is not what
+    the app does, and Qt objects freed by the GC in worker threads crash it)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     i18n.install_language("en")
-    results = [_run(app, count) for count in SIZES]
+    if variant_name is None:
+        _run(app, count)
+    else:
+        with variant(variant_name):
+            _run(app, count)
+
+
+def _in_child(count: int, variant_name: str | None = None) -> dict[str, Any]:
+    args = [sys.executable, __file__, "--one", str(count)]
+    if variant_name is not None:
+        args += ["--variant", variant_name]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def main() -> None:
+    if "--one" in sys.argv:
+        count = int(sys.argv[sys.argv.index("--one") + 1])
+        name = sys.argv[sys.argv.index("--variant") + 1] if "--variant" in sys.argv else None
+        _measure_one(count, name)
+        return
+    results = [_in_child(count) for count in SIZES]
     experiments = {}
     for name, what in VARIANTS.items():
-        with variant(name):
-            experiments[name] = {"what": what, **_run(app, SIZES[-1])}
+        experiments[name] = {"what": what, **_in_child(SIZES[-1], name)}
     at_200 = results[-1]
     out = {
         "machine": {
