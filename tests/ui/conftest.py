@@ -8,6 +8,7 @@ so a failure inside an async slot can never pass silently.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -47,6 +48,24 @@ class LoopRunner:
 
     def run(self, coro: Awaitable[T], timeout: float = 60.0) -> T:
         return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread() -> Iterator[None]:
+    """No garbage collection during a UI test; one on this (the GUI) thread after it.
+
+    Python-owned QObjects in reference cycles are freed whenever the collector
+    runs, in whatever thread allocates then (a pymongo monitor, an executor
+    worker). A QObject with live timers destroyed there leaves them
+    registered, and a later timer event lands on freed memory: a segfault.
+    """
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 @pytest.fixture
