@@ -19,7 +19,7 @@ from lila_desktop.services.quota.uri_store import SERVICE_NAME, URI_USERNAME, Mo
 from lila_desktop.services.settings_store import SettingsStore
 from lila_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from tests.ui.conftest import LoopRunner, wait_until
-from tests.ui.test_window import App, app, modal
+from tests.ui.window_support import App, app, modal
 from tests.unit.services.test_quota_settings import LockedKeyring, MemoryKeyring
 
 __all__ = ["app"]

@@ -20,7 +20,7 @@ from lila_desktop.services.messaging import MAX_TEXT
 from lila_desktop.services.quota import MongoLedger, SqliteLedger
 from lila_desktop.ui.dialogs.send_dialog import SendMessageDialog
 from tests.ui.conftest import LoopRunner, wait_until
-from tests.ui.test_window import App, app, modal
+from tests.ui.window_support import App, app, modal
 from tests.unit.services.test_quota_mongo import FakePortal, company, fast_client
 
 __all__ = ["app"]
@@ -211,24 +211,26 @@ def test_the_quota_line_refreshes_by_itself(qloop: LoopRunner, app: App, tmp_pat
     monitor.changed.connect(lambda: views.append(v.text if (v := monitor.view()) else ""))
 
     async def scenario() -> None:
-        await app.harness.link(A)
-        monitor.watch(A)
-        await wait_until(lambda: views and views[-1].startswith("Messages this month: 0"))
-        await ledger.reserve(A, "elsewhere-1")
-        await ledger.commit(A, "elsewhere-1")
-        await wait_until(
-            lambda: views[-1] == "Messages this month: 1 of 1,000 (local)",
-            timeout=5,
-            what="the timer's read",
-        )
-        monitor.watch(None)
-        assert monitor.view() is None
+        # Cleaned up inside the loop run: qasync processes Qt events once more after
+        # run_until_complete returns, and a flusher step then would find no loop.
+        try:
+            await app.harness.link(A)
+            monitor.watch(A)
+            await wait_until(lambda: views and views[-1].startswith("Messages this month: 0"))
+            await ledger.reserve(A, "elsewhere-1")
+            await ledger.commit(A, "elsewhere-1")
+            await wait_until(
+                lambda: views[-1] == "Messages this month: 1 of 1,000 (local)",
+                timeout=5,
+                what="the timer's read",
+            )
+            monitor.watch(None)
+            assert monitor.view() is None
+        finally:
+            monitor.stop()
+            await ledger.aclose()
 
-    try:
-        qloop.run(scenario())
-    finally:
-        monitor.stop()
-        qloop.run(ledger.aclose())
+    qloop.run(scenario())
 
 
 # --- the company portal ---------------------------------------------------------
@@ -288,28 +290,30 @@ def test_a_dead_portal_shows_unreachable_and_never_freezes_the_window(
     lag = LagMeter(app.window)
 
     async def scenario() -> None:
-        await app.harness.link(A)
-        app.window.select_phone(A)
-        started = time.monotonic()
-        app.window.quota.set_ledger(ledger)
-        await wait_until(
-            lambda: quota_text(app).startswith("Company portal unreachable"),
-            timeout=10,
-            what="the unreachable line",
-        )
-        assert time.monotonic() - started < 5, "bounded by the ledger's timeouts"
-        assert "not told this computer the quota" in quota_text(app)
-        dialog = await open_dialog(app)
-        result = await send(dialog, OTHER, "Hola")
-        assert result.startswith("Not sent: Company portal unreachable"), result
-        await close(app, dialog)
+        # Cleaned up inside the loop run: qasync processes Qt events once more after
+        # run_until_complete returns, and a flusher step then would find no loop.
+        try:
+            await app.harness.link(A)
+            app.window.select_phone(A)
+            started = time.monotonic()
+            app.window.quota.set_ledger(ledger)
+            await wait_until(
+                lambda: quota_text(app).startswith("Company portal unreachable"),
+                timeout=10,
+                what="the unreachable line",
+            )
+            assert time.monotonic() - started < 5, "bounded by the ledger's timeouts"
+            assert "not told this computer the quota" in quota_text(app)
+            dialog = await open_dialog(app)
+            result = await send(dialog, OTHER, "Hola")
+            assert result.startswith("Not sent: Company portal unreachable"), result
+            await close(app, dialog)
+        finally:
+            lag.timer.stop()
+            app.window.quota.stop()
+            await ledger.aclose()
 
-    try:
-        qloop.run(scenario())
-    finally:
-        lag.timer.stop()
-        app.window.quota.stop()
-        qloop.run(ledger.aclose())
+    qloop.run(scenario())
     assert factory.threads, "the portal was tried"
     assert all(t is not threading.main_thread() for t in factory.threads), (
         "pymongo never runs on the GUI thread"
@@ -327,39 +331,41 @@ def test_a_portal_that_goes_away_leaves_sending_within_the_last_known_quota(
     ledger = portal_ledger(portal.uri, tmp_path, factory)
 
     async def scenario() -> None:
-        await app.harness.link(A)
-        app.window.select_phone(A)
-        app.window.quota.set_ledger(ledger)
-        await wait_until(
-            lambda: quota_text(app) == "Messages this month: 3 of 10 (company portal)",
-            timeout=10,
-            what="the portal's numbers",
-        )
-        portal.stop()
-        app.window.quota.refresh()
-        await wait_until(
-            lambda: quota_text(app).startswith(
-                "Company portal unreachable — sending within the last known quota"
-            ),
-            timeout=10,
-            what="the unreachable line",
-        )
-        assert quota_text(app).endswith("Messages this month: 3 of 10 (company portal)")
-        assert "#8a6300" in app.window.quota_label.styleSheet(), "amber: works, but look"
-        dialog = await open_dialog(app)
-        result = await send(dialog, OTHER, "Hola")
-        assert result.startswith(f"Sent to +{OTHER}"), result
-        assert "Company portal unreachable" in result and "4 of 10" in result
-        await wait_until(lambda: "4 of 10" in quota_text(app), what="counted locally")
-        await close(app, dialog)
-        SHOTS.mkdir(parents=True, exist_ok=True)  # for people: what the owner sees
-        assert app.window.grab().save(str(SHOTS / "portal-last-known-quota.png"))
+        # Cleaned up inside the loop run: qasync processes Qt events once more after
+        # run_until_complete returns, and a flusher step then would find no loop.
+        try:
+            await app.harness.link(A)
+            app.window.select_phone(A)
+            app.window.quota.set_ledger(ledger)
+            await wait_until(
+                lambda: quota_text(app) == "Messages this month: 3 of 10 (company portal)",
+                timeout=10,
+                what="the portal's numbers",
+            )
+            portal.stop()
+            app.window.quota.refresh()
+            await wait_until(
+                lambda: quota_text(app).startswith(
+                    "Company portal unreachable — sending within the last known quota"
+                ),
+                timeout=10,
+                what="the unreachable line",
+            )
+            assert quota_text(app).endswith("Messages this month: 3 of 10 (company portal)")
+            assert "#8a6300" in app.window.quota_label.styleSheet(), "amber: works, but look"
+            dialog = await open_dialog(app)
+            result = await send(dialog, OTHER, "Hola")
+            assert result.startswith(f"Sent to +{OTHER}"), result
+            assert "Company portal unreachable" in result and "4 of 10" in result
+            await wait_until(lambda: "4 of 10" in quota_text(app), what="counted locally")
+            await close(app, dialog)
+            SHOTS.mkdir(parents=True, exist_ok=True)  # for people: what the owner sees
+            assert app.window.grab().save(str(SHOTS / "portal-last-known-quota.png"))
+        finally:
+            app.window.quota.stop()
+            portal.stop()
+            await ledger.aclose()
 
-    try:
-        qloop.run(scenario())
-    finally:
-        app.window.quota.stop()
-        portal.stop()
-        qloop.run(ledger.aclose())
+    qloop.run(scenario())
     assert not portal.errors
     assert all(t is not threading.main_thread() for t in factory.threads)
