@@ -110,7 +110,7 @@ async def seed_demo(pool: SessionPool) -> None:
     """Three demo numbers in different states, on first run of --demo."""
     if pool.snapshots():
         return
-    connected, waiting, old = (phone for phone, _ in DEMO_NUMBERS)
+    connected, _waiting, old = (phone for phone, _ in DEMO_NUMBERS)
     for phone, name in DEMO_NUMBERS:
         await pool.add(phone, name)
     for phone in (connected, old):
@@ -119,7 +119,6 @@ async def seed_demo(pool: SessionPool) -> None:
         await pool.wait_for(phone, lambda s: s.is_connected and s.last_backup_at is not None, 15)
     await pool.simulate(old, "logout", {"code": 401})
     logger.info("demo numbers ready: %s", ", ".join(p for p, _ in DEMO_NUMBERS))
-    del waiting
 
 
 def run(config: AppConfig) -> int:
