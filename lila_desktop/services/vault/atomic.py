@@ -19,6 +19,8 @@ import stat
 from pathlib import Path
 from typing import Final
 
+from lila_desktop.services.vault.model import VaultError
+
 logger = logging.getLogger(__name__)
 
 TEMP_SUFFIX: Final = ".tmp"
@@ -26,8 +28,29 @@ _TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{16}\.tmp")
 _POSIX: Final = os.name == "posix"
 
 
-class UnsafeDirectory(Exception):
+class UnsafeDirectory(VaultError):
     """A directory that others could read or swap; str(e) says what to do."""
+
+
+def check_plain_dir(path: Path) -> None:
+    """Refuse a folder that is a link (it could point anywhere); a missing one is fine.
+
+    Checked before reading or deleting too, not only before writing: a link
+    swapped in for a number's folder must not make the vault read or delete
+    files elsewhere.
+    """
+    if not _POSIX:
+        return
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        raise UnsafeDirectory(
+            f"{path} is a link or a file, not a plain folder; Lila Desktop never follows "
+            "links in its data folder. Put a plain folder there (move in what the link "
+            "points to) and start again."
+        )
 
 
 def ensure_private_dir(path: Path) -> Path:

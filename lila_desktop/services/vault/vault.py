@@ -30,6 +30,7 @@ from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.vault.atomic import (
     UnsafeDirectory,
     atomic_write_bytes,
+    check_plain_dir,
     ensure_private_dir,
 )
 from lila_desktop.services.vault.layout import Layout, default_runtime_dir
@@ -38,6 +39,7 @@ from lila_desktop.services.vault.model import (
     InvalidTimestamp,
     VaultError,
     VaultUnavailable,
+    describe_failure,
 )
 from lila_desktop.services.vault.operations import VaultOps
 from lila_desktop.services.vault.recovery import recover
@@ -96,6 +98,8 @@ class SessionVault:
             ensure_private_dir(layout.sessions_dir)
             ensure_private_dir(layout.backups_root)
             ensure_private_dir(layout.runtime_dir)
+            for folder in layout.phone_folders():
+                check_plain_dir(folder)
         except UnsafeDirectory as exc:
             raise VaultUnavailable(str(exc)) from None
         key = self._key_sync()
@@ -206,23 +210,39 @@ class SessionVault:
         return any(any(layout.backups_dir(p).iterdir()) for p in layout.backup_phones())
 
     async def aclose(self) -> None:
-        """Seal every live store, then delete the plaintext copies; idempotent."""
+        """Seal every live store it can, then delete those plaintext copies; idempotent.
+
+        Never raises: one number that cannot be sealed (a full disk, a folder
+        replaced by a link) must not keep the others in plaintext. Its live
+        copy stays and the next start seals it (crash recovery).
+        """
         if self._ops is None or self._closed:
             return
         self._closed = True
         ops = self._ops
-        for phone in await run_blocking(self._layout.live_phones):
+        try:
+            phones = await run_blocking(self._layout.live_phones)
+        except OSError as exc:
+            logger.error("could not list the live stores at shutdown: %s", exc)
+            phones = []
+        failed = 0
+        for phone in phones:
             async with self._lock(phone):
                 try:
                     await run_blocking(ops.seal, phone)
-                except VaultError as exc:
-                    # Keep the plaintext: deleting it unsealed would lose data;
-                    # the next start re-seals it (crash recovery).
-                    logger.error("could not seal %s at shutdown: %s", phone, exc)
-                    continue
-                await run_blocking(ops.drop_live, phone)
+                    await run_blocking(ops.drop_live, phone)
+                except Exception as exc:  # each number on its own
+                    failed += 1
+                    logger.error(
+                        "could not seal %s at shutdown (%s); its live copy stays in %s and is "
+                        "sealed at the next start",
+                        phone,
+                        describe_failure(exc),
+                        self._layout.runtime_dir,
+                        extra={"event": "seal_failed", "phone": phone},
+                    )
         await run_blocking(self._remove_runtime_dir_if_empty)
-        logger.info("vault closed")
+        logger.info("vault closed", extra={"event": "vault_closed", "unsealed": failed})
 
     def _remove_runtime_dir_if_empty(self) -> None:
         with contextlib.suppress(OSError):
@@ -277,8 +297,8 @@ class SessionVault:
         for phone in await run_blocking(self._layout.live_phones):
             try:
                 await self.seal(phone)
-            except VaultError as exc:
-                logger.error("could not seal %s: %s", phone, exc)
+            except (VaultError, OSError) as exc:
+                logger.error("could not seal %s: %s", phone, describe_failure(exc))
 
     async def backup(self, phone: str, reason: str, *, connected: bool) -> BackupInfo | None:
         p = normalize_phone(phone)
