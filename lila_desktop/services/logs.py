@@ -50,12 +50,11 @@ _PATTERNS: Final = (
 def register_secret(value: str | None) -> None:
     """Never let `value` reach a log line (API key, passphrase, database password)."""
     global _secret_re
-    if not value or len(value) < MIN_SECRET:
-        return
+    values = {v for v in (value, (value or "").strip()) if v and len(v) >= MIN_SECRET}
     with _secrets_lock:
-        if value in _secrets:
+        if values <= _secrets:
             return
-        _secrets.add(value)
+        _secrets.update(values)
         ordered = sorted(_secrets, key=len, reverse=True)  # longest first: no partial leftovers
         _secret_re = re.compile("|".join(re.escape(v) for v in ordered))
 

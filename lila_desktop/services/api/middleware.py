@@ -28,6 +28,7 @@ from lila_desktop.core.quota import CompanyNotFound, QuotaError, QuotaExceeded
 from lila_desktop.services.api import views
 from lila_desktop.services.api.api_key import ApiKey
 from lila_desktop.services.api.errors import ApiError, fail
+from lila_desktop.services.api.lowlevel import set_security_headers
 from lila_desktop.services.api.validation import MAX_BODY
 from lila_desktop.services.pool import PoolError
 from lila_desktop.services.vault import (
@@ -117,6 +118,13 @@ def error_for(exc: Exception) -> ApiError | None:
     return None
 
 
+HUNG_UP: Final = ApiError(
+    400,
+    "REQUEST_INCOMPLETE",
+    "The connection closed before the request was complete; send it again.",
+)
+
+
 def _http_error(exc: web.HTTPException, request: web.Request) -> ApiError:
     if exc.status == 404:
         message = f"No endpoint {request.method} {request.path}; see GET /api/openapi.json."
@@ -146,6 +154,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status < 400:
             raise
         return fail(_http_error(exc, request))
+    except ConnectionError:
+        # The client hung up (mid-body, or before the answer): not our failure.
+        logger.debug("API %s %s: the client closed the connection", request.method, request.path)
+        return fail(HUNG_UP)
     except Exception as exc:
         error = error_for(exc)
         if error is None:
@@ -209,6 +221,4 @@ async def body_limit_middleware(request: web.Request, handler: Handler) -> web.S
 
 
 async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
-    # Answers hold live QR codes and states: never cached; never sniffed as HTML.
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    set_security_headers(response)

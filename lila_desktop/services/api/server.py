@@ -15,7 +15,7 @@ from typing import Final
 from aiohttp import web
 
 from lila_desktop.core.quota import QuotaLedger
-from lila_desktop.services.api import middleware, routes_messages, routes_sessions
+from lila_desktop.services.api import lowlevel, middleware, routes_messages, routes_sessions
 from lila_desktop.services.api.api_key import ApiKey, check_key, discard_run_key, obtain_api_key
 from lila_desktop.services.api.context import CONTEXT, ApiContext
 from lila_desktop.services.api.validation import MAX_BODY
@@ -120,7 +120,7 @@ async def start_api(
     else:
         key = api_key
     app = build_app(pool, ledger, key, qr_wait=qr_wait)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
+    runner = lowlevel.runner(app, access_log=None, shutdown_timeout=5.0)
     await runner.setup()
     site = web.TCPSite(runner, HOST, port)
     try:

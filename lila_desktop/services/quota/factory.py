@@ -7,12 +7,15 @@ the monthly limit from Settings or `LILA_QUOTA_LIMIT` (default 1000).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 
 from lila_desktop.core.quota import DEFAULT_LIMIT, QuotaLedger, parse_limit
+from lila_desktop.services.logs import register_secret
 from lila_desktop.services.quota.mongo_ledger import ClientFactory, MongoLedger
 from lila_desktop.services.quota.sqlite_ledger import SqliteLedger
 
@@ -56,6 +59,8 @@ def check_mongodb_uri(uri: str, *, source: str = "The MongoDB URI") -> str:
             f"{source} must start with mongodb:// or mongodb+srv:// "
             "(copy the connection string from the company portal)."
         )
+    with contextlib.suppress(ValueError):  # pymongo's errors may quote the URI
+        register_secret(urllib.parse.unquote(urllib.parse.urlsplit(uri).password or ""))
     return uri
 
 
