@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import logging
 import re
+import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Final
 
@@ -84,6 +85,15 @@ def error_for(exc: Exception) -> ApiError | None:
     """Map what the pool, the vault and the ledger raise to an API error (None: a bug)."""
     if isinstance(exc, ApiError):
         return exc
+    if _disk_full(exc):
+        # Not a bug, and the owner can fix it: the atomic writes left the last
+        # good copies in place, and a send was not counted or sent.
+        return ApiError(
+            507,
+            "DISK_FULL",
+            "The disk that holds Lila Desktop's data is full, so this could not be saved and "
+            "nothing was sent. Free some space and try again; nothing was lost.",
+        )
     if isinstance(exc, InvalidPhoneNumber):
         return ApiError(400, "INVALID_PHONE_NUMBER", str(exc))
     if isinstance(exc, PoolError):
@@ -106,16 +116,22 @@ def error_for(exc: Exception) -> ApiError | None:
         return ApiError(403, exc.code, str(exc))
     if isinstance(exc, QuotaError):
         return ApiError(503, exc.code, str(exc))
-    if isinstance(exc, OSError) and exc.errno in _DISK_FULL:
-        # Not a bug, and the owner can fix it: the atomic writes left the last
-        # good copies in place.
-        return ApiError(
-            507,
-            "DISK_FULL",
-            "The disk that holds Lila Desktop's data is full, so this could not be saved. "
-            "Free some space and try again; nothing was lost.",
-        )
     return None
+
+
+def _disk_full(exc: BaseException | None) -> bool:
+    """A full disk anywhere in the chain (an OSError, or SQLite's "database or disk is full")."""
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, OSError) and exc.errno in _DISK_FULL:
+            return True
+        if (
+            isinstance(exc, sqlite3.Error)
+            and (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == 13
+        ):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 HUNG_UP: Final = ApiError(
