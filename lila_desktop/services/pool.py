@@ -33,7 +33,7 @@ from lila_desktop.services.engine import protocol as p
 from lila_desktop.services.engine.client import EngineClient, EngineError
 from lila_desktop.services.network import NetworkMonitor, dns_probe
 from lila_desktop.services.registry import SessionEntry, SessionRegistry, parked
-from lila_desktop.services.supervisor import SessionSupervisor, SupervisorContext
+from lila_desktop.services.supervisor import BackupFailed, SessionSupervisor, SupervisorContext
 from lila_desktop.services.transports.base import SendResult
 from lila_desktop.services.vault import (
     BackupInfo,
@@ -332,7 +332,7 @@ class SessionPool:
         sup = self._get(phone)
 
         async def run() -> None:
-            await self.vault.backup(sup.phone, "before-logout", connected=sup.snapshot.is_connected)
+            await sup.run_backup("before-logout", connected=sup.snapshot.is_connected)
             told_whatsapp = True
             try:
                 await self.engine.request(p.OP_LOGOUT, phone=sup.phone)
@@ -411,9 +411,10 @@ class SessionPool:
 
     async def backup_now(self, phone: str) -> BackupInfo | None:
         sup = self._get(phone)
-        return await sup.call(
-            lambda: self.vault.backup(sup.phone, "manual", connected=sup.snapshot.is_connected)
+        result: BackupInfo | None = await sup.call(
+            lambda: sup.run_backup("manual", connected=sup.snapshot.is_connected)
         )
+        return result
 
     async def list_backups(self, phone: str) -> list[BackupInfo]:
         return await self.vault.list_backups(self._get(phone).phone)
@@ -501,10 +502,14 @@ class SessionPool:
                 last_backup = time.monotonic()
                 for sup in list(self._sessions.values()):
                     if sup.snapshot.is_connected:
-                        await self._periodic_backup(sup)
+                        try:
+                            await self._periodic_backup(sup)
+                        except Exception:
+                            logger.exception("%s: periodic backup failed", sup.phone)
 
     async def _periodic_backup(self, sup: SessionSupervisor) -> None:
         async def run() -> None:
-            await self.vault.backup(sup.phone, "periodic", connected=True)
+            with contextlib.suppress(BackupFailed):  # shown on the number, retried there
+                await sup.run_backup("periodic", connected=True)
 
         await sup.call(run)

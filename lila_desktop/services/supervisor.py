@@ -22,6 +22,7 @@ from lila_desktop.core.actions import (
     ArmGrace,
     BackupStore,
     CancelRetry,
+    NoticeKind,
     Notify,
     QuarantineStore,
     ResetStore,
@@ -44,9 +45,17 @@ from lila_desktop.services.engine import protocol as p
 from lila_desktop.services.engine.client import EngineError
 from lila_desktop.services.engine.wire import event_from_wire
 from lila_desktop.services.vault import StoreUnreadable, VaultError
+from lila_desktop.services.vault.model import describe_failure
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+BACKUP_RETRY_FIRST = 60.0  # seconds; doubles per failure (with jitter) up to the max
+BACKUP_RETRY_MAX = 3600.0
+
+
+class BackupFailed(VaultError):
+    """A backup could not be written; the number shows it and retries (str: the reason)."""
 
 
 class Engine(Protocol):
@@ -93,6 +102,8 @@ class SessionSupervisor:
         self._qr_at: float | None = None
         self._pair_code: str | None = None
         self.last_backup_at: float | None = None
+        self.backup_error: str | None = None
+        self._backup_failures = 0
         self._queue: asyncio.Queue[Event | _Command | None] = asyncio.Queue()
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._snapshot = self._make_snapshot()
@@ -198,15 +209,79 @@ class SessionSupervisor:
                 # A just-paired store is a login WhatsApp accepted: it counts as
                 # taken while connected, so retention never rotates it away.
                 connected = self.state.status is Status.CONNECTED or reason == "paired"
-                info = await self.ctx.vault.backup(self.phone, reason, connected=connected)
-                if info is not None:
-                    self.last_backup_at = float(info.created_at)
+                with contextlib.suppress(BackupFailed):  # now a visible state, retried
+                    await self.run_backup(reason, connected=connected)
             case ResetStore(reason=reason):
                 await self.ctx.vault.reset(self.phone, reason)
             case QuarantineStore(reason=reason):
                 await self.ctx.vault.quarantine(self.phone, reason)
             case Notify(kind=kind, message=message):
                 self.ctx.notify(Notice(self.phone, self.name, kind, message, self.ctx.clock()))
+
+    async def run_backup(self, reason: str, *, connected: bool) -> Any:
+        """Back up now; a failure becomes the number's "backup failing" state.
+
+        Raises BackupFailed (its cause is the vault's error) after recording
+        the reason and scheduling a retry with backoff; the first success
+        clears it. An unreadable store is not a backup problem: the policy
+        quarantines it, so StoreUnreadable passes through.
+        """
+        try:
+            info = await self.ctx.vault.backup(self.phone, reason, connected=connected)
+        except StoreUnreadable:
+            raise
+        except Exception as exc:
+            self._backup_failed(reason, exc)
+            raise BackupFailed(str(self.backup_error)) from exc
+        if info is not None:
+            self.last_backup_at = float(info.created_at)
+        if self.backup_error is not None:
+            logger.info(
+                "%s: backups work again",
+                self.phone,
+                extra={"event": "backup_recovered", "phone": self.phone},
+            )
+            self.backup_error, self._backup_failures = None, 0
+            self._cancel_timer("backup")
+        self._publish()
+        return info
+
+    def _backup_failed(self, reason: str, exc: Exception) -> None:
+        first = self.backup_error is None
+        self._backup_failures += 1
+        self.backup_error = describe_failure(exc)
+        base = BACKUP_RETRY_FIRST * 2 ** min(self._backup_failures - 1, 16)
+        delay = min(BACKUP_RETRY_MAX, base) * (0.8 + 0.4 * self.ctx.rng.random())
+        logger.error(
+            "%s: backup failed (%s); trying again in %.0f s",
+            self.phone,
+            self.backup_error,
+            delay,
+            extra={"event": "backup_failed", "phone": self.phone, "retry_in": round(delay, 1)},
+        )
+        loop = asyncio.get_running_loop()
+        self._cancel_timer("backup")
+        self._timers["backup"] = loop.call_later(delay, self._queue_backup_retry, reason)
+        if first:
+            message = (
+                f"Backups of {self.phone} are failing: {self.backup_error}. Lila Desktop "
+                "keeps trying; free some space or fix the data folder."
+            )
+            self.ctx.notify(
+                Notice(self.phone, self.name, NoticeKind.BACKUP_FAILING, message, self.ctx.clock())
+            )
+        self._publish()
+
+    def _queue_backup_retry(self, reason: str) -> None:
+        self._timers.pop("backup", None)
+
+        async def retry() -> None:
+            connected = self.state.status is Status.CONNECTED
+            with contextlib.suppress(BackupFailed, VaultError):
+                await self.run_backup(reason, connected=connected)
+
+        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(_Command(retry, done))
 
     async def _start_client(self) -> None:
         self.generation += 1
@@ -267,6 +342,7 @@ class SessionSupervisor:
             qr_at=self._qr_at,
             pair_code=self._pair_code,
             last_backup_at=self.last_backup_at,
+            backup_error=self.backup_error,
         )
 
     def _publish(self) -> None:

@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
             return
         level = severity(snap.status)
         text = f"{texts.who(snap.phone, snap.name)}: {texts.status_label(snap.status)}"
-        hint = texts.status_hint(snap)
+        hint = " ".join(h for h in (texts.status_hint(snap), texts.backup_failing_hint(snap)) if h)
         self.detail.setText(f"{text}. {hint}" if hint else text)
         self.detail.setStyleSheet(_DETAIL_STYLE[level])
 

@@ -115,8 +115,10 @@ class TrayController(QObject):
         self.severity = level
         if self.icon is not None:
             self.icon.setIcon(tray_icon(level))
-            self.icon.setToolTip(f"Lila Desktop — {summary}")
-        key = (summary, *((s.phone, s.name, s.status) for s in snaps))
+            failing = sum(1 for s in snaps if s.backup_error is not None)
+            extra = f" — {texts.backups_failing(failing)}" if failing else ""
+            self.icon.setToolTip(f"Lila Desktop — {summary}{extra}")
+        key = (summary, *((s.phone, s.name, s.status, s.backup_error) for s in snaps))
         if key != self._menu_key:  # an open menu must not flicker on every countdown
             self._menu_key = key
             self._rebuild_menu(summary, snaps)
@@ -129,7 +131,8 @@ class TrayController(QObject):
         self.menu.addAction(self.summary_action)
         self.menu.addSeparator()
         for snap in snaps:
-            label = f"{texts.who(snap.phone, snap.name)} — {texts.status_label(snap.status)}"
+            state = texts.with_backup_state(snap, texts.status_label(snap.status))
+            label = f"{texts.who(snap.phone, snap.name)} — {state}"
             action = QAction(status_icon(snap.status), label.replace("&", "&&"), self.menu)
             action.triggered.connect(lambda _=False, p=snap.phone: self.number_activated.emit(p))
             self.menu.addAction(action)

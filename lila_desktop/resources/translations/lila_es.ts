@@ -242,57 +242,62 @@
 <context>
     <name>Hint</name>
     <message>
-        <location filename="../../ui/texts.py" line="64"/>
+        <location filename="../../ui/texts.py" line="72"/>
+        <source>Backups are failing (%1). Free some space or fix the data folder; Lila retries.</source>
+        <translation>Las copias de seguridad están fallando (%1). Libera espacio o arregla la carpeta de datos; Lila lo vuelve a intentar.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="84"/>
         <source>Press Connect to start it.</source>
         <translation>Pulsa Conectar para ponerlo en marcha.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="65"/>
+        <location filename="../../ui/texts.py" line="85"/>
         <source>Connecting to WhatsApp…</source>
         <translation>Conectando con WhatsApp…</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="66"/>
+        <location filename="../../ui/texts.py" line="86"/>
         <source>Press Link to show the QR code, then scan it with the phone.</source>
         <translation>Pulsa Vincular para ver el código QR y escanéalo con el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="69"/>
+        <location filename="../../ui/texts.py" line="89"/>
         <source>Type the pairing code on the phone.</source>
         <translation>Escribe el código de vinculación en el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="70"/>
+        <location filename="../../ui/texts.py" line="90"/>
         <source>Working normally.</source>
         <translation>Funciona con normalidad.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="71"/>
+        <location filename="../../ui/texts.py" line="91"/>
         <source>The connection dropped; Lila retries by itself.</source>
         <translation>Se cortó la conexión; Lila vuelve a intentarlo sola.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="74"/>
+        <location filename="../../ui/texts.py" line="94"/>
         <source>WhatsApp was opened on another computer. Press Reconnect now to take it back.</source>
         <translation>WhatsApp se abrió en otro ordenador. Pulsa Reconectar ahora para recuperarlo.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="78"/>
+        <location filename="../../ui/texts.py" line="98"/>
         <source>WhatsApp paused this number for a while; Lila reconnects when it ends.</source>
         <translation>WhatsApp pausó este número un tiempo; Lila se reconecta cuando termine.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="81"/>
+        <location filename="../../ui/texts.py" line="101"/>
         <source>Restore a backup below, or link the number again.</source>
         <translation>Restaura una copia aquí abajo o vuelve a vincular el número.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="84"/>
+        <location filename="../../ui/texts.py" line="104"/>
         <source>Install the latest Lila Desktop.</source>
         <translation>Instala la última versión de Lila Desktop.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="85"/>
+        <location filename="../../ui/texts.py" line="105"/>
         <source>Something went wrong; see the log, then press Connect.</source>
         <translation>Algo falló; mira el registro y pulsa Conectar.</translation>
     </message>
@@ -626,92 +631,102 @@
 <context>
     <name>Notice</name>
     <message>
-        <location filename="../../ui/texts.py" line="102"/>
+        <location filename="../../ui/texts.py" line="122"/>
         <source>%1 is still disconnected</source>
         <translation>%1 sigue desconectado</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="103"/>
+        <location filename="../../ui/texts.py" line="123"/>
         <source>%1 is connected again</source>
         <translation>%1 vuelve a estar conectado</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="104"/>
+        <location filename="../../ui/texts.py" line="124"/>
         <source>%1 was opened elsewhere</source>
         <translation>%1 se abrió en otro lugar</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="105"/>
+        <location filename="../../ui/texts.py" line="125"/>
         <source>%1 is temporarily banned</source>
         <translation>%1 está bloqueado temporalmente</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="106"/>
+        <location filename="../../ui/texts.py" line="126"/>
         <source>%1 was logged out</source>
         <translation>Se cerró la sesión de %1</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="107"/>
+        <location filename="../../ui/texts.py" line="127"/>
         <source>%1 needs an app update</source>
         <translation>%1 necesita actualizar la aplicación</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="108"/>
+        <location filename="../../ui/texts.py" line="128"/>
         <source>%1 had a damaged session file</source>
         <translation>%1 tenía un archivo de sesión dañado</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="109"/>
+        <location filename="../../ui/texts.py" line="129"/>
         <source>The QR code for %1 expired</source>
         <translation>Caducó el código QR de %1</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="117"/>
+        <location filename="../../ui/texts.py" line="130"/>
+        <source>Backups of %1 are failing</source>
+        <translation>Las copias de seguridad de %1 están fallando</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="140"/>
         <source>Lila keeps retrying. Check the internet connection.</source>
         <translation>Lila sigue intentándolo. Revisa la conexión a internet.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="120"/>
+        <location filename="../../ui/texts.py" line="143"/>
         <source>Nothing to do.</source>
         <translation>No tienes que hacer nada.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="121"/>
+        <location filename="../../ui/texts.py" line="144"/>
         <source>WhatsApp Web or another computer took over. Press Reconnect now to take it back.</source>
         <translation>WhatsApp Web u otro ordenador tomó el control. Pulsa Reconectar ahora para recuperarlo.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="125"/>
+        <location filename="../../ui/texts.py" line="148"/>
         <source>Lila reconnects by itself when the ban ends.</source>
         <translation>Lila se reconecta sola cuando termine el bloqueo.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="128"/>
+        <location filename="../../ui/texts.py" line="151"/>
         <source>Restore a backup, or link the number again.</source>
         <translation>Restaura una copia o vuelve a vincular el número.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="131"/>
+        <location filename="../../ui/texts.py" line="154"/>
         <source>Install the latest Lila Desktop.</source>
         <translation>Instala la última versión de Lila Desktop.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="134"/>
+        <location filename="../../ui/texts.py" line="157"/>
         <source>Restore the last good backup.</source>
         <translation>Restaura la última copia buena.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="135"/>
+        <location filename="../../ui/texts.py" line="158"/>
         <source>Press Link to get a new code.</source>
         <translation>Pulsa Vincular para obtener un código nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="142"/>
+        <location filename="../../ui/texts.py" line="161"/>
+        <source>Free some space or fix the data folder; Lila keeps trying.</source>
+        <translation>Libera espacio o arregla la carpeta de datos; Lila sigue intentándolo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="168"/>
         <source>%1 numbers need attention</source>
         <translation>%1 números necesitan atención</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="148"/>
+        <location filename="../../ui/texts.py" line="174"/>
         <source>%1 numbers are connected again</source>
         <translation>%1 números vuelven a estar conectados</translation>
     </message>
@@ -1258,22 +1273,22 @@
 <context>
     <name>Severity</name>
     <message>
-        <location filename="../../ui/texts.py" line="93"/>
+        <location filename="../../ui/texts.py" line="113"/>
         <source>All numbers connected</source>
         <translation>Todos los números conectados</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="94"/>
+        <location filename="../../ui/texts.py" line="114"/>
         <source>No number running</source>
         <translation>Ningún número en marcha</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="95"/>
+        <location filename="../../ui/texts.py" line="115"/>
         <source>Some numbers are connecting</source>
         <translation>Algunos números se están conectando</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="96"/>
+        <location filename="../../ui/texts.py" line="116"/>
         <source>A number needs you</source>
         <translation>Un número te necesita</translation>
     </message>
@@ -1340,26 +1355,36 @@
         <source>%1 (attempt %2)</source>
         <translation>%1 (intento %2)</translation>
     </message>
+    <message>
+        <location filename="../../ui/texts.py" line="61"/>
+        <source>%1 — backup failing</source>
+        <translation>%1 — copia de seguridad fallando</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="65"/>
+        <source>backups failing: %1</source>
+        <translation>copias de seguridad fallando: %1</translation>
+    </message>
 </context>
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../ui/texts.py" line="161"/>
+        <location filename="../../ui/texts.py" line="187"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="163"/>
+        <location filename="../../ui/texts.py" line="189"/>
         <source>%1 min</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="167"/>
+        <location filename="../../ui/texts.py" line="193"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="171"/>
+        <location filename="../../ui/texts.py" line="197"/>
         <source>%1 days</source>
         <translation>%1 días</translation>
     </message>

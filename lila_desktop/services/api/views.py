@@ -38,8 +38,9 @@ def session_status(snap: SessionSnapshot) -> dict[str, Any]:
         "name": snap.name,
         "since": iso(snap.since),
         "message": snap.message,
-        "needsAction": snap.status.needs_user,
+        "needsAction": snap.status.needs_user or snap.backup_error is not None,
         "lastBackupAt": iso(snap.last_backup_at),
+        "backupError": snap.backup_error,
         "loopDetected": snap.loop_detected,
     }
     if snap.status is Status.QR and snap.qr:
