@@ -1,0 +1,63 @@
+"""'Backup failing' reaches the owner in the window and the tray (issue 13, finding 4):
+the status column and the tray menu mark the number, a notification says what
+to do, and all of it goes away once a backup succeeds again."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lila_desktop.services import supervisor
+from lila_desktop.ui.bridge import ActionError
+from lila_desktop.ui.models.sessions import Column
+from tests.conftest import PoolHarness
+from tests.ui.conftest import LoopRunner, wait_until
+from tests.ui.test_bridge_tray import _cleanup, wire
+from tests.unit.services.test_backup_failing import _churn
+
+__all__ = ["_cleanup"]
+A = "51944444444"
+
+
+def test_backup_failing_shows_in_table_tray_and_notice(
+    qloop: LoopRunner, ui_harness: PoolHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(supervisor, "BACKUP_RETRY_FIRST", 0.05)
+    bridge, model, tray = wire(ui_harness)
+    shown: list[tuple[str, str, bool]] = []
+    tray.notified.connect(lambda t, b, bad: shown.append((t, b, bad)))
+    folder = ui_harness.data_dir / "sessions" / "backups" / A
+    elsewhere = tmp_path / "elsewhere"
+
+    def status_text() -> str:
+        return str(model.data(model.index(model.row_of(A), Column.STATUS)))
+
+    def menu_labels() -> list[str]:
+        return [a.text() for a in tray.menu.actions()]
+
+    async def scenario() -> None:
+        await bridge.add(A, "Caja")
+        await ui_harness.wait(A, lambda s: s.qr is not None)
+        await bridge.simulate(A, "scan")
+        await ui_harness.wait(A, lambda s: s.is_connected and s.last_backup_at is not None)
+        shutil.move(folder, elsewhere)
+        folder.symlink_to(elsewhere, target_is_directory=True)
+        _churn(ui_harness.pool.vault.live_path(A), 1)
+        with pytest.raises(ActionError):
+            await bridge.backup_now(A)
+        await wait_until(lambda: "backup failing" in status_text(), what="marked row")
+        await wait_until(lambda: shown, what="a notification")
+        assert any("Caja" in t and "backup failing" in t for t in menu_labels())
+        folder.unlink()
+        shutil.move(elsewhere, folder)
+        await wait_until(lambda: status_text() == "Connected", what="cleared row")
+
+    qloop.run(scenario())
+    assert shown[0][:2] == (
+        "Backups of Caja (+51944444444) are failing",
+        "Free some space or fix the data folder; Lila keeps trying.",
+    )
+    assert shown[0][2] is True  # bad news
+    assert not any("backup failing" in t for t in menu_labels())
