@@ -28,12 +28,13 @@ from lila_desktop.core.phone import normalize_phone
 from lila_desktop.core.policy import DEFAULT_CONFIG, PolicyConfig, SessionState
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
 from lila_desktop.core.status import Status
+from lila_desktop.services.backup_state import BackupFailed
 from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.engine import protocol as p
 from lila_desktop.services.engine.client import EngineClient, EngineError
 from lila_desktop.services.network import NetworkMonitor, dns_probe
 from lila_desktop.services.registry import SessionEntry, SessionRegistry, parked
-from lila_desktop.services.supervisor import BackupFailed, SessionSupervisor, SupervisorContext
+from lila_desktop.services.supervisor import SessionSupervisor, SupervisorContext
 from lila_desktop.services.transports.base import SendResult
 from lila_desktop.services.vault import (
     BackupInfo,

@@ -41,6 +41,7 @@ from lila_desktop.core.events import (
 from lila_desktop.core.policy import PolicyConfig, SessionState, transition
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
 from lila_desktop.core.status import Status
+from lila_desktop.services.backup_state import BackupFailed, BackupState
 from lila_desktop.services.engine import protocol as p
 from lila_desktop.services.engine.client import EngineError
 from lila_desktop.services.engine.wire import event_from_wire
@@ -49,13 +50,6 @@ from lila_desktop.services.vault.model import describe_failure
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-
-BACKUP_RETRY_FIRST = 60.0  # seconds; doubles per failure (with jitter) up to the max
-BACKUP_RETRY_MAX = 3600.0
-
-
-class BackupFailed(VaultError):
-    """A backup could not be written; the number shows it and retries (str: the reason)."""
 
 
 class Engine(Protocol):
@@ -102,8 +96,7 @@ class SessionSupervisor:
         self._qr_at: float | None = None
         self._pair_code: str | None = None
         self.last_backup_at: float | None = None
-        self.backup_error: str | None = None
-        self._backup_failures = 0
+        self.backups = BackupState(phone, ctx.rng)
         self._queue: asyncio.Queue[Event | _Command | None] = asyncio.Queue()
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._snapshot = self._make_snapshot()
@@ -214,9 +207,30 @@ class SessionSupervisor:
             case ResetStore(reason=reason):
                 await self.ctx.vault.reset(self.phone, reason)
             case QuarantineStore(reason=reason):
-                await self.ctx.vault.quarantine(self.phone, reason)
+                try:
+                    await self.ctx.vault.quarantine(self.phone, reason)
+                except Exception as exc:
+                    self._quarantine_failed(exc)
             case Notify(kind=kind, message=message):
                 self.ctx.notify(Notice(self.phone, self.name, kind, message, self.ctx.clock()))
+
+    def _quarantine_failed(self, exc: Exception) -> None:
+        # The policy said "moved aside"; it was not: say what really happened.
+        why = describe_failure(exc)
+        logger.error(
+            "%s: could not move the unreadable store aside (%s); nothing was deleted",
+            self.phone,
+            why,
+            extra={"event": "quarantine_failed", "phone": self.phone},
+        )
+        self.state = replace(
+            self.state,
+            message=(
+                f"The saved login of this number could not be read, and it could not be "
+                f"moved aside either ({why}); nothing was deleted. Free some space or fix "
+                "the data folder, then press Restore or link again with a new QR."
+            ),
+        )
 
     async def run_backup(self, reason: str, *, connected: bool) -> Any:
         """Back up now; a failure becomes the number's "backup failing" state.
@@ -231,53 +245,34 @@ class SessionSupervisor:
         except StoreUnreadable:
             raise
         except Exception as exc:
-            self._backup_failed(reason, exc)
-            raise BackupFailed(str(self.backup_error)) from exc
+            first, delay = self.backups.failed(exc)
+            self._cancel_timer("backup")
+            loop = asyncio.get_running_loop()
+            self._timers["backup"] = loop.call_later(delay, self._queue_backup_retry, reason)
+            if first:
+                notice = Notice(
+                    self.phone,
+                    self.name,
+                    NoticeKind.BACKUP_FAILING,
+                    self.backups.notice_text(),
+                    self.ctx.clock(),
+                )
+                self.ctx.notify(notice)
+            self._publish()
+            raise BackupFailed(str(self.backups.error)) from exc
         if info is not None:
             self.last_backup_at = float(info.created_at)
-        if self.backup_error is not None:
-            logger.info(
-                "%s: backups work again",
-                self.phone,
-                extra={"event": "backup_recovered", "phone": self.phone},
-            )
-            self.backup_error, self._backup_failures = None, 0
+        if self.backups.succeeded():
             self._cancel_timer("backup")
         self._publish()
         return info
-
-    def _backup_failed(self, reason: str, exc: Exception) -> None:
-        first = self.backup_error is None
-        self._backup_failures += 1
-        self.backup_error = describe_failure(exc)
-        base = BACKUP_RETRY_FIRST * 2 ** min(self._backup_failures - 1, 16)
-        delay = min(BACKUP_RETRY_MAX, base) * (0.8 + 0.4 * self.ctx.rng.random())
-        logger.error(
-            "%s: backup failed (%s); trying again in %.0f s",
-            self.phone,
-            self.backup_error,
-            delay,
-            extra={"event": "backup_failed", "phone": self.phone, "retry_in": round(delay, 1)},
-        )
-        loop = asyncio.get_running_loop()
-        self._cancel_timer("backup")
-        self._timers["backup"] = loop.call_later(delay, self._queue_backup_retry, reason)
-        if first:
-            message = (
-                f"Backups of {self.phone} are failing: {self.backup_error}. Lila Desktop "
-                "keeps trying; free some space or fix the data folder."
-            )
-            self.ctx.notify(
-                Notice(self.phone, self.name, NoticeKind.BACKUP_FAILING, message, self.ctx.clock())
-            )
-        self._publish()
 
     def _queue_backup_retry(self, reason: str) -> None:
         self._timers.pop("backup", None)
 
         async def retry() -> None:
             connected = self.state.status is Status.CONNECTED
-            with contextlib.suppress(BackupFailed, VaultError):
+            with contextlib.suppress(VaultError):  # BackupFailed: shown and rescheduled
                 await self.run_backup(reason, connected=connected)
 
         done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
@@ -289,6 +284,14 @@ class SessionSupervisor:
             store = await self.ctx.vault.prepare_live(self.phone)
         except StoreUnreadable as exc:
             self.post(StoreCorrupt(str(exc)))
+            return
+        except (VaultError, OSError) as exc:
+            # A full disk, a folder replaced by a link: retried like a failed connect.
+            why = describe_failure(exc)
+            logger.error("%s: the session store could not be prepared: %s", self.phone, why)
+            message = f"The session store could not be prepared ({why})."
+            failure = {"ev": p.EV_CONNECT_FAILURE, "code": None, "message": message}
+            self.post_wire(failure | {"gen": self.generation})
             return
         try:
             await self.ctx.engine.request(
@@ -317,9 +320,10 @@ class SessionSupervisor:
         # The store is quiet and will stay so: a good moment to seal it.
         try:
             await self.ctx.vault.seal(self.phone)
-        except VaultError as exc:
-            # Expected for a damaged store: the policy quarantines it next.
-            logger.warning("%s: not sealed after stop: %s", self.phone, exc)
+        except (VaultError, OSError) as exc:
+            # Expected for a damaged store (the policy quarantines it next) or a
+            # full disk (the live copy stays; the next seal or start retries).
+            logger.warning("%s: not sealed after stop: %s", self.phone, describe_failure(exc))
         except Exception:
             logger.exception("%s: sealing after stop failed", self.phone)
 
@@ -342,7 +346,7 @@ class SessionSupervisor:
             qr_at=self._qr_at,
             pair_code=self._pair_code,
             last_backup_at=self.last_backup_at,
-            backup_error=self.backup_error,
+            backup_error=self.backups.error,
         )
 
     def _publish(self) -> None:

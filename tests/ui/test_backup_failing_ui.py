@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lila_desktop.services import supervisor
+from lila_desktop.services import backup_state
 from lila_desktop.ui.bridge import ActionError
 from lila_desktop.ui.models.sessions import Column
 from tests.conftest import PoolHarness
@@ -24,7 +24,7 @@ A = "51944444444"
 def test_backup_failing_shows_in_table_tray_and_notice(
     qloop: LoopRunner, ui_harness: PoolHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(supervisor, "BACKUP_RETRY_FIRST", 0.05)
+    monkeypatch.setattr(backup_state, "RETRY_FIRST", 0.05)
     bridge, model, tray = wire(ui_harness)
     shown: list[tuple[str, str, bool]] = []
     tray.notified.connect(lambda t, b, bad: shown.append((t, b, bad)))

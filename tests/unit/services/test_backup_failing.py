@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from lila_desktop.services import supervisor
-from lila_desktop.services.supervisor import BackupFailed
+from lila_desktop.services import backup_state
+from lila_desktop.services.backup_state import BackupFailed
 from tests.conftest import MemoryKeyStore, PoolHarness, build_test_pool
 from tests.e2e.test_shutdown_seal import _fill, _small_disk
 from tests.unit.services.api_support import PHONE, Api, api, assert_error
@@ -31,7 +31,7 @@ FAR_FUTURE = "creds-9999-12-31T23-59-59-999Z.lila"
 @pytest.fixture(autouse=True)
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     # The product waits a minute before the first retry; the test, 50 ms.
-    monkeypatch.setattr(supervisor, "BACKUP_RETRY_FIRST", 0.05)
+    monkeypatch.setattr(backup_state, "RETRY_FIRST", 0.05)
 
 
 def _churn(store: Path, n: int) -> None:
@@ -52,7 +52,7 @@ async def test_a_linked_backups_folder_shows_and_clears(
     _churn(api.pool.vault.live_path(PHONE), 1)
     before = len(list(elsewhere.iterdir()))
 
-    caplog.set_level(logging.INFO, "lila_desktop.services.supervisor")
+    caplog.set_level(logging.INFO, "lila_desktop.services.backup_state")
     status, data = await api.call("POST", f"/api/sessions/{PHONE}/backups")
     assert_error(status, data, 409, "VAULT_ERROR")
     status, data = await api.call("GET", f"/api/sessions/{PHONE}/status")
@@ -129,3 +129,22 @@ async def test_a_full_disk_shows_and_clears(small_disk_pool: PoolHarness) -> Non
     snap = await harness.wait(PHONE, lambda s: s.backup_error is None, timeout=10)
     backups = await harness.pool.list_backups(PHONE)
     assert backups and backups[0].created_at == snap.last_backup_at
+
+
+async def test_moved_aside_is_said_only_when_the_move_happened(api: Api, tmp_path: Path) -> None:
+    await api.linked()
+    folder = api.harness.data_dir / "sessions" / "backups" / PHONE
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(folder, elsewhere)
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    status, _ = await api.call(
+        "POST", f"/api/sessions/{PHONE}/simulate", json={"event": "corrupt_store"}
+    )
+    assert status == 200
+    snap = await api.harness.wait(
+        PHONE, lambda s: s.status.value == "failed" and "could not be moved" in (s.message or "")
+    )
+    assert "not deleted" not in (snap.message or "")
+    assert "nothing was deleted" in (snap.message or "")
+    # The unreadable store is still where it was: nothing was deleted.
+    assert api.pool.vault.live_path(PHONE).exists()
