@@ -54,6 +54,9 @@ def test_malformed_requests_never_put_the_key_in_a_log(tmp_path: Path) -> None:
     app = AppProcess(data)
     try:
         app.wait_ready(60)
+        app.link(PHONE)
+        sent = app.call("POST", f"/api/messages/{PHONE}/text", {"to": "51911000099", "text": "hi"})
+        assert sent.status == 200, sent.body
         path = f"/api/sessions/{PHONE}/backups"
         for char in CONTROL:
             request = (
@@ -91,6 +94,13 @@ def test_malformed_requests_never_put_the_key_in_a_log(tmp_path: Path) -> None:
     bad = [ln for ln in app.lines if ln.get("level") in ("error", "critical") or "exc" in ln]
     assert bad == [], bad[:3]
     assert app.unhandled() == []
-    # The log names numbers and contacts: private files in a private folder.
-    assert stat.S_IMODE(os.stat(log).st_mode) == 0o600
-    assert stat.S_IMODE(os.stat(log.parent).st_mode) == 0o700
+    # The log names numbers and contacts: private files in private folders, all of them
+    # (logs/, quota/, combined.log, the ledger, the lock file, the vault).
+    modes = {str(p.relative_to(data)): stat.S_IMODE(os.lstat(p).st_mode) for p in data.rglob("*")}
+    assert {"logs/combined.log", "lila.lock", "quota"} <= set(modes), sorted(modes)
+    wrong = {
+        name: oct(mode)
+        for name, mode in modes.items()
+        if mode != (0o700 if (data / name).is_dir() else 0o600)
+    }
+    assert wrong == {}
