@@ -24,6 +24,7 @@ from lila_desktop.core.events import (
     UserStart,
     UserStop,
 )
+from lila_desktop.core.names import InvalidName, check_name
 from lila_desktop.core.phone import normalize_phone
 from lila_desktop.core.policy import DEFAULT_CONFIG, PolicyConfig, SessionState
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
@@ -60,6 +61,13 @@ class PoolError(Exception):
         super().__init__(message)
         self.code = code
         self.status = status
+
+
+def _name(name: str) -> str:
+    try:
+        return check_name(name)
+    except InvalidName as exc:
+        raise PoolError(str(exc), "INVALID_NAME") from None
 
 
 class SessionNotFound(PoolError):
@@ -299,9 +307,10 @@ class SessionPool:
     async def add(self, phone: str, name: str = "", *, start: bool = True) -> SessionSnapshot:
         """Add a number (or start linking one that exists but is not running)."""
         key = normalize_phone(phone)
+        cleaned = _name(name)
         sup = self._sessions.get(key)
         if sup is None:
-            sup = self._create(key, name.strip())
+            sup = self._create(key, cleaned)
             self._persist_if_changed(sup.snapshot)
             logger.info("session added", extra={"event": "added", "phone": key})
         if start and sup.snapshot.status not in _RUNNING:
@@ -326,7 +335,7 @@ class SessionPool:
         return sup.snapshot
 
     def rename(self, phone: str, name: str) -> None:
-        self._get(phone).rename(name.strip())
+        self._get(phone).rename(_name(name))
 
     async def logout(self, phone: str) -> SessionSnapshot:
         """Unlink this laptop from the number (after a backup), then stop."""

@@ -286,19 +286,12 @@ class SessionSupervisor:
             self.post(StoreCorrupt(str(exc)))
             return
         except (VaultError, OSError) as exc:
-<<<<<<< Updated upstream
             # A full disk, a folder replaced by a link: retried like a failed connect.
             why = describe_failure(exc)
             logger.error("%s: the session store could not be prepared: %s", self.phone, why)
             message = f"The session store could not be prepared ({why})."
             failure = {"ev": p.EV_CONNECT_FAILURE, "code": None, "message": message}
             self.post_wire(failure | {"gen": self.generation})
-=======
-            # Locked past the busy timeout, disk full: the store is fine, this
-            # try is not. A failed start backs off and retries (raising here
-            # left the number "reconnecting" with no retry at all).
-            self._start_failed(exc)
->>>>>>> Stashed changes
             return
         try:
             await self.ctx.engine.request(
@@ -306,13 +299,15 @@ class SessionSupervisor:
             )
         except EngineError as exc:
             # The engine is restarting or refused: a transient failure.
-            self._start_failed(exc)
-
-    def _start_failed(self, exc: Exception) -> None:
-        logger.warning("%s: start failed: %s", self.phone, exc)
-        self.post_wire(
-            {"ev": p.EV_CONNECT_FAILURE, "gen": self.generation, "code": None, "message": str(exc)}
-        )
+            logger.warning("%s: start failed: %s", self.phone, exc)
+            self.post_wire(
+                {
+                    "ev": p.EV_CONNECT_FAILURE,
+                    "gen": self.generation,
+                    "code": None,
+                    "message": str(exc),
+                }
+            )
 
     async def _stop_client(self) -> None:
         with contextlib.suppress(EngineError):

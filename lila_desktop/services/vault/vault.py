@@ -89,7 +89,12 @@ class SessionVault:
         """Get (or create) the key, make the folders private, recover from a crash."""
         if self._ops is not None:
             return
-        self._ops = await run_blocking(self._open_sync)
+        try:
+            self._ops = await run_blocking(self._open_sync)
+        except BaseException:
+            # A refused start leaves no empty runtime folder behind.
+            await run_blocking(self._remove_runtime_dir_if_empty)
+            raise
 
     def _open_sync(self) -> VaultOps:
         layout = self._layout
