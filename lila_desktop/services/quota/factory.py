@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from lila_desktop.core.quota import DEFAULT_LIMIT, QuotaLedger, parse_limit
-from lila_desktop.services.logs import register_secret
+from lila_desktop.services.logs import redact, register_secret
 from lila_desktop.services.quota.mongo_ledger import ClientFactory, MongoLedger
 from lila_desktop.services.quota.sqlite_ledger import SqliteLedger
 
@@ -61,6 +61,22 @@ def check_mongodb_uri(uri: str, *, source: str = "The MongoDB URI") -> str:
         )
     with contextlib.suppress(ValueError):  # pymongo's errors may quote the URI
         register_secret(urllib.parse.unquote(urllib.parse.urlsplit(uri).password or ""))
+    if any(c.isspace() or not c.isprintable() for c in uri):
+        raise QuotaConfigError(
+            f"{source} contains spaces or invisible characters; copy the connection string "
+            "from the company portal again."
+        )
+    from pymongo import uri_parser  # here: pymongo is only needed with a portal
+
+    # The syntax only: +srv would look up DNS here, so it is parsed as mongodb://.
+    plain = "mongodb://" + uri.split("://", 1)[1]
+    try:
+        uri_parser.parse_uri(plain)
+    except Exception as exc:  # InvalidURI, ConfigurationError, ValueError
+        raise QuotaConfigError(
+            f"{source} is not a valid MongoDB connection string ({redact(str(exc))}). Copy it "
+            "again from the company portal."
+        ) from None
     return uri
 
 

@@ -16,7 +16,7 @@ import pytest
 from lila_desktop.core.keystore import KeyStoreUnavailable
 from lila_desktop.services.api.lowlevel import Throttle
 from lila_desktop.services.logs import configure_logging, log_file, redact, register_secret
-from lila_desktop.services.quota.factory import check_mongodb_uri
+from lila_desktop.services.quota.factory import QuotaConfigError, check_mongodb_uri
 from lila_desktop.services.vault import PassphraseKeyStore, VaultError
 from lila_desktop.services.vault.transfer import export_bytes
 
@@ -91,3 +91,27 @@ def test_malformed_request_logging_is_rate_limited() -> None:
     assert throttle.dropped == 7
     assert throttle.allow(now=200.0)  # a new window
     assert throttle.dropped == 0
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "mongodb://garbage garbage",
+        "mongodb://a:b:c@host",
+        "mongodb://host:99999",
+        "mongodb+srv://user@",
+        "mongodb://host/db?notAnOption=1",
+    ],
+)
+def test_a_malformed_mongodb_uri_is_refused_without_echoing_it(uri: str) -> None:
+    with pytest.raises(QuotaConfigError) as refused:
+        check_mongodb_uri(uri, source="LILA_MONGODB_URI")
+    assert "LILA_MONGODB_URI" in str(refused.value)
+    assert uri not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "uri", ["mongodb://lila:pw@db.example:27017/quota", "mongodb+srv://u:p@cluster0.example.net/q"]
+)
+def test_a_valid_mongodb_uri_passes(uri: str) -> None:
+    assert check_mongodb_uri(uri) == uri
