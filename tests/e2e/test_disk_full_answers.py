@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.chaos.app_process import AppProcess
-from tests.e2e.test_shutdown_seal import _fill, _small_disk
+from tests.e2e.small_disk import fill, small_disk
 
 pytestmark = pytest.mark.e2e
 
@@ -37,17 +37,17 @@ def _assert_disk_full(status: int, body: dict[str, object]) -> None:
 @pytest.mark.timeout(90)
 def test_a_send_on_a_full_disk_answers_507(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    with _small_disk(data, "3m"):
+    with small_disk(data, "3m"):
         app = AppProcess(data)
         try:
             app.wait_ready(60)
             app.link(PHONE)
-            _fill(data)
+            fill(data)
             _assert_disk_full(*_send(app, 1))  # the ledger's first use: no room for its files
             (data / "filler").unlink()
             status, body = _send(app, 2)
             assert status == 200, body
-            _fill(data)
+            fill(data)
             for n in range(3, 6):  # the ledger is open now: SQLite's own "disk is full"
                 _assert_disk_full(*_send(app, n))
             (data / "filler").unlink()

@@ -9,12 +9,8 @@ sealed leaves no plaintext behind; what was not is sealed at the next start.
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
 import shutil
 import sqlite3
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +18,7 @@ import pytest
 from lila_desktop.services.vault import PassphraseKeyStore, default_runtime_dir
 from tests.chaos import invariants
 from tests.chaos.app_process import PASSPHRASE, SQLITE_MAGIC, AppProcess
+from tests.e2e.small_disk import fill, small_disk
 
 pytestmark = pytest.mark.e2e
 
@@ -47,43 +44,10 @@ def _seal_failures(app: AppProcess) -> dict[str, str]:
     return {ln["phone"]: ln["msg"] for ln in app.lines if ln.get("event") == "seal_failed"}
 
 
-@contextlib.contextmanager
-def _small_disk(path: Path, size: str) -> Iterator[None]:
-    path.mkdir(parents=True)
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
-    try:
-        yield
-    finally:
-        subprocess.run(["umount", "-l", str(path)], capture_output=True, check=False)
-
-
-def _fill(folder: Path) -> None:
-    """Leave no free byte on the file system of `folder`."""
-    fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    size = 1 << 16
-    try:
-        while size:
-            try:
-                os.write(fd, b"\0" * size)
-            except OSError as exc:
-                if exc.errno != errno.ENOSPC:
-                    raise
-                size //= 2
-    finally:
-        os.close(fd)
-
-
 @pytest.mark.timeout(120)
 def test_full_disk_at_shutdown_seals_the_others_and_exits_cleanly(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    with _small_disk(data, "2m"):
+    with small_disk(data, "2m"):
         first = AppProcess(data)
         try:
             first.wait_ready(60)
@@ -97,7 +61,7 @@ def test_full_disk_at_shutdown_seals_the_others_and_exits_cleanly(tmp_path: Path
             app.wait_ready(60)
             for phone in (A, B, C):
                 app.poll(phone, lambda s: s["status"] == "connected")
-            _fill(data)
+            fill(data)
             _churn(data, A, 1)  # A and C have unsealed changes; B is sealed as is
             _churn(data, C, 2)
             assert app.terminate(60) == 0

@@ -1,6 +1,7 @@
 """'Backup failing' reaches the owner in the window and the tray (issue 13, finding 4):
-the status column and the tray menu mark the number, a notification says what
-to do, and all of it goes away once a backup succeeds again."""
+the status column, the window's detail line and the tray menu mark the number,
+a notification says what to do, and all of it goes away once a backup
+succeeds again."""
 
 from __future__ import annotations
 
@@ -12,47 +13,50 @@ import pytest
 from lila_desktop.services import backup_state
 from lila_desktop.ui.bridge import ActionError
 from lila_desktop.ui.models.sessions import Column
-from tests.conftest import PoolHarness
 from tests.ui.conftest import LoopRunner, wait_until
-from tests.ui.test_bridge_tray import _cleanup, wire
+from tests.ui.window_support import App, app
 from tests.unit.services.test_backup_failing import _churn
 
-__all__ = ["_cleanup"]
+__all__ = ["app"]
 A = "51944444444"
 
 
-def test_backup_failing_shows_in_table_tray_and_notice(
-    qloop: LoopRunner, ui_harness: PoolHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_backup_failing_shows_in_window_tray_and_notice(
+    qloop: LoopRunner, app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(backup_state, "RETRY_FIRST", 0.05)
-    bridge, model, tray = wire(ui_harness)
+    window, tray, harness = app.window, app.tray, app.harness
     shown: list[tuple[str, str, bool]] = []
     tray.notified.connect(lambda t, b, bad: shown.append((t, b, bad)))
-    folder = ui_harness.data_dir / "sessions" / "backups" / A
+    folder = harness.data_dir / "sessions" / "backups" / A
     elsewhere = tmp_path / "elsewhere"
 
     def status_text() -> str:
-        return str(model.data(model.index(model.row_of(A), Column.STATUS)))
+        return str(window.model.data(window.model.index(window.model.row_of(A), Column.STATUS)))
 
     def menu_labels() -> list[str]:
         return [a.text() for a in tray.menu.actions()]
 
     async def scenario() -> None:
-        await bridge.add(A, "Caja")
-        await ui_harness.wait(A, lambda s: s.qr is not None)
-        await bridge.simulate(A, "scan")
-        await ui_harness.wait(A, lambda s: s.is_connected and s.last_backup_at is not None)
+        await app.bridge.add(A, "Caja")
+        await harness.wait(A, lambda s: s.qr is not None)
+        await app.bridge.simulate(A, "scan")
+        await harness.wait(A, lambda s: s.is_connected and s.last_backup_at is not None)
+        window.select_phone(A)
         shutil.move(folder, elsewhere)
         folder.symlink_to(elsewhere, target_is_directory=True)
-        _churn(ui_harness.pool.vault.live_path(A), 1)
+        _churn(harness.pool.vault.live_path(A), 1)
         with pytest.raises(ActionError):
-            await bridge.backup_now(A)
+            await app.bridge.backup_now(A)
         await wait_until(lambda: "backup failing" in status_text(), what="marked row")
+        await wait_until(lambda: "Backups are failing" in window.detail.text(), what="detail")
         await wait_until(lambda: shown, what="a notification")
+        assert "link" in window.detail.text()  # the reason, not just the fact
         assert any("Caja" in t and "backup failing" in t for t in menu_labels())
         folder.unlink()
         shutil.move(elsewhere, folder)
         await wait_until(lambda: status_text() == "Connected", what="cleared row")
+        await wait_until(lambda: "Backups" not in window.detail.text(), what="cleared detail")
 
     qloop.run(scenario())
     assert shown[0][:2] == (

@@ -19,7 +19,7 @@ import pytest_asyncio
 from lila_desktop.services import backup_state
 from lila_desktop.services.backup_state import BackupFailed
 from tests.conftest import MemoryKeyStore, PoolHarness, build_test_pool
-from tests.e2e.test_shutdown_seal import _fill, _small_disk
+from tests.e2e.small_disk import fill, small_disk
 from tests.unit.services.api_support import PHONE, Api, api, assert_error
 
 __all__ = ["api"]
@@ -104,7 +104,7 @@ async def test_a_far_future_file_does_not_break_backups(api: Api) -> None:
 @pytest_asyncio.fixture
 async def small_disk_pool(tmp_path: Path, keystore: MemoryKeyStore) -> AsyncIterator[PoolHarness]:
     data = tmp_path / "data"
-    with _small_disk(data, "2m"):
+    with small_disk(data, "2m"):
         pool = build_test_pool(data, tmp_path / "run", keystore)
         await pool.start()
         try:
@@ -116,7 +116,7 @@ async def small_disk_pool(tmp_path: Path, keystore: MemoryKeyStore) -> AsyncIter
 async def test_a_full_disk_shows_and_clears(small_disk_pool: PoolHarness) -> None:
     harness = small_disk_pool
     await harness.link(PHONE)
-    _fill(harness.data_dir)
+    fill(harness.data_dir)
     _churn(harness.pool.vault.live_path(PHONE), 3)
     with pytest.raises(BackupFailed) as failed:
         await harness.pool.backup_now(PHONE)

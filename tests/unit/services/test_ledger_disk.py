@@ -11,7 +11,7 @@ import pytest
 
 from lila_desktop.services.quota import SqliteLedger
 from lila_desktop.services.quota._sqlite import LedgerDiskFull, LedgerUnavailable
-from tests.e2e.test_shutdown_seal import _fill, _small_disk
+from tests.e2e.small_disk import fill, small_disk
 
 pytestmark = pytest.mark.asyncio
 SENDER = "51902049935"
@@ -19,15 +19,15 @@ SENDER = "51902049935"
 
 async def test_a_full_disk_is_not_called_a_damaged_file(tmp_path: Path) -> None:
     disk = tmp_path / "disk"
-    with _small_disk(disk, "1m"):
-        _fill(disk)
+    with small_disk(disk, "1m"):
+        fill(disk)
         led = SqliteLedger(disk / "quota" / "ledger.sqlite3")
         try:
             with pytest.raises(LedgerDiskFull) as first:  # first use: no room for its files
                 await led.reserve(SENDER, "k1")
             (disk / "filler").unlink()
             await led.reserve(SENDER, "k2")
-            _fill(disk)
+            fill(disk)
             with pytest.raises(LedgerDiskFull) as later:  # open: SQLite's "disk is full"
                 for n in range(50):
                     await led.reserve(SENDER, f"k-{n}")
