@@ -12,6 +12,7 @@ import pytest
 
 from lila_desktop.services import store_schema
 from lila_desktop.services.vault import VaultError, VaultUnavailable
+from tests.e2e.small_disk import fill, small_disk
 from tests.unit.services.vault_support import PHONE, make_vault
 
 pytestmark = pytest.mark.asyncio
@@ -77,3 +78,24 @@ async def test_vault_folders_are_private(tmp_path: Path) -> None:
     for path in data.rglob("*"):
         if path.is_file():
             assert stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0, path
+
+
+async def test_a_full_disk_at_start_keeps_the_live_copy_and_opens(tmp_path: Path) -> None:
+    """A seal that failed at shutdown is retried at the next start; if the disk is
+    still full then, the vault opens anyway and the live copy waits for space."""
+    disk = tmp_path / "disk"
+    with small_disk(disk, "1m"):
+        vault = make_vault(disk)
+        await vault.open()
+        live = await vault.prepare_live(PHONE)
+        store_schema.make_paired_store(live, PHONE)
+        await vault.seal(PHONE)
+        store_schema.add_device(live, PHONE)  # changed since the seal; the app then died
+        del vault
+        fill(disk)
+        vault = make_vault(disk)
+        await vault.open()  # recovery could not seal: logged, not fatal
+        assert (disk / "run" / f"{PHONE}.db").exists()
+        (disk / "filler").unlink()
+        await vault.aclose()  # space again: sealed and dropped
+        assert not (disk / "run" / f"{PHONE}.db").exists()
