@@ -107,6 +107,8 @@ class TrayController(QObject):
     def _refresh(self) -> None:
         snaps = sorted(self._snapshots.values(), key=lambda s: s.phone)
         level = overall_severity([s.status for s in snaps])
+        if any(s.backup_error is not None for s in snaps):
+            level = Severity.ATTENTION  # no backup is being kept: the owner must know
         summary = texts.severity_label(level)
         if level is not self.severity:
             logger.info(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from lila_desktop.core.status import Severity
 from lila_desktop.services import backup_state
 from lila_desktop.ui.bridge import ActionError
 from lila_desktop.ui.models.sessions import Column
@@ -53,10 +54,12 @@ def test_backup_failing_shows_in_window_tray_and_notice(
         await wait_until(lambda: shown, what="a notification")
         assert "link" in window.detail.text()  # the reason, not just the fact
         assert any("Caja" in t and "backup failing" in t for t in menu_labels())
+        assert tray.severity is Severity.ATTENTION  # connected, yet it needs the owner
         folder.unlink()
         shutil.move(elsewhere, folder)
         await wait_until(lambda: status_text() == "Connected", what="cleared row")
         await wait_until(lambda: "Backups" not in window.detail.text(), what="cleared detail")
+        assert tray.severity is Severity.OK
 
     qloop.run(scenario())
     assert shown[0][:2] == (
