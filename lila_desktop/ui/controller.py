@@ -19,10 +19,10 @@ from lila_desktop.services.autostart import Autostart
 from lila_desktop.services.messaging import SentMessage
 from lila_desktop.services.settings_store import SettingsStore
 from lila_desktop.ui import i18n
+from lila_desktop.ui.asking import wait_finished
 from lila_desktop.ui.aslot import alive, async_slot
 from lila_desktop.ui.bridge import ActionError, PoolBridge
 from lila_desktop.ui.dialogs.about_dialog import AboutDialog
-from lila_desktop.ui.dialogs.asking import wait_finished
 from lila_desktop.ui.dialogs.link_dialog import LinkDialog
 from lila_desktop.ui.dialogs.send_dialog import SendMessageDialog
 from lila_desktop.ui.dialogs.settings_dialog import SettingsDialog
