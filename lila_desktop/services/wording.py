@@ -63,7 +63,7 @@ _ENGLISH: dict[Code, Callable[[dict[str, Param]], str]] = {
     Code.REPLACED_PAUSED: lambda a: (
         "This number is open somewhere else (another computer or browser). "
         "Lila paused it so the two do not keep pushing each other out. "
-        "Press Take over to use it here."
+        "Press Reconnect now to use it here."
     ),
     Code.TEMP_BANNED: lambda a: (
         f"WhatsApp has temporarily blocked this number until {_local_time(a.get('until'))}. "

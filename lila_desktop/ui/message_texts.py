@@ -47,11 +47,10 @@ def _fill(template: str, *values: str) -> str:
 def message_text(message: Message) -> str:
     """What happened and what to do, in the language the window speaks now."""
     a = message.args
-    t = QCoreApplication.translate
     match message.code:
         case Code.LOST_WHILE_LINKING:
             return _fill(
-                t(
+                QCoreApplication.translate(
                     "Message",
                     "Connection lost while linking (%1). Retrying by itself; "
                     "a new QR code will show.",
@@ -60,7 +59,7 @@ def message_text(message: Message) -> str:
             )
         case Code.LOST_RECONNECTING:
             return _fill(
-                t(
+                QCoreApplication.translate(
                     "Message",
                     "Connection lost (%1). Reconnecting by itself; "
                     "the saved login is kept, no QR needed.",
@@ -69,7 +68,7 @@ def message_text(message: Message) -> str:
             )
         case Code.STILL_DOWN:
             return _fill(
-                t(
+                QCoreApplication.translate(
                     "Message",
                     "Still not connected after %1 min (%2). Lila keeps retrying by itself; "
                     "check this computer's internet connection.",
@@ -78,14 +77,14 @@ def message_text(message: Message) -> str:
                 disconnect_reason(a.get("code")),
             )
         case Code.QR_EXPIRED:
-            return t(
+            return QCoreApplication.translate(
                 "Message", "The QR code expired before it was scanned. Press Link to get a new one."
             )
         case Code.RECOVERED:
-            return t("Message", "Connected again. Nothing to do.")
+            return QCoreApplication.translate("Message", "Connected again. Nothing to do.")
         case Code.REPLACED_RETRYING:
             return _fill(
-                t(
+                QCoreApplication.translate(
                     "Message",
                     "This number was opened in another WhatsApp Web or Desktop. "
                     "Trying once more in %1 s.",
@@ -93,15 +92,16 @@ def message_text(message: Message) -> str:
                 _num(a.get("seconds")),
             )
         case Code.REPLACED_PAUSED:
-            return t(
+            return QCoreApplication.translate(
                 "Message",
                 "This number is open somewhere else (another computer or browser). Lila paused "
-                "it so the two do not keep pushing each other out. Press Take over to use it here.",
+                "it so the two do not keep pushing each other out. Press Reconnect now to use "
+                "it here.",
             )
         case Code.TEMP_BANNED:
             until = a.get("until")
             return _fill(
-                t(
+                QCoreApplication.translate(
                     "Message",
                     "WhatsApp has temporarily blocked this number until %1. Lila reconnects by "
                     "itself then; do not link it again. Sending fewer messages avoids this.",
@@ -110,7 +110,7 @@ def message_text(message: Message) -> str:
             )
         case Code.LOGGED_OUT:
             return _fill(
-                t(
+                QCoreApplication.translate(
                     "Message",
                     "This number was logged out (%1), usually because it was removed from Linked "
                     "devices on the phone. Press Restore to try the last backup, or link again "
@@ -119,21 +119,21 @@ def message_text(message: Message) -> str:
                 str(a.get("code")),
             )
         case Code.LOGGED_OUT_LOOP:
-            return t(
+            return QCoreApplication.translate(
                 "Message",
                 "WhatsApp ended this session right after asking for a restart (a known "
                 "reconnect loop). Your backups are safe: press Restore to bring the last one "
                 "back, or link again with a new QR.",
             )
         case Code.OUTDATED:
-            return t(
+            return QCoreApplication.translate(
                 "Message",
                 "WhatsApp says this version of Lila Desktop is too old. Install the latest "
                 "version; your numbers stay linked.",
             )
         case Code.STORE_CORRUPT:
             return _fill(
-                t(
+                QCoreApplication.translate(
                     "Message",
                     "The saved login of this number could not be read (%1). It was moved aside, "
                     "not deleted. Press Restore to use the last good backup, or link again with "
@@ -142,12 +142,12 @@ def message_text(message: Message) -> str:
                 str(a.get("reason")),
             )
         case Code.USER_LOGGED_OUT:
-            return t(
+            return QCoreApplication.translate(
                 "Message",
                 "You logged this number out. Link it again with a new QR, or restore a backup.",
             )
         case Code.USER_LOGGED_OUT_UNREACHABLE:
-            return t(
+            return QCoreApplication.translate(
                 "Message",
                 "You logged this number out. Link it again with a new QR, or restore a backup. "
                 "WhatsApp could not be reached: also remove this device under Linked devices "
@@ -155,7 +155,7 @@ def message_text(message: Message) -> str:
             )
         case Code.LIST_RECOVERED:
             text = _fill(
-                t(
+                QCoreApplication.translate(
                     "Message",
                     "The list of numbers could not be read, so Lila rebuilt it from the saved "
                     "logins: %1 number(s) are back. Nothing was lost.",
@@ -164,7 +164,7 @@ def message_text(message: Message) -> str:
             )
             if a.get("unnamed"):
                 text += " " + _fill(
-                    t(
+                    QCoreApplication.translate(
                         "Message",
                         "%1 of them have no name yet: select one and press F2 (Rename) to name it.",
                     ),
@@ -173,12 +173,12 @@ def message_text(message: Message) -> str:
             return text
         case Code.SETTINGS_RECOVERED:
             if a.get("from_copy"):
-                return t(
+                return QCoreApplication.translate(
                     "Message",
                     "The settings file could not be read; the last good copy is used. "
                     "Check Settings.",
                 )
-            return t(
+            return QCoreApplication.translate(
                 "Message",
                 "The settings file could not be read, so the defaults are used. "
                 "Open Settings to choose your values again.",

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from lila_desktop.core.actions import NoticeKind
+from lila_desktop.core.messages import Code, Message
 from lila_desktop.core.snapshot import Notice
 from lila_desktop.core.status import Severity, Status
 from lila_desktop.ui.bridge import ActionError, PoolBridge
@@ -77,7 +78,9 @@ def test_link_and_logout_show_in_table_tray_and_notifications(
     assert shown == [
         (
             "Front desk (+51911111111) was logged out",
-            "Restore a backup, or link the number again.",
+            "This number was logged out (401), usually because it was removed from Linked "
+            "devices on the phone. Press Restore to try the last backup, or link again "
+            "with a new QR.",
             True,
         )
     ]
@@ -115,16 +118,17 @@ def test_many_drops_at_once_make_one_notification(
 def test_grouping_keeps_only_the_latest_word_per_number(qloop: LoopRunner) -> None:
     tray = TrayController(group_window_ms=10_000)
     now = time.time()
-    tray.notify(Notice(A, "", NoticeKind.DOWN, "down", now))
-    tray.notify(Notice(A, "", NoticeKind.RECOVERED, "back", now))
-    tray.notify(Notice(B, "Deliveries", NoticeKind.REPLACED, "replaced", now))
+    down = Message.of(Code.STILL_DOWN, minutes=2, code=None)
+    tray.notify(Notice(A, "", NoticeKind.DOWN, down, now))
+    tray.notify(Notice(A, "", NoticeKind.RECOVERED, Message.of(Code.RECOVERED), now))
+    tray.notify(Notice(B, "Deliveries", NoticeKind.REPLACED, Message.of(Code.REPLACED_PAUSED), now))
     tray.flush_notices()
     assert [t for t, _ in tray.sent] == [
         "Deliveries (+51922222222) was opened elsewhere",
         "+51911111111 is connected again",
     ]
     tray.notifications = False  # switched off in Settings
-    tray.notify(Notice(C, "", NoticeKind.LOGGED_OUT, "x", now))
+    tray.notify(Notice(C, "", NoticeKind.LOGGED_OUT, Message.of(Code.LOGGED_OUT, code=401), now))
     tray.flush_notices()
     assert len(tray.sent) == 2
 

@@ -214,27 +214,22 @@
 <context>
     <name>GuiApp</name>
     <message>
-        <location filename="../../ui/main.py" line="203"/>
+        <location filename="../../ui/main.py" line="177"/>
         <source>Starting…</source>
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="285"/>
-        <source>Messages cannot be sent: %1</source>
-        <translation>No se pueden enviar mensajes: %1</translation>
+        <location filename="../../ui/main.py" line="267"/>
+        <source>The demo numbers could not be prepared; see the log.</source>
+        <translation>No se pudieron preparar los números de demostración; mira el registro.</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="296"/>
+        <location filename="../../ui/main.py" line="259"/>
         <source>The local API is off.</source>
         <translation>La API local está apagada.</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="310"/>
-        <source>The local API could not start: %1</source>
-        <translation>La API local no pudo arrancar: %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main.py" line="315"/>
+        <location filename="../../ui/main.py" line="255"/>
         <source>Listening on %1. Changes apply from the next start.</source>
         <translation>Escuchando en %1. Los cambios se aplican al volver a abrir Lila.</translation>
     </message>
@@ -242,57 +237,57 @@
 <context>
     <name>Hint</name>
     <message>
-        <location filename="../../ui/texts.py" line="64"/>
+        <location filename="../../ui/texts.py" line="63"/>
         <source>Press Connect to start it.</source>
         <translation>Pulsa Conectar para ponerlo en marcha.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="65"/>
+        <location filename="../../ui/texts.py" line="64"/>
         <source>Connecting to WhatsApp…</source>
         <translation>Conectando con WhatsApp…</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="66"/>
+        <location filename="../../ui/texts.py" line="65"/>
         <source>Press Link to show the QR code, then scan it with the phone.</source>
         <translation>Pulsa Vincular para ver el código QR y escanéalo con el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="69"/>
+        <location filename="../../ui/texts.py" line="68"/>
         <source>Type the pairing code on the phone.</source>
         <translation>Escribe el código de vinculación en el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="70"/>
+        <location filename="../../ui/texts.py" line="69"/>
         <source>Working normally.</source>
         <translation>Funciona con normalidad.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="71"/>
+        <location filename="../../ui/texts.py" line="70"/>
         <source>The connection dropped; Lila retries by itself.</source>
         <translation>Se cortó la conexión; Lila vuelve a intentarlo sola.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="74"/>
+        <location filename="../../ui/texts.py" line="73"/>
         <source>WhatsApp was opened on another computer. Press Reconnect now to take it back.</source>
         <translation>WhatsApp se abrió en otro ordenador. Pulsa Reconectar ahora para recuperarlo.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="78"/>
+        <location filename="../../ui/texts.py" line="77"/>
         <source>WhatsApp paused this number for a while; Lila reconnects when it ends.</source>
         <translation>WhatsApp pausó este número un tiempo; Lila se reconecta cuando termine.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="81"/>
+        <location filename="../../ui/texts.py" line="80"/>
         <source>Restore a backup below, or link the number again.</source>
         <translation>Restaura una copia aquí abajo o vuelve a vincular el número.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="84"/>
+        <location filename="../../ui/texts.py" line="83"/>
         <source>Install the latest Lila Desktop.</source>
         <translation>Instala la última versión de Lila Desktop.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="85"/>
+        <location filename="../../ui/texts.py" line="84"/>
         <source>Something went wrong; see the log, then press Connect.</source>
         <translation>Algo falló; mira el registro y pulsa Conectar.</translation>
     </message>
@@ -624,94 +619,222 @@
     </message>
 </context>
 <context>
+    <name>Message</name>
+    <message>
+        <location filename="../../ui/message_texts.py" line="18"/>
+        <source>timed out</source>
+        <translation>tiempo agotado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="19"/>
+        <source>connection closed</source>
+        <translation>conexión cerrada</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="20"/>
+        <source>WhatsApp server error</source>
+        <translation>error del servidor de WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="21"/>
+        <source>WhatsApp unavailable</source>
+        <translation>WhatsApp no disponible</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="22"/>
+        <source>restart requested by WhatsApp</source>
+        <translation>WhatsApp pidió reiniciar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="25"/>
+        <source>network error</source>
+        <translation>error de red</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="26"/>
+        <source>error</source>
+        <translation>error</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="53"/>
+        <source>Connection lost while linking (%1). Retrying by itself; a new QR code will show.</source>
+        <translation>Se perdió la conexión durante la vinculación (%1). Lila reintenta sola; aparecerá un código QR nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="62"/>
+        <source>Connection lost (%1). Reconnecting by itself; the saved login is kept, no QR needed.</source>
+        <translation>Se perdió la conexión (%1). Lila se reconecta sola; el inicio de sesión guardado se conserva, no hace falta QR.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="71"/>
+        <source>Still not connected after %1 min (%2). Lila keeps retrying by itself; check this computer&apos;s internet connection.</source>
+        <translation>Sigue sin conexión después de %1 min (%2). Lila sigue reintentando sola; revisa la conexión a internet de este ordenador.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="80"/>
+        <source>The QR code expired before it was scanned. Press Link to get a new one.</source>
+        <translation>El código QR caducó antes de escanearlo. Pulsa Vincular para obtener uno nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="84"/>
+        <source>Connected again. Nothing to do.</source>
+        <translation>Conectado de nuevo. No hay nada que hacer.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="87"/>
+        <source>This number was opened in another WhatsApp Web or Desktop. Trying once more in %1 s.</source>
+        <translation>Este número se abrió en otro WhatsApp Web o de escritorio. Se intentará una vez más en %1 s.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="95"/>
+        <source>This number is open somewhere else (another computer or browser). Lila paused it so the two do not keep pushing each other out. Press Reconnect now to use it here.</source>
+        <translation>Este número está abierto en otro sitio (otro ordenador o navegador). Lila lo pausó para que los dos no se expulsen mutuamente. Pulsa Reconectar ahora para usarlo aquí.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="104"/>
+        <source>WhatsApp has temporarily blocked this number until %1. Lila reconnects by itself then; do not link it again. Sending fewer messages avoids this.</source>
+        <translation>WhatsApp bloqueó temporalmente este número hasta el %1. Lila se reconectará sola entonces; no lo vuelvas a vincular. Enviar menos mensajes lo evita.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="113"/>
+        <source>This number was logged out (%1), usually because it was removed from Linked devices on the phone. Press Restore to try the last backup, or link again with a new QR.</source>
+        <translation>Se cerró la sesión de este número (%1), normalmente porque se quitó de Dispositivos vinculados en el teléfono. Pulsa Restaurar para probar la última copia, o vuelve a vincularlo con un QR nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="122"/>
+        <source>WhatsApp ended this session right after asking for a restart (a known reconnect loop). Your backups are safe: press Restore to bring the last one back, or link again with a new QR.</source>
+        <translation>WhatsApp cerró esta sesión justo después de pedir un reinicio (un bucle de reconexión conocido). Tus copias están a salvo: pulsa Restaurar para recuperar la última, o vuelve a vincular con un QR nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="129"/>
+        <source>WhatsApp says this version of Lila Desktop is too old. Install the latest version; your numbers stay linked.</source>
+        <translation>WhatsApp dice que esta versión de Lila Desktop es demasiado antigua. Instala la última versión; tus números siguen vinculados.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="136"/>
+        <source>The saved login of this number could not be read (%1). It was moved aside, not deleted. Press Restore to use the last good backup, or link again with a new QR.</source>
+        <translation>No se pudo leer el inicio de sesión guardado de este número (%1). Se apartó, no se borró. Pulsa Restaurar para usar la última copia buena, o vuelve a vincular con un QR nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="145"/>
+        <source>You logged this number out. Link it again with a new QR, or restore a backup.</source>
+        <translation>Cerraste la sesión de este número. Vuelve a vincularlo con un QR nuevo o restaura una copia.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="150"/>
+        <source>You logged this number out. Link it again with a new QR, or restore a backup. WhatsApp could not be reached: also remove this device under Linked devices on the phone.</source>
+        <translation>Cerraste la sesión de este número. Vuelve a vincularlo con un QR nuevo o restaura una copia. No se pudo avisar a WhatsApp: quita también este dispositivo en Dispositivos vinculados en el teléfono.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="158"/>
+        <source>The list of numbers could not be read, so Lila rebuilt it from the saved logins: %1 number(s) are back. Nothing was lost.</source>
+        <translation>No se pudo leer la lista de números, así que Lila la reconstruyó a partir de los inicios de sesión guardados: %1 número(s) han vuelto. No se perdió nada.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="167"/>
+        <source>%1 of them have no name yet: select one and press F2 (Rename) to name it.</source>
+        <translation>%1 aún no tienen nombre: selecciona uno y pulsa F2 (Renombrar) para ponérselo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="176"/>
+        <source>The settings file could not be read; the last good copy is used. Check Settings.</source>
+        <translation>No se pudo leer el archivo de ajustes; se usa la última copia buena. Revisa los Ajustes.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/message_texts.py" line="181"/>
+        <source>The settings file could not be read, so the defaults are used. Open Settings to choose your values again.</source>
+        <translation>No se pudo leer el archivo de ajustes, así que se usan los valores predeterminados. Abre Ajustes para elegir de nuevo tus valores.</translation>
+    </message>
+</context>
+<context>
     <name>Notice</name>
     <message>
-        <location filename="../../ui/texts.py" line="102"/>
+        <location filename="../../ui/texts.py" line="101"/>
         <source>%1 is still disconnected</source>
         <translation>%1 sigue desconectado</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="103"/>
+        <location filename="../../ui/texts.py" line="102"/>
         <source>%1 is connected again</source>
         <translation>%1 vuelve a estar conectado</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="104"/>
+        <location filename="../../ui/texts.py" line="103"/>
         <source>%1 was opened elsewhere</source>
         <translation>%1 se abrió en otro lugar</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="105"/>
+        <location filename="../../ui/texts.py" line="104"/>
         <source>%1 is temporarily banned</source>
         <translation>%1 está bloqueado temporalmente</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="106"/>
+        <location filename="../../ui/texts.py" line="105"/>
         <source>%1 was logged out</source>
         <translation>Se cerró la sesión de %1</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="107"/>
+        <location filename="../../ui/texts.py" line="106"/>
         <source>%1 needs an app update</source>
         <translation>%1 necesita actualizar la aplicación</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="108"/>
+        <location filename="../../ui/texts.py" line="107"/>
         <source>%1 had a damaged session file</source>
         <translation>%1 tenía un archivo de sesión dañado</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="109"/>
+        <location filename="../../ui/texts.py" line="108"/>
         <source>The QR code for %1 expired</source>
         <translation>Caducó el código QR de %1</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="117"/>
+        <location filename="../../ui/texts.py" line="121"/>
         <source>Lila keeps retrying. Check the internet connection.</source>
         <translation>Lila sigue intentándolo. Revisa la conexión a internet.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="120"/>
+        <location filename="../../ui/texts.py" line="124"/>
         <source>Nothing to do.</source>
         <translation>No tienes que hacer nada.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="121"/>
+        <location filename="../../ui/texts.py" line="125"/>
         <source>WhatsApp Web or another computer took over. Press Reconnect now to take it back.</source>
         <translation>WhatsApp Web u otro ordenador tomó el control. Pulsa Reconectar ahora para recuperarlo.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="125"/>
+        <location filename="../../ui/texts.py" line="129"/>
         <source>Lila reconnects by itself when the ban ends.</source>
         <translation>Lila se reconecta sola cuando termine el bloqueo.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="128"/>
+        <location filename="../../ui/texts.py" line="132"/>
         <source>Restore a backup, or link the number again.</source>
         <translation>Restaura una copia o vuelve a vincular el número.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="131"/>
+        <location filename="../../ui/texts.py" line="135"/>
         <source>Install the latest Lila Desktop.</source>
         <translation>Instala la última versión de Lila Desktop.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="134"/>
+        <location filename="../../ui/texts.py" line="138"/>
         <source>Restore the last good backup.</source>
         <translation>Restaura la última copia buena.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="135"/>
+        <location filename="../../ui/texts.py" line="139"/>
         <source>Press Link to get a new code.</source>
         <translation>Pulsa Vincular para obtener un código nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="142"/>
+        <location filename="../../ui/texts.py" line="146"/>
         <source>%1 numbers need attention</source>
         <translation>%1 números necesitan atención</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="148"/>
+        <location filename="../../ui/texts.py" line="152"/>
         <source>%1 numbers are connected again</source>
         <translation>%1 números vuelven a estar conectados</translation>
     </message>
@@ -874,172 +997,172 @@
 <context>
     <name>SessionActions</name>
     <message>
-        <location filename="../../ui/session_actions.py" line="103"/>
+        <location filename="../../ui/session_actions.py" line="96"/>
         <source>&amp;Link…</source>
         <translation>&amp;Vincular…</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="104"/>
+        <location filename="../../ui/session_actions.py" line="97"/>
         <source>Show the QR code or pairing code to link this number</source>
         <translation>Mostrar el código QR o el código de vinculación para vincular este número</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="106"/>
+        <location filename="../../ui/session_actions.py" line="99"/>
         <source>&amp;Connect</source>
         <translation>&amp;Conectar</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="106"/>
+        <location filename="../../ui/session_actions.py" line="99"/>
         <source>Start this number</source>
         <translation>Poner en marcha este número</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="109"/>
+        <location filename="../../ui/session_actions.py" line="102"/>
         <source>&amp;Disconnect</source>
         <translation>&amp;Desconectar</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="110"/>
+        <location filename="../../ui/session_actions.py" line="103"/>
         <source>Stop this number; it stays off until you connect it</source>
         <translation>Detener este número; sigue apagado hasta que lo conectes</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="114"/>
+        <location filename="../../ui/session_actions.py" line="107"/>
         <source>Reconnect &amp;now</source>
         <translation>Reconectar &amp;ahora</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="115"/>
+        <location filename="../../ui/session_actions.py" line="108"/>
         <source>Try again now instead of waiting (also: take over)</source>
         <translation>Intentar ahora en vez de esperar (también: recuperarlo)</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="119"/>
+        <location filename="../../ui/session_actions.py" line="112"/>
         <source>Send &amp;test message…</source>
         <translation>Enviar mensaje de &amp;prueba…</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="120"/>
+        <location filename="../../ui/session_actions.py" line="113"/>
         <source>Send a WhatsApp message from this number to check it works (Ctrl+T)</source>
         <translation>Enviar un mensaje de WhatsApp desde este número para comprobar que funciona (Ctrl+T)</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="122"/>
+        <location filename="../../ui/session_actions.py" line="115"/>
         <source>Re&amp;name…</source>
         <translation>Re&amp;nombrar…</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="122"/>
+        <location filename="../../ui/session_actions.py" line="115"/>
         <source>Change the name shown for this number</source>
         <translation>Cambiar el nombre que se muestra para este número</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="123"/>
+        <location filename="../../ui/session_actions.py" line="116"/>
         <source>Log &amp;out…</source>
         <translation>Cerrar &amp;sesión…</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="123"/>
+        <location filename="../../ui/session_actions.py" line="116"/>
         <source>Unlink this computer from the number</source>
         <translation>Desvincular este ordenador del número</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="124"/>
+        <location filename="../../ui/session_actions.py" line="117"/>
         <source>&amp;Remove…</source>
         <translation>&amp;Quitar…</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="124"/>
+        <location filename="../../ui/session_actions.py" line="117"/>
         <source>Remove the number from Lila</source>
         <translation>Quitar el número de Lila</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="131"/>
+        <location filename="../../ui/session_actions.py" line="124"/>
         <source>Test message</source>
         <translation>Mensaje de prueba</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="133"/>
+        <location filename="../../ui/session_actions.py" line="126"/>
         <source>Drop the connection</source>
         <translation>Cortar la conexión</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="134"/>
+        <location filename="../../ui/session_actions.py" line="127"/>
         <source>WhatsApp logs the number out</source>
         <translation>WhatsApp cierra la sesión del número</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="135"/>
+        <location filename="../../ui/session_actions.py" line="128"/>
         <source>Opened on another computer</source>
         <translation>Abierto en otro ordenador</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="136"/>
+        <location filename="../../ui/session_actions.py" line="129"/>
         <source>Temporary ban (2 min)</source>
         <translation>Bloqueo temporal (2 min)</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="137"/>
+        <location filename="../../ui/session_actions.py" line="130"/>
         <source>Internet down (all numbers)</source>
         <translation>Sin internet (todos los números)</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="138"/>
+        <location filename="../../ui/session_actions.py" line="131"/>
         <source>Internet back (all numbers)</source>
         <translation>Vuelve internet (todos los números)</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="203"/>
+        <location filename="../../ui/session_actions.py" line="196"/>
         <source>Rename +%1</source>
         <translation>Renombrar +%1</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="204"/>
+        <location filename="../../ui/session_actions.py" line="197"/>
         <source>Name shown for this number:</source>
         <translation>Nombre que se muestra para este número:</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="218"/>
+        <location filename="../../ui/session_actions.py" line="211"/>
         <source>Log out</source>
         <translation>Cerrar sesión</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="219"/>
+        <location filename="../../ui/session_actions.py" line="212"/>
         <source>Log %1 out of WhatsApp on this computer?</source>
         <translation>¿Cerrar la sesión de WhatsApp de %1 en este ordenador?</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="223"/>
+        <location filename="../../ui/session_actions.py" line="216"/>
         <source>A backup is taken first. To use the number here again you scan a new QR code (or restore the backup, if the phone still lists this computer).</source>
         <translation>Antes se hace una copia. Para volver a usar el número aquí escaneas un código QR nuevo (o restauras la copia, si el teléfono aún muestra este ordenador).</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="226"/>
+        <location filename="../../ui/session_actions.py" line="219"/>
         <source>&amp;Log out</source>
         <translation>Cerrar &amp;sesión</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="239"/>
+        <location filename="../../ui/session_actions.py" line="232"/>
         <source>Remove number</source>
         <translation>Quitar número</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="240"/>
+        <location filename="../../ui/session_actions.py" line="233"/>
         <source>Remove %1 from Lila?</source>
         <translation>¿Quitar %1 de Lila?</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="242"/>
+        <location filename="../../ui/session_actions.py" line="235"/>
         <source>Its backups are kept, so you can bring it back later, unless you tick the box.</source>
         <translation>Sus copias se conservan para poder recuperarlo más tarde, salvo que marques la casilla.</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="244"/>
+        <location filename="../../ui/session_actions.py" line="237"/>
         <source>Delete its backups too</source>
         <translation>Borrar también sus copias</translation>
     </message>
     <message>
-        <location filename="../../ui/session_actions.py" line="245"/>
+        <location filename="../../ui/session_actions.py" line="238"/>
         <source>&amp;Remove</source>
         <translation>&amp;Quitar</translation>
     </message>
@@ -1258,85 +1381,93 @@
 <context>
     <name>Severity</name>
     <message>
-        <location filename="../../ui/texts.py" line="93"/>
+        <location filename="../../ui/texts.py" line="92"/>
         <source>All numbers connected</source>
         <translation>Todos los números conectados</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="94"/>
+        <location filename="../../ui/texts.py" line="93"/>
         <source>No number running</source>
         <translation>Ningún número en marcha</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="95"/>
+        <location filename="../../ui/texts.py" line="94"/>
         <source>Some numbers are connecting</source>
         <translation>Algunos números se están conectando</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="96"/>
+        <location filename="../../ui/texts.py" line="95"/>
         <source>A number needs you</source>
         <translation>Un número te necesita</translation>
     </message>
 </context>
 <context>
+    <name>StartError</name>
+    <message>
+        <location filename="../../ui/start_error.py" line="19"/>
+        <source>Lila Desktop could not start.</source>
+        <translation>Lila Desktop no pudo iniciarse.</translation>
+    </message>
+</context>
+<context>
     <name>Status</name>
     <message>
-        <location filename="../../ui/texts.py" line="29"/>
+        <location filename="../../ui/texts.py" line="30"/>
         <source>Stopped</source>
         <translation>Detenido</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="30"/>
+        <location filename="../../ui/texts.py" line="31"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="31"/>
+        <location filename="../../ui/texts.py" line="32"/>
         <source>Waiting for QR scan</source>
         <translation>Esperando escaneo del QR</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="32"/>
+        <location filename="../../ui/texts.py" line="33"/>
         <source>Waiting for pairing code</source>
         <translation>Esperando código de vinculación</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="33"/>
+        <location filename="../../ui/texts.py" line="34"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="34"/>
+        <location filename="../../ui/texts.py" line="35"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="35"/>
+        <location filename="../../ui/texts.py" line="36"/>
         <source>Opened elsewhere</source>
         <translation>Abierto en otro lugar</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="36"/>
+        <location filename="../../ui/texts.py" line="37"/>
         <source>Temporarily banned</source>
         <translation>Bloqueado temporalmente</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="37"/>
+        <location filename="../../ui/texts.py" line="38"/>
         <source>Logged out</source>
         <translation>Sesión cerrada</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="38"/>
+        <location filename="../../ui/texts.py" line="39"/>
         <source>App update needed</source>
         <translation>Hay que actualizar la aplicación</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="39"/>
+        <location filename="../../ui/texts.py" line="40"/>
         <source>Failed</source>
         <translation>Falló</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="50"/>
+        <location filename="../../ui/texts.py" line="51"/>
         <source>%1 (attempt %2)</source>
         <translation>%1 (intento %2)</translation>
     </message>
@@ -1344,22 +1475,22 @@
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../ui/texts.py" line="161"/>
+        <location filename="../../ui/texts.py" line="165"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="163"/>
+        <location filename="../../ui/texts.py" line="167"/>
         <source>%1 min</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="167"/>
+        <location filename="../../ui/texts.py" line="171"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="171"/>
+        <location filename="../../ui/texts.py" line="175"/>
         <source>%1 days</source>
         <translation>%1 días</translation>
     </message>
