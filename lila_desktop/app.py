@@ -57,6 +57,8 @@ def run(cli: CommandLine, environ: Mapping[str, str] | None = None) -> int:
         settings = store.load()
         language = settings.language
         config = resolve(cli, env, settings)
+        if store.recovery is not None:
+            config = replace(config, notices=(store.recovery,))
     except ConfigError as exc:
         return refuse(exc, window=window, language=language)
     configure_logging(config.data_dir, json_lines=config.json_logs, level=config.log_level)

@@ -28,6 +28,7 @@ from typing import Final
 
 import platformdirs
 
+from lila_desktop.core.messages import Message
 from lila_desktop.core.quota import parse_limit
 from lila_desktop.core.settings import Settings
 from lila_desktop.services.vault.atomic import UnsafeDirectory, ensure_private_dir
@@ -89,6 +90,8 @@ class RuntimeConfig:
     mongodb_uri: str | None = field(default=None, repr=False)
     passphrase: str | None = field(default=None, repr=False)
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # What the owner must hear about the start (a settings file that was kept aside).
+    notices: tuple[Message, ...] = ()
 
     @property
     def api_enabled(self) -> bool:

@@ -82,10 +82,11 @@ class SessionRegistry:
             f"; the damaged file is kept as {aside}" if aside is not None else "",
             extra={"event": "list_recovered", "count": len(result), "unnamed": unnamed},
         )
-        try:
-            self.save(result)  # the next start reads a good list: the owner is told once
-        except OSError as exc:
-            logger.error("could not save the rebuilt session list: %s", exc)
+        if aside != self.path:  # never write over a file we could not move aside
+            try:
+                self.save(result)  # the next start reads a good list: the owner is told once
+            except OSError as exc:
+                logger.error("could not save the rebuilt session list: %s", exc)
         return result
 
     def _numbers_on_disk(self) -> dict[str, bool]:

@@ -27,6 +27,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from lila_desktop.core.keystore import KeyStore
+from lila_desktop.core.messages import Message
 from lila_desktop.core.policy import DEFAULT_CONFIG
 from lila_desktop.core.quota import QuotaLedger
 from lila_desktop.services.blocking import run_blocking
@@ -244,6 +245,14 @@ class Runtime:
             raise ConfigError(line, EXIT_PORT) from None
         except ApiKeyError as exc:
             raise ConfigError(str(exc)) from None
+
+    @property
+    def notices(self) -> list[Message]:
+        """What the owner must be told once about this start (files rebuilt or kept aside)."""
+        found = list(self.config.notices)
+        if self.pool.registry.recovery is not None:
+            found.append(self.pool.registry.recovery)
+        return found
 
     async def seed_demo(self) -> None:
         if self.config.demo:

@@ -50,6 +50,11 @@ class SettingsStore:
                 + ("the last good copy is used" if damage.from_copy else "starting with defaults")
                 + (f", the old file is kept at {damage.aside}" if damage.aside else "")
             )
+            if damage.aside != self.path:  # never write over a file we could not move
+                try:  # the next start reads a good file: the owner is told once
+                    self._write(settings or Settings())
+                except OSError as exc:
+                    logger.error("could not write the recovered settings: %s", exc)
         return settings if settings is not None else Settings()
 
     def report_recovery(self) -> None:
@@ -58,9 +63,12 @@ class SettingsStore:
             logger.warning("%s", self._damage_line, extra={"event": "settings_reset"})
 
     def save(self, settings: Settings) -> None:
+        self._write(settings)
+        logger.info("settings saved", extra={"event": "settings_saved"})
+
+    def _write(self, settings: Settings) -> None:
         data = json.dumps(settings.to_dict(), indent=2, sort_keys=True).encode("utf-8")
         self._file.write(data + b"\n")
-        logger.info("settings saved", extra={"event": "settings_saved"})
 
     async def aload(self) -> Settings:
         return await run_blocking(self.load)

@@ -40,6 +40,7 @@ from lila_desktop.ui.controller import WindowController
 from lila_desktop.ui.dialogs.keyring_dialog import KeyringProblemDialog
 from lila_desktop.ui.icons import app_icon
 from lila_desktop.ui.main_window import MainWindow
+from lila_desktop.ui.message_texts import message_text
 from lila_desktop.ui.single_instance import InstanceServer, ask_first_instance
 from lila_desktop.ui.start_error import show_start_error
 from lila_desktop.ui.tray import TrayController
@@ -203,6 +204,9 @@ class GuiApp(QObject):
             window.statusBar().clearMessage()
             bridge.resync()
             window.quota.set_ledger(runtime.ledger)
+            if runtime.notices:  # told once: the damaged file is out of the way now
+                text = " ".join(message_text(m) for m in runtime.notices)
+                window.show_banner(text, bad=True)
             from lila_desktop.services.quota.uri_store import MongoUriStore
 
             controller.uri_store = MongoUriStore()
