@@ -901,6 +901,64 @@
     </message>
 </context>
 <context>
+    <name>Refusal</name>
+    <message>
+        <location filename="../../lila_desktop/ui/refusals.py" line="32"/>
+        <source>This number</source>
+        <translation>Este número</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/refusals.py" line="34"/>
+        <source>Type the phone number with its country code, digits only, e.g. 51902049935.</source>
+        <translation>Escribe el número de teléfono con su código de país, solo dígitos, p. ej. 51902049935.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/refusals.py" line="39"/>
+        <source>%1 is not in the list. Add the number first.</source>
+        <translation>%1 no está en la lista. Añade primero el número.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/refusals.py" line="43"/>
+        <source>Start linking first: the number must be showing a QR code.</source>
+        <translation>Empieza primero a vincular: el número debe estar mostrando un código QR.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/refusals.py" line="47"/>
+        <source>%1 is not connected. Wait until it is connected, then try again.</source>
+        <translation>%1 no está conectado. Espera a que se conecte y vuelve a intentarlo.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/refusals.py" line="51"/>
+        <source>The WhatsApp connection is restarting. Try again in a moment; Lila reconnects by itself.</source>
+        <translation>La conexión con WhatsApp se está reiniciando. Vuelve a intentarlo en un momento; Lila se reconecta sola.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/refusals.py" line="57"/>
+        <source>That backup is not there. Pick one from the list of backups, or link the number again with a new QR.</source>
+        <translation>Esa copia no está. Elige una de la lista de copias, o vuelve a vincular el número con un QR nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/refusals.py" line="63"/>
+        <source>The saved login could not be read. It was moved aside, not deleted: restore a backup, or link the number again with a new QR.</source>
+        <translation>No se pudo leer el inicio de sesión guardado. Se apartó, no se borró: restaura una copia o vuelve a vincular el número con un QR nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/refusals.py" line="69"/>
+        <source>The safe that keeps the logins is locked (system keyring). Unlock it, then try again.</source>
+        <translation>La caja fuerte que guarda las sesiones está bloqueada (llavero del sistema). Desbloquéala y vuelve a intentarlo.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/refusals.py" line="74"/>
+        <source>The computer refused to write a file (%1). Free some disk space or check the data folder, then try again.</source>
+        <translation>El ordenador no dejó escribir un archivo (%1). Libera espacio en el disco o revisa la carpeta de datos y vuelve a intentarlo.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/refusals.py" line="81"/>
+        <source>Lila could not do that: %1</source>
+        <translation>Lila no pudo hacerlo: %1</translation>
+    </message>
+</context>
+<context>
     <name>SendMessageDialog</name>
     <message>
         <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="59"/>

@@ -12,6 +12,7 @@ from lila_desktop.core.actions import NoticeKind
 from lila_desktop.core.messages import Code, Message
 from lila_desktop.core.snapshot import Notice
 from lila_desktop.core.status import Severity, Status
+from lila_desktop.ui import i18n
 from lila_desktop.ui.bridge import ActionError, PoolBridge
 from lila_desktop.ui.models.sessions import Column, Role, SessionTableModel
 from lila_desktop.ui.tray import TrayController
@@ -152,7 +153,14 @@ def test_refusals_come_back_as_plain_words(qloop: LoopRunner, ui_harness: PoolHa
     errors = qloop.run(scenario())
     assert len(errors) == 3
     assert "digits" in errors[0]
-    assert "No session for 51999999999" in errors[1]
+    assert errors[1] == "This number is not in the list. Add the number first."
+    i18n.install_language("es")
+    try:
+        spanish = qloop.run(scenario())
+    finally:
+        i18n.install_language("en")
+    assert spanish[1] == "Este número no está en la lista. Añade primero el número."
+    assert "dígitos" in spanish[0]
 
 
 def test_status_changes_under_a_reconnect_storm_stay_consistent(
