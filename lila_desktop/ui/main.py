@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from lila_desktop.core.keystore import KeyStore
 from lila_desktop.services.autostart import autostart_for_platform, launch_command
-from lila_desktop.services.config import ConfigError, RuntimeConfig, check_port_free
+from lila_desktop.services.config import ENV, ConfigError, RuntimeConfig, check_port_free
 from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
 from lila_desktop.services.logs import log_file
 from lila_desktop.services.pool import SessionPool
@@ -160,6 +160,7 @@ class GuiApp(QObject):
         window = MainWindow(bridge, log_file(self.config.data_dir))
         tray = TrayController(notifications=self.settings.notifications)
         autostart = autostart_for_platform(launch_command(self.config.data_dir))
+        from_env = self.config.sources.get("quota_limit") == ENV
         controller = WindowController(
             bridge=bridge,
             window=window,
@@ -169,6 +170,8 @@ class GuiApp(QObject):
             autostart=autostart,
             data_dir=self.config.data_dir,
             api_info=self._api_info,
+            env_limit=self.config.quota_limit if from_env else None,
+            env_uri=self.config.sources.get("uri") == ENV,
         )
         controller.quit_requested.connect(self._quit.set)
         self._catch_signals()
