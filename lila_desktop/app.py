@@ -7,20 +7,18 @@ Start-up path (both faces):
     3. the configuration resolved once: command line > environment >
        Settings > defaults, into a frozen `RuntimeConfig`;
     4. logging configured;
-    5. the face: the window (`ui.main.run_gui`), or headless here when asked
-       or when there is no display; each takes the instance lock, checks the
-       API port and then starts the one `services.runtime.Runtime`.
+    5. the face: the window (`ui.main.run_gui`), or headless
+       (`services.headless.run_headless`) when asked or when there is no
+       display; each takes the instance lock, checks the API port and then
+       starts the one `services.runtime.Runtime`.
 A value the owner must change stops the start with one plain line (stderr,
 and a dialog in the window) and a non-zero exit code, never a traceback.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import os
-import signal
 import sys
 from collections.abc import Mapping
 from dataclasses import replace
@@ -29,20 +27,15 @@ from lila_desktop import __version__
 from lila_desktop.services.config import (
     CommandLine,
     ConfigError,
-    RuntimeConfig,
     check_data_dir,
-    check_port_free,
     resolve,
     resolve_data_dir,
 )
-from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
+from lila_desktop.services.headless import run_headless
 from lila_desktop.services.logs import configure_logging
-from lila_desktop.services.runtime import Runtime, install_executor
 from lila_desktop.services.settings_store import SettingsStore
 
 logger = logging.getLogger(__name__)
-
-EXIT_ALREADY_RUNNING = 4
 
 
 def run(cli: CommandLine, environ: Mapping[str, str] | None = None) -> int:
@@ -77,7 +70,10 @@ def run(cli: CommandLine, environ: Mapping[str, str] | None = None) -> int:
     if not window:
         if not cli.headless:
             logger.warning("no display found; running headless (pool and API, no window)")
-        return run_headless(replace(config, headless=True))
+        try:
+            return run_headless(replace(config, headless=True))
+        except ConfigError as exc:
+            return refuse(exc, window=False)
     from lila_desktop.ui.main import run_gui  # Qt only when there is a window
 
     return int(run_gui(config))
@@ -102,40 +98,3 @@ def display_available(env: Mapping[str, str]) -> bool:
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")) or (
         env.get("QT_QPA_PLATFORM") in ("offscreen", "minimal")
     )
-
-
-def run_headless(config: RuntimeConfig) -> int:
-    """The pool and API without a window, until SIGINT/SIGTERM."""
-    lock = InstanceLock(config.data_dir)
-    try:
-        lock.acquire()
-    except AlreadyRunning as exc:
-        logger.error("%s", exc)
-        return EXIT_ALREADY_RUNNING
-    try:
-        check_port_free(config.api_port)
-        return asyncio.run(_serve(config))
-    except ConfigError as exc:
-        return refuse(exc, window=False)
-    finally:
-        lock.release()
-
-
-async def _serve(config: RuntimeConfig) -> int:
-    loop = asyncio.get_running_loop()
-    install_executor(loop)
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # Windows
-            loop.add_signal_handler(sig, stop.set)
-    runtime = Runtime(config)
-    await runtime.start()  # ConfigError: closed again, reported by run_headless
-    try:
-        await runtime.seed_demo()
-        logger.info("ready", extra={"event": "ready", "sessions": len(runtime.pool.snapshots())})
-        await stop.wait()
-        logger.info("shutting down", extra={"event": "stopping"})
-    finally:
-        await runtime.aclose()
-    logger.info("stopped cleanly", extra={"event": "stopped"})
-    return 0

@@ -50,6 +50,7 @@ DEFAULT: Final = "default"
 
 EXIT_CONFIG: Final = 2  # a start value the owner must change
 EXIT_PORT: Final = 3  # the API port is taken (kept from earlier releases)
+EXIT_ALREADY_RUNNING: Final = 4  # another copy runs for this data folder
 
 
 class ConfigError(Exception):

@@ -25,7 +25,13 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from lila_desktop.core.keystore import KeyStore
 from lila_desktop.services.autostart import autostart_for_platform, launch_command
-from lila_desktop.services.config import ENV, ConfigError, RuntimeConfig, check_port_free
+from lila_desktop.services.config import (
+    ENV,
+    EXIT_ALREADY_RUNNING,
+    ConfigError,
+    RuntimeConfig,
+    check_port_free,
+)
 from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
 from lila_desktop.services.logs import log_file
 from lila_desktop.services.pool import SessionPool
@@ -67,7 +73,7 @@ def run_gui(config: RuntimeConfig) -> int:
         return 0
     lock = InstanceLock(config.data_dir)
     if not _acquire(lock, config):
-        return 4
+        return EXIT_ALREADY_RUNNING
     server = InstanceServer(config.data_dir)
     try:
         check_port_free(config.api_port)
