@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import random
 
+from lila_desktop.core.messages import Code, Message
 from lila_desktop.services.vault import VaultError
 from lila_desktop.services.vault.model import describe_failure
 
@@ -60,8 +61,5 @@ class BackupState:
         self.error, self.failures = None, 0
         return True
 
-    def notice_text(self) -> str:
-        return (
-            f"Backups of {self.phone} are failing: {self.error}. Lila Desktop keeps trying; "
-            "free some space or fix the data folder."
-        )
+    def notice_message(self) -> Message:
+        return Message.of(Code.BACKUP_FAILING, reason=self.error)

@@ -38,6 +38,7 @@ from lila_desktop.core.events import (
     RetryDue,
     StoreCorrupt,
 )
+from lila_desktop.core.messages import Code, Message
 from lila_desktop.core.policy import PolicyConfig, SessionState, transition
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
 from lila_desktop.core.status import Status
@@ -223,14 +224,7 @@ class SessionSupervisor:
             why,
             extra={"event": "quarantine_failed", "phone": self.phone},
         )
-        self.state = replace(
-            self.state,
-            message=(
-                f"The saved login of this number could not be read, and it could not be "
-                f"moved aside either ({why}); nothing was deleted. Free some space or fix "
-                "the data folder, then press Restore or link again with a new QR."
-            ),
-        )
+        self.state = replace(self.state, message=Message.of(Code.STORE_NOT_MOVED, reason=why))
 
     async def run_backup(self, reason: str, *, connected: bool) -> Any:
         """Back up now; a failure becomes the number's "backup failing" state.
@@ -254,7 +248,7 @@ class SessionSupervisor:
                     self.phone,
                     self.name,
                     NoticeKind.BACKUP_FAILING,
-                    self.backups.notice_text(),
+                    self.backups.notice_message(),
                     self.ctx.clock(),
                 )
                 self.ctx.notify(notice)
