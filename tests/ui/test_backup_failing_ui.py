@@ -62,9 +62,9 @@ def test_backup_failing_shows_in_window_tray_and_notice(
         assert tray.severity is Severity.OK
 
     qloop.run(scenario())
-    assert shown[0][:2] == (
-        "Backups of Caja (+51944444444) are failing",
-        "Free some space or fix the data folder; Lila keeps trying.",
-    )
+    title, body, _ = shown[0]
+    assert title == "Backups of Caja (+51944444444) are failing"
+    assert body.startswith("Backups of this number are failing (") and "link" in body, body
+    assert body.endswith("Lila keeps trying; free some space or fix the data folder.")
     assert shown[0][2] is True  # bad news
     assert not any("backup failing" in t for t in menu_labels())

@@ -46,11 +46,15 @@ def check_plain_dir(path: Path) -> None:
     except FileNotFoundError:
         return
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-        raise UnsafeDirectory(
-            f"{path} is a link or a file, not a plain folder; Lila Desktop never follows "
-            "links in its data folder. Put a plain folder there (move in what the link "
-            "points to) and start again."
-        )
+        raise _not_plain(path)
+
+
+def _not_plain(path: Path) -> UnsafeDirectory:
+    return UnsafeDirectory(
+        f"{path} is a link or a file, not a plain folder; Lila Desktop never follows links "
+        "in its folders. Replace it with a plain folder (move in what the link points to, "
+        "if that is yours) and start again."
+    )
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -60,7 +64,7 @@ def ensure_private_dir(path: Path) -> Path:
         return path  # Windows: the per-user profile's ACLs are what protect it.
     info = os.lstat(path)
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-        raise UnsafeDirectory(f"{path} is not a plain folder; remove it and start again.")
+        raise _not_plain(path)
     if info.st_uid != os.getuid():
         raise UnsafeDirectory(
             f"{path} belongs to another user; remove it or choose another data folder."

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from lila_desktop.core.messages import Code
 from lila_desktop.services import backup_state
 from lila_desktop.services.backup_state import BackupFailed
 from tests.conftest import MemoryKeyStore, PoolHarness, build_test_pool
@@ -142,9 +143,17 @@ async def test_moved_aside_is_said_only_when_the_move_happened(api: Api, tmp_pat
     )
     assert status == 200
     snap = await api.harness.wait(
-        PHONE, lambda s: s.status.value == "failed" and "could not be moved" in (s.message or "")
+        PHONE,
+        lambda s: (
+            s.status.value == "failed"
+            and s.message is not None
+            and s.message.code is Code.STORE_NOT_MOVED
+        ),
     )
-    assert "not deleted" not in (snap.message or "")
-    assert "nothing was deleted" in (snap.message or "")
+    assert "link" in str(snap.message.get("reason") if snap.message else "")
+    status, data = await api.call("GET", f"/api/sessions/{PHONE}/status")
+    said = data["data"]["message"]
+    assert "could not be moved aside" in said and "nothing was deleted" in said, said
+    assert "moved aside, not deleted" not in said
     # The unreadable store is still where it was: nothing was deleted.
     assert api.pool.vault.live_path(PHONE).exists()
