@@ -52,14 +52,24 @@ def engine_command(transport: str) -> list[str]:
     return [sys.executable, "-m", "lila_desktop", "--engine", "--transport", transport]
 
 
-def fd_budget() -> int:
-    """Recycle well before the per-process file limit (macOS: 256)."""
-    try:
+WINDOWS_HANDLE_BUDGET = 8192  # Windows has no small per-process limit; this bounds a runaway
+
+
+def fd_budget(platform: str = sys.platform) -> int:
+    """Recycle well before the per-process file limit (macOS: 256).
+
+    Windows reports handles (psutil `num_handles`: files, but also threads,
+    events, registry keys — a few hundred at rest, ~20 per session) and
+    limits them only at millions: the budget there bounds a leak without
+    recycling a busy engine every 30 s."""
+    if platform == "win32":
+        return WINDOWS_HANDLE_BUDGET
+    soft = 512
+    if sys.platform != "win32":
         import resource
 
-        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    except (ImportError, OSError, ValueError):
-        soft = 512
+        with contextlib.suppress(OSError, ValueError):
+            soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft <= 0 or soft > 4096:
         soft = 4096
     return max(64, soft // 2)
