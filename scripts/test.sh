@@ -16,6 +16,8 @@ export PATH="$VENV/bin:$PATH"
 echo "== ruff";          ruff check lila_desktop tests bench packaging
 echo "== ruff format";   ruff format --check lila_desktop tests bench packaging
 echo "== mypy";          mypy
+echo "== mypy win32";    mypy --platform win32
+echo "== mypy darwin";   mypy --platform darwin
 echo "== import-linter"; lint-imports
 
 echo "== pytest"

@@ -44,6 +44,7 @@ from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
 from lila_desktop.services.logs import log_file
 from lila_desktop.services.pool import SessionPool
 from lila_desktop.services.quota.factory import QuotaConfigError
+from lila_desktop.services.session_end import seal_for_session_end
 from lila_desktop.services.settings_store import SettingsStore
 from lila_desktop.services.vault import (
     PassphraseKeyStore,
@@ -59,6 +60,7 @@ from lila_desktop.ui.dialogs.keyring_dialog import KeyringProblemDialog
 from lila_desktop.ui.icons import app_icon
 from lila_desktop.ui.main_window import MainWindow
 from lila_desktop.ui.quota_monitor import QuotaMonitor
+from lila_desktop.ui.session_end import SessionEndGuard
 from lila_desktop.ui.single_instance import InstanceServer, ask_first_instance
 from lila_desktop.ui.tray import TrayController
 
@@ -95,9 +97,14 @@ def run_gui(config: AppConfig) -> int:
     asyncio.set_event_loop(loop)
     loop.set_default_executor(ThreadPoolExecutor(max_workers=EXECUTOR_WORKERS))
     gui = GuiApp(app, config, settings, store, server, launched)
+    guard = SessionEndGuard(app, gui.seal_for_session_end)
     try:
         with loop:
             return int(loop.run_until_complete(gui.run()))
+    except RuntimeError:
+        if guard.ended_by is None:
+            raise
+        return 0  # the OS ended the session: the stores are sealed
     finally:
         server.close()
         lock.release()
@@ -154,6 +161,11 @@ class GuiApp(QObject):
         self.ledger_problem = ""
         self.window_quota: QuotaMonitor | None = None
         self._quit = asyncio.Event()
+        self.bridge: PoolBridge | None = None
+
+    def seal_for_session_end(self, why: str) -> None:
+        if self.bridge is not None:
+            seal_for_session_end(self.bridge.pool, why)
 
     def _catch_signals(self) -> None:
         """SIGINT/SIGTERM quit cleanly (stores sealed). Python runs signal handlers only
@@ -181,6 +193,7 @@ class GuiApp(QObject):
         pool = self._build_pool(None)
         bridge = PoolBridge(pool)
         bridge.attach()
+        self.bridge = bridge
         window = MainWindow(bridge, log_file(self.config.data_dir))
         self.window_quota = window.quota
         tray = TrayController(notifications=self.settings.notifications)

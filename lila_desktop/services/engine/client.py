@@ -208,6 +208,26 @@ class EngineClient:
             await self._call(p.OP_SHUTDOWN, {}, REQUEST_TIMEOUT, wait_ready=True)
         await self._wait_exit(self._proc, 10.0)
 
+    def end_now(self, timeout: float = 5.0) -> None:
+        """The OS is ending the session: no loop turn is left for a clean shutdown.
+        Kill the engine and wait (blocking) until it is gone, so its handles on the
+        live stores are closed before they are sealed and deleted."""
+        self._closing = True
+        proc = self._proc
+        if proc is None or proc.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        if sys.platform == "win32":
+            # Its handles close only when it is gone. (POSIX: a file can be deleted
+            # while open, and waiting there would reap the child under asyncio.)
+            import psutil
+
+            try:
+                psutil.Process(proc.pid).wait(timeout)
+            except psutil.Error as exc:
+                logger.warning("engine at session end: %s", exc)
+
     async def kill(self) -> None:
         """For tests and the chaos campaign: what a Go panic looks like."""
         if self._proc is not None and self._proc.returncode is None:

@@ -236,6 +236,28 @@ class SessionVault:
         await run_blocking(self._remove_runtime_dir_if_empty)
         logger.info("vault closed")
 
+    def seal_now(self) -> list[str]:
+        """Seal every live store and delete the plaintext, synchronously, now.
+
+        For the OS ending the session (sign-out, shutdown, Cmd-Q): no event loop
+        turn is left, so this runs on the caller's thread. Call it after the
+        engine has exited (it holds the live files). Returns the phones whose
+        plaintext could not be sealed (kept: the next start seals it)."""
+        if self._ops is None or self._closed:
+            return []
+        self._closed = True
+        ops, kept = self._ops, []
+        for phone in self._layout.live_phones():
+            try:
+                ops.seal(phone)
+                ops.drop_live(phone)
+            except (VaultError, OSError) as exc:
+                logger.error("could not seal %s at session end: %s", phone, exc)
+                kept.append(phone)
+        self._remove_runtime_dir_if_empty()
+        logger.info("vault sealed at session end", extra={"event": "sealed_at_exit"})
+        return kept
+
     def _remove_runtime_dir_if_empty(self) -> None:
         with contextlib.suppress(OSError):
             self._layout.runtime_dir.rmdir()
