@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from lila_desktop.services.api import ApiServer
     from lila_desktop.services.quota.uri_store import MongoUriStore
 from lila_desktop.services.autostart import autostart_for_platform, launch_command
+from lila_desktop.services.autostart import refresh as refresh_autostart
 from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
 from lila_desktop.services.logs import log_file
@@ -198,6 +199,7 @@ class GuiApp(QObject):
         self.window_quota = window.quota
         tray = TrayController(notifications=self.settings.notifications)
         autostart = autostart_for_platform(launch_command(self.config.data_dir))
+        refresh_autostart(autostart)  # the app may have moved since it was enabled
         controller = WindowController(
             bridge=bridge,
             window=window,
