@@ -30,6 +30,7 @@ from lila_desktop.services.logs import configure_logging
 from lila_desktop.services.pool import SessionPool
 from lila_desktop.services.registry import SessionRegistry
 from lila_desktop.services.settings_store import SettingsStore
+from lila_desktop.services.stop_request import watch_stop_requests
 from lila_desktop.services.vault import SessionVault, default_runtime_dir
 from lila_desktop.services.vault.atomic import UnsafeDirectory, ensure_private_dir
 from lila_desktop.services.vault.keystores import choose_keystore
@@ -239,6 +240,8 @@ async def run_headless(config: AppConfig) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # Windows
             loop.add_signal_handler(sig, stop.set)
+    # Windows has no SIGTERM: services/stop_request.py's named event instead.
+    unwatch = watch_stop_requests(config.data_dir, loop, stop.set)
     try:
         ledger = build_quota_ledger(config)
     except QuotaConfigError as exc:
@@ -264,6 +267,7 @@ async def run_headless(config: AppConfig) -> int:
         await stop.wait()
         logger.info("shutting down", extra={"event": "stopping"})
     finally:
+        unwatch()
         await _close_all(api, pool, ledger)
     logger.info("stopped cleanly", extra={"event": "stopped"})
     return 0

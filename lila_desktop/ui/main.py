@@ -47,6 +47,7 @@ from lila_desktop.services.pool import SessionPool
 from lila_desktop.services.quota.factory import QuotaConfigError
 from lila_desktop.services.session_end import seal_for_session_end
 from lila_desktop.services.settings_store import SettingsStore
+from lila_desktop.services.stop_request import watch_stop_requests
 from lila_desktop.services.vault import (
     PassphraseKeyStore,
     VaultUnavailable,
@@ -180,6 +181,8 @@ class GuiApp(QObject):
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, handler)
+        # Windows has no SIGTERM: services/stop_request.py's named event instead.
+        self._unwatch_stop = watch_stop_requests(self.config.data_dir, loop, self._quit.set)
         self._signal_poll_timer = QTimer(self)
         self._signal_poll_timer.setObjectName("signal_poll_timer")
         self._signal_poll_timer.timeout.connect(lambda: None)
