@@ -83,7 +83,10 @@ def test_factory_and_null_fallback(tmp_path: Path) -> None:
 
 
 def test_launch_command_survives_moves_on_macos(tmp_path: Path) -> None:
-    translocated = "/private/var/folders/x/AppTranslocation/1234/d/Lila Desktop.app/Contents/MacOS/lila-desktop"
+    translocated = (
+        "/private/var/folders/x/AppTranslocation/1234/d/"
+        "Lila Desktop.app/Contents/MacOS/lila-desktop"
+    )
     cmd = launch_command(tmp_path, platform="darwin", executable=translocated, frozen=True)
     assert cmd == ["/usr/bin/open", "-b", "com.lila.desktop", "--args", "--data-dir", str(tmp_path)]
     assert launch_command(None, platform="darwin", executable=translocated, frozen=True) == [
