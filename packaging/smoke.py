@@ -19,8 +19,10 @@ Steps (all by default, in this order):
             handed over (exit 0), a clean quit leaves no plaintext.
   keyring   default data folder, no passphrase: the vault key is created in the
             platform keyring (Credential Manager, Keychain, Secret Service).
+  upgrade-refused  (Windows, --installer SETUP.EXE) the installer, run silently over a
+            running app exits 2 and leaves it running.
   kept      after the uninstaller ran: the data folder and the key are still there.
-Writes DIR/smoke.json (what passed, with timings) and DIR/window.png.
+Writes DIR/smoke-<steps>.json (what passed, with timings) and DIR/window.png.
 """
 
 from __future__ import annotations
@@ -222,8 +224,9 @@ def _check(condition: object, message: str) -> None:
 
 
 class Smoke:
-    def __init__(self, exe: list[str], out: Path) -> None:
+    def __init__(self, exe: list[str], out: Path, installer: list[str] | None = None) -> None:
         self.exe = exe
+        self.installer = installer or []
         self.out = out
         self.work = Path(tempfile.mkdtemp(prefix="lila-smoke-")).resolve()
         self.results: dict[str, Any] = {"platform": sys.platform, "steps": {}}
@@ -351,6 +354,24 @@ class Smoke:
         _check(keyring_has_key(), "the vault key is not in the platform keyring")
         return {"data_dir": str(data)}
 
+    def upgrade_refused(self) -> dict[str, Any]:
+        """Windows: the installer, run silently over a running app, changes nothing and
+        exits 2 (packaging/windows/lila-desktop.nsi: REFUSE_WHILE_RUNNING)."""
+        _check(self.installer, "this step needs --installer")
+        data = self.work / "upgrade"
+        app = self.start(["--headless", "--demo"], data, self.env())
+        try:
+            app.wait_health()
+            app.wait_log("ready")
+            code = subprocess.run(self.installer, timeout=300).returncode
+            _check(code == 2, f"the installer over a running app exited {code}, not 2")
+            _check(app.proc.poll() is None, "the app died while the installer ran")
+            app.status_of(DEMO_CONNECTED, lambda s: s == "connected")
+            self.quit_cleanly(app, data)
+        finally:
+            app.kill()
+        return {"installer_exit": code}
+
     def kept(self) -> dict[str, Any]:
         data = default_data_dir(demo=True)
         sealed = sorted(p.name for p in (data / "sessions").rglob("*") if p.is_file())
@@ -409,15 +430,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--exe", required=True, help="the installed executable (or a command)")
     parser.add_argument("--out", type=Path, default=Path("smoke-output"))
-    parser.add_argument("steps", nargs="*", choices=[*STEPS, "kept"], default=list(STEPS))
+    parser.add_argument("--installer", help="for upgrade-refused: the NSIS setup.exe")
+    parser.add_argument(
+        "steps", nargs="*", choices=[*STEPS, "upgrade-refused", "kept"], default=list(STEPS)
+    )
     args = parser.parse_args(argv)
-    exe = [args.exe] if Path(args.exe).exists() else shlex.split(args.exe)
-    smoke = Smoke(exe, args.out.resolve())
+    # A path (it may contain spaces or backslashes), or a command such as "python -m lila_desktop".
+    given = Path(args.exe)
+    exe = [args.exe] if given.exists() or given.is_absolute() else shlex.split(args.exe)
+    installer = [args.installer, "/S"] if args.installer else []  # NSIS: silent
+    smoke = Smoke(exe, args.out.resolve(), installer)
     failed = False
     for step in args.steps:
         began = time.monotonic()
         try:
-            result = getattr(smoke, step)()
+            result = getattr(smoke, step.replace("-", "_"))()
             entry = {"ok": True, "seconds": round(time.monotonic() - began, 1), **result}
         except (SmokeFailure, OSError, subprocess.SubprocessError) as exc:
             failed = True
@@ -425,7 +452,8 @@ def main(argv: list[str] | None = None) -> int:
         smoke.results["steps"][step] = entry
         print(f"{'PASS' if entry['ok'] else 'FAIL'} {step}: {entry}", flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "smoke.json").write_text(json.dumps(smoke.results, indent=2) + "\n")
+    report = args.out / f"smoke-{'-'.join(args.steps)}.json"
+    report.write_text(json.dumps(smoke.results, indent=2) + "\n")
     return 1 if failed else 0
 
 

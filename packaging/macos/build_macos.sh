@@ -4,7 +4,7 @@
 #
 #   packaging/macos/build_macos.sh
 #
-# Needs macOS 12 or later, Python 3.11 (`python3.11` on PATH: python.org or
+# Needs macOS 13 or later (PySide6 6.10+), Python 3.11 (`python3.11` on PATH: python.org or
 # Homebrew) and Homebrew's libmagic (`brew install libmagic`; python-magic,
 # which neonize imports, loads it and the spec bundles it into the app).
 # Build on the architecture you ship (arm64 or x86_64): the neonize wheel and
@@ -26,7 +26,7 @@ if [ "$(uname -s)" != "Darwin" ]; then
   echo "build_macos.sh runs on macOS (it needs codesign and hdiutil)" >&2
   exit 2
 fi
-PY="${PYTHON:-python3.11}"
+PY="${PYTHON:-python3.11}"  # CI: PYTHON=python (actions/setup-python)
 if ! command -v "$PY" >/dev/null; then
   echo "Python 3.11 is missing: install it from python.org or 'brew install python@3.11'" >&2
   exit 1
@@ -49,12 +49,20 @@ ARCH="$(uname -m)"
   --distpath dist --workpath build packaging/lila-desktop.spec
 APP="dist/Lila Desktop.app"
 
+# The Keychain lets the app read its vault key again only if the new build
+# has the same designated requirement: bundle identifier + certificate. A
+# Developer ID (or any certificate kept from build to build, even a
+# self-signed one) keeps it across updates; an ad-hoc signature is a hash of
+# this very build, so after an update macOS asks once for the key.
+BUNDLE_ID="$(/usr/libexec/PlistBuddy -c 'Print :CFBundleIdentifier' "$APP/Contents/Info.plist")"
 if [ -n "${CODESIGN_IDENTITY:-}" ]; then
-  codesign --force --deep --timestamp --options runtime \
+  codesign --force --deep --timestamp --options runtime --identifier "$BUNDLE_ID" \
     --entitlements packaging/macos/entitlements.plist --sign "$CODESIGN_IDENTITY" "$APP"
 else
-  codesign --force --deep --sign - "$APP"
+  echo "no CODESIGN_IDENTITY: ad-hoc signature (Gatekeeper warns; the Keychain asks after updates)"
+  codesign --force --deep --identifier "$BUNDLE_ID" --sign - "$APP"
 fi
+codesign --display --requirements - "$APP"
 codesign --verify --deep --strict "$APP"
 
 # Smoke test: the frozen app, headless, demo numbers, its own engine process.
