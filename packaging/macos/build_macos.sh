@@ -16,8 +16,7 @@
 # .dmg. Without them the app is ad-hoc signed: it runs on the Mac that built
 # it; elsewhere Gatekeeper asks the user to right-click > Open once.
 #
-# Before packing it starts the built app headless in demo mode and checks
-# its /health answer, like the Linux smoke test.
+# Before packing it runs the smoke test's headless steps on the built app.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -65,26 +64,14 @@ fi
 codesign --display --requirements - "$APP"
 codesign --verify --deep --strict "$APP"
 
-# Smoke test: the frozen app, headless, demo numbers, its own engine process.
+# Smoke test (packaging/smoke.py, as in the release workflow): the frozen
+# app headless with demo numbers through its own engine process, a second
+# launch refused, restores, a clean quit without plaintext; and the real
+# neonize library and libmagic loaded by the engine.
 SMOKE="$(mktemp -d)"
 trap 'rm -rf "$SMOKE"' EXIT
-PORT=38417
-LILA_VAULT_PASSPHRASE="build smoke test only" \
-  "$APP/Contents/MacOS/lila-desktop" --headless --demo --data-dir "$SMOKE/data" \
-  --api-port "$PORT" --json-logs 2>"$SMOKE/log" &
-APP_PID=$!
-healthy=""
-for _ in $(seq 1 60); do
-  if curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then healthy=1; break; fi
-  sleep 0.5
-done
-kill -TERM "$APP_PID" 2>/dev/null || true
-wait "$APP_PID" || true
-if [ -z "$healthy" ]; then
-  echo "the built app never answered /health; its log:" >&2
-  cat "$SMOKE/log" >&2
-  exit 1
-fi
+.venv/bin/python packaging/smoke.py --exe "$APP/Contents/MacOS/lila-desktop" \
+  --out "$SMOKE/out" demo neonize
 
 DMG="dist/lila-desktop-$VERSION-$ARCH.dmg"
 STAGE="$SMOKE/dmg"

@@ -144,6 +144,24 @@ def bundle_minimum(paths: Iterable[Path], arch: str) -> tuple[Version, Path]:
     return best
 
 
+def bundle_info_plist(
+    template: Path, version: str, binaries: Iterable[Path], arch: str
+) -> tuple[dict[str, object], Path]:
+    """The app's Info.plist: the template (packaging/macos/Info.plist) with the app
+    version and the computed LSMinimumSystemVersion; also returns the binary that
+    sets the minimum. The template must not name one itself."""
+    import plistlib
+
+    with template.open("rb") as fh:
+        info: dict[str, object] = plistlib.load(fh)
+    if "LSMinimumSystemVersion" in info:
+        raise SystemExit(f"{template} hand-writes LSMinimumSystemVersion; it is computed")
+    minimum, culprit = bundle_minimum(binaries, arch)
+    info["CFBundleShortVersionString"] = info["CFBundleVersion"] = version
+    info["LSMinimumSystemVersion"] = format_version(minimum)
+    return info, culprit
+
+
 def main(argv: list[str]) -> int:
     arch = os.uname().machine if hasattr(os, "uname") else "arm64"
     if argv[:1] == ["--arch"]:

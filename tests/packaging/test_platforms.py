@@ -30,7 +30,7 @@ from tests.packaging.support import ROOT
 
 PACKAGING = ROOT / "packaging"
 PYTHON = "3.11"
-MACOS_MINIMUM = "13_0"  # what the bundle needs today (PySide6 6.10+); checked below
+MACOS_MINIMUM = "13_0"  # the oldest macOS the bundle runs on (computed: PySide6 6.10+)
 PLATFORMS = {
     "windows": ["win_amd64"],
     "macos-arm64": [f"macosx_{MACOS_MINIMUM}_arm64"],
@@ -181,13 +181,24 @@ def test_real_wheels_agree_with_their_platform_tag(platform: str, arch: str) -> 
     assert slices[0].minimum == (int(tag[1]), int(tag[2]), 0)
 
 
-def test_the_minimum_macos_is_computed_not_hand_written() -> None:
-    with (PACKAGING / "macos" / "Info.plist").open("rb") as fh:
-        assert "LSMinimumSystemVersion" not in plistlib.load(fh)
+def test_the_info_plist_is_generated_with_the_computed_minimum(tmp_path: Path) -> None:
+    """What the spec does on a Mac, on synthetic binaries: the template names no
+    minimum, the generated plist carries the highest one of the bundle."""
+    (tmp_path / "QtCore").write_bytes(_thin(ARM64, [_build_version("13.0")]))
+    (tmp_path / "neonize.dylib").write_bytes(_thin(ARM64, [_build_version("12.0")]))
+    template = PACKAGING / "macos" / "Info.plist"
+    info, culprit = macho.bundle_info_plist(template, "1.4.2", [tmp_path], "arm64")
+    assert info["LSMinimumSystemVersion"] == "13.0" and culprit.name == "QtCore"
+    assert info["CFBundleVersion"] == info["CFBundleShortVersionString"] == "1.4.2"
+    assert info["CFBundleIdentifier"] == "com.lila.desktop"
+    assert "LSBackgroundOnly" not in info and "LSUIElement" not in info
+    handwritten = tmp_path / "Info.plist"
+    handwritten.write_bytes(plistlib.dumps({"LSMinimumSystemVersion": "12.0"}))
+    with pytest.raises(SystemExit, match="computed"):
+        macho.bundle_info_plist(handwritten, "1.4.2", [tmp_path], "arm64")
     spec = (PACKAGING / "lila-desktop.spec").read_text(encoding="utf-8")
-    assert 'info_plist["LSMinimumSystemVersion"] = macho.format_version(minimum)' in spec
+    assert "macho.bundle_info_plist(" in spec
     assert 'console=sys.platform.startswith("linux")' in spec  # never True on macOS
-    assert MACOS_MINIMUM.replace("_", ".") == "13.0"
 
 
 # --- Windows version resource ------------------------------------------------------------
