@@ -325,7 +325,8 @@ class SessionVault:
         p = normalize_phone(phone)
         ops = self._opened()
         async with self._lock(p):
-            return await run_blocking(ops.prepare_live, p)
+            # Replaces a stale or corrupt live copy the engine may still hold (Windows).
+            return await self._replacing(p, lambda: run_blocking(ops.prepare_live, p))
 
     async def seal(self, phone: str) -> bool:
         p = normalize_phone(phone)
