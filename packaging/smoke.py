@@ -14,7 +14,8 @@ Steps (all by default, in this order):
             engine holds the live store (Windows: WinError 32 before) reconnects;
             a clean quit leaves no plaintext; after the stop, a restore works too.
   neonize   headless --transport neonize: the engine loads the bundled neonize
-            library and libmagic and the number reaches its first real status.
+            library and libmagic and the number reaches its first real status;
+            removing it then deletes the store neonize still holds open.
   window    the window with --demo: /health, a screenshot, a second launch is
             handed over (exit 0), a clean quit leaves no plaintext.
   keyring   default data folder, no passphrase: the vault key is created in the
@@ -314,6 +315,12 @@ class Smoke:
             _check(not downloads, f"neonize downloaded something: {downloads}")
             malformed = [line for line in app.tail(400).splitlines() if "malformed" in line]
             _check(not malformed, f"the protocol pipe carried chatter: {malformed}")
+            # neonize keeps a handle on the store after connect (hazard 6): removing
+            # the number deletes a file the engine holds (Windows: WinError 32 before).
+            code, body = app.call("DELETE", f"/api/sessions/{PHONE}")
+            _check(code == 200, f"remove after a real connect: {code} {body}")
+            live = [p for p in plaintext_left(data) if p.name.startswith(PHONE)]
+            _check(not live, f"the removed number's store is still there: {live}")
             self.quit_cleanly(app, data)
         finally:
             app.kill()
@@ -437,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # A path (it may contain spaces or backslashes), or a command such as "python -m lila_desktop".
     given = Path(args.exe)
-    exe = [args.exe] if given.exists() or given.is_absolute() else shlex.split(args.exe)
+    exe = [args.exe] if given.exists() or sys.platform == "win32" else shlex.split(args.exe)
     installer = [args.installer, "/S"] if args.installer else []  # NSIS: silent
     smoke = Smoke(exe, args.out.resolve(), installer)
     failed = False
