@@ -17,6 +17,7 @@ sends no Quit event), so the normal, asynchronous shutdown is untouched.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
@@ -28,12 +29,21 @@ logger = logging.getLogger(__name__)
 class SessionEndGuard(QObject):
     """Calls `seal(why)` once when the OS ends the session, then exits the Qt loop."""
 
-    def __init__(self, app: QGuiApplication, seal: Callable[[str], object]) -> None:
+    def __init__(
+        self,
+        app: QGuiApplication,
+        seal: Callable[[str], object],
+        *,
+        watch_quit: bool = sys.platform == "darwin",
+    ) -> None:
         super().__init__(app)
         self._app = app
         self._seal = seal
         self.ended_by: str | None = None
-        app.installEventFilter(self)
+        if watch_quit:
+            # A filter on the application sees every event of the GUI thread: only
+            # where the system sends Quit (macOS) is that cost worth it.
+            app.installEventFilter(self)
         app.commitDataRequest.connect(self._on_commit_data)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -50,7 +50,7 @@ def test_a_system_quit_seals_everything_even_with_the_window_hiding_to_tray(
     window = _TrayWindow()  # its close vetoed Cmd-Q and logout
     window.show()
     closes = window.closes
-    guard = SessionEndGuard(qapp, lambda why: seal_for_session_end(pool, why))
+    guard = SessionEndGuard(qapp, lambda why: seal_for_session_end(pool, why), watch_quit=True)
     try:
         quit_event = QEvent(QEvent.Type.Quit)
         QCoreApplication.sendEvent(qapp, quit_event)

@@ -229,10 +229,12 @@ def _point_std_output_at_stderr() -> None:
     kernel32.GetStdHandle.argtypes = [wintypes.DWORD]
     kernel32.GetStdHandle.restype = wintypes.HANDLE
     err = msvcrt.get_osfhandle(2)
+    # A failure is logged, not fatal: the pool skips (and logs) lines that are
+    # not protocol, so stray output costs log noise, not the engine.
     if not kernel32.SetStdHandle(std_output, err):
-        raise OSError(ctypes.get_last_error(), "SetStdHandle(STD_OUTPUT_HANDLE) failed")
-    if kernel32.GetStdHandle(std_output) != err:
-        raise OSError("the standard output handle still points at the protocol pipe")
+        logger.error("SetStdHandle(STD_OUTPUT_HANDLE) failed: %s", ctypes.get_last_error())
+    elif kernel32.GetStdHandle(std_output) != err:
+        logger.error("the standard output handle still points at the protocol pipe")
 
 
 def _stdin_reader(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[bytes | None]) -> None:
