@@ -74,6 +74,7 @@ def _resolve(platforms: list[str], extra: list[str], report: Path) -> subprocess
     )
 
 
+@pytest.mark.pypi
 def test_every_dependency_has_wheels_for_windows_and_both_macs(tmp_path: Path) -> None:
     """Binary wheels only, resolved by pip as the release machines would (~15 s: pip
     fetches the metadata of ~55 packages per platform, in parallel, via its cache)."""
