@@ -29,199 +29,33 @@ Writes DIR/smoke-<steps>.json (what passed, with timings) and DIR/window.png.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import shlex
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-DEMO_CONNECTED = "51900000001"
-PHONE = "51902049935"
-API_KEY = "release-smoke-key-0123456789abcdef"
-PASSPHRASE = "release smoke test, not a real one"
-KEYRING_SERVICE, KEYRING_USER = "lila-desktop", "master-key"
-STOP_EVENT_PREFIX = "Local\\lila-desktop-stop-"  # services/stop_request.py
-STEPS = ("demo", "neonize", "window", "keyring")
-EXIT_ALREADY_RUNNING = 4
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # smoke_app, when run as a script
 
-
-class SmokeFailure(AssertionError):
-    pass
-
-
-def _digest(data_dir: Path) -> str:
-    return hashlib.sha256(str(data_dir.resolve()).encode("utf-8")).hexdigest()[:16]
-
-
-def default_data_dir(demo: bool) -> Path:
-    """platformdirs.user_data_dir("lila-desktop", "Lila"), as the app computes it."""
-    if sys.platform == "win32":
-        base = Path(os.environ["LOCALAPPDATA"]) / "Lila" / "lila-desktop"
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support" / "lila-desktop"
-    else:
-        xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-        base = Path(xdg) / "lila-desktop"
-    return base.with_name(base.name + "-demo") if demo else base
-
-
-def plaintext_left(data_dir: Path) -> list[Path]:
-    """Live stores (plaintext SQLite) of this data folder still on disk."""
-    digest = _digest(data_dir)
-    roots = {Path(tempfile.gettempdir())}
-    if os.environ.get("XDG_RUNTIME_DIR"):
-        roots.add(Path(os.environ["XDG_RUNTIME_DIR"]))
-    found: list[Path] = []
-    for root in roots:
-        for folder in root.glob(f"lila-desktop-*{digest}"):
-            found += [p for p in folder.iterdir() if p.suffix == ".db" or "-journal" in p.name]
-    return found
-
-
-class App:
-    """One run of the app; stderr (JSON log lines) collected by a thread."""
-
-    def __init__(self, exe: list[str], args: list[str], env: dict[str, str], data_dir: Path | None):
-        self.port = _free_port()
-        self.data_dir = data_dir
-        command = [*exe, *args, "--api-port", str(self.port), "--json-logs"]
-        if data_dir is not None:
-            command += ["--data-dir", str(data_dir)]
-        self.started = time.monotonic()
-        self.proc = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace", env=env,
-        )  # fmt: skip
-        self.lines: list[dict[str, Any]] = []
-        self._cond = threading.Condition()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stderr is not None
-        for raw in self.proc.stderr:
-            try:
-                line = json.loads(raw)
-            except ValueError:
-                line = {"msg": raw.rstrip(), "event": "non-json"}
-            with self._cond:
-                self.lines.append(line if isinstance(line, dict) else {"msg": raw})
-                self._cond.notify_all()
-
-    def tail(self, n: int = 25) -> str:
-        with self._cond:
-            return "\n".join(str(line.get("msg", line)) for line in self.lines[-n:])
-
-    def wait_log(self, event: str, timeout: float = 90) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while True:
-            exited = self.proc.poll() is not None
-            if exited:
-                self._reader.join(10)  # the last lines of a finished process
-            with self._cond:
-                for line in self.lines:
-                    if line.get("event") == event:
-                        return line
-                if exited or time.monotonic() > deadline:
-                    raise SmokeFailure(f"no {event!r} in the log; it said:\n{self.tail()}")
-                self._cond.wait(0.5)
-
-    def call(
-        self, method: str, path: str, body: Any = None, timeout: float = 60
-    ) -> tuple[int, Any]:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}{path}", data=data, method=method
-        )
-        request.add_header("Content-Type", "application/json")
-        request.add_header("x-api-key", API_KEY)
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as resp:
-                return resp.status, json.loads(resp.read())
-        except urllib.error.HTTPError as exc:
-            with exc:
-                return exc.code, json.loads(exc.read() or b"null")
-
-    def wait_health(self, timeout: float = 120) -> float:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SmokeFailure(f"exited with {self.proc.returncode}:\n{self.tail()}")
-            try:
-                if self.call("GET", "/health", timeout=2)[0] == 200:
-                    return time.monotonic() - self.started
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.1)
-        raise SmokeFailure(f"/health never answered:\n{self.tail()}")
-
-    def status_of(self, phone: str, want: Callable[[str], bool], timeout: float = 90) -> str:
-        deadline = time.monotonic() + timeout
-        status = "absent"
-        while time.monotonic() < deadline:
-            code, listed = self.call("GET", "/api/sessions")
-            if code == 200:
-                found = {s["phoneNumber"]: s["status"] for s in listed["data"]["sessions"]}
-                status = found.get(phone, "absent")
-                if want(status):
-                    return status
-            time.sleep(0.2)
-        raise SmokeFailure(f"{phone} stayed {status}:\n{self.tail()}")
-
-    def quit(self, timeout: float = 90) -> int:
-        """Ask for a clean quit the way an owner's OS would let a script do it."""
-        if sys.platform == "win32":
-            assert self.data_dir is not None, "the stop event is named after the data folder"
-            if not _set_windows_event(STOP_EVENT_PREFIX + _digest(self.data_dir)):
-                raise SmokeFailure("the app's stop event does not exist")
-        else:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            raise SmokeFailure(f"no clean quit in {timeout:.0f} s:\n{self.tail()}") from None
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(30)
-
-
-def _set_windows_event(name: str) -> bool:
-    import ctypes
-
-    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
-    kernel32.OpenEventW.restype = ctypes.c_void_p
-    handle = kernel32.OpenEventW(0x0002, False, name)
-    if not handle:
-        return False
-    try:
-        return bool(kernel32.SetEvent(ctypes.c_void_p(handle)))
-    finally:
-        kernel32.CloseHandle(ctypes.c_void_p(handle))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _check(condition: object, message: str) -> None:
-    if not condition:
-        raise SmokeFailure(message)
+from smoke_app import (
+    API_KEY,
+    DEMO_CONNECTED,
+    EXIT_ALREADY_RUNNING,
+    KEYRING_SERVICE,
+    KEYRING_USER,
+    PASSPHRASE,
+    PHONE,
+    STEPS,
+    App,
+    SmokeFailure,
+    check,
+    default_data_dir,
+    plaintext_left,
+)
 
 
 class Smoke:
@@ -244,10 +78,10 @@ class Smoke:
 
     def quit_cleanly(self, app: App, data_dir: Path) -> None:
         code = app.quit()
-        _check(code == 0, f"quit with exit code {code}:\n{app.tail()}")
+        check(code == 0, f"quit with exit code {code}:\n{app.tail()}")
         app.wait_log("stopped", timeout=5)
         left = plaintext_left(data_dir)
-        _check(not left, f"plaintext left after a clean quit: {left}")
+        check(not left, f"plaintext left after a clean quit: {left}")
 
     # -- steps -------------------------------------------------------------------------
 
@@ -259,9 +93,9 @@ class Smoke:
             app.wait_log("ready")
             app.status_of(DEMO_CONNECTED, lambda s: s == "connected")
             code, body = app.call("POST", "/api/sessions", {"phoneNumber": PHONE})
-            _check(code == 201, f"add: {code} {body}")
+            check(code == 201, f"add: {code} {body}")
             code, body = app.call("POST", f"/api/sessions/{PHONE}/simulate", {"event": "scan"})
-            _check(code == 200, f"scan: {code} {body}")
+            check(code == 200, f"scan: {code} {body}")
             app.status_of(PHONE, lambda s: s == "connected")
             second = self.second_headless(data)
             # The engine connected this number: it holds the live store (on Windows
@@ -290,13 +124,13 @@ class Smoke:
             raise SmokeFailure("a second launch on the same data folder kept running") from None
         other._reader.join(10)
         said = other.tail()
-        _check(code == EXIT_ALREADY_RUNNING, f"second launch: exit {code}, not 4:\n{said}")
-        _check("already running" in said, f"second launch said:\n{said}")
+        check(code == EXIT_ALREADY_RUNNING, f"second launch: exit {code}, not 4:\n{said}")
+        check("already running" in said, f"second launch said:\n{said}")
         return said.strip().splitlines()[-1]
 
     def restore(self, app: App, when: str) -> None:
         code, body = app.call("POST", f"/api/sessions/{PHONE}/restore", {})
-        _check(code == 200, f"restore {when}: {code} {body}")
+        check(code == 200, f"restore {when}: {code} {body}")
         app.status_of(PHONE, lambda s: s == "connected")
 
     def neonize(self) -> dict[str, Any]:
@@ -306,21 +140,21 @@ class Smoke:
             app.wait_health()
             app.wait_log("ready")  # the engine answered hello: neonize imported
             code, body = app.call("POST", "/api/sessions", {"phoneNumber": PHONE})
-            _check(code == 201, f"add: {code} {body}")
+            check(code == 201, f"add: {code} {body}")
             first = app.status_of(PHONE, lambda s: s not in ("absent", "stopped", "connecting"))
             loaded = _engine_libraries(app)
-            _check(any("neonize" in p for p in loaded), f"neonize not loaded: {loaded}")
-            _check(any("magic" in p.lower() for p in loaded), f"libmagic not loaded: {loaded}")
+            check(any("neonize" in p for p in loaded), f"neonize not loaded: {loaded}")
+            check(any("magic" in p.lower() for p in loaded), f"libmagic not loaded: {loaded}")
             downloads = [line for line in app.tail(400).splitlines() if "download" in line.lower()]
-            _check(not downloads, f"neonize downloaded something: {downloads}")
+            check(not downloads, f"neonize downloaded something: {downloads}")
             malformed = [line for line in app.tail(400).splitlines() if "malformed" in line]
-            _check(not malformed, f"the protocol pipe carried chatter: {malformed}")
+            check(not malformed, f"the protocol pipe carried chatter: {malformed}")
             # neonize keeps a handle on the store after connect (hazard 6): removing
             # the number deletes a file the engine holds (Windows: WinError 32 before).
             code, body = app.call("DELETE", f"/api/sessions/{PHONE}")
-            _check(code == 200, f"remove after a real connect: {code} {body}")
+            check(code == 200, f"remove after a real connect: {code} {body}")
             live = [p for p in plaintext_left(data) if p.name.startswith(PHONE)]
-            _check(not live, f"the removed number's store is still there: {live}")
+            check(not live, f"the removed number's store is still there: {live}")
             self.quit_cleanly(app, data)
         finally:
             app.kill()
@@ -337,7 +171,7 @@ class Smoke:
             shot = _screenshot(self.out / "window.png")
             second = self.start(["--demo"], data, self.env())
             code = second.proc.wait(90)
-            _check(code == 0, f"second window launch: exit {code}:\n{second.tail()}")
+            check(code == 0, f"second window launch: exit {code}:\n{second.tail()}")
             second.wait_log("handed_over", timeout=5)
             self.quit_cleanly(app, data)
         finally:
@@ -351,28 +185,26 @@ class Smoke:
             app.wait_health()
             app.wait_log("ready")
             said = app.tail(400)
-            _check(
-                "key from the system keyring" in said, f"vault key not from the keyring:\n{said}"
-            )
+            check("key from the system keyring" in said, f"vault key not from the keyring:\n{said}")
             app.status_of(DEMO_CONNECTED, lambda s: s == "connected")
             self.quit_cleanly(app, data)
         finally:
             app.kill()
-        _check(keyring_has_key(), "the vault key is not in the platform keyring")
+        check(keyring_has_key(), "the vault key is not in the platform keyring")
         return {"data_dir": str(data)}
 
     def upgrade_refused(self) -> dict[str, Any]:
         """Windows: the installer, run silently over a running app, changes nothing and
         exits 2 (packaging/windows/lila-desktop.nsi: REFUSE_WHILE_RUNNING)."""
-        _check(self.installer, "this step needs --installer")
+        check(self.installer, "this step needs --installer")
         data = self.work / "upgrade"
         app = self.start(["--headless", "--demo"], data, self.env())
         try:
             app.wait_health()
             app.wait_log("ready")
             code = subprocess.run(self.installer, timeout=300).returncode
-            _check(code == 2, f"the installer over a running app exited {code}, not 2")
-            _check(app.proc.poll() is None, "the app died while the installer ran")
+            check(code == 2, f"the installer over a running app exited {code}, not 2")
+            check(app.proc.poll() is None, "the app died while the installer ran")
             app.status_of(DEMO_CONNECTED, lambda s: s == "connected")
             self.quit_cleanly(app, data)
         finally:
@@ -382,8 +214,8 @@ class Smoke:
     def kept(self) -> dict[str, Any]:
         data = default_data_dir(demo=True)
         sealed = sorted(p.name for p in (data / "sessions").rglob("*") if p.is_file())
-        _check(sealed, f"the uninstaller removed the data in {data}")
-        _check(keyring_has_key(), "the uninstaller removed the vault key")
+        check(sealed, f"the uninstaller removed the data in {data}")
+        check(keyring_has_key(), "the uninstaller removed the vault key")
         return {"data_dir": str(data), "files": len(sealed)}
 
 
@@ -410,7 +242,7 @@ def _engine_libraries(app: App) -> list[str]:
                 engines.append(child)
         except psutil.Error:
             continue  # a helper that just exited
-    _check(len(engines) == 1, f"expected one engine process, found {engines}")
+    check(len(engines) == 1, f"expected one engine process, found {engines}")
     if sys.platform == "darwin":  # psutil has no memory_maps there
         out = subprocess.run(
             ["lsof", "-p", str(engines[0].pid), "-Fn"], capture_output=True, text=True
@@ -429,7 +261,7 @@ def _screenshot(dest: Path) -> str:
         ImageGrab.grab(all_screens=True).save(dest)
     else:
         subprocess.run(["import", "-window", "root", str(dest)], check=True, timeout=60)
-    _check(dest.stat().st_size > 1000, "the screenshot is empty")
+    check(dest.stat().st_size > 1000, "the screenshot is empty")
     return str(dest)
 
 

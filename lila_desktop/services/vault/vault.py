@@ -11,10 +11,9 @@ replace the same files (different phones never share a file).
 
 Callers stop a session before `restore`, `reset`, `import_session` and
 `remove` (the engine must not hold the live file while it is replaced).
-On Windows a stopped session is not enough: neonize leaks one handle on the
-store per connect (NEONIZE_NOTES hazard 6) and Windows refuses to replace or
-delete an open file. Such an operation then calls `release_handles` (the
-pool recycles the engine, which closes every handle) and runs once more.
+On Windows a stopped session is not enough (services/vault/in_use.py): such
+an operation calls `release_handles` (the pool recycles the engine) and runs
+once more.
 """
 
 from __future__ import annotations
@@ -37,11 +36,11 @@ from lila_desktop.services.vault.atomic import (
     atomic_write_bytes,
     ensure_private_dir,
 )
+from lila_desktop.services.vault.in_use import replacing
 from lila_desktop.services.vault.layout import Layout, default_runtime_dir
 from lila_desktop.services.vault.model import (
     BackupInfo,
     InvalidTimestamp,
-    StoreInUse,
     VaultError,
     VaultUnavailable,
 )
@@ -275,31 +274,7 @@ class SessionVault:
         return self._locks.setdefault(phone, asyncio.Lock())
 
     async def _replacing(self, phone: str, step: Callable[[], Awaitable[T]]) -> T:
-        """Run a step that replaces or deletes live files; see the module docstring."""
-        try:
-            return await step()
-        except FileInUse as exc:
-            if self.release_handles is None:
-                raise self._in_use(phone, exc) from None
-            logger.warning(
-                "the store of %s is still open in the engine (%s); releasing its handles",
-                phone,
-                exc,
-                extra={"event": "store_in_use", "phone": phone},
-            )
-        await self.release_handles()
-        try:
-            return await step()
-        except FileInUse as exc:
-            raise self._in_use(phone, exc) from None
-
-    @staticmethod
-    def _in_use(phone: str, exc: FileInUse) -> StoreInUse:
-        return StoreInUse(
-            f"The store of {phone} is open in another program ({exc.filename}), so it cannot "
-            "be replaced. Close other copies of Lila Desktop (and any program that opened "
-            "that folder), then try again. Nothing was lost."
-        )
+        return await replacing(phone, step, self.release_handles)
 
     def _opened(self) -> VaultOps:
         if self._ops is None:

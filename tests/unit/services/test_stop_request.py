@@ -14,11 +14,11 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_the_smoke_script_names_the_same_windows_event(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("smoke", ROOT / "packaging" / "smoke.py")
+    spec = importlib.util.spec_from_file_location("smoke_app", ROOT / "packaging" / "smoke_app.py")
     assert spec is not None and spec.loader is not None
     smoke = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(smoke)
-    assert smoke.STOP_EVENT_PREFIX + smoke._digest(tmp_path) == event_name(tmp_path)
+    assert smoke.STOP_EVENT_PREFIX + smoke.digest(tmp_path) == event_name(tmp_path)
 
 
 def test_nothing_running_nothing_asked(tmp_path: Path) -> None:
