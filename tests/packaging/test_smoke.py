@@ -50,3 +50,26 @@ def test_release_smoke_steps_pass_on_the_linux_build(
     libraries = report["steps"]["neonize"]["libraries"]
     assert any(name.startswith("neonize-linux") for name in libraries), libraries
     assert any(name.startswith("libmagic") for name in libraries), libraries
+
+
+def test_the_smoke_script_agrees_with_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its own copies of the app's names (it imports nothing of the app)."""
+    import importlib.util
+
+    import platformdirs
+
+    from lila_desktop.services.vault import keystores
+
+    spec = importlib.util.spec_from_file_location("smoke_app", ROOT / "packaging" / "smoke_app.py")
+    assert spec is not None and spec.loader is not None
+    smoke_app = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(smoke_app)
+    assert (smoke_app.KEYRING_SERVICE, smoke_app.KEYRING_USER) == (
+        keystores.SERVICE_NAME,
+        keystores.KEY_USERNAME,
+    )
+    for xdg in ("", "/tmp/elsewhere"):
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+        app_dir = Path(platformdirs.user_data_dir("lila-desktop", "Lila"))
+        assert smoke_app.default_data_dir(demo=False) == app_dir
+        assert smoke_app.default_data_dir(demo=True) == app_dir.with_name("lila-desktop-demo")
