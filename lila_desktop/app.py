@@ -36,6 +36,8 @@ from lila_desktop.services.vault.keystores import choose_keystore
 
 if TYPE_CHECKING:  # the API stack (aiohttp, pymongo) loads after the window shows
     from lila_desktop.services.api import ApiServer
+    from lila_desktop.services.outbox import Outbox
+    from lila_desktop.services.outbox.wiring import RunningOutbox
     from lila_desktop.services.quota.uri_store import MongoUriStore
 
 logger = logging.getLogger(__name__)
@@ -209,7 +211,7 @@ def build_quota_ledger(
 
 
 async def start_local_api(
-    pool: SessionPool, ledger: QuotaLedger, config: AppConfig
+    pool: SessionPool, ledger: QuotaLedger, config: AppConfig, outbox: Outbox | None = None
 ) -> ApiServer | None:
     """Start the local API as configured (None with --api-port 0).
 
@@ -222,7 +224,7 @@ async def start_local_api(
     from lila_desktop.services.api import start_api
 
     return await start_api(
-        pool, ledger, port=config.api_port, api_key=None, data_dir=config.data_dir
+        pool, ledger, port=config.api_port, api_key=None, data_dir=config.data_dir, outbox=outbox
     )
 
 
@@ -246,16 +248,18 @@ async def run_headless(config: AppConfig) -> int:
         return 2
     pool = build_pool(config)
     api: ApiServer | None = None
+    outbox: RunningOutbox | None = None
     try:
         await pool.start()
-        api = await start_local_api(pool, ledger, config)
+        outbox = await start_app_outbox(pool, ledger, config)
+        api = await start_local_api(pool, ledger, config, outbox.outbox)
     except (ApiStartError, ApiKeyError) as exc:
         logger.error("could not start the local API: %s", exc, extra={"event": "api_failed"})
-        await _close_all(None, pool, ledger)
+        await _close_all(None, pool, ledger, outbox)
         return 3
     except Exception as exc:
         logger.error("could not start: %s", exc)
-        await _close_all(api, pool, ledger)
+        await _close_all(api, pool, ledger, outbox)
         return 2
     try:
         if config.demo:
@@ -264,18 +268,40 @@ async def run_headless(config: AppConfig) -> int:
         await stop.wait()
         logger.info("shutting down", extra={"event": "stopping"})
     finally:
-        await _close_all(api, pool, ledger)
+        await _close_all(api, pool, ledger, outbox)
     logger.info("stopped cleanly", extra={"event": "stopped"})
     return 0
 
 
-async def _close_all(api: ApiServer | None, pool: SessionPool, ledger: QuotaLedger) -> None:
-    """API first (no new requests; those in flight finish), then seal the pool, then the ledger."""
+async def start_app_outbox(
+    pool: SessionPool, ledger: QuotaLedger, config: AppConfig, settings: Settings | None = None
+) -> RunningOutbox:
+    """The durable outbox (and its webhooks), started with the pool; close it before the pool."""
+    from lila_desktop.services.outbox.wiring import start_outbox
+
+    if settings is None:
+        settings = SettingsStore(config.data_dir).load()
+    return await start_outbox(pool, ledger, config.data_dir, settings)
+
+
+async def _close_all(
+    api: ApiServer | None,
+    pool: SessionPool,
+    ledger: QuotaLedger,
+    outbox: RunningOutbox | None = None,
+) -> None:
+    """API first (no new requests; those in flight finish), then the outbox (a send in
+    flight finishes), then seal the pool, then the ledger."""
     if api is not None:
         try:
             await api.aclose()
         except Exception:
             logger.exception("closing the local API failed")
+    if outbox is not None:
+        try:
+            await outbox.aclose()
+        except Exception:
+            logger.exception("closing the outbox failed")
     await pool.aclose()
     try:
         await ledger.aclose()

@@ -1,29 +1,28 @@
 """Sending a text message: the one send path of the window and the local API.
 
-A send is: check the recipient and the text → the session is connected →
-reserve one unit of the monthly quota (`QuotaExceeded` when used up) → send
-→ commit the unit, or release it when the send failed. The idempotency key
-travels through every quota step, so a retry never counts twice.
+A send goes through the durable outbox (services/outbox): checked here
+(recipient, text), then kept on disk with its quota unit reserved, and sent
+once, in order and paced, when its number is connected.
 
 Refusals are typed: `MessageRefused` (with an API `code` and HTTP `status`)
-for bad input and a number that is not connected; the quota's own errors
-(`QuotaExceeded`, `QuotaUnavailable`, `CompanyNotFound`) and the pool's
-`PoolError` pass through unchanged. The API maps them to 400/429/503; the
-window turns them into plain words.
+for bad input; the outbox's (`NeedsOwner`, ...) and the quota's own errors
+(`QuotaExceeded`, `QuotaUnavailable`, `CompanyNotFound`) pass through
+unchanged. The API maps them to 4xx; the window turns them into plain words.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from lila_desktop.core.phone import InvalidPhoneNumber, normalize_phone
-from lila_desktop.core.quota import QuotaLedger, QuotaStatus, validate_key
-from lila_desktop.services.pool import SessionPool
+from lila_desktop.core.quota import QuotaLedger, QuotaStatus
+
+if TYPE_CHECKING:
+    from lila_desktop.services.outbox import Outbox
 
 logger = logging.getLogger(__name__)
 
@@ -73,22 +72,6 @@ class NotConnected(MessageRefused):
         self.status_value = status_value
 
 
-@dataclass(frozen=True)
-class SentMessage:
-    """A message WhatsApp accepted, and the quota right after it counted.
-
-    `quota` is None when the message went out but could not be counted yet
-    (the reservation then counts by itself when it expires).
-    """
-
-    message_id: str
-    timestamp: float
-    sender: str
-    to: str
-    key: str
-    quota: QuotaStatus | None
-
-
 def check_recipient(raw: object) -> str:
     """A phone number (digits, as for sessions) or a WhatsApp user/group id, normalised.
 
@@ -134,77 +117,59 @@ def new_key(prefix: str = "msg") -> str:
     return f"{prefix}-{uuid.uuid4().hex}"
 
 
+@dataclass(frozen=True)
+class SentMessage:
+    """Where a message from the window stands after the short wait.
+
+    `status` is the outbox state (`sent`, or `queued` while the number is
+    away); `message_id` is WhatsApp's id once sent, else the outbox id.
+    `quota` is the quota right after (None when it could not be read).
+    """
+
+    message_id: str
+    timestamp: float | None
+    sender: str
+    to: str
+    key: str
+    quota: QuotaStatus | None
+    status: str = "sent"
+
+
 async def send_text(
-    pool: SessionPool,
+    outbox: Outbox,
     ledger: QuotaLedger,
     phone: str,
     to: str,
     text: str,
     *,
     key: str | None = None,
+    wait: float = 3.0,
 ) -> SentMessage:
-    """Send `text` from session `phone` to `to`, counted against the monthly quota.
+    """Queue `text` from `phone` to `to` in the outbox and wait up to `wait` seconds.
 
-    Args:
-        key: the idempotency key (the API's Idempotency-Key); a fresh one if None.
+    The window's send path and the API's are the same: the message is kept on
+    disk, its quota unit reserved, and it goes out once (in order, paced) when
+    the number is connected.
 
     Raises:
-        InvalidPhoneNumber: `phone` is not a number.
-        InvalidRecipient, InvalidText: bad input; nothing was reserved.
+        InvalidPhoneNumber, InvalidRecipient, InvalidText: bad input.
         SessionNotFound: no session for `phone`.
-        NotConnected: the session is not connected; nothing was reserved.
-        QuotaExceeded: the month's quota is used up; nothing was sent.
-        QuotaError: the quota could not be checked (portal unreachable, no company).
-        PoolError: WhatsApp or the engine refused the send; the unit was given back.
+        NeedsOwner: the number needs the owner (QR, take over, update...).
+        QuotaExceeded / QuotaError: no quota unit; nothing was queued.
     """
-    sender = normalize_phone(phone)
-    recipient = check_recipient(to)
-    body = check_text(text)
-    key = new_key() if key is None else validate_key(key)
-    snap = pool.snapshot(sender)
-    if not snap.is_connected:
-        raise NotConnected(sender, snap.status.value)
-    # Shielded: the ledger's thread finishes a reservation even if this caller
-    # is cancelled meanwhile; the unit must then be given back, not left to count.
-    reserving = asyncio.ensure_future(ledger.reserve(sender, key))
+    msg, _ = await outbox.accept(phone, to, text, key=key)
+    msg = await outbox.wait_settled(msg.id, wait)
+    quota: QuotaStatus | None = None
     try:
-        await asyncio.shield(reserving)
-    except asyncio.CancelledError:
-        await asyncio.shield(_release_once_reserved(reserving, ledger, sender, key))
-        raise
-    try:
-        result = await pool.send_text(sender, recipient, body)
-    except BaseException:
-        # Shielded: a cancelled caller must still give the unit back.
-        await asyncio.shield(_release(ledger, sender, key))
-        raise
-    try:
-        quota: QuotaStatus | None = await ledger.commit(sender, key)
+        quota = await ledger.status(msg.phone)
     except Exception as exc:
-        # The message is out: report success. The reservation counts anyway
-        # when it expires, so the quota cannot be stretched this way.
-        logger.error("%s: the sent message could not be counted yet: %s", sender, exc)
-        quota = None
-    logger.info(
-        "%s: message sent",
-        sender,
-        extra={"event": "message_sent", "phone": sender, "message_id": result.message_id},
+        logger.warning("%s: quota not readable after a send: %s", msg.phone, exc)
+    return SentMessage(
+        msg.wa_id or msg.id,
+        msg.sent_at,
+        msg.phone,
+        msg.recipient,
+        msg.idem_key or msg.id,
+        quota,
+        msg.status.value,
     )
-    return SentMessage(result.message_id, result.timestamp, sender, recipient, key, quota)
-
-
-async def _release(ledger: QuotaLedger, sender: str, key: str) -> None:
-    try:
-        await ledger.release(sender, key)
-    except Exception as exc:
-        logger.error("%s: could not give back a quota unit: %s", sender, exc)
-
-
-async def _release_once_reserved(
-    reserving: asyncio.Future[QuotaStatus], ledger: QuotaLedger, sender: str, key: str
-) -> None:
-    try:
-        await reserving
-    except BaseException:
-        return  # nothing was reserved (over quota, portal down) or it was cancelled too
-    await _release(ledger, sender, key)

@@ -94,6 +94,7 @@ class SessionPool:
         self._sessions: dict[str, SessionSupervisor] = {}
         self._observers: list[Callable[[SessionSnapshot], None]] = []
         self._notice_observers: list[Callable[[Notice], None]] = []
+        self._receipt_observers: list[Callable[[str, list[str], str], None]] = []
         self._persisted: dict[str, SessionEntry] = {}
         self._changed = asyncio.Condition()
         self._housekeeping: asyncio.Task[None] | None = None
@@ -172,6 +173,13 @@ class SessionPool:
     def subscribe_notices(self, callback: Callable[[Notice], None]) -> Callable[[], None]:
         self._notice_observers.append(callback)
         return lambda: self._notice_observers.remove(callback)
+
+    def subscribe_receipts(
+        self, callback: Callable[[str, list[str], str], None]
+    ) -> Callable[[], None]:
+        """WhatsApp receipts: callback(phone, message ids, "delivered"|"read")."""
+        self._receipt_observers.append(callback)
+        return lambda: self._receipt_observers.remove(callback)
 
     def snapshots(self) -> list[SessionSnapshot]:
         return [sup.snapshot for sup in self._sessions.values()]
@@ -258,6 +266,11 @@ class SessionPool:
         if message.get("ev") == p.EV_NETWORK:
             if message.get("up"):
                 self.network_up()
+            return
+        if message.get("ev") == p.EV_RECEIPT:
+            ids = [str(i) for i in message.get("ids") or ()]
+            for callback in list(self._receipt_observers):
+                callback(str(message.get("phone")), ids, str(message.get("kind")))
             return
         sup = self._sessions.get(str(message.get("phone")))
         if sup is not None:

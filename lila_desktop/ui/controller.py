@@ -17,6 +17,7 @@ from lila_desktop.core.settings import Settings
 from lila_desktop.core.status import Status
 from lila_desktop.services.autostart import Autostart
 from lila_desktop.services.messaging import SentMessage
+from lila_desktop.services.outbox import Outbox
 from lila_desktop.services.settings_store import SettingsStore
 from lila_desktop.ui import i18n
 from lila_desktop.ui.aslot import alive, async_slot
@@ -73,6 +74,7 @@ class WindowController(QObject):
         # Where Settings keeps the portal's MongoDB URI; None: not editable here
         # (the app sets it once the quota ledger has started).
         self.uri_store = uri_store
+        self.outbox: Outbox | None = None  # set by the app once the outbox has started
 
         bridge.snapshots_changed.connect(tray.update_snapshots)
         bridge.session_removed.connect(tray.remove)
@@ -187,8 +189,10 @@ class WindowController(QObject):
                 monitor.problem
                 or self.tr("The message quota is still starting; try again in a moment.")
             )
+        if self.outbox is None:
+            raise ActionError(self.tr("The outbox is still starting; try again in a moment."))
         try:
-            sent = await self.bridge.send_text(monitor.ledger, phone, to, text)
+            sent = await self.bridge.send_text(self.outbox, monitor.ledger, phone, to, text)
         except ActionError as exc:
             if isinstance(exc.cause, QuotaExceeded) and alive(monitor):
                 monitor.show(phone, exc.cause.status)

@@ -30,6 +30,7 @@ from lila_desktop.app import (
     build_pool,
     build_quota_ledger,
     seed_demo,
+    start_app_outbox,
 )
 from lila_desktop.core.keystore import KeyStore
 from lila_desktop.core.quota import QuotaLedger
@@ -37,6 +38,7 @@ from lila_desktop.core.settings import Settings
 
 if TYPE_CHECKING:
     from lila_desktop.services.api import ApiServer
+    from lila_desktop.services.outbox.wiring import RunningOutbox
     from lila_desktop.services.quota.uri_store import MongoUriStore
 from lila_desktop.services.autostart import autostart_for_platform, launch_command
 from lila_desktop.services.blocking import run_blocking
@@ -151,6 +153,7 @@ class GuiApp(QObject):
         self.api: ApiServer | None = None
         self.api_note = ""
         self.ledger: QuotaLedger | None = None
+        self.outbox: RunningOutbox | None = None
         self.ledger_problem = ""
         self.window_quota: QuotaMonitor | None = None
         self._quit = asyncio.Event()
@@ -218,6 +221,7 @@ class GuiApp(QObject):
             window.statusBar().clearMessage()
             bridge.resync()
             await self._start_ledger(window, controller)
+            await self._start_outbox(controller)
             await self._start_api(window)
             logger.info(
                 "ready %.0f ms after launch",
@@ -290,6 +294,17 @@ class GuiApp(QObject):
             return
         window.quota.set_ledger(self.ledger)
 
+    async def _start_outbox(self, controller: WindowController) -> None:
+        if self.ledger is None or self.pool is None:
+            return  # no quota, no sends: the banner already says why
+        try:
+            self.outbox = await start_app_outbox(self.pool, self.ledger, self.config, self.settings)
+        except Exception as exc:
+            logger.exception("outbox not started")
+            self.ledger_problem = f"The outbox could not start: {exc}"
+            return
+        controller.outbox = self.outbox.outbox
+
     async def _start_api(self, window: MainWindow) -> None:
         port = _api_port(self.config, self.settings)
         if port == 0:
@@ -303,7 +318,12 @@ class GuiApp(QObject):
             if self.ledger is None:
                 raise QuotaConfigError(self.ledger_problem)
             self.api = await start_api(
-                self.pool, self.ledger, port=port, api_key=None, data_dir=self.config.data_dir
+                self.pool,
+                self.ledger,
+                port=port,
+                api_key=None,
+                data_dir=self.config.data_dir,
+                outbox=self.outbox.outbox if self.outbox else None,
             )
         except (ApiStartError, ApiKeyError, QuotaConfigError) as exc:
             logger.error("local API not started: %s", exc, extra={"event": "api_failed"})
@@ -337,6 +357,11 @@ class GuiApp(QObject):
                 await self.api.aclose()
             except Exception:
                 logger.exception("closing the local API failed")
+        if self.outbox is not None:
+            try:
+                await self.outbox.aclose()
+            except Exception:
+                logger.exception("closing the outbox failed")
         bridge.detach()
         try:
             await asyncio.wait_for(bridge.pool.aclose(), SHUTDOWN_TIMEOUT_S)

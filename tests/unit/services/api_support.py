@@ -11,7 +11,10 @@ from typing import Any
 import aiohttp
 import pytest_asyncio
 
+from lila_desktop.core.settings import Settings
 from lila_desktop.services.api import ApiKey, ApiServer, start_api
+from lila_desktop.services.outbox import Outbox
+from lila_desktop.services.outbox.wiring import RunningOutbox, start_outbox
 from lila_desktop.services.quota import SqliteLedger
 from tests.conftest import PoolHarness
 
@@ -27,6 +30,11 @@ class Api:
     server: ApiServer
     http: aiohttp.ClientSession
     ledger: SqliteLedger
+    running: RunningOutbox
+
+    @property
+    def outbox(self) -> Outbox:
+        return self.running.outbox
 
     @property
     def pool(self) -> Any:
@@ -75,6 +83,10 @@ def assert_error(status: int, data: Any, expected_status: int, code: str | None 
 @pytest_asyncio.fixture
 async def api(harness: PoolHarness, tmp_path: Path) -> AsyncIterator[Api]:
     ledger = SqliteLedger(tmp_path / "quota.sqlite3", limit=QUOTA_LIMIT)
+    # No pacing in tests: their messages go out as fast as the number allows.
+    outbox = await start_outbox(
+        harness.pool, ledger, harness.data_dir, Settings(send_interval_seconds=0)
+    )
     server = await start_api(
         harness.pool,
         ledger,
@@ -82,10 +94,12 @@ async def api(harness: PoolHarness, tmp_path: Path) -> AsyncIterator[Api]:
         api_key=ApiKey(KEY, "env", "tests"),
         data_dir=harness.data_dir,
         qr_wait=5.0,
+        outbox=outbox.outbox,
     )
     try:
         async with aiohttp.ClientSession(base_url=server.url) as http:
-            yield Api(harness, server, http, ledger)
+            yield Api(harness, server, http, ledger, outbox)
     finally:
         await server.aclose()
+        await outbox.aclose()
         await ledger.aclose()
