@@ -41,7 +41,7 @@ MAX_PAGE = 200
 _WENT_OUT = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ)
 
 
-def _outbox(ctx: ApiContext) -> Outbox:
+def outbox_of(ctx: ApiContext) -> Outbox:
     if ctx.outbox is None:
         raise ApiError(
             503, "OUTBOX_UNAVAILABLE", "Messages cannot be queued yet; try again in a moment."
@@ -63,9 +63,9 @@ async def send_text(request: web.Request) -> web.Response:
         ttl = check_ttl(body.get("ttlSeconds"))
     except ValueError as exc:
         raise bad_request(str(exc), "INVALID_TTL") from None
-    outbox = _outbox(ctx)
+    outbox = outbox_of(ctx)
     msg, replayed = await outbox.accept(phone, to, text, key=key, ttl=ttl)
-    if not replayed:
+    if not replayed and ctx.pool.snapshot(msg.phone).is_connected:
         msg = await outbox.wait_settled(msg.id, ctx.send_wait)
     headers = {"Idempotent-Replayed": "true"} if replayed else {}
     response = await _answer(ctx, msg)
@@ -146,7 +146,7 @@ async def list_messages(request: web.Request) -> web.Response:
             raise bad_request(f"'status' must be one of {allowed}.") from None
     limit = _int_query(request, "limit", 50, 1, MAX_PAGE)
     before = _int_query(request, "before", None, 1, 2**62)
-    page = await _outbox(ctx).page(phone=phone, status=status, limit=limit, before=before)
+    page = await outbox_of(ctx).page(phone=phone, status=status, limit=limit, before=before)
     cursor = page[-1].seq if len(page) == limit else None
     return ok({"messages": [m.as_dict() for m in page], "count": len(page), "nextCursor": cursor})
 
@@ -171,18 +171,18 @@ def _msg_id(request: web.Request) -> str:
 
 @routes.get("/api/messages/{id}", allow_head=False)
 async def get_message(request: web.Request) -> web.Response:
-    return ok((await _outbox(context(request)).get(_msg_id(request))).as_dict())
+    return ok((await outbox_of(context(request)).get(_msg_id(request))).as_dict())
 
 
 @routes.delete("/api/messages/{id}")
 async def cancel_message(request: web.Request) -> web.Response:
-    msg = await _outbox(context(request)).cancel(_msg_id(request))
+    msg = await outbox_of(context(request)).cancel(_msg_id(request))
     return ok(msg.as_dict(), message="Message cancelled; its quota unit was given back.")
 
 
 @routes.post("/api/messages/{id}/retry")
 async def retry_message(request: web.Request) -> web.Response:
-    msg = await _outbox(context(request)).retry(_msg_id(request))
+    msg = await outbox_of(context(request)).retry(_msg_id(request))
     return ok(msg.as_dict(), status=202, message="Queued again as a new message.")
 
 
@@ -190,7 +190,7 @@ async def retry_message(request: web.Request) -> web.Response:
 async def outbox_summary(request: web.Request) -> web.Response:
     """Per number: counts by state, next send time, expected drain time, blocked reason."""
     ctx = context(request)
-    outbox = _outbox(ctx)
+    outbox = outbox_of(ctx)
     phones = [s.phone for s in ctx.pool.snapshots()]
     if "phone" in request.query:
         phones = [phone_value(request.query["phone"], "the query parameter 'phone'")]

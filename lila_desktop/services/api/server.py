@@ -15,7 +15,12 @@ from typing import Final
 from aiohttp import web
 
 from lila_desktop.core.quota import QuotaLedger
-from lila_desktop.services.api import middleware, routes_messages, routes_sessions
+from lila_desktop.services.api import (
+    middleware,
+    routes_messages,
+    routes_sessions,
+    routes_webhooks,
+)
 from lila_desktop.services.api.api_key import ApiKey, check_key, discard_run_key, obtain_api_key
 from lila_desktop.services.api.context import CONTEXT, ApiContext
 from lila_desktop.services.api.validation import MAX_BODY
@@ -63,6 +68,7 @@ def build_app(
     app[CONTEXT] = ctx
     routes_sessions.register(app, ctx)
     app.add_routes(routes_messages.routes)
+    app.add_routes(routes_webhooks.routes)
     document = openapi_bytes()
 
     async def openapi(request: web.Request) -> web.Response:

@@ -113,7 +113,7 @@ class Outbox:
                 "%s: message %s was being sent when the app stopped; marked unknown",
                 msg.phone,
                 msg.id,
-                extra={"event": "outbox_unknown", "phone": msg.phone, "message": msg.id},
+                extra={"event": "outbox_unknown", "phone": msg.phone, "outbox_id": msg.id},
             )
         for msg_id, phone, status in await run_blocking(self.store.unsettled):
             await self._settle(msg_id, phone, status)
@@ -200,7 +200,7 @@ class Outbox:
         logger.info(
             "%s: message queued",
             sender,
-            extra={"event": "outbox_queued", "phone": sender, "message": msg_id},
+            extra={"event": "outbox_queued", "phone": sender, "outbox_id": msg_id},
         )
         await self._changed_to(stored)
         self._poke(sender)
@@ -395,7 +395,7 @@ class Outbox:
                 extra={
                     "event": "message_sent",
                     "phone": msg.phone,
-                    "message": msg.id,
+                    "outbox_id": msg.id,
                     "message_id": result.message_id,
                 },
             )

@@ -3,7 +3,7 @@ SQLite quota ledger and the API on a real loopback port."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ import pytest_asyncio
 
 from lila_desktop.core.settings import Settings
 from lila_desktop.services.api import ApiKey, ApiServer, start_api
+from lila_desktop.services.api.context import CONTEXT
 from lila_desktop.services.outbox import Outbox
 from lila_desktop.services.outbox.wiring import RunningOutbox, start_outbox
 from lila_desktop.services.quota import SqliteLedger
@@ -22,6 +23,8 @@ KEY = "test-api-key-0123456789abcdef"
 PHONE = "51902049935"
 OTHER = "51987654321"
 QUOTA_LIMIT = 3
+# No pacing in tests: their messages go out as fast as the number allows.
+TEST_SETTINGS = Settings(send_interval_seconds=0)
 
 
 @dataclass
@@ -35,6 +38,15 @@ class Api:
     @property
     def outbox(self) -> Outbox:
         return self.running.outbox
+
+    async def restart_outbox(self, before_start: Callable[[], None] = lambda: None) -> None:
+        """Close the outbox, run `before_start` (e.g. damage its file), open it again."""
+        await self.running.aclose()
+        before_start()
+        self.running = await start_outbox(
+            self.harness.pool, self.ledger, self.harness.data_dir, TEST_SETTINGS
+        )
+        self.server._runner.app[CONTEXT].outbox = self.running.outbox
 
     @property
     def pool(self) -> Any:
@@ -83,10 +95,7 @@ def assert_error(status: int, data: Any, expected_status: int, code: str | None 
 @pytest_asyncio.fixture
 async def api(harness: PoolHarness, tmp_path: Path) -> AsyncIterator[Api]:
     ledger = SqliteLedger(tmp_path / "quota.sqlite3", limit=QUOTA_LIMIT)
-    # No pacing in tests: their messages go out as fast as the number allows.
-    outbox = await start_outbox(
-        harness.pool, ledger, harness.data_dir, Settings(send_interval_seconds=0)
-    )
+    outbox = await start_outbox(harness.pool, ledger, harness.data_dir, TEST_SETTINGS)
     server = await start_api(
         harness.pool,
         ledger,
@@ -96,10 +105,14 @@ async def api(harness: PoolHarness, tmp_path: Path) -> AsyncIterator[Api]:
         qr_wait=5.0,
         outbox=outbox.outbox,
     )
+    # A queued answer (202) comes after this wait: short, so tests stay quick.
+    server._runner.app[CONTEXT].send_wait = 1.0
+    handle: Api | None = None
     try:
         async with aiohttp.ClientSession(base_url=server.url) as http:
-            yield Api(harness, server, http, ledger, outbox)
+            handle = Api(harness, server, http, ledger, outbox)
+            yield handle
     finally:
         await server.aclose()
-        await outbox.aclose()
+        await (handle.running if handle else outbox).aclose()
         await ledger.aclose()
