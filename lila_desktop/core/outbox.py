@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import Final
 
@@ -27,6 +28,9 @@ from lila_desktop.core.status import Status
 DEFAULT_TTL: Final = 3600  # seconds a message may wait for its number
 MAX_TTL: Final = 24 * 3600  # a reminder older than a day is worse than none
 MIN_TTL: Final = 1
+# A queued message holds its quota unit until it goes out or expires: the
+# ledgers must not count an unsettled reservation as used before that.
+RESERVATION_TTL: Final = timedelta(seconds=MAX_TTL) + timedelta(minutes=15)
 # Pacing between two sends of one number (WhatsApp flags bursts as spam).
 DEFAULT_INTERVAL: Final = 3.0
 INTERVAL_RANGE: Final = (0, 600)  # seconds; 0 only for tests and benchmarks

@@ -10,10 +10,9 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from datetime import timedelta
 from pathlib import Path
 
-from lila_desktop.core.outbox import MAX_TTL
+from lila_desktop.core.outbox import RESERVATION_TTL
 from lila_desktop.core.quota import DEFAULT_LIMIT, QuotaLedger, parse_limit
 from lila_desktop.services.quota.mongo_ledger import ClientFactory, MongoLedger
 from lila_desktop.services.quota.sqlite_ledger import SqliteLedger
@@ -23,9 +22,6 @@ logger = logging.getLogger(__name__)
 LIMIT_ENV = "LILA_QUOTA_LIMIT"
 MONGODB_URI_ENV = "LILA_MONGODB_URI"
 LEDGER_FILE = Path("quota") / "ledger.sqlite3"
-# A queued message holds its unit until it goes out or expires (at most
-# MAX_TTL): the ledger must not count it as used before that.
-RESERVATION_TTL = timedelta(seconds=MAX_TTL) + timedelta(minutes=15)
 OUTBOX_FILE = Path("quota") / "portal-outbox.sqlite3"
 
 
