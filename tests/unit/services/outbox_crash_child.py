@@ -65,9 +65,7 @@ async def main(data_dir: Path, phase: str, count: int) -> int:
     keystore = PassphraseKeyStore(data_dir, "crash campaign, not a secret", scrypt_n=2**4)
     pool = build_pool(data_dir, keystore)
     await pool.start()
-    ledger = SqliteLedger(
-        data_dir / "quota.sqlite3", limit=LIMIT, reservation_ttl=RESERVATION_TTL
-    )
+    ledger = SqliteLedger(data_dir / "quota.sqlite3", limit=LIMIT, reservation_ttl=RESERVATION_TTL)
     try:
         if phase == "accept":
             await pool.add(PHONE)

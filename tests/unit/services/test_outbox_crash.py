@@ -160,4 +160,3 @@ def test_kill9_during_a_drain_loses_nothing_and_sends_nothing_twice(tmp_path: Pa
     print(json.dumps(summary))
     if RESULTS:
         Path(RESULTS).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-

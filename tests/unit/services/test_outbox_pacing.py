@@ -5,6 +5,7 @@ outbox's own pauses, not the machine's speed)."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 from pathlib import Path
 
@@ -74,7 +75,7 @@ async def test_sends_of_one_number_keep_the_interval(harness: PoolHarness, tmp_p
             assert msg.status in (MessageStatus.SENT, MessageStatus.DELIVERED), msg
             assert msg.sent_at is not None
             sent_at.append(msg.sent_at)
-        gaps = [b - a for a, b in zip(sent_at, sent_at[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(sent_at)]
         assert all(5.0 - 1e-6 <= g <= 7.5 + 1e-6 for g in gaps), gaps
         assert len({round(g, 3) for g in gaps}) > 1, "jitter: not one fixed beat"
     finally:
