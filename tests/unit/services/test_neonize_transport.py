@@ -227,6 +227,9 @@ EXPECTED_STEPS: dict[str, list[dict[str, Any]]] = {
     "pair_error": [
         {"event": "connect_failure", "code": None, "message": "pairing failed: bad signature"}
     ],
+    "receipt_delivered": [{"event": "receipt", "ids": ["3EB0A", "3EB0B"], "kind": "delivered"}],
+    "receipt_read": [{"event": "receipt", "ids": ["3EB0A"], "kind": "read"}],
+    "receipt_read_self": [],  # our own other device read it: not the recipient
     "paired": [{"event": "paired", "jid": "51900000002:7@s.whatsapp.net"}],
     "qr_after_paired": [],
 }
