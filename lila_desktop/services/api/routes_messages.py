@@ -132,10 +132,21 @@ def _pending_words(ctx: ApiContext, msg: OutboxMessage) -> str:
     return "Message queued: it goes out when the number is connected."
 
 
+def _only_query(request: web.Request, *allowed: str) -> None:
+    """A misspelt filter must not silently list everything."""
+    unknown = sorted(set(request.query) - set(allowed))
+    if unknown:
+        raise bad_request(
+            f"Unknown query parameter {unknown[0][:40]!r}; this endpoint takes "
+            f"{', '.join(allowed)}."
+        )
+
+
 @routes.get("/api/messages", allow_head=False)
 async def list_messages(request: web.Request) -> web.Response:
     ctx = context(request)
     query = request.query
+    _only_query(request, "phone", "status", "limit", "before")
     phone = phone_value(query["phone"], "the query parameter 'phone'") if "phone" in query else None
     status = None
     if "status" in query:
@@ -190,6 +201,7 @@ async def retry_message(request: web.Request) -> web.Response:
 async def outbox_summary(request: web.Request) -> web.Response:
     """Per number: counts by state, next send time, expected drain time, blocked reason."""
     ctx = context(request)
+    _only_query(request, "phone")
     outbox = outbox_of(ctx)
     phones = [s.phone for s in ctx.pool.snapshots()]
     if "phone" in request.query:
