@@ -221,7 +221,7 @@ class GuiApp(QObject):
             window.statusBar().clearMessage()
             bridge.resync()
             await self._start_ledger(window, controller)
-            await self._start_outbox(controller)
+            await self._start_outbox(window, controller)
             await self._start_api(window)
             logger.info(
                 "ready %.0f ms after launch",
@@ -294,7 +294,7 @@ class GuiApp(QObject):
             return
         window.quota.set_ledger(self.ledger)
 
-    async def _start_outbox(self, controller: WindowController) -> None:
+    async def _start_outbox(self, window: MainWindow, controller: WindowController) -> None:
         if self.ledger is None or self.pool is None:
             return  # no quota, no sends: the banner already says why
         try:
@@ -304,6 +304,9 @@ class GuiApp(QObject):
             self.ledger_problem = f"The outbox could not start: {exc}"
             return
         controller.outbox = self.outbox.outbox
+        from lila_desktop.ui.widgets.outbox_view import attach_outbox_view
+
+        attach_outbox_view(window, self.outbox.outbox)
 
     async def _start_api(self, window: MainWindow) -> None:
         port = _api_port(self.config, self.settings)
