@@ -214,27 +214,27 @@
 <context>
     <name>GuiApp</name>
     <message>
-        <location filename="../../ui/main.py" line="203"/>
+        <location filename="../../ui/main.py" line="206"/>
         <source>Starting…</source>
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="285"/>
+        <location filename="../../ui/main.py" line="289"/>
         <source>Messages cannot be sent: %1</source>
         <translation>No se pueden enviar mensajes: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="296"/>
+        <location filename="../../ui/main.py" line="314"/>
         <source>The local API is off.</source>
         <translation>La API local está apagada.</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="310"/>
+        <location filename="../../ui/main.py" line="333"/>
         <source>The local API could not start: %1</source>
         <translation>La API local no pudo arrancar: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="315"/>
+        <location filename="../../ui/main.py" line="338"/>
         <source>Listening on %1. Changes apply from the next start.</source>
         <translation>Escuchando en %1. Los cambios se aplican al volver a abrir Lila.</translation>
     </message>
@@ -717,6 +717,119 @@
     </message>
 </context>
 <context>
+    <name>OutboxView</name>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="158"/>
+        <source>Select a number to see its outbox.</source>
+        <translation>Elija un número para ver su bandeja de salida.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="165"/>
+        <source>no messages yet</source>
+        <translation>aún no hay mensajes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="168"/>
+        <source>Waiting messages are blocked: %1</source>
+        <translation>Los mensajes en espera están bloqueados: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="171"/>
+        <source>Next send at %1; all out in about %2 s.</source>
+        <translation>Próximo envío a las %1; todo enviado en unos %2 s.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="178"/>
+        <source>waiting</source>
+        <translation>en espera</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="179"/>
+        <source>sending</source>
+        <translation>enviándose</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="180"/>
+        <source>sent</source>
+        <translation>enviados</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="181"/>
+        <source>delivered</source>
+        <translation>entregados</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="182"/>
+        <source>read</source>
+        <translation>leídos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="183"/>
+        <source>failed</source>
+        <translation>fallidos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="184"/>
+        <source>unknown (may have arrived)</source>
+        <translation>desconocidos (pueden haber llegado)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="185"/>
+        <source>expired</source>
+        <translation>caducados</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="186"/>
+        <source>cancelled</source>
+        <translation>cancelados</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="211"/>
+        <source>Cancelled; it will not be sent.</source>
+        <translation>Cancelado; no se enviará.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="217"/>
+        <source>Queued again.</source>
+        <translation>En cola de nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="238"/>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="238"/>
+        <source>To</source>
+        <translation>Para</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="238"/>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="238"/>
+        <source>Message or reason</source>
+        <translation>Mensaje o motivo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="240"/>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="241"/>
+        <source>Send again</source>
+        <translation>Enviar de nuevo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="251"/>
+        <source>Outbox</source>
+        <translation>Bandeja de salida</translation>
+    </message>
+</context>
+<context>
     <name>QrView</name>
     <message>
         <location filename="../../ui/widgets/qr_view.py" line="55"/>
@@ -780,95 +893,100 @@
 <context>
     <name>SendMessageDialog</name>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="59"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="60"/>
         <source>Not sent: %1 is not connected (%2). Connect it, or link it again, and wait until it shows Connected; then send again.</source>
         <translation>No enviado: %1 no está conectado (%2). Conéctalo, o vuélvelo a vincular, y espera a que diga Conectado; luego envía otra vez.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="71"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="72"/>
         <source>Type the recipient&apos;s number with its country code, e.g. 51987654321 (or a WhatsApp id such as 51987654321@s.whatsapp.net).</source>
         <translation>Escribe el número del destinatario con su código de país, p. ej. 51987654321 (o un identificador de WhatsApp como 51987654321@s.whatsapp.net).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="78"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="79"/>
         <source>The message is too long: %1 characters; at most %2.</source>
         <translation>El mensaje es demasiado largo: %1 caracteres; como máximo %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="84"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="85"/>
         <source>Write the message to send.</source>
         <translation>Escribe el mensaje que quieres enviar.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="99"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="100"/>
         <source>Not sent: this month&apos;s message quota is used up (%1 of %2 in %3; WHATSAPP_QUOTA_EXCEEDED).</source>
         <translation>No enviado: el cupo de mensajes de este mes está agotado (%1 de %2 en %3; WHATSAPP_QUOTA_EXCEEDED).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="112"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="113"/>
         <source>Wait for next month, or raise the monthly limit in Settings.</source>
         <translation>Espera al mes que viene, o sube el límite mensual en Ajustes.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="120"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="121"/>
         <source>Wait for next month, or ask the company for a bigger plan.</source>
         <translation>Espera al mes que viene, o pide a la empresa un plan mayor.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="127"/>
-        <location filename="../../ui/dialogs/send_dialog.py" line="130"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="128"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="131"/>
         <source>Not sent: %1</source>
         <translation>No enviado: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="152"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="153"/>
         <source>Send a test message</source>
         <translation>Enviar un mensaje de prueba</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="155"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="156"/>
         <source>Sends a real WhatsApp message from %1. It counts against this month&apos;s message quota.</source>
         <translation>Envía un mensaje de WhatsApp de verdad desde %1. Cuenta para el cupo de mensajes de este mes.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="166"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="167"/>
         <source>e.g. 51987654321</source>
         <translation>p. ej. 51987654321</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="170"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="171"/>
         <source>Test message from Lila Desktop.</source>
         <translation>Mensaje de prueba de Lila Desktop.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="176"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="177"/>
         <source>&amp;To:</source>
         <translation>&amp;Para:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="179"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="180"/>
         <source>&amp;Message:</source>
         <translation>&amp;Mensaje:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="188"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="189"/>
         <source>&amp;Send</source>
         <translation>&amp;Enviar</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="206"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="207"/>
         <source>%1 of %2 characters</source>
         <translation>%1 de %2 caracteres</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="228"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="229"/>
         <source>Sending…</source>
         <translation>Enviando…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/send_dialog.py" line="242"/>
+        <location filename="../../ui/dialogs/send_dialog.py" line="244"/>
         <source>Sent to %1 (message id %2).</source>
         <translation>Enviado a %1 (id. del mensaje %2).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/send_dialog.py" line="246"/>
+        <source>Queued for %1: it goes out once the number is connected (id %2).</source>
+        <translation>En cola para %1: sale en cuanto el número esté conectado (id %2).</translation>
     </message>
 </context>
 <context>
@@ -1453,62 +1571,67 @@
 <context>
     <name>WindowController</name>
     <message>
-        <location filename="../../ui/controller.py" line="122"/>
+        <location filename="../../ui/controller.py" line="124"/>
         <source>Lila Desktop is still running</source>
         <translation>Lila Desktop sigue funcionando</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="124"/>
+        <location filename="../../ui/controller.py" line="126"/>
         <source>Your numbers stay connected. Open the window from this icon; quit from its menu.</source>
         <translation>Tus números siguen conectados. Abre la ventana desde este icono; para salir, usa su menú.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="188"/>
+        <location filename="../../ui/controller.py" line="190"/>
         <source>The message quota is still starting; try again in a moment.</source>
         <translation>El cupo de mensajes todavía se está preparando; inténtalo de nuevo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="214"/>
+        <location filename="../../ui/controller.py" line="193"/>
+        <source>The outbox is still starting; try again in a moment.</source>
+        <translation>La bandeja de salida aún se está iniciando; inténtelo de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controller.py" line="218"/>
         <source>+%1 was imported and is connecting.</source>
         <translation>+%1 se importó y se está conectando.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="229"/>
+        <location filename="../../ui/controller.py" line="233"/>
         <source>Exported +%1 to %2. Keep the passphrase apart from the file.</source>
         <translation>Se exportó +%1 a %2. Guarda la frase separada del archivo.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="266"/>
+        <location filename="../../ui/controller.py" line="270"/>
         <source>The company portal can be set once Lila has started.</source>
         <translation>El portal de la empresa se puede configurar cuando Lila haya terminado de arrancar.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="275"/>
+        <location filename="../../ui/controller.py" line="279"/>
         <source>There is no system keyring on this computer to keep the portal address; set the environment variable LILA_MONGODB_URI instead.</source>
         <translation>Este ordenador no tiene llavero del sistema donde guardar la dirección del portal; define en su lugar la variable de entorno LILA_MONGODB_URI.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="279"/>
+        <location filename="../../ui/controller.py" line="283"/>
         <source>The system keyring is not available, so the portal address cannot be read or changed here. Unlock the keyring (GNOME Keyring, KWallet, Keychain or Credential Manager) and open Settings again, or set the environment variable LILA_MONGODB_URI.</source>
         <translation>El llavero del sistema no está disponible, así que aquí no se puede leer ni cambiar la dirección del portal. Desbloquea el llavero (GNOME Keyring, KWallet, Llavero de macOS o Administrador de credenciales) y vuelve a abrir Ajustes, o define la variable de entorno LILA_MONGODB_URI.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="296"/>
+        <location filename="../../ui/controller.py" line="300"/>
         <source>The company portal address was not saved: %1</source>
         <translation>No se guardó la dirección del portal de la empresa: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="301"/>
+        <location filename="../../ui/controller.py" line="305"/>
         <source>The company portal address was saved; it applies from the next start.</source>
         <translation>Se guardó la dirección del portal de la empresa; se aplica al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="304"/>
+        <location filename="../../ui/controller.py" line="308"/>
         <source>The company portal address was removed; from the next start messages count against the local limit.</source>
         <translation>Se quitó la dirección del portal de la empresa; al volver a abrir Lila, los mensajes cuentan para el límite local.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="317"/>
+        <location filename="../../ui/controller.py" line="321"/>
         <source>Settings could not be saved: %1</source>
         <translation>No se pudieron guardar los ajustes: %1</translation>
     </message>

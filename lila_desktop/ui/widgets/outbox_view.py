@@ -162,7 +162,8 @@ class OutboxView(QWidget):
         counts = ", ".join(
             f"{n} {self._status_text(MessageStatus(k))}" for k, n in s.counts.items() if n
         )
-        text = f"+{self.phone}: {counts or self.tr('no messages yet')}."
+        none_yet = self.tr("no messages yet")
+        text = f"+{self.phone}: {counts or none_yet}."
         if s.blocked:
             return text + " " + self.tr("Waiting messages are blocked: %1").replace("%1", s.blocked)
         if s.next_send_at is not None:
