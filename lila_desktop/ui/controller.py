@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog
 
+from lila_desktop.core.outbox import Pacing
 from lila_desktop.core.quota import QuotaExceeded
 from lila_desktop.core.settings import Settings
 from lila_desktop.core.status import Status
@@ -330,6 +331,8 @@ class WindowController(QObject):
         self.tray.notifications = new.notifications
         if new.quota_limit != old.quota_limit:
             self._apply_quota_limit(new.quota_limit)
+        if new.send_interval_seconds != old.send_interval_seconds and self.outbox is not None:
+            self.outbox.pacing = Pacing(new.send_interval_seconds)  # from the next send
         if new.language != old.language:
             i18n.install_language(new.language)  # widgets get LanguageChange and re-set texts
             self.tray.retranslate()
