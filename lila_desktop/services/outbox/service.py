@@ -53,6 +53,7 @@ logger = logging.getLogger(__name__)
 
 Q, SENDING = MessageStatus.QUEUED, MessageStatus.SENDING
 CLOSE_GRACE = 5.0  # seconds a send in flight may finish when the app quits
+REQUEUE_DELAY = 1.0  # seconds before a send that met a dropped number is tried again
 
 
 class Sender(Protocol):
@@ -400,7 +401,9 @@ class Outbox:
                 },
             )
         elif outcome.kind == "requeue":
-            self._next_at.pop(msg.phone, None)
+            # The number dropped as we sent: look again shortly, not in a tight loop
+            # (the pool may still show it connected for a moment).
+            self._next_at[msg.phone] = self._clock() + REQUEUE_DELAY
             await self._move(sending, Q, {SENDING}, outcome.reason)
             return
         else:
