@@ -11,8 +11,9 @@ from lila_desktop.services.outbox.errors import (
     NotCancellable,
     OutboxError,
 )
+from lila_desktop.services.outbox.records import OutboxMessage
 from lila_desktop.services.outbox.service import Outbox, Sender, Summary
-from lila_desktop.services.outbox.store import OutboxMessage, OutboxStore
+from lila_desktop.services.outbox.store import OutboxStore
 
 __all__ = [
     "IdempotencyKeyReused",

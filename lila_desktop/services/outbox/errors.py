@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from lila_desktop.services.outbox.store import OutboxMessage
+    from lila_desktop.services.outbox.records import OutboxMessage
 
 
 class OutboxError(Exception):

@@ -21,12 +21,20 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from lila_desktop.core.outbox import MessageStatus
+from lila_desktop.services.outbox.records import (
+    COLUMNS,
+    SELECT,
+    OutboxMessage,
+    PendingEvent,
+    WebhookConfig,
+    iso,
+    row_to_message,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -72,80 +80,6 @@ CREATE TABLE IF NOT EXISTS webhook (
 )
 """
 KEEP_FINAL_DAYS = 30  # finished messages stay readable through the API this long
-
-
-@dataclass(frozen=True)
-class OutboxMessage:
-    seq: int
-    id: str
-    phone: str
-    recipient: str
-    body: str
-    idem_key: str | None
-    fingerprint: str
-    status: MessageStatus
-    reason: str | None
-    wa_id: str | None
-    created_at: float
-    expires_at: float
-    updated_at: float
-    sent_at: float | None = None
-    delivered_at: float | None = None
-    read_at: float | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """The message as the API, the webhooks and the logs show it (no text body
-        in logs: callers choose)."""
-        return {
-            "id": self.id,
-            "phoneNumber": self.phone,
-            "to": self.recipient,
-            "text": self.body,
-            "status": self.status.value,
-            "reason": self.reason,
-            "idempotencyKey": self.idem_key,
-            "whatsappMessageId": self.wa_id,
-            "createdAt": iso(self.created_at),
-            "expiresAt": iso(self.expires_at),
-            "updatedAt": iso(self.updated_at),
-            "sentAt": iso(self.sent_at),
-            "deliveredAt": iso(self.delivered_at),
-            "readAt": iso(self.read_at),
-        }
-
-
-_COLUMNS = [f.name for f in fields(OutboxMessage)]
-_SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM messages"
-_STATUS_COLUMN = _COLUMNS.index("status")
-
-
-def iso(ts: float | None) -> str | None:
-    if ts is None:
-        return None
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _row(row: tuple[Any, ...] | None) -> OutboxMessage | None:
-    if row is None:
-        return None
-    values = list(row)
-    values[_STATUS_COLUMN] = MessageStatus(values[_STATUS_COLUMN])
-    return OutboxMessage(*values)
-
-
-@dataclass(frozen=True)
-class WebhookConfig:
-    url: str
-    secret: str
-    allow_private: bool
-
-
-@dataclass(frozen=True)
-class PendingEvent:
-    seq: int
-    event_id: str
-    body: str
-    attempts: int
 
 
 class OutboxStore:
@@ -211,10 +145,10 @@ class OutboxStore:
     def insert(self, msg: OutboxMessage) -> tuple[OutboxMessage, bool]:
         """Store a new message; (the stored one, False) when its id exists already."""
         with self._write() as db:
-            existing = _row(db.execute(f"{_SELECT} WHERE id = ?", (msg.id,)).fetchone())
+            existing = row_to_message(db.execute(f"{SELECT} WHERE id = ?", (msg.id,)).fetchone())
             if existing is not None:
                 return existing, False
-            names = [c for c in _COLUMNS if c != "seq"]
+            names = [c for c in COLUMNS if c != "seq"]
             values = [getattr(msg, c) for c in names]
             cur = db.execute(
                 f"INSERT INTO messages ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
@@ -250,7 +184,7 @@ class OutboxStore:
             )
             if cur.rowcount == 0:
                 return None
-            msg = _row(db.execute(f"{_SELECT} WHERE id = ?", (msg_id,)).fetchone())
+            msg = row_to_message(db.execute(f"{SELECT} WHERE id = ?", (msg_id,)).fetchone())
             assert msg is not None
             self._event(db, msg)
             return msg
@@ -271,7 +205,7 @@ class OutboxStore:
                         msg_id,
                     ),
                 )
-                msg = _row(db.execute(f"{_SELECT} WHERE id = ?", (msg_id,)).fetchone())
+                msg = row_to_message(db.execute(f"{SELECT} WHERE id = ?", (msg_id,)).fetchone())
                 assert msg is not None
                 self._event(db, msg)
                 out.append(msg)
@@ -284,28 +218,30 @@ class OutboxStore:
 
     def get(self, msg_id: str) -> OutboxMessage | None:
         with self._lock:
-            return _row(self._db().execute(f"{_SELECT} WHERE id = ?", (msg_id,)).fetchone())
+            return row_to_message(
+                self._db().execute(f"{SELECT} WHERE id = ?", (msg_id,)).fetchone()
+            )
 
     def by_wa_id(self, phone: str, wa_id: str) -> OutboxMessage | None:
         with self._lock:
             row = (
                 self._db()
-                .execute(f"{_SELECT} WHERE wa_id = ? AND phone = ?", (wa_id, phone))
+                .execute(f"{SELECT} WHERE wa_id = ? AND phone = ?", (wa_id, phone))
                 .fetchone()
             )
-            return _row(row)
+            return row_to_message(row)
 
     def next_queued(self, phone: str) -> OutboxMessage | None:
         with self._lock:
             row = (
                 self._db()
                 .execute(
-                    f"{_SELECT} WHERE phone = ? AND status = 'queued' ORDER BY seq LIMIT 1",
+                    f"{SELECT} WHERE phone = ? AND status = 'queued' ORDER BY seq LIMIT 1",
                     (phone,),
                 )
                 .fetchone()
             )
-            return _row(row)
+            return row_to_message(row)
 
     def queued_phones(self) -> list[str]:
         with self._lock:
@@ -336,10 +272,10 @@ class OutboxStore:
         with self._lock:
             rows = (
                 self._db()
-                .execute(f"{_SELECT}{clause} ORDER BY seq DESC LIMIT ?", (*args, limit))
+                .execute(f"{SELECT}{clause} ORDER BY seq DESC LIMIT ?", (*args, limit))
                 .fetchall()
             )
-        return [m for m in map(_row, rows) if m is not None]
+        return [m for m in map(row_to_message, rows) if m is not None]
 
     def counts(self, phone: str | None = None) -> dict[str, int]:
         with self._lock:

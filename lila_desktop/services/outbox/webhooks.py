@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 from lila_desktop.services.blocking import run_blocking
-from lila_desktop.services.outbox.store import OutboxStore, PendingEvent, WebhookConfig
+from lila_desktop.services.outbox.records import PendingEvent, WebhookConfig
+from lila_desktop.services.outbox.store import OutboxStore
 
 if TYPE_CHECKING:
     import aiohttp

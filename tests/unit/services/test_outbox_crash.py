@@ -35,14 +35,22 @@ RESULTS = os.environ.get("LILA_OUTBOX_CRASH_RESULTS")  # bench: where to write t
 
 class Child:
     def __init__(self, data_dir: Path, env: dict[str, str], *args: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.unit.services.outbox_crash_child", str(data_dir), *args],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
+        self.log = data_dir.parent / "child.log"  # every run appends: read it on a failure
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.unit.services.outbox_crash_child",
+                    str(data_dir),
+                    *args,
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+            )
         self.lines: list[str] = []
         self._seen = threading.Condition()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -63,6 +71,9 @@ class Child:
         with self._seen:
             ok = self._seen.wait_for(lambda: word in self.lines or "<eof>" in self.lines, timeout)
         assert ok, f"the child printed neither {word!r} nor ended in {timeout} s"
+        if word not in self.lines and self.proc.wait(30) != 0:
+            tail = self.log.read_text(errors="replace")[-3000:]
+            raise AssertionError(f"the child failed ({self.proc.returncode}):\n{tail}")
         return word in self.lines
 
     def kill9(self) -> None:
