@@ -39,6 +39,7 @@ BENCHES: dict[str, tuple[list[str], str]] = {
     "engine": (["bench/bench_engine.py"], "engine.json"),
     "api": (["bench/bench_api.py"], "api.json"),
     "api_sessions": (["bench/bench_api_sessions.py"], "api_sessions.json"),
+    "outbox": (["bench/bench_outbox.py"], "outbox.json"),
     "fuzz": (["bench/run.py", "--count-fuzz"], "fuzz.json"),
 }
 ON_DEMAND: dict[str, tuple[list[str], str]] = {
