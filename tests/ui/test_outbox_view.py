@@ -9,9 +9,10 @@ from lila_desktop.core.outbox import MessageStatus
 from lila_desktop.core.settings import Settings
 from lila_desktop.services.outbox.wiring import start_outbox
 from lila_desktop.services.quota import SqliteLedger
+from lila_desktop.ui.dialogs.webhook_dialog import WebhookDialog
 from lila_desktop.ui.widgets.outbox_view import attach_outbox_view
 from tests.ui.conftest import LoopRunner, wait_until
-from tests.ui.window_support import App, app
+from tests.ui.window_support import App, app, modal
 
 __all__ = ["app"]
 
@@ -54,6 +55,41 @@ def test_the_outbox_tab_shows_waiting_messages_and_cancels_one(
             await app.harness.wait_status(A, "temp_banned")
             view.refresh()
             await wait_until(lambda: "blocked" in view.title.text(), what="blocked")
+        finally:
+            await running.aclose()
+            await ledger.aclose()
+
+    qloop.run(scenario())
+
+
+def test_the_webhook_is_set_from_the_outbox_tab(
+    qloop: LoopRunner, app: App, tmp_path: Path
+) -> None:
+    ledger = SqliteLedger(tmp_path / "quota.sqlite3", limit=10)
+
+    async def scenario() -> None:
+        running = await start_outbox(
+            app.harness.pool, ledger, app.harness.data_dir, Settings(send_interval_seconds=0)
+        )
+        view = attach_outbox_view(app.window, running.outbox)
+        try:
+            view.webhook_button.click()
+            dialog = await modal(WebhookDialog)
+            assert isinstance(dialog, WebhookDialog)
+            dialog.url_edit.setText("http://127.0.0.1:9/hook")
+            dialog.save_button.click()
+            await wait_until(lambda: "private" in dialog.result_label.text(), what="refused")
+            assert running.outbox.store.webhook() is None
+            dialog.private_check.setChecked(True)
+            dialog.save_button.click()
+            await wait_until(lambda: dialog.secret_edit.text().startswith("whsec_"), what="saved")
+            config = running.outbox.store.webhook()
+            assert config is not None and config.secret == dialog.secret_edit.text()
+            assert config.allow_private
+            dialog.off_button.click()
+            await wait_until(lambda: running.outbox.store.webhook() is None, what="off")
+            dialog.accept()
+            await wait_until(lambda: view.webhook_dialog is None, what="closed")
         finally:
             await running.aclose()
             await ledger.aclose()

@@ -719,112 +719,117 @@
 <context>
     <name>OutboxView</name>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="158"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="165"/>
         <source>Select a number to see its outbox.</source>
         <translation>Elija un número para ver su bandeja de salida.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="165"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="172"/>
         <source>no messages yet</source>
         <translation>aún no hay mensajes</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="168"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="175"/>
         <source>Waiting messages are blocked: %1</source>
         <translation>Los mensajes en espera están bloqueados: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="171"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="178"/>
         <source>Next send at %1; all out in about %2 s.</source>
         <translation>Próximo envío a las %1; todo enviado en unos %2 s.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="178"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="185"/>
         <source>waiting</source>
         <translation>en espera</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="179"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="186"/>
         <source>sending</source>
         <translation>enviándose</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="180"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="187"/>
         <source>sent</source>
         <translation>enviados</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="181"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="188"/>
         <source>delivered</source>
         <translation>entregados</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="182"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="189"/>
         <source>read</source>
         <translation>leídos</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="183"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="190"/>
         <source>failed</source>
         <translation>fallidos</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="184"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="191"/>
         <source>unknown (may have arrived)</source>
         <translation>desconocidos (pueden haber llegado)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="185"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="192"/>
         <source>expired</source>
         <translation>caducados</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="186"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="193"/>
         <source>cancelled</source>
         <translation>cancelados</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="211"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="218"/>
         <source>Cancelled; it will not be sent.</source>
         <translation>Cancelado; no se enviará.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="217"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="224"/>
         <source>Queued again.</source>
         <translation>En cola de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="238"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="261"/>
         <source>Time</source>
         <translation>Hora</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="238"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="261"/>
         <source>To</source>
         <translation>Para</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="238"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="261"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="238"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="261"/>
         <source>Message or reason</source>
         <translation>Mensaje o motivo</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="240"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="263"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="241"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="264"/>
         <source>Send again</source>
         <translation>Enviar de nuevo</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/outbox_view.py" line="251"/>
+        <location filename="../../ui/widgets/outbox_view.py" line="265"/>
+        <source>Webhook…</source>
+        <translation>Webhook…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/outbox_view.py" line="275"/>
         <source>Outbox</source>
         <translation>Bandeja de salida</translation>
     </message>
@@ -1581,6 +1586,74 @@
         <location filename="../../ui/tray.py" line="91"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
+    </message>
+</context>
+<context>
+    <name>WebhookDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/webhook_dialog.py" line="36"/>
+        <source>Webhook</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/webhook_dialog.py" line="41"/>
+        <source>Lila can tell the shop&apos;s system about every message: queued, sent, delivered, read, failed… Each change is sent to this address as JSON, signed with a secret (header X-Lila-Signature), and sent again until your server accepts it.</source>
+        <translation>Lila puede avisar al sistema de la tienda de cada mensaje: en cola, enviado, entregado, leído, fallido… Cada cambio se envía a esta dirección como JSON, firmado con un secreto (cabecera X-Lila-Signature), y se reenvía hasta que su servidor lo acepte.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/webhook_dialog.py" line="53"/>
+        <source>Allow an address on this computer or the shop&apos;s network</source>
+        <translation>Permitir una dirección de este equipo o de la red de la tienda</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/webhook_dialog.py" line="59"/>
+        <source>Copy</source>
+        <translation>Copiar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/webhook_dialog.py" line="68"/>
+        <source>Save</source>
+        <translation>Guardar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/webhook_dialog.py" line="71"/>
+        <source>Turn off</source>
+        <translation>Desactivar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/webhook_dialog.py" line="74"/>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/webhook_dialog.py" line="78"/>
+        <source>Address:</source>
+        <translation>Dirección:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/webhook_dialog.py" line="80"/>
+        <source>Secret:</source>
+        <translation>Secreto:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/webhook_dialog.py" line="100"/>
+        <source>Webhook on. Save again to get a new secret.</source>
+        <translation>Webhook activo. Guarde de nuevo para obtener un secreto nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/webhook_dialog.py" line="126"/>
+        <source>Saved. Copy the secret into your server to check the signatures.</source>
+        <translation>Guardado. Copie el secreto en su servidor para comprobar las firmas.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/webhook_dialog.py" line="135"/>
+        <source>Webhook off: nothing more is sent.</source>
+        <translation>Webhook desactivado: no se envía nada más.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/webhook_dialog.py" line="139"/>
+        <source>Copied</source>
+        <translation>Copiado</translation>
     </message>
 </context>
 <context>

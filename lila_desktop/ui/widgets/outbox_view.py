@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 from lila_desktop.core.outbox import MessageStatus
 from lila_desktop.services.outbox import Outbox, OutboxError, OutboxMessage, Summary
 from lila_desktop.ui.aslot import alive, async_slot
+from lila_desktop.ui.dialogs.asking import wait_finished
+from lila_desktop.ui.dialogs.webhook_dialog import WebhookDialog
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +75,10 @@ class OutboxView(QWidget):
         self.retry_button = QPushButton(self)
         self.retry_button.setObjectName("outbox_retry_button")
         self.retry_button.clicked.connect(self._on_retry_button_clicked)
+        self.webhook_button = QPushButton(self)
+        self.webhook_button.setObjectName("outbox_webhook_button")
+        self.webhook_button.clicked.connect(self._on_webhook_button_clicked)
+        self.webhook_dialog: WebhookDialog | None = None
         self.result = QLabel(self)
         self.result.setObjectName("outbox_result")
         self.result.setWordWrap(True)
@@ -81,6 +87,7 @@ class OutboxView(QWidget):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.retry_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.webhook_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
@@ -216,6 +223,22 @@ class OutboxView(QWidget):
         if msg is not None:
             await self._act(self.outbox.retry(msg.id), self.tr("Queued again."))
 
+    @async_slot
+    async def _on_webhook_button_clicked(self) -> None:
+        if self.webhook_dialog is not None:
+            self.webhook_dialog.raise_()
+            return
+        dialog = WebhookDialog(self.outbox.store, self.window())
+        self.webhook_dialog = dialog
+        try:
+            await dialog.load()
+            await wait_finished(dialog)
+        finally:
+            if alive(self):
+                self.webhook_dialog = None
+        if alive(dialog):
+            dialog.deleteLater()
+
     async def _act(self, action: object, done: str) -> None:
         try:
             await action  # type: ignore[misc]
@@ -239,6 +262,7 @@ class OutboxView(QWidget):
         )
         self.cancel_button.setText(self.tr("Cancel"))
         self.retry_button.setText(self.tr("Send again"))
+        self.webhook_button.setText(self.tr("Webhook…"))
         self._set_tab_text()
         if self.messages or self.summary is not None:
             self._draw()
