@@ -41,6 +41,8 @@ def test_the_outbox_tab_shows_waiting_messages_and_cancels_one(
             await wait_until(lambda: "2 waiting" in view.title.text(), what="two waiting")
             tabs = app.window.tabs
             assert tabs.tabText(tabs.indexOf(view)) == "Outbox (2)"
+            row = app.window.model.row_of(A)
+            assert app.window.model.index(row, 0).data() == f"+{A}  ✉ 2", "the row shows it"
             assert view.table.rowCount() == 2 and not view.cancel_button.isEnabled()
             view.table.selectRow(1)  # newest first: "uno" is the second row
             assert view.selected() is not None and view.selected().id == first.id  # type: ignore[union-attr]
@@ -49,6 +51,7 @@ def test_the_outbox_tab_shows_waiting_messages_and_cancels_one(
             await wait_until(lambda: "Cancelled" in view.result.text(), what="cancelled")
             assert (await running.outbox.get(first.id)).status is MessageStatus.CANCELLED
             await wait_until(lambda: "1 waiting" in view.title.text(), what="one left")
+            assert app.window.model.index(row, 0).data() == f"+{A}  ✉ 1"
             # The number needs its owner: the queue says it is blocked, and why.
             await app.bridge.simulate(A, "temp_ban", {"seconds": 3600})
             await app.bridge.simulate(None, "network_up", {})

@@ -243,6 +243,14 @@ class OutboxStore:
             )
             return row_to_message(row)
 
+    def waiting(self) -> dict[str, int]:
+        """Queued messages per number (numbers with none left out)."""
+        with self._lock:
+            rows = self._db().execute(
+                "SELECT phone, count(*) FROM messages WHERE status = 'queued' GROUP BY phone"
+            )
+            return {str(phone): int(n) for phone, n in rows}
+
     def queued_phones(self) -> list[str]:
         with self._lock:
             rows = self._db().execute("SELECT DISTINCT phone FROM messages WHERE status = 'queued'")

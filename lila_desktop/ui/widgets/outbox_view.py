@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from typing import Any
 
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import (
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from lila_desktop.core.outbox import MessageStatus
+from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.outbox import Outbox, OutboxError, OutboxMessage, Summary
 from lila_desktop.ui.aslot import alive, async_slot
 from lila_desktop.ui.dialogs.asking import wait_finished
@@ -52,6 +54,7 @@ class OutboxView(QWidget):
         self.summary: Summary | None = None
         self.refreshes = 0  # completed redraws (tests wait on them)
         self.tabs: QTabWidget | None = None  # set by attach_outbox_view
+        self.rows: Any = None  # the session table's model (set_waiting), if the window has one
 
         self.title = QLabel(self)
         self.title.setObjectName("outbox_title")
@@ -117,8 +120,8 @@ class OutboxView(QWidget):
             self._timer.start()
 
     def _on_outbox_changed(self, msg: OutboxMessage) -> None:
-        if alive(self) and (self.phone is None or msg.phone == self.phone):
-            self.refresh()
+        if alive(self):
+            self.refresh()  # the rows' waiting counts follow every number
 
     def _unsubscribe_quietly(self) -> None:
         with contextlib.suppress(ValueError):
@@ -128,6 +131,14 @@ class OutboxView(QWidget):
 
     @async_slot
     async def _on_refresh_timer_timeout(self) -> None:
+        if self.rows is not None:
+            try:
+                waiting = await run_blocking(self.outbox.store.waiting)
+            except Exception as exc:  # the outbox closed while the app quits
+                logger.debug("outbox counts not read: %s", exc)
+                return
+            if alive(self.rows):
+                self.rows.set_waiting(waiting)
         phone = self.phone
         if phone is None:
             self.summary, self.messages = None, []
@@ -296,6 +307,9 @@ def attach_outbox_view(window: QMainWindow, outbox: Outbox) -> OutboxView:
         snap = current() if current is not None else None
         view.set_phone(snap.phone if snap is not None else None)
 
+    model = getattr(window, "model", None)
+    if model is not None and hasattr(model, "set_waiting"):
+        view.rows = model  # the number's row shows when messages wait
     table = getattr(window, "table", None)
     if table is not None and table.selectionModel() is not None:
         table.selectionModel().currentChanged.connect(follow)
