@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 Q, SENDING = MessageStatus.QUEUED, MessageStatus.SENDING
 REQUEUE_DELAY = 1.0  # seconds before a send that met a dropped number is tried again
+EXPIRED_REASON = "Not sent within its ttlSeconds: the number was not connected in time."
 
 
 class Sender(Protocol):
@@ -141,18 +142,22 @@ class Drain:
         if msg is None:
             return None
         now = self._clock()
-        if msg.expires_at <= now:
-            await self._finish_unsent(msg, MessageStatus.EXPIRED, "Not sent within its ttl.")
-            return now
+        # Any queued message past its ttl, not only the first: a short-lived one
+        # behind a long-lived one must not hold its quota unit while it waits.
+        for late in await run_blocking(self.store.expired_queued, phone, now):
+            await self._finish_unsent(late, MessageStatus.EXPIRED, EXPIRED_REASON)
+        next_expiry = await run_blocking(self.store.next_expiry, phone)
+        if next_expiry is None or msg.expires_at <= now:
+            return now  # the queue changed: look again
         try:
             snap = self.sender.snapshot(phone)
         except Exception:  # the number was removed: its messages wait out their ttl
-            return msg.expires_at
+            return next_expiry
         if not snap.is_connected:
-            return msg.expires_at  # a status change wakes us earlier
+            return next_expiry  # a status change wakes us earlier
         due = self._next_at.get(phone, now)
         if due > now:
-            return min(due, msg.expires_at)
+            return min(due, next_expiry)
         await self._send(msg)
         return self._clock()
 

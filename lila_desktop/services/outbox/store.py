@@ -35,50 +35,10 @@ from lila_desktop.services.outbox.records import (
     iso,
     row_to_message,
 )
+from lila_desktop.services.outbox.schema import SCHEMA, SCHEMA_VERSION
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS messages (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    phone TEXT NOT NULL,
-    recipient TEXT NOT NULL,
-    body TEXT NOT NULL,
-    idem_key TEXT,
-    fingerprint TEXT NOT NULL,
-    status TEXT NOT NULL,
-    reason TEXT,
-    wa_id TEXT,
-    created_at REAL NOT NULL,
-    expires_at REAL NOT NULL,
-    updated_at REAL NOT NULL,
-    sent_at REAL,
-    delivered_at REAL,
-    read_at REAL,
-    quota_settled INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS messages_queue ON messages (phone, status, seq);
-CREATE INDEX IF NOT EXISTS messages_status ON messages (status, seq);
-CREATE INDEX IF NOT EXISTS messages_wa ON messages (wa_id) WHERE wa_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS messages_unsettled ON messages (quota_settled) WHERE quota_settled = 0;
-CREATE TABLE IF NOT EXISTS events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    event_id TEXT NOT NULL UNIQUE,
-    body TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_at REAL NOT NULL,
-    last_error TEXT
-);
-CREATE INDEX IF NOT EXISTS events_due ON events (next_at);
-CREATE TABLE IF NOT EXISTS webhook (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    url TEXT NOT NULL,
-    secret TEXT NOT NULL,
-    allow_private INTEGER NOT NULL
-)
-"""
 KEEP_FINAL_DAYS = 30  # finished messages stay readable through the API this long
 
 
@@ -242,6 +202,31 @@ class OutboxStore:
                 .fetchone()
             )
             return row_to_message(row)
+
+    def expired_queued(self, phone: str, now: float) -> list[OutboxMessage]:
+        with self._lock:
+            rows = (
+                self._db()
+                .execute(
+                    f"{SELECT} WHERE phone = ? AND status = 'queued' AND expires_at <= ? "
+                    "ORDER BY seq LIMIT 500",
+                    (phone, now),
+                )
+                .fetchall()
+            )
+        return [m for m in map(row_to_message, rows) if m is not None]
+
+    def next_expiry(self, phone: str) -> float | None:
+        with self._lock:
+            row = (
+                self._db()
+                .execute(
+                    "SELECT min(expires_at) FROM messages WHERE phone = ? AND status = 'queued'",
+                    (phone,),
+                )
+                .fetchone()
+            )
+        return None if row is None or row[0] is None else float(row[0])
 
     def waiting(self) -> dict[str, int]:
         """Queued messages per number (numbers with none left out)."""
