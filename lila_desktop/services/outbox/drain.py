@@ -93,7 +93,7 @@ class Drain:
             msg = await run_blocking(self.store.by_wa_id, phone, wa_id)
             if msg is None or not receipt_advances(msg.status, target):
                 continue
-            await self._move(msg, target, {msg.status}, None, **{field: self._clock()})
+            await self._move(msg, target, {msg.status}, None, extra={field: self._clock()})
 
     # --- the worker -------------------------------------------------------------
 
@@ -178,13 +178,13 @@ class Drain:
         outcome = classify(result)
         if outcome.kind == "sent":
             assert isinstance(result, SendResult)
-            done = await self._move(
+            await self._move(
                 sending,
                 MessageStatus.SENT,
                 {SENDING},
                 None,
-                wa_id=result.message_id,
-                sent_at=self._clock(),
+                settle=True,
+                extra={"wa_id": result.message_id, "sent_at": self._clock()},
             )
             logger.info(
                 "%s: message sent",
@@ -204,15 +204,11 @@ class Drain:
             return
         else:
             status = MessageStatus.UNKNOWN if outcome.kind == "unknown" else MessageStatus.FAILED
-            done = await self._move(sending, status, {SENDING}, outcome.reason)
+            await self._move(sending, status, {SENDING}, outcome.reason, settle=True)
             logger.warning("%s: message %s %s: %s", msg.phone, msg.id, status, outcome.reason)
-        if done is not None:
-            await self._settle(done.id, done.phone, done.status)
 
     async def _finish_unsent(self, msg: OutboxMessage, status: MessageStatus, why: str) -> None:
-        done = await self._move(msg, status, {Q}, why)
-        if done is not None:
-            await self._settle(done.id, done.phone, done.status)
+        await self._move(msg, status, {Q}, why, settle=True)
 
     async def _move(
         self,
@@ -220,8 +216,12 @@ class Drain:
         to: MessageStatus,
         allowed: set[MessageStatus],
         reason: str | None,
-        **extra: Any,
+        *,
+        settle: bool = False,
+        extra: dict[str, Any] | None = None,
     ) -> OutboxMessage | None:
+        """Commit the change; with `settle`, count or give back its quota unit; then tell
+        observers (so a caller who sees `expired` also sees its unit given back)."""
         moved = await run_blocking(
             self.store.transition,
             msg.id,
@@ -229,9 +229,11 @@ class Drain:
             allowed_from=frozenset(allowed),
             now=self._clock(),
             reason=reason,
-            **extra,
+            **(extra or {}),
         )
         if moved is not None:
+            if settle:
+                await self._settle(moved.id, moved.phone, moved.status)
             await self._changed_to(moved)
         return moved
 

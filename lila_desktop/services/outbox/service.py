@@ -197,10 +197,11 @@ class Outbox(Drain):
             MessageNotFound; NotCancellable: it is being sent or already finished.
         """
         msg = await self.get(msg_id)
-        done = await self._move(msg, MessageStatus.CANCELLED, {Q}, "Cancelled before sending.")
+        done = await self._move(
+            msg, MessageStatus.CANCELLED, {Q}, "Cancelled before sending.", settle=True
+        )
         if done is None:
             raise NotCancellable(await self.get(msg_id))
-        await self._settle(done.id, done.phone, done.status)
         self._poke(done.phone)
         return done
 
