@@ -93,8 +93,9 @@ def test_offline_connect_reports_the_dns_failure_quickly(
     assert one(lines, "first_event")["seconds"] < 2.0  # measured ~0.02 s
     done = one(lines, "done")
     assert done["stats"] == {"connects": 1, "clients": 0}
-    # Every lifecycle event (PairStatus=2 ... Disconnected=12) was subscribed before connect.
-    assert done["handlers"] == list(range(2, 13))
+    # Every lifecycle event (PairStatus=2 ... Disconnected=12) and receipts (18, for the
+    # outbox) were subscribed before connect.
+    assert done["handlers"] == [*range(2, 13), 18]
     assert done["store_size"] > 0 and store.exists()
 
 
