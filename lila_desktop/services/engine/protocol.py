@@ -93,6 +93,7 @@ SIM_EVENTS: Final = (
     "corrupt_store",
     "engine_crash",
     "receipt",  # {"ids": [...], "kind": "delivered"|"read"}: the recipient's receipt
+    "refuse",  # {"to"}: WhatsApp refuses messages to this recipient (not on WhatsApp)
 )
 
 

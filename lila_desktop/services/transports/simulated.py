@@ -200,6 +200,10 @@ class SimulatedClient:
     async def send_text(self, to: str, text: str) -> SendResult:
         if not self.up:
             raise TransportError("this number is not connected", "NOT_CONNECTED")
+        if to in self.world.refused:  # WhatsApp's answer for a number without WhatsApp
+            raise TransportError(
+                f"WhatsApp did not accept the message: {to} is not on WhatsApp", "SEND_FAILED"
+            )
         await self.world.sleep(0.005)
         self.world.sent.append((self.phone, to, text))
         result = SendResult(message_id=self.world.message_id(), timestamp=time.time())
@@ -232,6 +236,7 @@ class SimulatedTransport:
         # count what "WhatsApp" got across kills of the app.
         self.sent_log = os.environ.get("LILA_SIM_SENT_LOG") or None
         self.background: set[asyncio.Task[None]] = set()
+        self.refused: set[str] = set()  # recipients WhatsApp refuses (simulate "refuse")
         # The engine subscribes to engine-wide events (network up/down).
         self.on_engine_event: Callable[..., None] = lambda event, **fields: None
 
@@ -333,6 +338,8 @@ class SimulatedTransport:
             store_schema.wipe_device(client.store_path)
             client.park()
             client.emit("logged_out", code=code, on_connect=False)
+        elif event == "refuse":
+            self.refused.add(str(args.get("to", "")))
         elif event == "receipt":
             kind = str(args.get("kind", "read"))
             if kind not in ("delivered", "read"):

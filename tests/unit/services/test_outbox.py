@@ -91,6 +91,11 @@ async def test_expiry_gives_the_unit_back_and_never_sends(sent_log: Path, api: A
     status, data = await api.call("GET", f"/api/messages/{msg.id}")
     assert status == 200 and data["data"]["status"] == "expired"
     assert read_sent(sent_log) == []
+    # The owner (or the caller) sends it again: a new message, now connected.
+    status, data = await api.call("POST", f"/api/messages/{msg.id}/retry")
+    assert status == 202 and data["data"]["id"] != msg.id
+    assert (await api.outbox.wait_settled(data["data"]["id"], 10)).status in OUT
+    assert [m["text"] for m in read_sent(sent_log)] == ["x"] and quota(api) == (1, 0)
 
 
 async def test_cancel_a_queued_message(sent_log: Path, api: Api) -> None:
@@ -212,3 +217,22 @@ async def test_a_crash_mid_send_is_unknown_never_resent_and_counted(
     _, later = await api.call("POST", SEND, json={"to": OTHER, "text": "después"})
     assert (await api.outbox.wait_settled(later["data"]["id"], 10)).status in OUT
     assert [m["text"] for m in read_sent(sent_log)] == ["después"]
+
+
+async def test_refused_fails_with_the_reason_and_retry_queues_a_new_message(
+    sent_log: Path, api: Api
+) -> None:
+    await api.linked()
+    await api.pool.simulate(PHONE, "refuse", {"to": OTHER})
+    status, data = await api.call("POST", SEND, json={"to": OTHER, "text": "¿Existe?"})
+    assert_error(status, data, 502, "MESSAGE_FAILED")
+    failed = data["error"]["data"]
+    assert failed["status"] == "failed" and "not on WhatsApp" in failed["reason"]
+    assert quota(api) == (0, 0), "nothing went out: the unit is back"
+    status, data = await api.call("DELETE", f"/api/messages/{failed['id']}")
+    assert_error(status, data, 409, "MESSAGE_NOT_CANCELLABLE")
+    status, data = await api.call("POST", f"/api/messages/{failed['id']}/retry")
+    assert status == 202 and data["data"]["id"] != failed["id"]
+    retried = await api.outbox.wait_settled(data["data"]["id"], 10)
+    assert retried.status is MessageStatus.FAILED, "still refused: failed again, not lost"
+    assert read_sent(sent_log) == [] and quota(api) == (0, 0)
