@@ -29,6 +29,7 @@ from lila_desktop.core.outbox import (
 )
 from lila_desktop.core.phone import normalize_phone
 from lila_desktop.core.quota import QuotaLedger, validate_key
+from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.messaging import check_recipient, check_text
 from lila_desktop.services.outbox.drain import SENDING, Drain, Q, Sender
@@ -53,7 +54,8 @@ class Summary:
     counts: dict[str, int]
     next_send_at: float | None  # epoch seconds, None when nothing waits or it is blocked
     drain_seconds: float
-    blocked: str | None  # why queued messages cannot go out (the owner must act)
+    blocked: str | None  # why queued messages cannot go out (the owner must act), in English
+    blocked_by: SessionSnapshot | None = None  # the number's state then (the window words it)
 
 
 class Outbox(Drain):
@@ -131,7 +133,7 @@ class Outbox(Drain):
             if existing is not None:
                 return self._replay(existing, print_), True
         if not accepts_messages(snap.status):
-            raise NeedsOwner(sender, snap.status.value, snap.message)
+            raise NeedsOwner(sender, snap.status.value, english(snap.message))
         await _reserve(self.ledger, sender, msg_id)
         now = self._clock()
         draft = OutboxMessage(
@@ -223,15 +225,16 @@ class Outbox(Drain):
     def summary(self, phone: str, counts: dict[str, int]) -> Summary:
         """`counts` from store.counts(phone) (read in a thread by the caller)."""
         queued = counts.get(Q.value, 0)
-        blocked = None
+        blocked = blocked_by = None
         with contextlib.suppress(Exception):
             snap = self.sender.snapshot(phone)
             if queued and not accepts_messages(snap.status):
-                blocked = snap.message or snap.status.value
+                blocked = english(snap.message) or snap.status.value
+                blocked_by = snap
         now = self._clock()
         next_at = None if not queued or blocked else max(now, self._next_at.get(phone, now))
         drain = 0.0 if blocked else self.pacing.drain_seconds(queued, next_at, now)
-        return Summary(phone, counts, next_at, drain, blocked)
+        return Summary(phone, counts, next_at, drain, blocked, blocked_by)
 
     async def summarize(self, phone: str) -> Summary:
         return self.summary(phone, await run_blocking(self.store.counts, phone))

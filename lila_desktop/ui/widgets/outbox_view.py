@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from lila_desktop.core.outbox import MessageStatus
 from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.outbox import Outbox, OutboxError, OutboxMessage, Summary
+from lila_desktop.ui import texts
 from lila_desktop.ui.aslot import alive, async_slot
 from lila_desktop.ui.dialogs.asking import wait_finished
 from lila_desktop.ui.dialogs.webhook_dialog import WebhookDialog
@@ -183,7 +184,8 @@ class OutboxView(QWidget):
         none_yet = self.tr("no messages yet")
         text = f"+{self.phone}: {counts or none_yet}."
         if s.blocked:
-            return text + " " + self.tr("Waiting messages are blocked: %1").replace("%1", s.blocked)
+            why = texts.status_hint(s.blocked_by) if s.blocked_by is not None else s.blocked
+            return text + " " + self.tr("Waiting messages are blocked: %1").replace("%1", why)
         if s.next_send_at is not None:
             nxt = time.strftime("%H:%M:%S", time.localtime(s.next_send_at))
             text += " " + self.tr("Next send at %1; all out in about %2 s.").replace(
