@@ -23,8 +23,10 @@ from lila_desktop.core.quota import QuotaError, QuotaLedger
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
 from lila_desktop.services import messaging
 from lila_desktop.services.engine.client import EngineError
-from lila_desktop.services.messaging import MessageRefused, SentMessage
+from lila_desktop.services.messaging import MessageRefused
 from lila_desktop.services.outbox import Outbox, OutboxError
+from lila_desktop.services.outbox import send as outbox_send
+from lila_desktop.services.outbox.send import SentMessage
 from lila_desktop.services.pool import PoolError, RestoreOutcome, SessionPool
 from lila_desktop.services.vault import BackupInfo, VaultError
 from lila_desktop.services.vault.sealed import SealedFileError, read_header
@@ -202,7 +204,7 @@ class PoolBridge(QObject):
         """Send through the one send path: the durable outbox (quota reserved on accept)."""
         key = messaging.new_key("ui")
         return await self._call(
-            "send", lambda: messaging.send_text(outbox, ledger, phone, to, text, key=key)
+            "send", lambda: outbox_send.send_text(outbox, ledger, phone, to, text, key=key)
         )
 
     async def simulate(

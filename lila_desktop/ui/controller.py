@@ -16,8 +16,8 @@ from lila_desktop.core.quota import QuotaExceeded
 from lila_desktop.core.settings import Settings
 from lila_desktop.core.status import Status
 from lila_desktop.services.autostart import Autostart
-from lila_desktop.services.messaging import SentMessage
 from lila_desktop.services.outbox import Outbox
+from lila_desktop.services.outbox.send import SentMessage
 from lila_desktop.services.settings_store import SettingsStore
 from lila_desktop.ui import i18n
 from lila_desktop.ui.asking import wait_finished

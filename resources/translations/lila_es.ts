@@ -842,117 +842,117 @@
 <context>
     <name>OutboxView</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="176"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="177"/>
         <source>Select a number to see its outbox.</source>
         <translation>Elija un número para ver su bandeja de salida.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="183"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="184"/>
         <source>no messages yet</source>
         <translation>aún no hay mensajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="186"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="188"/>
         <source>Waiting messages are blocked: %1</source>
         <translation>Los mensajes en espera están bloqueados: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="189"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="191"/>
         <source>Next send at %1; all out in about %2 s.</source>
         <translation>Próximo envío a las %1; todo enviado en unos %2 s.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="196"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="198"/>
         <source>waiting</source>
         <translation>en espera</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="197"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="199"/>
         <source>sending</source>
         <translation>enviándose</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="198"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="200"/>
         <source>sent</source>
         <translation>enviados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="199"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="201"/>
         <source>delivered</source>
         <translation>entregados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="200"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="202"/>
         <source>read</source>
         <translation>leídos</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="201"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="203"/>
         <source>failed</source>
         <translation>fallidos</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="202"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="204"/>
         <source>unknown (may have arrived)</source>
         <translation>desconocidos (pueden haber llegado)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="203"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="205"/>
         <source>expired</source>
         <translation>caducados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="204"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="206"/>
         <source>cancelled</source>
         <translation>cancelados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="229"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="231"/>
         <source>Cancelled; it will not be sent.</source>
         <translation>Cancelado; no se enviará.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="235"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="237"/>
         <source>Queued again.</source>
         <translation>En cola de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="272"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
         <source>Time</source>
         <translation>Hora</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="272"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
         <source>To</source>
         <translation>Para</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="272"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="272"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
         <source>Message or reason</source>
         <translation>Mensaje o motivo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="276"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="275"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="277"/>
         <source>Send again</source>
         <translation>Enviar de nuevo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="276"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="278"/>
         <source>Webhook…</source>
         <translation>Webhook…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="286"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="288"/>
         <source>Outbox</source>
         <translation>Bandeja de salida</translation>
     </message>
@@ -1780,67 +1780,67 @@
 <context>
     <name>WebhookDialog</name>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/webhook_dialog.py" line="36"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="36"/>
         <source>Webhook</source>
         <translation>Webhook</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/webhook_dialog.py" line="41"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="41"/>
         <source>Lila can tell the shop&apos;s system about every message: queued, sent, delivered, read, failed… Each change is sent to this address as JSON, signed with a secret (header X-Lila-Signature), and sent again until your server accepts it.</source>
         <translation>Lila puede avisar al sistema de la tienda de cada mensaje: en cola, enviado, entregado, leído, fallido… Cada cambio se envía a esta dirección como JSON, firmado con un secreto (cabecera X-Lila-Signature), y se reenvía hasta que su servidor lo acepte.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/webhook_dialog.py" line="53"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="53"/>
         <source>Allow an address on this computer or the shop&apos;s network</source>
         <translation>Permitir una dirección de este equipo o de la red de la tienda</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/webhook_dialog.py" line="59"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="59"/>
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/webhook_dialog.py" line="68"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="68"/>
         <source>Save</source>
         <translation>Guardar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/webhook_dialog.py" line="71"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="71"/>
         <source>Turn off</source>
         <translation>Desactivar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/webhook_dialog.py" line="74"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="74"/>
         <source>Close</source>
         <translation>Cerrar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/webhook_dialog.py" line="78"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="78"/>
         <source>Address:</source>
         <translation>Dirección:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/webhook_dialog.py" line="80"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="80"/>
         <source>Secret:</source>
         <translation>Secreto:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/webhook_dialog.py" line="100"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="100"/>
         <source>Webhook on. Save again to get a new secret.</source>
         <translation>Webhook activo. Guarde de nuevo para obtener un secreto nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/webhook_dialog.py" line="126"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="126"/>
         <source>Saved. Copy the secret into your server to check the signatures.</source>
         <translation>Guardado. Copie el secreto en su servidor para comprobar las firmas.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/webhook_dialog.py" line="135"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="135"/>
         <source>Webhook off: nothing more is sent.</source>
         <translation>Webhook desactivado: no se envía nada más.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/webhook_dialog.py" line="139"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="139"/>
         <source>Copied</source>
         <translation>Copiado</translation>
     </message>

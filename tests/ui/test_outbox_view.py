@@ -9,8 +9,8 @@ from lila_desktop.core.outbox import MessageStatus
 from lila_desktop.core.settings import Settings
 from lila_desktop.services.outbox.wiring import start_outbox
 from lila_desktop.services.quota import SqliteLedger
-from lila_desktop.ui.dialogs.webhook_dialog import WebhookDialog
 from lila_desktop.ui.widgets.outbox_view import attach_outbox_view
+from lila_desktop.ui.widgets.webhook_dialog import WebhookDialog
 from tests.ui.conftest import LoopRunner, wait_until
 from tests.ui.window_support import App, app, modal
 

@@ -40,6 +40,7 @@ from lila_desktop.services.outbox.errors import (
     NotCancellable,
 )
 from lila_desktop.services.outbox.records import OutboxMessage
+from lila_desktop.services.wording import english
 
 logger = logging.getLogger(__name__)
 

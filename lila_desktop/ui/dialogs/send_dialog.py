@@ -32,11 +32,11 @@ from lila_desktop.services.messaging import (
     InvalidText,
     MessageRefused,
     NotConnected,
-    SentMessage,
     check_recipient,
     check_text,
 )
 from lila_desktop.services.outbox import NeedsOwner
+from lila_desktop.services.outbox.send import SentMessage
 from lila_desktop.services.pool import PoolError
 from lila_desktop.ui import texts
 from lila_desktop.ui.aslot import alive, async_slot

@@ -33,9 +33,9 @@ from lila_desktop.core.outbox import MessageStatus
 from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.outbox import Outbox, OutboxError, OutboxMessage, Summary
 from lila_desktop.ui import texts
+from lila_desktop.ui.asking import wait_finished
 from lila_desktop.ui.aslot import alive, async_slot
-from lila_desktop.ui.dialogs.asking import wait_finished
-from lila_desktop.ui.dialogs.webhook_dialog import WebhookDialog
+from lila_desktop.ui.widgets.webhook_dialog import WebhookDialog
 
 logger = logging.getLogger(__name__)
 
