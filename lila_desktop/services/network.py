@@ -3,6 +3,12 @@
 Either way the sessions should reconnect now instead of sitting out the rest
 of their backoff (PRODUCT.md §1). Sleep shows as the wall clock jumping
 ahead of the monotonic clock (which stands still while suspended).
+
+Where it comes from, best first: the OS's own notifications (in the window,
+Qt's network information reports them through `report`; headless on Linux,
+the kernel's netlink events), else a DNS probe. Only an OS source says
+"offline" (which makes the sessions wait for its "online" instead of
+dialling): a failed lookup can be the resolver, not the network.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import socket
 import time
 from collections.abc import Callable
 
+from lila_desktop.services import netlink
 from lila_desktop.services.blocking import run_blocking
 
 logger = logging.getLogger(__name__)
@@ -39,21 +46,69 @@ class NetworkMonitor:
         self,
         on_up: Callable[[str], None],
         *,
+        on_down: Callable[[str], None] | None = None,
         probe: Callable[[], bool] | None = dns_probe,
+        os_events: bool = False,
         interval: float = 10.0,
         offline_interval: float = OFFLINE_INTERVAL,
         wall: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._on_up = on_up
+        self._on_down = on_down
         self._probe = probe
+        self.os_events = os_events  # False for the simulated WhatsApp
         self.interval = interval
         self.offline_interval = min(offline_interval, interval)
         self._wall = wall
         self._monotonic = monotonic
         self._reachable: bool | None = None
+        self.source: str | None = None  # the OS source in charge: "qt", "netlink"
+        self.online: bool | None = None  # what that source said last
+        self._watcher: netlink.NetlinkWatcher | None = None
+
+    def attach(self, source: str) -> None:
+        """An OS source (the window's Qt backend) reports from now on: no
+        netlink, no probe. Then `report` its changes."""
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
+        self.source = source
+
+    def report(self, online: bool, source: str) -> None:
+        """An OS notification: act on the flips only."""
+        before, self.online = self.online, online
+        if online and before is False:
+            logger.info("the network is back (%s); reconnecting now", source)
+            self._on_up(source)
+        elif not online and before is not False:
+            logger.info("no network (%s): reconnecting when it is back", source)
+            if self._on_down is not None:
+                self._on_down(source)
+
+    def _start_netlink(self) -> None:
+        if self.source is not None or not self.os_events or not netlink.supported():
+            return
+        watcher = netlink.NetlinkWatcher(lambda online: self.report(online, "netlink"))
+        try:
+            self.source = "netlink"
+            watcher.start()
+        except OSError as exc:
+            self.source = None
+            logger.info("no netlink network events (%s); probing DNS instead", exc)
+            return
+        self._watcher = watcher
 
     async def run(self) -> None:
+        self._start_netlink()
+        try:
+            await self._run()
+        finally:
+            if self._watcher is not None:
+                self._watcher.close()
+                self._watcher = None
+
+    async def _run(self) -> None:
         last_wall, last_mono = self._wall(), self._monotonic()
         while True:
             offline = self._reachable is False
@@ -63,7 +118,7 @@ class NetworkMonitor:
                 logger.info("the laptop woke up; reconnecting now")
                 self._on_up("wake")
             last_wall, last_mono = wall, mono
-            if self._probe is not None:
+            if self._probe is not None and self.source is None:
                 await self.check()
 
     async def check(self) -> None:

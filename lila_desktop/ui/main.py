@@ -58,6 +58,7 @@ from lila_desktop.ui.dialogs.asking import wait_finished
 from lila_desktop.ui.dialogs.keyring_dialog import KeyringProblemDialog
 from lila_desktop.ui.icons import app_icon
 from lila_desktop.ui.main_window import MainWindow
+from lila_desktop.ui.network_info import attach_network_information
 from lila_desktop.ui.quota_monitor import QuotaMonitor
 from lila_desktop.ui.single_instance import InstanceServer, ask_first_instance
 from lila_desktop.ui.tray import TrayController
@@ -214,6 +215,7 @@ class GuiApp(QObject):
             if started is None:
                 return 3
             self.pool = started
+            attach_network_information(started.network)  # OS network changes, via Qt
             window.setEnabled(True)
             window.statusBar().clearMessage()
             bridge.resync()
