@@ -4,11 +4,12 @@ Either way the sessions should reconnect now instead of sitting out the rest
 of their backoff (PRODUCT.md §1). Sleep shows as the wall clock jumping
 ahead of the monotonic clock (which stands still while suspended).
 
-Where it comes from, best first: the OS's own notifications (in the window,
-Qt's network information reports them through `report`; headless on Linux,
-the kernel's netlink events), else a DNS probe. Only an OS source says
-"offline" (which makes the sessions wait for its "online" instead of
-dialling): a failed lookup can be the resolver, not the network.
+Where it comes from: the OS's own notifications (in the window, Qt's network
+information reports them through `report`; headless on Linux, the kernel's
+netlink events), and a DNS probe for what the OS cannot see (the router's
+uplink gone, the link still up). Only the OS says "offline" (the sessions
+then wait for its "online" instead of dialling): a failed lookup can be the
+resolver, not the network. While the OS says offline the probe rests.
 """
 
 from __future__ import annotations
@@ -63,13 +64,14 @@ class NetworkMonitor:
         self._wall = wall
         self._monotonic = monotonic
         self._reachable: bool | None = None
+        self._epoch = 0  # bumped by each OS report: a probe begun before it is void
         self.source: str | None = None  # the OS source in charge: "qt", "netlink"
         self.online: bool | None = None  # what that source said last
         self._watcher: netlink.NetlinkWatcher | None = None
 
     def attach(self, source: str) -> None:
-        """An OS source (the window's Qt backend) reports from now on: no
-        netlink, no probe. Then `report` its changes."""
+        """An OS source (the window's Qt backend) reports from now on instead
+        of netlink. Then `report` its changes."""
         if self._watcher is not None:
             self._watcher.close()
             self._watcher = None
@@ -78,6 +80,8 @@ class NetworkMonitor:
     def report(self, online: bool, source: str) -> None:
         """An OS notification: act on the flips only."""
         before, self.online = self.online, online
+        self._reachable = None  # the probe starts afresh: no second "up" for this one
+        self._epoch += 1
         if online and before is False:
             logger.info("the network is back (%s); reconnecting now", source)
             self._on_up(source)
@@ -118,15 +122,18 @@ class NetworkMonitor:
                 logger.info("the laptop woke up; reconnecting now")
                 self._on_up("wake")
             last_wall, last_mono = wall, mono
-            if self._probe is not None and self.source is None:
+            if self._probe is not None and self.online is not False:
                 await self.check()
 
     async def check(self) -> None:
         assert self._probe is not None
+        epoch = self._epoch
         try:
             ok = await asyncio.wait_for(run_blocking(self._probe), 5.0)
         except TimeoutError:
             ok = False
+        if epoch != self._epoch:
+            return
         if ok and self._reachable is False:
             logger.info("the network is back; reconnecting now")
             self._on_up("network")

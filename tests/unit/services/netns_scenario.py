@@ -1,6 +1,6 @@
 """Network-change scenarios run inside a private network namespace.
 
-    unshare -n .venv/bin/python -m tests.unit.services.netns_scenario watcher|pool|qt
+    unshare -n .venv/bin/python -m tests.unit.services.netns_scenario watcher|pool [N]|qt
 
 Run as root in a namespace of its own, this module makes a network out of a
 veth pair (wan0 ours, wan1 the "router" end), takes it down and up with `ip`
@@ -88,7 +88,7 @@ async def watcher() -> dict[str, Any]:
     return {"reports": seen, "log": log, "latencies_s": latencies}
 
 
-async def pool() -> dict[str, Any]:
+async def pool(count: int = 1) -> dict[str, Any]:
     """A real pool and engine (simulated WhatsApp) fed by netlink: a number that
     drops while the OS says offline is not dialled until the link is back."""
     from lila_desktop.services.engine import protocol as p
@@ -99,7 +99,7 @@ async def pool() -> dict[str, Any]:
     from tests.conftest import FAST_POLICY, MemoryKeyStore, PoolHarness
 
     make_network()
-    phone = "51902049935"
+    phones = [str(51902049935 + i) for i in range(count)]
     with tempfile.TemporaryDirectory() as tmp:
         data, run = Path(tmp) / "data", Path(tmp) / "run"
         the_pool: SessionPool
@@ -128,28 +128,34 @@ async def pool() -> dict[str, Any]:
         h = PoolHarness(the_pool, data, run)
         try:
             await until(lambda: the_pool.network.online is True, "netlink says online")
-            await h.link(phone)
+            await asyncio.gather(*(h.link(phone) for phone in phones))
             link_down()
             await until(lambda: the_pool.network.online is False, "netlink says offline")
             before_drop = len(starts)
-            await the_pool.simulate(phone, "disconnect", {"code": 408})
-            await h.wait_status(phone, "reconnecting")
+            for phone in phones:
+                await the_pool.simulate(phone, "disconnect", {"code": 408})
+                await h.wait_status(phone, "reconnecting")
             # The grace period (0.6 s) ends well after the first retry (0.05 s)
             # fell due: once the owner is told, that retry was handled.
-            await until(lambda: bool(h.notices), "the owner told after the grace period")
+            await until(lambda: len(h.notices) >= count, "the owner told after the grace")
             offline_dials = len(starts) - before_drop
-            status_offline = the_pool.snapshot(phone).status.value
+            status_offline = sorted({the_pool.snapshot(x).status.value for x in phones})
             t_up = time.perf_counter()
             link_up()
-            await h.wait_status(phone, "connected")
+            for phone in phones:
+                await h.wait_status(phone, "connected")
+            t_connected = time.perf_counter()
+            dials = starts[before_drop:]
             return {
+                "sessions": count,
                 "source": the_pool.network.source,
                 "offline_dials": offline_dials,
                 "status_while_offline": status_offline,
-                "dials_to_recover": len(starts) - before_drop,
+                "dials_to_recover": len(dials),
                 "notices": [n.kind.value for n in h.notices],
-                "up_to_first_dial_s": starts[before_drop] - t_up if starts[before_drop:] else None,
-                "up_to_connected_s": time.perf_counter() - t_up,
+                "up_to_first_dial_s": dials[0] - t_up if dials else None,
+                "up_to_last_dial_s": dials[-1] - t_up if dials else None,
+                "up_to_all_connected_s": t_connected - t_up,
             }
         finally:
             await asyncio.wait_for(the_pool.aclose(), 30)
@@ -190,7 +196,12 @@ def qt() -> dict[str, Any]:
 
 def main() -> None:
     which = sys.argv[1]
-    result = qt() if which == "qt" else asyncio.run(watcher() if which == "watcher" else pool())
+    if which == "qt":
+        result = qt()
+    elif which == "watcher":
+        result = asyncio.run(watcher())
+    else:
+        result = asyncio.run(pool(int(sys.argv[2]) if len(sys.argv) > 2 else 1))
     print(json.dumps(result))
 
 

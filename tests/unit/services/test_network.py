@@ -62,3 +62,21 @@ async def test_probes_more_often_while_the_network_is_down() -> None:
 
 def test_dns_probe_answers_false_for_an_unresolvable_name() -> None:
     assert dns_probe("name.invalid") is False
+
+
+@pytest.mark.asyncio
+async def test_os_reports_act_on_flips_and_the_probe_does_not_repeat_them() -> None:
+    answers = iter([False, True])
+    seen: list[str] = []
+    monitor = NetworkMonitor(
+        lambda why: seen.append(f"up {why}"),
+        on_down=lambda why: seen.append(f"down {why}"),
+        probe=lambda: next(answers),
+    )
+    monitor.report(True, "os")  # the first verdict: nothing to undo
+    monitor.report(False, "os")
+    monitor.report(False, "os")
+    await monitor.check()  # fails while offline
+    monitor.report(True, "os")
+    await monitor.check()  # succeeds: the OS already said so
+    assert seen == ["down os", "up os"]

@@ -72,7 +72,7 @@ def test_pool_does_not_dial_while_offline_and_dials_once_when_back() -> None:
     assert result["source"] == "netlink"
     # The first retry fell due while the OS said offline: no dial into the void.
     assert result["offline_dials"] == 0
-    assert result["status_while_offline"] == "reconnecting"
+    assert result["status_while_offline"] == ["reconnecting"]
     assert result["notices"][:1] == ["down"]  # the owner is still told after the grace
     assert result["dials_to_recover"] == 1  # the link back: one dial, connected
 
