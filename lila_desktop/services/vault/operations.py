@@ -46,6 +46,7 @@ from lila_desktop.services.vault.snapshot import (
     StoreBusy,
     StoreCorrupt,
     check_store,
+    checked,
     snapshot_store,
 )
 
@@ -81,8 +82,7 @@ class VaultOps:
                 f"The store of {phone} stayed locked for more than 5 seconds. Stop the session "
                 "and try again."
             ) from None
-        check_store(data)
-        return data
+        return checked(data)
 
     def read_sealed(self, phone: str) -> bytes | None:
         """Checked plaintext of the sealed store, None if absent (SealedFileError, StoreCorrupt)."""
@@ -90,8 +90,7 @@ class VaultOps:
         if not path.exists():
             return None
         _, data = open_file(path, self._key, phone=phone, purpose=PURPOSE_STORE)
-        check_store(data)
-        return data
+        return checked(data)
 
     def current(self, phone: str) -> bytes | None:
         """The newest state: live if present, else sealed. Unreadable ones are quarantined."""
