@@ -77,10 +77,15 @@ class VaultOps:
             data = snapshot_store(live)
         except FileNotFoundError:
             return None
-        except StoreBusy:
+        except StoreBusy as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise VaultError(
+                    f"The store of {phone} stayed locked for more than 5 seconds. Stop the "
+                    "session and try again."
+                ) from None
             raise VaultError(
-                f"The store of {phone} stayed locked for more than 5 seconds. Stop the session "
-                "and try again."
+                f"The store of {phone} could not be read just now ({exc}). Check the disk "
+                "(free space, errors) and try again; nothing was changed."
             ) from None
         return checked(data)
 

@@ -20,14 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from lila_desktop.services.store_schema import BUSY_TIMEOUT_S
+from lila_desktop.services.store_schema import BUSY_TIMEOUT_S, is_damage
 
 SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 MMAP_BYTES: Final = 256 * 2**20
 
 
 class StoreBusy(Exception):
-    """The live store stayed locked longer than the busy timeout; try again later."""
+    """The live store could not be read just now (locked past the busy timeout,
+    or a disk or I/O error); its bytes are not known to be damaged. Try later."""
 
 
 class StoreCorrupt(Exception):
@@ -65,8 +66,9 @@ def checked(data: bytes) -> CheckedBytes:
 def snapshot_store(path: Path) -> bytes:
     """A consistent copy of the store at `path` (which must exist) as bytes.
 
-    Raises StoreBusy if the writer held its lock past the busy timeout and
-    StoreCorrupt if the file is not a database. An empty file gives b"".
+    Raises StoreCorrupt if SQLite finds the file damaged, StoreBusy for any
+    other failure (its lock held past the busy timeout, I/O, a full disk).
+    An empty file gives b"".
     """
     # mode=rw: never create a missing file, but allow SQLite to roll back a hot
     # journal left by a crashed engine (a read-only open would refuse to).
@@ -88,19 +90,14 @@ def snapshot_store(path: Path) -> bytes:
         data = src.serialize()
         src.execute("COMMIT")
         return data
-    except sqlite3.OperationalError as exc:
-        if _is_busy(exc):
-            raise StoreBusy(str(exc)) from None
-        raise StoreCorrupt(str(exc)) from None
     except sqlite3.DatabaseError as exc:
-        raise StoreCorrupt(str(exc)) from None
+        # Only damage is "corrupt" (the policy sets the store aside); locked,
+        # disk full, I/O errors pass: a locked store was once set aside.
+        if is_damage(exc):
+            raise StoreCorrupt(str(exc)) from None
+        raise StoreBusy(str(exc)) from None
     finally:
         src.close()
-
-
-def _is_busy(exc: sqlite3.Error) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
 
 
 @contextlib.contextmanager
