@@ -69,9 +69,13 @@ def machine() -> dict[str, Any]:
     }
 
 
+FUZZ_EXAMPLES = 600  # per operation and mode: >= 10,000 requests in all (target)
+
+
 def count_fuzz() -> None:
     """Run the API's schemathesis fuzz tests and count the requests they made."""
     t0 = time.monotonic()
+    load = os.getloadavg()[0]
     proc = subprocess.run(
         [
             *(sys.executable, "-m", "pytest", FUZZ_TEST, "-k", "fuzz", "-q"),
@@ -81,6 +85,7 @@ def count_fuzz() -> None:
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "LILA_FUZZ_EXAMPLES": str(FUZZ_EXAMPLES)},
     )
     cases = [tuple(int(x) for x in m.groups()) for m in _CASES.finditer(proc.stdout)]
     tail = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
@@ -94,9 +99,18 @@ def count_fuzz() -> None:
         "pytest": summary,
         "exit_code": proc.returncode,
         "seconds": round(time.monotonic() - t0, 1),
+        "max_examples": FUZZ_EXAMPLES,
+        "loadavg_1m": [round(load, 2), round(os.getloadavg()[0], 2)],
+        "failures": _failures(proc.stdout),
     }
     (RESULTS / "fuzz.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
+
+
+def _failures(out: str) -> list[str]:
+    """The first lines of each failing case (a 5xx shows as `Server error`)."""
+    keep = [ln for ln in out.splitlines() if ln.startswith(("FAILED", "E ", "- Server error"))]
+    return keep[:40]
 
 
 def run(name: str, command: list[str]) -> float:
