@@ -233,6 +233,7 @@ async def one_size(count: int, tmp: Path) -> dict[str, Any]:
             "samples": len(lat),
         },
         "cpu_pct": {k: round(v, 1) for k, v in cpu.items()},
+        "loadavg_1m": round(os.getloadavg()[0], 2),  # the machine may be shared
         "gui": peak["gui"],
         "engine": peak["engine"],
     }

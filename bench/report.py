@@ -20,7 +20,35 @@ def _table(head: list[str], rows: list[list[Any]]) -> str:
 
 def _machine(result: dict[str, Any]) -> str:
     m = result.get("machine") or {}
-    return f"{m.get('platform', '?')}, {m.get('cpus', '?')} CPUs, Python {m.get('python', '?')}"
+    line = f"{m.get('platform', '?')}, {m.get('cpus', '?')} CPUs, Python {m.get('python', '?')}"
+    load = _load(result)
+    if load:
+        line += f"; load average (1 min) during the run: {load}"
+    return line
+
+
+def _load(result: dict[str, Any]) -> str:
+    """The machine's load while a benchmark ran, if it was recorded (shared machine)."""
+    m = result.get("machine") or {}
+    found: list[float] = []
+    for key in ("loadavg_1m_start", "loadavg_1m_end"):
+        if isinstance(m.get(key), int | float):
+            found.append(float(m[key]))
+    for key in ("loadavg_1m",):
+        value = result.get(key)
+        if isinstance(value, int | float):
+            found.append(float(value))
+        elif isinstance(value, list):
+            found += [float(v) for v in value]
+    for row in [*(result.get("sizes") or []), *(result.get("pool") or {}).values()]:
+        value = row.get("loadavg_1m") if isinstance(row, dict) else None
+        if isinstance(value, int | float):
+            found.append(float(value))
+        elif isinstance(value, list):
+            found += [float(v) for v in value]
+    if not found:
+        return ""
+    return f"{min(found):g}–{max(found):g} on {m.get('cpus', '?')} CPUs"
 
 
 def _ok(flag: bool) -> str:
@@ -104,12 +132,18 @@ def recovery(r: dict[str, Any]) -> str:
     def rows(scenario: dict[str, Any]) -> list[list[Any]]:
         out = []
         for p in scenario["policies"].values():
+            first = (
+                f"{p['first_dial_s_median']} / {p['first_dial_s_p95']}"
+                if "first_dial_s_median" in p
+                else "–"
+            )
             out.append(
                 [
                     p["label"],
+                    first,
                     f"{p['reconnect_s_median']} / {p['reconnect_s_p95']}",
                     f"{p['attempts_median']:g}",
-                    f"{p['attempts_vs_ours']:g}×",
+                    f"{p.get('dials_to_recover_median', p['attempts_median'] + 1):g}",
                     f"{p['reconnect_vs_ours']:g}×",
                 ]
             )
@@ -117,23 +151,85 @@ def recovery(r: dict[str, Any]) -> str:
 
     head = [
         "policy",
+        "network up → first dial, median / p95 (s)",
         "network up → connected, median / p95 (s)",
-        "connect attempts during the outage",
-        "attempts ÷ ours",
+        "dials during the outage",
+        "dials in all (outage + recovery)",
         "time ÷ ours",
     ]
     dial = r["neonize_offline_dial"]["median_s"] * 1000
     fast, hang = r["dns_fails_fast"], r["dials_hang"]
+    ours = fast["policies"]["ours"]
+    signal = r.get("os_signal_s")
+    intro = (
+        f"Trace `bench/traces/{r['trace']}`: a {r['outage_s'] / 60:g}-minute outage, "
+        f"replayed on a virtual clock over {r['seeds']} seeds. A dial during the outage "
+        f"fails after {dial:.1f} ms (a real neonize dial, offline, measured here); once "
+        f"the network is back a dial connects in {r['connect_s']:g} s (assumed: the "
+        "handshake cannot be measured here)."
+    )
+    if signal is not None:
+        intro += (
+            f" The OS reports the link {signal * 1000:.0f} ms after it changes "
+            f"({r.get('os_signal_source', 'measured')}). Targets: network up → first "
+            f"connect attempt ≤ 100 ms: {_ok(ours['first_dial_s_median'] <= 0.1)} "
+            f"({ours['first_dial_s_median'] * 1000:.0f} ms); recovery after the outage = one "
+            f"dial: {_ok(ours.get('dials_to_recover_median', 99) <= 1)} "
+            f"({ours.get('dials_to_recover_median', '?'):g})."
+        )
     return "\n\n".join(
         [
-            f"Trace `bench/traces/{r['trace']}`: a {r['outage_s'] / 60:g}-minute outage, "
-            f"replayed on a virtual clock over {r['seeds']} seeds. A dial during the outage "
-            f"fails after {dial:.1f} ms (a real neonize dial, offline, measured here); once "
-            f"the network is back a dial connects in {r['connect_s']:g} s.",
+            intro,
             _table(head, rows(fast)),
             f"Sensitivity: the same trace when each dial hangs {hang['dial_fail_s']:g} s "
             "before failing (a network that drops packets instead of failing DNS):",
             _table(head, rows(hang)),
+        ]
+    )
+
+
+def network(r: dict[str, Any]) -> str:
+    rows = [
+        [
+            size,
+            v["runs"],
+            f"{v['first_dial']['median_ms']} / {v['first_dial']['max_ms']}",
+            f"{v['last_dial']['median_ms']} / {v['last_dial']['max_ms']}",
+            f"{v['all_connected']['median_ms']} / {v['all_connected']['max_ms']}",
+            v["offline_dials_max"],
+            v["dials_to_recover_max"],
+        ]
+        for size, v in r["pool"].items()
+    ]
+    w = r["watcher"]
+    first = r["pool"].get("1", {}).get("first_dial", {}).get("median_ms")
+    verdict = "" if first is None else f" Target ≤ 100 ms: {_ok(first <= 100)} ({first} ms)."
+    return "\n\n".join(
+        [
+            "The real pool and engine process (simulated WhatsApp) fed by the netlink "
+            "watcher, in a private network namespace (`unshare -n`): a veth link carries "
+            "the default route; it goes down, the numbers drop and wait (no dial while the "
+            "OS says offline), then the link and its route come back. Timed from just "
+            "before `ip link set up` (two `ip` process launches are inside the figure) to "
+            "the engine's first and last `start` request and to every number connected." + verdict,
+            _table(
+                [
+                    "numbers",
+                    "runs",
+                    "link up → first dial, median / max (ms)",
+                    "→ last dial (ms)",
+                    "→ all connected (ms)",
+                    "dials while offline (max)",
+                    "dials to recover (max)",
+                ],
+                rows,
+            ),
+            f"Link change → netlink report alone: median {w['median_ms']} ms, max "
+            f"{w['max_ms']} ms over {w['changes']} changes (admin down/up, carrier lost/back). "
+            "In the window the same signal comes from Qt's network information backend "
+            "(GLib's monitor here; NetworkManager, Windows' Network List Manager, macOS "
+            "elsewhere), tested in the same namespace by tests/unit/services/"
+            "test_network_netns.py.",
         ]
     )
 
@@ -166,6 +262,7 @@ def backup(r: dict[str, Any]) -> str:
                 ],
                 rows,
             ),
+            _backup_target(r),
             "Where a backup's time goes (ms, each step alone on the same bytes):",
             _table(["store (MB)", *PHASES], phases),
         ]
@@ -173,6 +270,18 @@ def backup(r: dict[str, Any]) -> str:
 
 
 PHASES = ("snapshot", "check", "seal", "write", "verify")
+
+
+def _backup_target(r: dict[str, Any]) -> str:
+    five = min(r["sizes"], key=lambda s: abs(s["store_mb"] - 5))
+    ratio = five["backup_vs_copy_fsync"]
+    return (
+        f"Target: a backup of a 5 MB store ≤ 3× copy + fsync: {_ok(ratio <= 3)} "
+        f"({ratio:g}× at {five['store_mb']} MB). The guarantee is unchanged: the plaintext "
+        "passes one SQLite integrity check with a paired device, and the written file is "
+        "read back and authenticated by its GCM tag (and compared) before it gets its name "
+        "(before: the same bytes checked three times and decrypted and hashed again)."
+    )
 
 
 def startup(r: dict[str, Any]) -> str:
@@ -368,11 +477,110 @@ def soak(r: dict[str, Any] | None) -> str:
 SECTIONS = (
     ("1. Scale of the pool (window offscreen, table model live)", "pool", pool),
     ("2. Recovery after a 10-minute outage, against the peers' policies", "recovery", recovery),
+    ("2b. Network back → first dial, through the OS notification", "network", network),
     ("3. Backup and restore against a plain file copy", "backup", backup),
     ("4. Start-up", "startup", startup),
     ("5. Engine crash recovery (kill -9 of the engine process)", "engine", engine),
     ("6. Local API", "api", api),
 )
+
+
+def targets(results: dict[str, Any]) -> str:
+    """Every target of the issue with its figure, met or not, and how loaded the machine was."""
+    rows: list[list[Any]] = []
+
+    def row(what: str, target: str, figure: str, met: bool | None, key: str) -> None:
+        verdict = "not measured" if met is None else _ok(met)
+        load = _load(results[key]) if key in results else ""
+        rows.append([what, target, figure, verdict, load or "–"])
+
+    net = results.get("network", {}).get("pool", {}).get("1")
+    row(
+        "network up → first connect attempt",
+        "≤ 100 ms",
+        f"{net['first_dial']['median_ms']} ms median (max {net['first_dial']['max_ms']})"
+        if net
+        else "–",
+        None if net is None else net["first_dial"]["median_ms"] <= 100,
+        "network",
+    )
+    rec = results.get("recovery", {}).get("dns_fails_fast", {}).get("policies", {}).get("ours")
+    dials = rec.get("dials_to_recover_median") if rec else None
+    row(
+        "dials to recover from a 10-minute outage",
+        "1",
+        "–"
+        if dials is None
+        else f"{dials:g} (first dial {rec['first_dial_s_median'] * 1000:.0f} ms"
+        " after the network is back)",
+        None if dials is None else dials <= 1,
+        "recovery",
+    )
+    pool = results.get("pool")
+    at200 = pool["sizes"][-1] if pool else None
+    row(
+        "GUI loop lag p99, 200 flapping numbers",
+        "< 10 ms",
+        f"{at200['loop_lag_ms']['p99']} ms" if at200 else "–",
+        None if at200 is None else at200["loop_lag_ms"]["p99"] < 10,
+        "pool",
+    )
+    row(
+        "update latency p99, 200 numbers",
+        "< 50 ms",
+        f"{at200['update_latency_ms']['p99']} ms" if at200 else "–",
+        None if at200 is None else at200["update_latency_ms"]["p99"] < 50,
+        "pool",
+    )
+    backup = results.get("backup")
+    five = min(backup["sizes"], key=lambda x: abs(x["store_mb"] - 5)) if backup else None
+    row(
+        "backup of a 5 MB store ÷ copy + fsync",
+        "≤ 3×",
+        f"{five['backup_vs_copy_fsync']:g}×" if five else "–",
+        None if five is None else five["backup_vs_copy_fsync"] <= 3,
+        "backup",
+    )
+    bundle = results.get("bundle")
+    row(
+        "frozen bundle size",
+        "≤ 150 MB",
+        f"{bundle['mb']} MB" if bundle else "not measured in this run (170 MB before)",
+        None if bundle is None else bundle["mb"] <= 150,
+        "bundle",
+    )
+    row(
+        "process start → window mapped ÷ bare PySide6",
+        "≤ 2.5×",
+        "not measured in this run (3.7× before: 1.03 s vs 0.28 s)",
+        None,
+        "startup",
+    )
+    chaos = results.get("chaos")
+    row(
+        "chaos campaign: faults / kill -9 of the app",
+        "≥ 10,000 / ≥ 500",
+        f"{chaos['faults_total']} / {chaos['kills_total']}" if chaos else "–",
+        None if chaos is None else chaos["faults_total"] >= 10_000 and chaos["kills_total"] >= 500,
+        "chaos",
+    )
+    fuzz = results.get("fuzz")
+    row(
+        "API fuzz: requests, 5xx",
+        "≥ 10,000, 0",
+        f"{fuzz['requests']}, {fuzz['failing']} failing" if fuzz else "–",
+        None if fuzz is None else fuzz["requests"] >= 10_000 and fuzz["failing"] == 0,
+        "fuzz",
+    )
+    soak = results.get("soak")
+    row(
+        "soak duration",
+        "≥ 2 h",
+        f"{soak['minutes']:g} min" if soak else "–",
+        None if soak is None else soak["minutes"] >= 120,
+        "soak",
+    )
+    return _table(["figure", "target", "measured", "verdict", "machine load (1 min)"], rows)
 
 
 def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
@@ -384,13 +592,24 @@ def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
         "",
         "```sh",
         f"{COMMAND}                 # every benchmark, then this file (~6 min)",
-        f"{COMMAND} --only backup   # or pool recovery startup engine api api_sessions fuzz",
+        f"{COMMAND} --only backup   # or pool network recovery startup engine api fuzz …",
         f"{COMMAND} --soak --chaos  # also the 30-min soak and the long chaos campaign",
         f"{COMMAND} --readme        # only rewrite this file from the results",
         "```",
         "",
         f"Machine: {machine['cpu']}, {machine['ram_gb']} GB RAM, {machine['os']}, "
         f"Python {machine['python']}.",
+        "",
+    ]
+    out += [
+        "## Targets",
+        "",
+        "This machine is shared (2 cores; other sessions' test suites run beside the "
+        "benchmarks), so every result records the load average while it ran: timings "
+        "taken at a load of 5–9 on 2 cores are upper bounds, and the CPU-bound ones "
+        "(loop lag, backup) suffer most.",
+        "",
+        targets(results),
         "",
     ]
     if "api" in results and "api_sessions" in results:

@@ -33,6 +33,7 @@ from report import render  # noqa: E402
 # name -> (command after the python executable, results file)
 BENCHES: dict[str, tuple[list[str], str]] = {
     "pool": (["bench/bench_pool.py"], "pool.json"),
+    "network": (["bench/bench_network.py"], "network.json"),
     "recovery": (["bench/bench_recovery.py"], "recovery.json"),
     "backup": (["bench/bench_backup.py"], "backup.json"),
     "startup": (["bench/bench_startup.py"], "startup.json"),
