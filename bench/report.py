@@ -118,11 +118,12 @@ LOAD_NOTE = (
     "The rate column is what the GUI process absorbed: the load generator "
     "offers ~5 status events/s per number (1000/s at 200) and one Python thread "
     "handles them all. Per status event the GUI process runs the policy, one to "
-    "three engine round trips and a snapshot publish; the status is published "
+    "three engine requests and a snapshot publish; the status is published "
     "before those actions run, the vault skips stores that provably did not "
-    "change, and the model update is coalesced per 16 ms frame. At 200 numbers "
-    "the update target is met; loop lag p99 is 1.7x its target on two cores "
-    "(run-to-run spread on this shared machine is about +-40 %). Earlier: the "
+    "change, the model update is coalesced per 16 ms frame, and the engine "
+    "requests and answers of one loop iteration share one pipe write each way. "
+    "Loop lag is CPU-bound: on a shared machine (see the load column of the "
+    "targets table) it measures the scheduler as much as the app. Earlier: the "
     "table re-measured every row on each change (lag p99 1.8 s), then the status "
     "waited for the seal/backup of each drop (update p99 149 ms)."
 )
@@ -485,6 +486,20 @@ SECTIONS = (
 )
 
 
+def ab(r: dict[str, Any]) -> str:
+    """Before/after in the same minutes: main's code against this branch's, alternating."""
+    keys = [k for k in r["i18"] if k != "loadavg_1m"]
+    rows = [
+        [k.replace("_", " "), r["main"][k], r["i18"][k], f"{r['i18'][k] / r['main'][k]:.2f}×"]
+        for k in keys
+        if r["main"].get(k)
+    ]
+    rows.append(["load average (1 min)", r["main"]["loadavg_1m"], r["i18"]["loadavg_1m"], ""])
+    return f"Before → after, {r['what']} (medians):\n\n" + _table(
+        ["figure", "before (main)", "after", "after ÷ before"], rows
+    )
+
+
 def targets(results: dict[str, Any]) -> str:
     """Every target of the issue with its figure, met or not, and how loaded the machine was."""
     rows: list[list[Any]] = []
@@ -620,6 +635,13 @@ def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
         out += [f"## {title}", ""]
         if key in results:
             out += [fn(results[key]), "", f"_Ran on: {_machine(results[key])}._", ""]
+            if f"{key}_ab" in results:
+                out += [
+                    ab(results[f"{key}_ab"]),
+                    "",
+                    f"_Ran on: {_machine(results[f'{key}_ab'])}._",
+                    "",
+                ]
         else:
             out += [f"Not measured yet (`{COMMAND} --only {key}`).", ""]
     out += ["## Reliability campaign", "", chaos(results.get("chaos"), results.get("fuzz")), ""]
@@ -656,10 +678,24 @@ NOTES = """## How to read these figures
   Evolution API reconnect on every close at once, whatsmeow's
   `autoReconnect` waits errors × 2 s (uncapped), WAHA NOWEB waits a fixed
   2 s. Every client notices the drop 0-30 s after the network goes (one
-  keep-alive interval), the same draw for every policy.
-- **Item 3**: the vault's backup reads the live store twice and checks it
-  three times (snapshot, has-device, read-back verify); the floor is the same
-  bytes copied durably (copy + fsync).
+  keep-alive interval), the same draw for every policy. Ours gets
+  NetworkDown/NetworkUp from the OS (netlink headless, Qt's backend in the
+  window) the measured notification time (2b) after the link changes; while
+  the OS says offline its retries wait (after 15 min they dial anyway, in
+  case the OS is wrong), so the outage costs no dial and the recovery one.
+  Where the OS sees nothing (the router's uplink fails, the link stays up)
+  the DNS probe row applies.
+- **Item 2b** is the real thing in a network namespace: kernel, netlink,
+  pool, engine process.
+- **Item 3**: the vault's backup copies the live store's pages in one read
+  transaction (mmap, no second database), checks the plaintext once (SQLite
+  integrity, a paired device), seals it, writes and fsyncs it, and verifies
+  the written file by reading it back and authenticating its GCM tag (plus a
+  byte comparison); rotation's deletions are not fsynced (a lost deletion
+  brings back an old valid backup). The floor is the same bytes copied
+  durably (copy + fsync). Before: the store copied through SQLite's backup
+  API into a second database, the plaintext checked three times and the
+  read-back decrypted, checked and hashed again.
 - **Item 4**: Qt offscreen; the data folder holds three linked numbers and
   the vault key comes from a passphrase (`LILA_VAULT_PASSPHRASE`), whose
   scrypt derivation (~0.5 s by design) is inside "three connected"; with
@@ -675,9 +711,16 @@ NOTES = """## How to read these figures
     off", and the start after it never comes); a restore that fails after
     its stop would leave the same state. Others are not pinned down yet;
   - twice a number came back *failed* (store set aside, restorable) although
-    its last fault was a drop or a network flap, not a corrupt store; the
-    cause is not established yet (the campaign now keeps the previous life's
-    log lines for such cases);
+    its last fault was a drop or a network flap. Found and fixed: a drop
+    while the store is locked past SQLite's 5 s busy timeout (a write of the
+    engine, a seal, a kill -9 leaving a hot journal) made the reconnect
+    report "database is locked" as a damaged store: the simulated transport
+    (unlike the real adapter) and the vault's snapshot took every SQLite
+    error but "busy" for damage, so the good store was set aside. Only
+    SQLITE_CORRUPT / SQLITE_NOTADB now count as damage; the other way the
+    same lock went wrong (the start raised, leaving the number
+    "reconnecting" with no retry) now backs off and retries.
+    Regression test: tests/unit/services/test_store_busy.py;
   - one seed-7 run ended with all eight numbers still reconnecting after
     25 s; a rerun of the same seed did not reproduce it. The likely cause is
     the campaign's own: a `network_up` answered 503 while the engine was

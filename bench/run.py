@@ -145,7 +145,10 @@ def main() -> None:
             took = run(name, command)
             print(f"== {name}: {took:.0f} s", flush=True)
     results = {}
-    for name, (_, file) in {**BENCHES, **ON_DEMAND}.items():
+    files = {name: file for name, (_, file) in {**BENCHES, **ON_DEMAND}.items()}
+    # A/B runs against main, same minutes (a shared machine): see report.ab().
+    files |= {"pool_ab": "pool_ab.json", "backup_ab": "backup_ab.json"}
+    for name, file in files.items():
         path = RESULTS / file
         if path.exists():
             results[name] = json.loads(path.read_text())
