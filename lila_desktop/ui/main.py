@@ -215,7 +215,6 @@ class GuiApp(QObject):
             if started is None:
                 return 3
             self.pool = started
-            attach_network_information(started.network)  # OS network changes, via Qt
             window.setEnabled(True)
             window.statusBar().clearMessage()
             bridge.resync()
@@ -230,6 +229,8 @@ class GuiApp(QObject):
                     "tray": tray.available,
                 },
             )
+            # OS network changes via Qt (~30 ms to load its backend: after "ready").
+            attach_network_information(started.network)
             demo = asyncio.get_running_loop().create_task(self._seed_demo(started, window))
             await self._quit.wait()
             demo.cancel()
