@@ -240,6 +240,7 @@ def backup(r: dict[str, Any]) -> str:
         [
             s["store_mb"],
             s["backup_ms"],
+            s.get("backup_cpu_ms", "–"),
             s["restore_ms"],
             s["copy_ms"],
             s["copy_fsync_ms"],
@@ -255,6 +256,7 @@ def backup(r: dict[str, Any]) -> str:
                 [
                     "store (MB)",
                     "backup (ms)",
+                    "backup, CPU time (ms)",
                     "restore (ms)",
                     "plain copy (ms)",
                     "copy + fsync (ms)",
