@@ -92,6 +92,11 @@ def count_fuzz() -> None:
     tail = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
     summary = {kind: int(n) for n, kind in _SUMMARY.findall(tail)}
     result = {
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+        },
         "test": FUZZ_TEST,
         "operations_x_modes": len(cases),
         "requests": sum(c[0] + c[1] for c in cases),
@@ -147,7 +152,7 @@ def main() -> None:
     results = {}
     files = {name: file for name, (_, file) in {**BENCHES, **ON_DEMAND}.items()}
     # A/B runs against main, same minutes (a shared machine): see report.ab().
-    files |= {"pool_ab": "pool_ab.json", "backup_ab": "backup_ab.json"}
+    files |= {"pool_ab": "pool_ab.json", "backup_ab": "backup_ab.json", "bundle": "bundle.json"}
     for name, file in files.items():
         path = RESULTS / file
         if path.exists():
