@@ -20,7 +20,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-import qasync
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -56,6 +55,7 @@ from lila_desktop.ui.bridge import PoolBridge
 from lila_desktop.ui.controller import WindowController
 from lila_desktop.ui.dialogs.asking import wait_finished
 from lila_desktop.ui.dialogs.keyring_dialog import KeyringProblemDialog
+from lila_desktop.ui.event_loop import BatchingEventLoop
 from lila_desktop.ui.icons import app_icon
 from lila_desktop.ui.main_window import MainWindow
 from lila_desktop.ui.network_info import attach_network_information
@@ -92,7 +92,7 @@ def run_gui(config: AppConfig) -> int:
         return 4
     server = InstanceServer(config.data_dir)
     server.listen()
-    loop = qasync.QEventLoop(app)
+    loop = BatchingEventLoop(app)  # qasync's, one Qt timer per batch of callbacks
     asyncio.set_event_loop(loop)
     loop.set_default_executor(ThreadPoolExecutor(max_workers=EXECUTOR_WORKERS))
     gui = GuiApp(app, config, settings, store, server, launched)
