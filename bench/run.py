@@ -81,6 +81,9 @@ def count_fuzz() -> None:
         [
             *(sys.executable, "-m", "pytest", FUZZ_TEST, "-k", "fuzz", "-q"),
             *("-p", "no:cacheprovider", "--hypothesis-show-statistics"),
+            # 600 examples of a slow operation (simulate waits for its effect)
+            # outlast the suite's 120 s per-test timeout: that is not an API failure.
+            "--timeout=3600",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -115,7 +118,12 @@ def count_fuzz() -> None:
 
 def _failures(out: str) -> list[str]:
     """The first lines of each failing case (a 5xx shows as `Server error`)."""
-    keep = [ln for ln in out.splitlines() if ln.startswith(("FAILED", "E ", "- Server error"))]
+    marks = ("Server error", "Timeout", "Undocumented", "does not conform", "not a valid")
+    keep = [
+        ln.strip()
+        for ln in out.splitlines()
+        if ln.startswith(("FAILED", "_ test_")) or any(m in ln for m in marks)
+    ]
     return keep[:40]
 
 
