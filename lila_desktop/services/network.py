@@ -68,6 +68,7 @@ class NetworkMonitor:
         self.source: str | None = None  # the OS source in charge: "qt", "netlink"
         self.online: bool | None = None  # what that source said last
         self._watcher: netlink.NetlinkWatcher | None = None
+        self._confirming: set[asyncio.Task[None]] = set()
 
     def attach(self, source: str) -> None:
         """An OS source (the window's Qt backend) reports from now on instead
@@ -85,10 +86,37 @@ class NetworkMonitor:
         if online and before is False:
             logger.info("the network is back (%s); reconnecting now", source)
             self._on_up(source)
-        elif not online and before is not False:
-            logger.info("no network (%s): reconnecting when it is back", source)
-            if self._on_down is not None:
-                self._on_down(source)
+        elif not online and before is not False and self._on_down is not None:
+            if self._probe is None:
+                self._down(source)
+                return
+            # Confirmed by the probe first: a machine that reaches WhatsApp
+            # without a default route (a proxy, a hosts entry, a test's
+            # namespace) must keep dialling. Offline, the lookup fails at once.
+            task = asyncio.get_running_loop().create_task(self._confirm_down(source))
+            self._confirming.add(task)
+            task.add_done_callback(self._confirming.discard)
+
+    def _down(self, source: str) -> None:
+        logger.info("no network (%s): reconnecting when it is back", source)
+        assert self._on_down is not None
+        self._on_down(source)
+
+    async def _confirm_down(self, source: str) -> None:
+        assert self._probe is not None
+        epoch = self._epoch
+        try:
+            resolves = await asyncio.wait_for(run_blocking(self._probe), 5.0)
+        except TimeoutError:
+            resolves = False
+        if epoch != self._epoch:
+            return  # the OS has changed its mind meanwhile
+        if resolves:
+            logger.info(
+                "the OS says offline (%s), but %s resolves: retries go on", source, PROBE_HOST
+            )
+            return
+        self._down(source)
 
     def _start_netlink(self) -> None:
         if self.source is not None or not self.os_events or not netlink.supported():
