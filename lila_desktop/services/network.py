@@ -8,8 +8,10 @@ Where it comes from: the OS's own notifications (in the window, Qt's network
 information reports them through `report`; headless on Linux, the kernel's
 netlink events), and a DNS probe for what the OS cannot see (the router's
 uplink gone, the link still up). Only the OS says "offline" (the sessions
-then wait for its "online" instead of dialling): a failed lookup can be the
-resolver, not the network. While the OS says offline the probe rests.
+then wait for its "online" instead of dialling; a failed lookup alone can be
+the resolver, not the network), and only once the probe agrees (WhatsApp may
+be reachable without a default route). While the OS says offline the probe
+rests.
 """
 
 from __future__ import annotations
