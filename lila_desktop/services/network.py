@@ -69,6 +69,7 @@ class NetworkMonitor:
         self._epoch = 0  # bumped by each OS report: a probe begun before it is void
         self.source: str | None = None  # the OS source in charge: "qt", "netlink"
         self.online: bool | None = None  # what that source said last
+        self.told_offline = False  # NetworkDown went out (and no NetworkUp since)
         self._watcher: netlink.NetlinkWatcher | None = None
         self._confirming: set[asyncio.Task[None]] = set()
 
@@ -85,6 +86,8 @@ class NetworkMonitor:
         before, self.online = self.online, online
         self._reachable = None  # the probe starts afresh: no second "up" for this one
         self._epoch += 1
+        if online:
+            self.told_offline = False
         if online and before is False:
             logger.info("the network is back (%s); reconnecting now", source)
             self._on_up(source)
@@ -101,6 +104,7 @@ class NetworkMonitor:
 
     def _down(self, source: str) -> None:
         logger.info("no network (%s): reconnecting when it is back", source)
+        self.told_offline = True
         assert self._on_down is not None
         self._on_down(source)
 

@@ -302,7 +302,7 @@ class SessionPool:
             notify=self._notify,
             rng=self._rng,
         )
-        offline = self.network.online is False
+        offline = self.network.told_offline
         sup = SessionSupervisor(phone, name, ctx, SessionState(since=self.clock(), offline=offline))
         self._sessions[phone] = sup
         return sup
