@@ -89,6 +89,7 @@ class SessionPool:
     ) -> None:
         self.engine = engine
         self.vault = vault
+        vault.release_handles = engine.recycle  # Windows: leaked handles block a replace
         self.registry = registry
         self.config = config
         self.clock = clock
