@@ -19,6 +19,7 @@ from typing import Any
 from lila_desktop.core.backup_naming import InvalidBackupTimestamp, parse_timestamp
 from lila_desktop.core.events import (
     EngineDied,
+    NetworkDown,
     NetworkUp,
     UserReconnectNow,
     UserStart,
@@ -84,6 +85,7 @@ class SessionPool:
         config: PolicyConfig = DEFAULT_CONFIG,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        os_network: bool | None = None,
     ) -> None:
         self.engine = engine
         self.vault = vault
@@ -100,10 +102,14 @@ class SessionPool:
         self._changed = asyncio.Condition()
         self._housekeeping: asyncio.Task[None] | None = None
         # The simulated WhatsApp reports its network itself (EV_NETWORK); for
-        # the real one we probe DNS. Wake-from-sleep is watched either way.
+        # the real one the OS tells us (Qt in the window, netlink headless), or
+        # we probe DNS. Wake-from-sleep is watched either way.
+        real = engine.transport != "simulated"
         self.network = NetworkMonitor(
             lambda why: self.network_up(),
-            probe=None if engine.transport == "simulated" else dns_probe,
+            on_down=lambda why: self.network_down(),
+            probe=dns_probe if real else None,
+            os_events=real if os_network is None else os_network,
         )
         self._network_task: asyncio.Task[None] | None = None
         self._registry_task: asyncio.Task[None] | None = None
@@ -286,6 +292,11 @@ class SessionPool:
         for sup in self._sessions.values():
             sup.post(NetworkUp())
 
+    def network_down(self) -> None:
+        """The OS says offline: retries wait for `network_up` instead of dialling."""
+        for sup in self._sessions.values():
+            sup.post(NetworkDown())
+
     # --- commands ----------------------------------------------------------
 
     def _get(self, phone: str) -> SessionSupervisor:
@@ -305,7 +316,8 @@ class SessionPool:
             notify=self._notify,
             rng=self._rng,
         )
-        sup = SessionSupervisor(phone, name, ctx, SessionState(since=self.clock()))
+        offline = self.network.told_offline
+        sup = SessionSupervisor(phone, name, ctx, SessionState(since=self.clock(), offline=offline))
         self._sessions[phone] = sup
         return sup
 

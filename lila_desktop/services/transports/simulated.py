@@ -99,7 +99,13 @@ class SimulatedClient:
         try:
             store_schema.create_store(self.store_path)
         except sqlite3.DatabaseError as exc:
-            self.emit("store_corrupt", reason=str(exc))
+            # As the real adapter (store_problem): only a damaged store is
+            # "corrupt"; locked past the busy timeout, disk full or I/O is a
+            # failed dial (a locked store was once set aside as corrupt).
+            if store_schema.is_damage(exc):
+                self.emit("store_corrupt", reason=str(exc))
+            else:
+                self.emit("connect_failure", code=None, message=f"store: {exc}")
             return False
         if not self.world.network_up:
             self.emit(
