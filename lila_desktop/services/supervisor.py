@@ -280,12 +280,10 @@ class SessionSupervisor:
             self.post(StoreCorrupt(str(exc)))
             return
         except (VaultError, OSError) as exc:
-            # A full disk, a folder replaced by a link: retried like a failed connect.
-            why = describe_failure(exc)
-            logger.error("%s: the session store could not be prepared: %s", self.phone, why)
-            message = f"The session store could not be prepared ({why})."
-            failure = {"ev": p.EV_CONNECT_FAILURE, "code": None, "message": message}
-            self.post_wire(failure | {"gen": self.generation})
+            # Locked past the busy timeout, a full disk, a folder replaced by a
+            # link: the store is fine, this try is not. A failed start backs off
+            # and retries (raising here left the number "reconnecting" with no retry).
+            self._start_failed(exc)
             return
         try:
             await self.ctx.engine.request(
@@ -293,15 +291,14 @@ class SessionSupervisor:
             )
         except EngineError as exc:
             # The engine is restarting or refused: a transient failure.
-            logger.warning("%s: start failed: %s", self.phone, exc)
-            self.post_wire(
-                {
-                    "ev": p.EV_CONNECT_FAILURE,
-                    "gen": self.generation,
-                    "code": None,
-                    "message": str(exc),
-                }
-            )
+            self._start_failed(exc)
+
+    def _start_failed(self, exc: Exception) -> None:
+        why = describe_failure(exc)  # "the disk is full: <path>", not "[Errno 28] ..."
+        logger.warning("%s: start failed: %s", self.phone, why)
+        self.post_wire(
+            {"ev": p.EV_CONNECT_FAILURE, "gen": self.generation, "code": None, "message": why}
+        )
 
     async def _stop_client(self) -> None:
         with contextlib.suppress(EngineError):
