@@ -221,6 +221,35 @@ async def test_sessions_come_back_after_an_app_restart(tmp_path: Path, keystore:
         await pool.aclose()
 
 
+async def test_a_first_replaced_is_retried_after_a_restart_not_parked(
+    tmp_path: Path, keystore: object
+) -> None:
+    """The app closed while a first 'replaced' waited for its one retry: the
+    next start retries it (found by the chaos campaign; it used to stay
+    'replaced' until the owner pressed Take over)."""
+    from dataclasses import replace
+
+    from tests.conftest import FAST_POLICY
+
+    data_dir, runtime_dir = tmp_path / "data", tmp_path / "run"
+    slow_retry = replace(FAST_POLICY, replaced_retry_delay=60.0)
+    pool = build_test_pool(data_dir, runtime_dir, keystore, slow_retry)  # type: ignore[arg-type]
+    await pool.start()
+    h = PoolHarness(pool, data_dir, runtime_dir)
+    await _linked(h)
+    await pool.simulate(PHONE, "replaced", {})
+    waiting = await h.wait_status(PHONE, "replaced")
+    assert waiting.next_retry_at is not None and not waiting.loop_detected
+    await pool.aclose()
+
+    pool = build_test_pool(data_dir, runtime_dir, keystore)  # type: ignore[arg-type]
+    await pool.start()
+    try:
+        await PoolHarness(pool, data_dir, runtime_dir).wait_status(PHONE, "connected")
+    finally:
+        await pool.aclose()
+
+
 async def test_bad_phone_and_unknown_session_are_clear_errors(harness: PoolHarness) -> None:
     from lila_desktop.core.phone import InvalidPhoneNumber
 
