@@ -12,6 +12,8 @@ TRANSPORTS = ("neonize", "simulated")
 
 
 def _port(text: str) -> int:
+    if text == "auto":
+        return -1  # app.API_PORT_AUTO: any free port, reported in the 'api_listening' line
     try:
         value = int(text)
     except ValueError:
@@ -40,7 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="neonize (real WhatsApp, the default) or simulated (tests, demos)",
     )
     parser.add_argument(
-        "--api-port", type=_port, default=None, help="local API port (default 3001; 0 = off)"
+        "--api-port",
+        type=_port,
+        default=None,
+        help="local API port (default 3001; 0 = off; auto = any free port, logged)",
     )
     parser.add_argument("--json-logs", action="store_true", help="log JSON lines to stderr")
     parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING"))

@@ -41,6 +41,14 @@ if TYPE_CHECKING:  # the API stack (aiohttp, pymongo) loads after the window sho
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_PORT = 3001
+API_PORT_AUTO = -1  # `--api-port auto`: any free port, logged in the 'api_listening' line
+
+
+def api_bind_port(port: int) -> int:
+    """The port to bind: `auto` binds port 0 (the OS picks; no race with another test)."""
+    return 0 if port == API_PORT_AUTO else port
+
+
 DEMO_NUMBERS = (
     ("51900000001", "Demo: shop front"),
     ("51900000002", "Demo: deliveries"),
@@ -222,7 +230,7 @@ async def start_local_api(
     from lila_desktop.services.api import start_api
 
     return await start_api(
-        pool, ledger, port=config.api_port, api_key=None, data_dir=config.data_dir
+        pool, ledger, port=api_bind_port(config.api_port), api_key=None, data_dir=config.data_dir
     )
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from lila_desktop.app import (
     DEFAULT_API_PORT,
     AppConfig,
+    api_bind_port,
     build_pool,
     build_quota_ledger,
     seed_demo,
@@ -303,7 +304,11 @@ class GuiApp(QObject):
             if self.ledger is None:
                 raise QuotaConfigError(self.ledger_problem)
             self.api = await start_api(
-                self.pool, self.ledger, port=port, api_key=None, data_dir=self.config.data_dir
+                self.pool,
+                self.ledger,
+                port=api_bind_port(port),
+                api_key=None,
+                data_dir=self.config.data_dir,
             )
         except (ApiStartError, ApiKeyError, QuotaConfigError) as exc:
             logger.error("local API not started: %s", exc, extra={"event": "api_failed"})

@@ -44,10 +44,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.harness.app_process import PASSPHRASE, AppProcess, wait_gone
 from lila_desktop.services.vault import PassphraseKeyStore, default_runtime_dir
 from lila_desktop.services.vault.keystores import KeyringKeyStore
 from tests.chaos import invariants, verdicts
-from tests.chaos.app_process import PASSPHRASE, AppProcess, wait_gone
 from tests.chaos.disk import Disk
 
 RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results"

@@ -18,6 +18,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from bench.harness.app_process import plaintext_files
 from lila_desktop.core.backup_naming import parse_backup_file_name
 from lila_desktop.services.vault import default_runtime_dir
 from lila_desktop.services.vault.atomic import is_temp_name
@@ -30,7 +31,6 @@ from lila_desktop.services.vault.sealed import (
     open_file,
 )
 from lila_desktop.services.vault.snapshot import StoreCorrupt, check_store
-from tests.chaos.app_process import plaintext_files
 
 # Files the app keeps beside the credentials that are not written atomically
 # by design (logs, the instance lock) or are our own filler.
