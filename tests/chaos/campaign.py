@@ -130,7 +130,7 @@ class Campaign:
         # Faults aimed at each number since it was last seen connected; what
         # happened in this life of the app (some verdicts depend on it).
         self.history: dict[str, list[str]] = {p: [] for p in self.phones}
-        self.replaced_in_life: Counter[str] = Counter()
+        self.replaced_at: dict[str, list[float]] = {p: [] for p in self.phones}
         self.life_faults: set[str] = set()
         self._log_from = 0  # QR lines before this index belong to the first linking
         self._deck: list[str] = []
@@ -152,7 +152,6 @@ class Campaign:
         app.wait_ready(60)
         self.app = app
         self._log_from = 0
-        self.replaced_in_life.clear()
         self.life_faults.clear()
         return app
 
@@ -288,7 +287,7 @@ class Campaign:
         self.history[phone].append(fault)
         self.life_faults.add(fault)
         if fault == "replaced":
-            self.replaced_in_life[phone] += 1
+            self.replaced_at[phone].append(time.monotonic())
 
     def _network_back(self, app: AppProcess, phone: str) -> None:
         """The network comes back, for sure: a 503 (the engine was restarting when
@@ -370,7 +369,7 @@ class Campaign:
     def _owner_acts(self, app: AppProcess, phone: str, status: str) -> None:
         """What the owner would press; a violation unless a fault explains the need."""
         history = self.history[phone]
-        cause = verdicts.legitimate_cause(status, history, self.replaced_in_life[phone])
+        cause = verdicts.legitimate_cause(status, history, self.replaced_at[phone])
         self.check(
             "no_owner_needed_without_cause",
             cause is not None,
@@ -380,6 +379,7 @@ class Campaign:
         action = "restore" if status in verdicts.RESTORED else "connect"
         self.report.owner_actions[f"{action} {status} after {cause or 'NO CAUSE'}"] += 1
         if action == "connect":
+            self.replaced_at[phone].clear()  # taken over: a new count from here
             resp = app.call("POST", "/api/sessions", {"phoneNumber": phone})
             self.check("connect_accepted", resp.status < 300, f"{phone}: {resp.status} {resp.body}")
             return

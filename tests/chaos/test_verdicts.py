@@ -10,24 +10,32 @@ from tests.chaos.verdicts import exception_key, explaining_fault, legitimate_cau
 @pytest.mark.parametrize(
     ("status", "history", "replaced", "cause"),
     [
-        ("logged_out", ["disconnect", "logout"], 0, "logout"),
-        ("failed", ["corrupt_store"], 0, "corrupt_store"),
-        ("outdated", ["network_flap", "outdated"], 0, "outdated"),
-        ("replaced", ["replaced"], 2, "replaced x2"),
+        ("logged_out", ["disconnect", "logout"], [], "logout"),
+        ("failed", ["corrupt_store"], [], "corrupt_store"),
+        ("outdated", ["network_flap", "outdated"], [], "outdated"),
+        ("replaced", ["replaced"], [5.0, 9.0], "replaced x2"),
+        ("replaced", [], [1.0, 30.0, 33.0], "replaced x2"),  # parked before a restart
         # Losses: a transient fault never needs the owner.
-        ("logged_out", ["disconnect"], 0, None),
-        ("failed", ["engine_kill9", "disconnect"], 0, None),
-        ("logged_out", ["corrupt_store"], 0, None),
-        ("outdated", [], 0, None),
-        ("replaced", ["replaced"], 1, None),
-        ("stopped", ["logout", "outdated"], 0, None),
-        ("qr", ["logout"], 0, None),
+        ("logged_out", ["disconnect"], [], None),
+        ("failed", ["engine_kill9", "disconnect"], [], None),
+        ("logged_out", ["corrupt_store"], [], None),
+        ("outdated", [], [], None),
+        ("replaced", ["replaced"], [1.0], None),
+        ("replaced", ["replaced"], [1.0, 30.0], None),  # far apart: each retried
+        ("stopped", ["logout", "outdated"], [], None),
+        ("qr", ["logout"], [], None),
     ],
 )
 def test_legitimate_cause(
-    status: str, history: list[str], replaced: int, cause: str | None
+    status: str, history: list[str], replaced: list[float], cause: str | None
 ) -> None:
     assert legitimate_cause(status, history, replaced) == cause
+
+
+def test_a_corrupt_store_explains_an_unreadable_store() -> None:
+    line = {"msg": "action BackupStore failed", "exc": "...\nStoreUnreadable: cannot read"}
+    assert explaining_fault(line, {"corrupt_store"}) == "corrupt_store"
+    assert explaining_fault(line, {"disconnect"}) is None
 
 
 def test_a_full_disk_explains_only_its_own_exceptions() -> None:

@@ -8,6 +8,7 @@ Kept pure so the rules themselves are tested without an app
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -22,26 +23,35 @@ _CAUSES: dict[str, str] = {
     "failed": "corrupt_store",
     "outdated": "outdated",
 }
-# A first 'replaced' is retried by the app itself; only a second one within
-# the policy's stability window parks the number for the owner.
-REPLACED_TO_PARK = 2
+# A first 'replaced' is retried by the app itself; only a second one before
+# the connection is stable again parks the number for the owner. At the
+# campaign's scale (retry 1.5 s, stable after 3 s, faults 0-0.3 s apart) two
+# 'replaced' faults that close are a loop the app must not fight.
+REPLACED_PAIR_S = 10.0
 
 # A logged exception is explained when the fault that was injected says so.
 _EXPLAINED: dict[str, tuple[str, ...]] = {
     "disk_full": ("No space left on device", "ENOSPC", "[Errno 28]", "DiskFull"),
+    # A scribbled live store cannot be backed up or sealed until it is set aside.
+    "corrupt_store": ("StoreUnreadable", "StoreCorrupt", "malformed"),
 }
 
 
-def legitimate_cause(status: str, history: Sequence[str], replaced_in_life: int) -> str | None:
+def legitimate_cause(
+    status: str, history: Sequence[str], replaced_at: Sequence[float]
+) -> str | None:
     """The fault that explains `status` needing the owner, or None (a violation).
 
     `history`: the faults aimed at this number since it was last seen
-    connected; `replaced_in_life`: 'replaced' faults it took in this life of
-    the app. A QR or a lasting 'stopped' is never legitimate: the campaign
-    never unlinks a number, and Lila never parks one as stopped by itself.
+    connected; `replaced_at`: when it took 'replaced' faults (monotonic
+    seconds) since the owner last took it over, across restarts of the app
+    (a parked 'replaced' is remembered). A QR or a lasting 'stopped' is never
+    legitimate: the campaign never unlinks a number, and Lila never parks one
+    as stopped by itself.
     """
     if status == "replaced":
-        return "replaced x2" if replaced_in_life >= REPLACED_TO_PARK else None
+        pairs = itertools.pairwise(replaced_at)
+        return "replaced x2" if any(b - a <= REPLACED_PAIR_S for a, b in pairs) else None
     cause = _CAUSES.get(status)
     return cause if cause is not None and cause in history else None
 
