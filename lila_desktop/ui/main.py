@@ -54,6 +54,7 @@ from lila_desktop.services.vault import (
 from lila_desktop.services.vault.keystores import SALT_FILE
 from lila_desktop.ui import i18n
 from lila_desktop.ui.bridge import PoolBridge
+from lila_desktop.ui.collector import GuiThreadCollector
 from lila_desktop.ui.controller import WindowController
 from lila_desktop.ui.dialogs.asking import wait_finished
 from lila_desktop.ui.dialogs.keyring_dialog import KeyringProblemDialog
@@ -79,6 +80,8 @@ def run_gui(config: AppConfig) -> int:
     app.setDesktopFileName("lila-desktop")
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)  # closing the window may only hide it to the tray
+    collector = GuiThreadCollector(app)  # QObjects are never freed on a worker thread
+    collector.start()
 
     store = SettingsStore(config.data_dir)
     settings = store.load()
@@ -102,6 +105,7 @@ def run_gui(config: AppConfig) -> int:
     finally:
         server.close()
         lock.release()
+        collector.stop()
 
 
 def _acquire(lock: InstanceLock, config: AppConfig) -> bool:
