@@ -78,6 +78,7 @@ class AppProcess:
             without the app's own variables); `env` is laid over it.
         api_key, passphrase: set as LILA_API_KEY / LILA_VAULT_PASSPHRASE
             unless None.
+        env: laid over the environment; a None value removes the variable.
     """
 
     def __init__(
@@ -85,7 +86,7 @@ class AppProcess:
         data_dir: Path | None,
         *,
         fast: bool = False,
-        env: Mapping[str, str] | None = None,
+        env: Mapping[str, str | None] | None = None,
         passphrase: str | None = PASSPHRASE,
         time_scale: str | None = "1",
         extra_args: Sequence[str] = (),
@@ -116,7 +117,11 @@ class AppProcess:
             environ["LILA_SIM_TIME_SCALE"] = time_scale
         if passphrase is not None:
             environ["LILA_VAULT_PASSPHRASE"] = passphrase
-        environ.update(env or {})
+        for name, value in (env or {}).items():
+            if value is None:
+                environ.pop(name, None)
+            else:
+                environ[name] = value
         self.started_at = time.monotonic()
         self.proc = subprocess.Popen(
             args,
