@@ -1,4 +1,5 @@
-"""The engine's connect failures, by WhatsApp's code, into the policy's classes.
+"""Engine messages into the core's events (services/engine/wire.py), and the
+connect failures, by WhatsApp's code, into the policy's classes.
 
 Every code whatsmeow's ConnectFailureReason knows (NEONIZE_NOTES: 400, 401,
 402, 403, 405, 406, 409, 500, 501, 503), the replaced code, the transient
@@ -8,14 +9,23 @@ as a logout would throw a number's credentials away (the audit's mutant).
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from lila_desktop.core.events import (
     LOGOUT_CODES,
+    TEMP_BAN_CODE,
     TRANSIENT_CODES,
     ClientOutdated,
+    Connected,
     Disconnected,
     LoggedOut,
+    PairCodeIssued,
+    Paired,
+    QrExpired,
+    QrReceived,
+    StoreCorrupt,
     StreamReplaced,
     TemporaryBan,
     TransportEvent,
@@ -84,3 +94,49 @@ def test_odd_code_values_on_the_wire(raw: object) -> None:
     event = event_from_wire(wire, NOW)
     assert isinstance(event, Disconnected)  # never a logout from a malformed code
     assert event.code == (503 if raw in ("503", 503.0) else None)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ({"ev": p.EV_QR, "code": "2@abc"}, QrReceived("2@abc")),
+        ({"ev": p.EV_QR}, QrReceived("")),
+        ({"ev": p.EV_QR_EXPIRED}, QrExpired()),
+        ({"ev": p.EV_PAIR_CODE, "code": "ABCD1234"}, PairCodeIssued("ABCD1234")),
+        ({"ev": p.EV_PAIR_CODE}, PairCodeIssued("")),
+        (
+            {"ev": p.EV_PAIRED, "jid": "51902049935:7@s.whatsapp.net"},
+            Paired("51902049935:7@s.whatsapp.net"),
+        ),
+        ({"ev": p.EV_PAIRED}, Paired("")),
+        ({"ev": p.EV_CONNECTED}, Connected()),
+        (
+            {"ev": p.EV_DISCONNECTED, "code": 428, "reason": "stream 428"},
+            Disconnected(428, "stream 428"),
+        ),
+        ({"ev": p.EV_DISCONNECTED}, Disconnected(None, "")),
+        ({"ev": p.EV_REPLACED}, StreamReplaced()),
+        ({"ev": p.EV_TEMP_BAN, "code": 402, "expire": NOW + 60}, TemporaryBan(402, NOW + 60)),
+        ({"ev": p.EV_TEMP_BAN, "expire": 5}, TemporaryBan(TEMP_BAN_CODE, 5.0)),
+        ({"ev": p.EV_TEMP_BAN, "expire": "soon"}, TemporaryBan(402, NOW + UNKNOWN_BAN_SECONDS)),
+        ({"ev": p.EV_LOGGED_OUT, "code": 403, "on_connect": True}, LoggedOut(403, True)),
+        ({"ev": p.EV_LOGGED_OUT}, LoggedOut(401, False)),
+        ({"ev": p.EV_OUTDATED}, ClientOutdated()),
+        ({"ev": p.EV_STORE_CORRUPT, "reason": "malformed"}, StoreCorrupt("malformed")),
+        ({"ev": p.EV_STORE_CORRUPT}, StoreCorrupt("unreadable store")),
+        ({"ev": p.EV_CONNECT_FAILURE}, Disconnected(None, "connect failed")),
+        ({"ev": "stats"}, None),
+        ({}, None),
+    ],
+)
+def test_every_engine_event_becomes_its_core_event(
+    message: dict[str, object], expected: TransportEvent | None
+) -> None:
+    assert event_from_wire({"v": 1, "phone": "1", "gen": 1, **message}, NOW) == expected
+
+
+def test_without_a_clock_a_ban_without_expiry_counts_from_now() -> None:
+    before = time.time()
+    event = event_from_wire({"ev": p.EV_TEMP_BAN})
+    assert isinstance(event, TemporaryBan)
+    assert before + UNKNOWN_BAN_SECONDS <= event.expire_at <= time.time() + UNKNOWN_BAN_SECONDS
