@@ -33,14 +33,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pymongo
 
-from lila_desktop.core.quota import CircuitBreaker, QuotaUnavailable
-from lila_desktop.services.quota import MongoLedger, SqliteLedger
-from tests.unit.services.test_quota_mongo import (
+from bench.harness.portal import (
     FakePortal,
     company,
     fast_client,
     usage,
 )
+from lila_desktop.core.quota import CircuitBreaker, QuotaUnavailable
+from lila_desktop.services.quota import MongoLedger, SqliteLedger
 
 RESULTS = Path(__file__).parent / "results"
 SENDER = "51902049935"
