@@ -91,3 +91,15 @@ def test_backoff_is_an_immutable_value() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         DEFAULT_BACKOFF.cap = 5.0  # type: ignore[misc]
     assert Backoff(base=1.0, cap=60.0, jitter=0.2) == DEFAULT_BACKOFF
+
+
+def test_without_jitter_no_randomness_is_drawn() -> None:
+    """A policy run stays reproducible: no jitter, no draw from the seeded rng."""
+    rng = random.Random(7)
+    assert Backoff(jitter=0.0).delay(3, rng) == 4.0
+    assert rng.random() == random.Random(7).random()
+
+
+def test_full_jitter_really_spreads() -> None:
+    wild = Backoff(jitter=1.0)
+    assert len({wild.delay(3, random.Random(s)) for s in range(50)}) > 40

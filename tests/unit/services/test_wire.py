@@ -117,6 +117,7 @@ def test_odd_code_values_on_the_wire(raw: object) -> None:
         ({"ev": p.EV_DISCONNECTED}, Disconnected(None, "")),
         ({"ev": p.EV_REPLACED}, StreamReplaced()),
         ({"ev": p.EV_TEMP_BAN, "code": 402, "expire": NOW + 60}, TemporaryBan(402, NOW + 60)),
+        ({"ev": p.EV_TEMP_BAN, "code": 101, "expire": NOW + 60}, TemporaryBan(101, NOW + 60)),
         ({"ev": p.EV_TEMP_BAN, "expire": 5}, TemporaryBan(TEMP_BAN_CODE, 5.0)),
         ({"ev": p.EV_TEMP_BAN, "expire": "soon"}, TemporaryBan(402, NOW + UNKNOWN_BAN_SECONDS)),
         ({"ev": p.EV_LOGGED_OUT, "code": 403, "on_connect": True}, LoggedOut(403, True)),
