@@ -131,8 +131,11 @@ def test_reason_slug_and_aside_names() -> None:
     assert aside_file_name("corrupt", SEED_TS, "undecryptable store") == (
         f"corrupt-{SEED_TS}-undecryptable-store.lila"
     )
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown kind of file set aside: 'creds'"):
         aside_file_name("creds", SEED_TS, "x")
+    # Cut at 40 characters, never ending on a dash; x at the edges is a letter.
+    assert reason_slug("a" * 39 + " b") == "a" * 39
+    assert reason_slug("xenon box") == "xenon-box"
 
 
 def test_next_timestamp_is_strictly_after_existing() -> None:
