@@ -274,5 +274,5 @@ def test_a_taken_port_exits_with_a_clear_message(data_dir: Path) -> None:
         port = busy.getsockname()[1]
         with AppProcess(data_dir, api=False, extra_args=["--api-port", str(port)]) as app:
             assert app.proc.wait(60) == 3
-            failed = app.wait_log("api_failed")
-    assert "already in use" in failed["msg"]
+            refused = app.wait_log("start_refused")
+    assert "already in use" in refused["msg"]

@@ -1,8 +1,9 @@
 """The owner's Settings reach what they shape: backups kept, grace period.
 
-`build_pool` is where the composition hands Settings to the vault and the
+Settings go through the start's configuration (`services.config.resolve`)
+into `services.runtime.build_pool`, which hands them to the vault and the
 pool; a dropped keyword there once survived the whole suite (issue 12). The
-quota ledger's wiring is in test_quota_settings.py.
+quota ledger's wiring is tested with the runtime's other faces.
 """
 
 from __future__ import annotations
@@ -12,23 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from lila_desktop.app import AppConfig, build_pool
 from lila_desktop.core.backup_naming import DEFAULT_KEEP
 from lila_desktop.core.settings import Settings
 from lila_desktop.services import store_schema
+from lila_desktop.services.config import CommandLine, RuntimeConfig, resolve
 from lila_desktop.services.pool import SessionPool
+from lila_desktop.services.runtime import build_pool
 from tests.unit.services.vault_support import PHONE, keystore
 
 
-def _config(tmp: Path) -> AppConfig:
-    return AppConfig(
-        data_dir=tmp / "data",
-        transport="simulated",
-        headless=True,
-        demo=False,
-        api_port=0,
-        json_logs=False,
-    )
+def _config(tmp: Path, settings: Settings) -> RuntimeConfig:
+    cli = CommandLine(data_dir=tmp / "data", transport="simulated", headless=True, api_port="0")
+    return resolve(cli, {}, settings)
 
 
 async def _backups_kept(pool: SessionPool, taken: int) -> int:
@@ -50,8 +46,8 @@ async def _backups_kept(pool: SessionPool, taken: int) -> int:
 
 @pytest.mark.asyncio
 async def test_keep_backups_from_settings_reaches_the_vault(tmp_path: Path) -> None:
-    config = _config(tmp_path)
-    pool = build_pool(config, keystore(config.data_dir), Settings(keep_backups=2))
+    config = _config(tmp_path, Settings(keep_backups=2))
+    pool = build_pool(config, keystore(config.data_dir))
     assert await _backups_kept(pool, 4) == 2
 
 
@@ -59,14 +55,13 @@ async def test_keep_backups_from_settings_reaches_the_vault(tmp_path: Path) -> N
 async def test_the_default_keeps_five_backups(tmp_path: Path) -> None:
     # PRODUCT.md §2: "keep the newest 5 per session"; the settings and the vault agree.
     assert Settings().keep_backups == DEFAULT_KEEP == 5
-    config = _config(tmp_path)
-    pool = build_pool(config, keystore(config.data_dir), Settings())
+    config = _config(tmp_path, Settings())
+    pool = build_pool(config, keystore(config.data_dir))
     assert await _backups_kept(pool, 7) == 5
 
 
 def test_grace_period_from_settings_reaches_the_pool(tmp_path: Path) -> None:
-    config = _config(tmp_path)
-    pool = build_pool(config, keystore(config.data_dir), Settings(grace_period_minutes=7))
-    assert pool.config.grace_period == 7 * 60
-    default = build_pool(config, keystore(config.data_dir), Settings())
-    assert default.config.grace_period == 2 * 60
+    config = _config(tmp_path, Settings(grace_period_minutes=7))
+    assert build_pool(config, keystore(config.data_dir)).config.grace_period == 7 * 60
+    default = _config(tmp_path, Settings())
+    assert build_pool(default, keystore(default.data_dir)).config.grace_period == 2 * 60
