@@ -309,13 +309,14 @@ def mutation(r: dict[str, Any] | None) -> str:
     rows = []
     for module, row in sorted(r["after"].items()):
         was = before.get(module, {}).get("score_percent")
+        now = row["score_percent"]
         rows.append(
             [
                 f"`{module}`",
                 row["mutants"],
                 "—" if was is None else f"{was} %",
-                f"{row['score_percent']} %",
-                row["survived"] + row["no_tests"],
+                "not run" if now is None else f"{now} %",
+                "—" if now is None else row["survived"] + row["no_tests"],
             ]
         )
     table = _table(["module", "mutants", "score before", "score after", "survivors"], rows)
