@@ -1,4 +1,4 @@
-"""Run inside `unshare --mount --net` by test_network_netns.py (root only).
+"""Run inside `unshare --mount --net` by test_dns_probe_netns.py (root only).
 
 A private network namespace starts with its loopback down and no route at
 all. The real DNS probe and NetworkMonitor are asked there three times: no
