@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos.app_process import API_KEY, PASSPHRASE, AppProcess
+from bench.harness.app_process import API_KEY, PASSPHRASE, AppProcess
 
 pytestmark = pytest.mark.e2e
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.harness.app_process import PASSPHRASE, SQLITE_MAGIC, AppProcess
 from lila_desktop.services.vault import PassphraseKeyStore, default_runtime_dir
 from tests.chaos import invariants
-from tests.chaos.app_process import PASSPHRASE, SQLITE_MAGIC, AppProcess
 from tests.e2e.small_disk import fill, small_disk
 
 pytestmark = pytest.mark.e2e

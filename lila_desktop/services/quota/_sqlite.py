@@ -42,12 +42,12 @@ class LedgerUnavailable(QuotaError, RuntimeError):
     """The quota database cannot be used (damaged, read-only, no permission)."""
 
 
-def classify(exc: sqlite3.Error, path: Path) -> Exception:
+def classify(exc: sqlite3.Error, path: Path, what: str = "the quota database") -> Exception:
     """What a SQLite error means for the owner: a full disk is not a damaged file."""
     primary = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     if primary == _FULL or (primary in (_IOERR, _CANTOPEN) and _low_space(path)):
         return LedgerDiskFull(
-            f"The disk that holds the quota database {path} is full ({exc}). Free some "
+            f"The disk that holds {what} {path} is full ({exc}). Free some "
             "space and try again; nothing was lost."
         )
     if primary in (_CORRUPT, _NOTADB):
@@ -118,14 +118,17 @@ def open_db(
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {version}")
-        _private(path)
+        make_private(path)
     except BaseException:
         conn.close()
         raise
     return conn
 
 
-def _private(path: Path) -> None:
+def make_private(path: Path) -> None:
+    """0600 for a database and its WAL files, 0700 for its folder: they hold counts and texts."""
+    with contextlib.suppress(OSError):
+        path.parent.chmod(0o700)
     for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         with contextlib.suppress(OSError):
             name.chmod(0o600)
