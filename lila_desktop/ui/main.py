@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from lila_desktop.app import (
     DEFAULT_API_PORT,
+    DEMO_NUMBERS,
     AppConfig,
     build_pool,
     build_quota_ledger,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from lila_desktop.services.quota.uri_store import MongoUriStore
 from lila_desktop.services.autostart import autostart_for_platform, launch_command
 from lila_desktop.services.blocking import run_blocking
+from lila_desktop.services.history import SessionHistory
 from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
 from lila_desktop.services.logs import log_file
 from lila_desktop.services.pool import SessionPool
@@ -154,6 +156,7 @@ class GuiApp(QObject):
         self.ledger_problem = ""
         self.window_quota: QuotaMonitor | None = None
         self._quit = asyncio.Event()
+        self.history = SessionHistory(config.data_dir)  # the timeline's memory
 
     def _catch_signals(self) -> None:
         """SIGINT/SIGTERM quit cleanly (stores sealed). Python runs signal handlers only
@@ -181,7 +184,7 @@ class GuiApp(QObject):
         pool = self._build_pool(None)
         bridge = PoolBridge(pool)
         bridge.attach()
-        window = MainWindow(bridge, log_file(self.config.data_dir))
+        window = MainWindow(bridge, log_file(self.config.data_dir), history=self.history)
         self.window_quota = window.quota
         tray = TrayController(notifications=self.settings.notifications)
         autostart = autostart_for_platform(launch_command(self.config.data_dir))
@@ -199,7 +202,7 @@ class GuiApp(QObject):
         self._catch_signals()
         self.server.show_requested.connect(window.bring_to_front)
         area = window.screen().availableGeometry()
-        window.resize(min(1180, int(area.width() * 0.92)), min(720, int(area.height() * 0.9)))
+        window.resize(min(1320, int(area.width() * 0.95)), min(760, int(area.height() * 0.92)))
         window.statusBar().showMessage(QCoreApplication.translate("GuiApp", "Starting…"))
         window.setEnabled(False)
         window.show()
@@ -214,6 +217,8 @@ class GuiApp(QObject):
             if started is None:
                 return 3
             self.pool = started
+            await self.history.open()
+            self.history.attach(started)
             window.setEnabled(True)
             window.statusBar().clearMessage()
             bridge.resync()
@@ -324,6 +329,8 @@ class GuiApp(QObject):
             return
         try:
             await seed_demo(pool)
+            if self.history.seed_demo([DEMO_NUMBERS[0][0], DEMO_NUMBERS[2][0]]):
+                window.history_view.redraw()
         except Exception as exc:  # the demo is a convenience: say so, keep the app
             logger.exception("demo numbers could not be prepared")
             window.show_banner(str(exc), bad=True)
@@ -338,6 +345,7 @@ class GuiApp(QObject):
             except Exception:
                 logger.exception("closing the local API failed")
         bridge.detach()
+        await self.history.aclose()  # "not running" from now on, and written
         try:
             await asyncio.wait_for(bridge.pool.aclose(), SHUTDOWN_TIMEOUT_S)
         except Exception:

@@ -241,7 +241,7 @@ def test_log_view_tails_the_log_file_with_filters(qloop: LoopRunner, app: App) -
     ]
     path.write_text("".join(json.dumps(x) + "\n" for x in lines) + '{"ts": 3', encoding="utf-8")
     view = app.window.log_view
-    app.window.tabs.setCurrentWidget(view)
+    app.window.logs_action.trigger()  # View › Log: shown even before the first number
 
     async def scenario() -> None:
         await wait_until(lambda: view.model.rowCount() == 2, what="two complete lines")

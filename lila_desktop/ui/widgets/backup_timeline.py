@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Status
+from lila_desktop.services.vault import BackupInfo
 from lila_desktop.ui import texts
 from lila_desktop.ui.aslot import alive, async_slot
 from lila_desktop.ui.bridge import ActionError, PoolBridge
@@ -39,6 +40,8 @@ BAD_STYLE = "color: #b3261e;"
 
 class BackupTimeline(QWidget):
     export_requested = Signal(str)  # phone
+    restore_started = Signal(str)  # phone: confirmed; progress and outcome show here
+    restored = Signal(str, str, bool)  # phone, backup timestamp, accepted by WhatsApp
 
     def __init__(self, bridge: PoolBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -247,11 +250,22 @@ class BackupTimeline(QWidget):
     async def _on_restore_button_clicked(self) -> None:
         if self.phone is None or self._restoring or self.model.rowCount() == 0:
             return
-        phone = self.phone
         rows = self.table.selectionModel().selectedRows()
         info = self.model.backup_at(rows[0].row() if rows else 0)
-        if info is None:
+        if info is not None:
+            await self._restore(info)
+
+    @async_slot
+    async def restore_backup(self, info: BackupInfo) -> None:
+        """Offer to put back `info` (clicked on the timeline): the same confirmation,
+        progress and outcome as the Restore button."""
+        if info.phone != self.phone or self._restoring:
             return
+        self._select(info.timestamp)
+        await self._restore(info)
+
+    async def _restore(self, info: BackupInfo) -> None:
+        phone = info.phone
         ok, _ = await confirm(
             self,
             self.tr("Restore a backup"),
@@ -268,6 +282,7 @@ class BackupTimeline(QWidget):
         if not ok:
             return
         self._restoring = True
+        self.restore_started.emit(phone)
         self._update_buttons()
         self.progress.show()
         self._say(self.tr("Restoring…"), ok=True)
@@ -280,6 +295,7 @@ class BackupTimeline(QWidget):
             self._restoring = False
             self.progress.hide()
             self._update_buttons()
+        self.restored.emit(phone, info.timestamp, outcome.accepted)
         if outcome.accepted:
             self._say(self.tr("Restored: +%1 is connected again.").replace("%1", phone), ok=True)
         elif outcome.status in (Status.QR, Status.LOGGED_OUT) or outcome.status.needs_user:
