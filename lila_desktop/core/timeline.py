@@ -41,6 +41,7 @@ class Band(StrEnum):
     DOWN = "down"  # needs the owner
     IDLE = "idle"  # stopped on purpose
     OFF = "off"  # the app was not running: unknown
+    NONE = "none"  # before anything was recorded for this number
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,10 @@ _BAND = {
 }
 
 
-def band_of(status: Status | None) -> Band:
-    return Band.OFF if status is None else _BAND[severity(status)]
+def band_of(status: Status | None, known: bool = True) -> Band:
+    if status is None:
+        return Band.OFF if known else Band.NONE
+    return _BAND[severity(status)]
 
 
 def build_timeline(events: Iterable[HistoryEvent], start: float, end: float) -> Timeline:
@@ -91,21 +94,24 @@ def build_timeline(events: Iterable[HistoryEvent], start: float, end: float) -> 
     that began yesterday still colours the left edge of today's band.
     """
     ordered = sorted(events, key=lambda e: e.at)
-    # A number that never connected (still waiting for its first scan) has no uptime.
-    linked = any(e.status is Status.CONNECTED for e in ordered if e.at <= end)
+    # Uptime counts from the first connection: linking (waiting for the scan) is not
+    # downtime, and a number that never connected has no uptime at all.
+    first_up = next((e.at for e in ordered if e.status is Status.CONNECTED), None)
     spans: list[Span] = []
     drops: list[Drop] = []
     current: Status | None = None
+    known = False  # anything recorded yet (before that: no history, not "not running")
     cursor = start
 
     def close_span(until: float) -> None:
         nonlocal cursor
         until = min(until, end)
         if until > cursor:
-            if spans and spans[-1].status == current and spans[-1].end == cursor:
-                spans[-1] = Span(spans[-1].start, until, band_of(current), current)
+            band = band_of(current, known)
+            if spans and spans[-1].band is band and spans[-1].status == current:
+                spans[-1] = Span(spans[-1].start, until, band, current)
             else:
-                spans.append(Span(cursor, until, band_of(current), current))
+                spans.append(Span(cursor, until, band, current))
             cursor = until
 
     for event in ordered:
@@ -116,11 +122,11 @@ def build_timeline(events: Iterable[HistoryEvent], start: float, end: float) -> 
                 close_span(event.at)
                 if current is Status.CONNECTED and _is_drop(event.status):
                     drops.append(Drop(event.at, event.status, event.reason, event.code))
-            current = event.status
+            current, known = event.status, True
         elif event.kind is EventKind.CLOSED:
             if event.at >= start:
                 close_span(event.at)
-            current = None
+            current, known = None, True
     close_span(end)
     in_range = [e for e in ordered if start <= e.at <= end]
     return Timeline(
@@ -130,7 +136,7 @@ def build_timeline(events: Iterable[HistoryEvent], start: float, end: float) -> 
         drops=tuple(drops),
         backups=tuple(e for e in in_range if e.kind is EventKind.BACKUP),
         restores=tuple(e for e in in_range if e.kind is EventKind.RESTORE),
-        uptime=uptime(spans) if linked else None,
+        uptime=uptime(spans, first_up) if first_up is not None and first_up <= end else None,
     )
 
 
@@ -139,11 +145,15 @@ def _is_drop(status: Status) -> bool:
     return status not in (Status.CONNECTED, Status.STOPPED)
 
 
-def uptime(spans: Sequence[Span]) -> float | None:
+def uptime(spans: Sequence[Span], since: float = float("-inf")) -> float | None:
     """Connected time over the time the number was meant to run (the app running,
-    the number not stopped on purpose); None when there is no such time."""
-    wanted = sum(s.end - s.start for s in spans if s.band not in (Band.OFF, Band.IDLE))
+    the number not stopped on purpose), from `since` on; None when there is none."""
+    counted = [
+        (max(s.start, since), s.end, s.band)
+        for s in spans
+        if s.end > since and s.band not in (Band.OFF, Band.IDLE, Band.NONE)
+    ]
+    wanted = sum(end - start for start, end, _ in counted)
     if wanted <= 0:
         return None
-    up = sum(s.end - s.start for s in spans if s.band is Band.UP)
-    return up / wanted
+    return sum(end - start for start, end, band in counted if band is Band.UP) / wanted

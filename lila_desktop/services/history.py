@@ -113,9 +113,13 @@ class SessionHistory:
         if self._status.get(snap.phone, None) is not snap.status:
             drop = snap.last_disconnect
             fresh = drop is not None and abs(drop.at - snap.since) < 5
+            past = self._events.get(snap.phone)
+            # Never before what is already recorded (a status older than the last
+            # "not running" mark would be swallowed by it).
+            at = max(snap.since or self._clock(), past[-1].at if past else 0.0)
             self.record(
                 HistoryEvent(
-                    at=snap.since or self._clock(),
+                    at=at,
                     phone=snap.phone,
                     kind=EventKind.STATUS,
                     status=snap.status,
@@ -278,7 +282,7 @@ class SessionHistory:
 
 
 def _encode(e: HistoryEvent) -> dict[str, Any]:
-    out: dict[str, Any] = {"t": round(e.at, 3), "p": e.phone, "k": e.kind.value}
+    out: dict[str, Any] = {"t": e.at, "p": e.phone, "k": e.kind.value}
     for key, value in (
         ("s", e.status.value if e.status else None),
         ("r", e.reason),

@@ -359,6 +359,8 @@ class MainWindow(QMainWindow):
         page = self.first_run if first else self.main_area
         if self.pages.currentWidget() is not page:
             self.pages.setCurrentWidget(page)
+            if not first:
+                self._size_splitters()
             if first:
                 self.first_run.start_button.setFocus()
             else:
@@ -407,17 +409,22 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    def _size_splitters(self) -> None:
+        """Once, when the main view first shows: room for the code and its steps on
+        the detail side, about a third of the height for the timeline below."""
+        if self._sized or not self.isVisible():
+            return
+        self._sized = True
+        width, height = self.width(), max(self.pages.height(), self.height() - 120)
+        detail = max(self.link_panel.minimumWidth() + 24, int(width * 0.36))
+        self.side_splitter.setSizes([max(1, width - detail), detail])
+        bottom = max(self.tabs.minimumSizeHint().height(), int(height * 0.36))
+        self.main_area.setSizes([max(1, height - bottom), bottom])
+
     def showEvent(self, event: QShowEvent) -> None:
-        if not self._sized:
-            # The detail side gets room for the code and its steps; the table the rest.
-            self._sized = True
-            width = self.width()  # the splitter has no size of its own yet
-            detail = max(self.link_panel.minimumWidth() + 24, int(width * 0.36))
-            self.side_splitter.setSizes([max(1, width - detail), detail])
-            height = self.main_area.height() or self.height()
-            bottom = max(self.tabs.minimumSizeHint().height(), int(height * 0.34))
-            self.main_area.setSizes([max(1, height - bottom), bottom])
         super().showEvent(event)
+        if self.pages.currentWidget() is self.main_area:
+            self._size_splitters()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.can_hide_to_tray():

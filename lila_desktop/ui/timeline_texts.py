@@ -21,6 +21,7 @@ def band_label(band: Band) -> str:
         Band.DOWN: QCoreApplication.translate("Timeline", "Needed you"),
         Band.IDLE: QCoreApplication.translate("Timeline", "Stopped"),
         Band.OFF: QCoreApplication.translate("Timeline", "Lila was not running"),
+        Band.NONE: QCoreApplication.translate("Timeline", "Not in Lila yet"),
     }[band]
 
 
@@ -131,6 +132,4 @@ def row_action(status: Status) -> str | None:
         Status.REPLACED: QCoreApplication.translate("Timeline", "take it back"),
         Status.FAILED: QCoreApplication.translate("Timeline", "press Connect"),
         Status.OUTDATED: QCoreApplication.translate("Timeline", "update Lila"),
-        Status.QR: QCoreApplication.translate("Timeline", "scan the code"),
-        Status.PAIRING: QCoreApplication.translate("Timeline", "type the code"),
     }.get(status)

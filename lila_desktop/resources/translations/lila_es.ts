@@ -106,135 +106,252 @@
 <context>
     <name>BackupTimeline</name>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="113"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="116"/>
         <source>&amp;Back up now</source>
         <translation>Hacer &amp;copia ahora</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="114"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="117"/>
         <source>Take a backup of this number now (Ctrl+B)</source>
         <translation>Hacer ahora una copia de seguridad de este número (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="115"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="118"/>
         <source>&amp;Restore…</source>
         <translation>&amp;Restaurar…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="117"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="120"/>
         <source>Put the selected backup back (the newest if none is selected) (Ctrl+R)</source>
         <translation>Volver a poner la copia elegida (la más reciente si no eliges ninguna) (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="119"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="122"/>
         <source>E&amp;xport…</source>
         <translation>E&amp;xportar…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="121"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="124"/>
         <source>Save this number&apos;s login to move it to another computer</source>
         <translation>Guardar la sesión de este número para llevarla a otro ordenador</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="133"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="136"/>
         <source>Select a number to see its backups.</source>
         <translation>Elige un número para ver sus copias de seguridad.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="135"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="138"/>
         <source>No backups of +%1 yet.</source>
         <translation>Aún no hay copias de +%1.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="137"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="140"/>
         <source>Backups of +%1 (newest first)</source>
         <translation>Copias de +%1 (la más reciente primero)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="194"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="197"/>
         <source>Restoring… the number is now: %1</source>
         <translation>Restaurando… el número ahora está: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="236"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="239"/>
         <source>Nothing changed since the last backup, so none was needed.</source>
         <translation>Nada cambió desde la última copia, así que no hacía falta otra.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="240"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="243"/>
         <source>Backed up at %1.</source>
         <translation>Copia hecha a las %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="257"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="271"/>
         <source>Restore a backup</source>
         <translation>Restaurar una copia</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="258"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="272"/>
         <source>Put back the backup of +%1 taken %2 (%3)?</source>
         <translation>¿Volver a poner la copia de +%1 hecha %2 (%3)?</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="263"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="277"/>
         <source>The number disconnects for a moment. What it has now is backed up first, so nothing is lost.</source>
         <translation>El número se desconecta un momento. Antes se copia lo que tiene ahora, así que no se pierde nada.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="266"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="280"/>
         <source>&amp;Restore</source>
         <translation>&amp;Restaurar</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="273"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="288"/>
         <source>Restoring…</source>
         <translation>Restaurando…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="277"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="292"/>
         <source>The restore did not happen: %1</source>
         <translation>No se restauró: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="284"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="300"/>
         <source>Restored: +%1 is connected again.</source>
         <translation>Restaurado: +%1 vuelve a estar conectado.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="288"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="304"/>
         <source>WhatsApp did not accept this backup: the phone removed this device, and a removed device cannot come back. Link the number again with a new QR.</source>
         <translation>WhatsApp no aceptó esta copia: el teléfono quitó este dispositivo y un dispositivo quitado no puede volver. Vincula el número otra vez con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="296"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="312"/>
         <source>The backup is back in place, but WhatsApp has not answered yet; Lila keeps trying by itself.</source>
         <translation>La copia ya está puesta, pero WhatsApp aún no responde; Lila sigue intentándolo sola.</translation>
     </message>
 </context>
 <context>
+    <name>Banner</name>
+    <message>
+        <location filename="../../ui/widgets/banner.py" line="36"/>
+        <location filename="../../ui/widgets/banner.py" line="37"/>
+        <source>Dismiss</source>
+        <translation>Cerrar</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunPanel</name>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="184"/>
+        <source>Welcome to Lila Desktop</source>
+        <translation>Te damos la bienvenida a Lila Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="187"/>
+        <source>Lila keeps your shop&apos;s WhatsApp numbers connected on this computer, and backs them up so a glitch never makes you scan again. Linking a number takes about a minute: type it, scan a code with the phone, done.</source>
+        <translation>Lila mantiene conectados los números de WhatsApp de tu negocio en este ordenador y guarda copias de seguridad, para que un fallo nunca te obligue a escanear otra vez. Vincular un número lleva cerca de un minuto: lo escribes, escaneas un código con el teléfono y listo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="192"/>
+        <source>&amp;Link your first number</source>
+        <translation>&amp;Vincula tu primer número</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="193"/>
+        <source>Link your first number</source>
+        <translation>Vincula tu primer número</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="194"/>
+        <source>Step 1 of 2: which number?</source>
+        <translation>Paso 1 de 2: ¿qué número?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="195"/>
+        <source>WhatsApp &amp;number, with country code:</source>
+        <translation>&amp;Número de WhatsApp, con código de país:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="196"/>
+        <source>A &amp;name for it (optional):</source>
+        <translation>Un n&amp;ombre para él (opcional):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="197"/>
+        <source>WhatsApp number, with country code</source>
+        <translation>Número de WhatsApp, con código de país</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="198"/>
+        <source>A name for it (optional)</source>
+        <translation>Un nombre para él (opcional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="199"/>
+        <source>e.g. Shop front</source>
+        <translation>p. ej. Mostrador</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="200"/>
+        <source>&amp;Back</source>
+        <translation>&amp;Atrás</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="201"/>
+        <source>Back</source>
+        <translation>Atrás</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="202"/>
+        <source>&amp;Next: show the code</source>
+        <translation>&amp;Siguiente: mostrar el código</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="203"/>
+        <source>Next: show the code</source>
+        <translation>Siguiente: mostrar el código</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="204"/>
+        <source>&amp;Open my numbers</source>
+        <translation>&amp;Abrir mis números</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="205"/>
+        <source>Open my numbers</source>
+        <translation>Abrir mis números</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="208"/>
+        <source>Step 2 of 2: scan this code with the phone of +%1</source>
+        <translation>Paso 2 de 2: escanea este código con el teléfono del +%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="212"/>
+        <source>Linked! +%1 is connected.</source>
+        <translation>¡Vinculado! El +%1 está conectado.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="257"/>
+        <source>Type the number with its country code and digits only, 8 to 15 of them (for example 51902049935).</source>
+        <translation>Escribe el número con su código de país y solo dígitos, entre 8 y 15 (por ejemplo 51902049935).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="302"/>
+        <source>Making the first backup…</source>
+        <translation>Haciendo la primera copia de seguridad…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/first_run.py" line="306"/>
+        <source>First backup made at %1. If WhatsApp ever drops this computer, Lila can put it back from a backup instead of making you scan again.</source>
+        <translation>Primera copia de seguridad hecha a las %1. Si WhatsApp alguna vez desconecta este ordenador, Lila puede recuperarlo desde una copia en vez de hacerte escanear otra vez.</translation>
+    </message>
+</context>
+<context>
     <name>GuiApp</name>
     <message>
-        <location filename="../../ui/main.py" line="203"/>
+        <location filename="../../ui/main.py" line="206"/>
         <source>Starting…</source>
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="285"/>
+        <location filename="../../ui/main.py" line="290"/>
         <source>Messages cannot be sent: %1</source>
         <translation>No se pueden enviar mensajes: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="296"/>
+        <location filename="../../ui/main.py" line="301"/>
         <source>The local API is off.</source>
         <translation>La API local está apagada.</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="310"/>
+        <location filename="../../ui/main.py" line="315"/>
         <source>The local API could not start: %1</source>
         <translation>La API local no pudo arrancar: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="315"/>
+        <location filename="../../ui/main.py" line="320"/>
         <source>Listening on %1. Changes apply from the next start.</source>
         <translation>Escuchando en %1. Los cambios se aplican al volver a abrir Lila.</translation>
     </message>
@@ -348,109 +465,132 @@
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="178"/>
+        <location filename="../../ui/dialogs/link_dialog.py" line="131"/>
         <source>Add a number</source>
         <translation>Añadir un número</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="178"/>
+        <location filename="../../ui/dialogs/link_dialog.py" line="131"/>
         <source>Link a number</source>
         <translation>Vincular un número</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="181"/>
+        <location filename="../../ui/dialogs/link_dialog.py" line="134"/>
         <source>Type the WhatsApp number with its country code, digits only.</source>
         <translation>Escribe el número de WhatsApp con su código de país, solo dígitos.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="183"/>
+        <location filename="../../ui/dialogs/link_dialog.py" line="136"/>
         <source>&amp;Number:</source>
         <translation>&amp;Número:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="184"/>
+        <location filename="../../ui/dialogs/link_dialog.py" line="137"/>
         <source>N&amp;ame (optional):</source>
         <translation>N&amp;ombre (opcional):</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="185"/>
+        <location filename="../../ui/dialogs/link_dialog.py" line="138"/>
         <source>e.g. Shop front</source>
         <translation>p. ej. Mostrador</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="186"/>
+        <location filename="../../ui/dialogs/link_dialog.py" line="139"/>
         <source>&amp;Next</source>
         <translation>&amp;Siguiente</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="188"/>
-        <source>Link with &amp;phone number</source>
-        <translation>Vincular con número de &amp;teléfono</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="190"/>
-        <source>Show &amp;QR code</source>
-        <translation>Mostrar código &amp;QR</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="192"/>
-        <source>&amp;New code</source>
-        <translation>Código &amp;nuevo</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="193"/>
-        <source>&amp;Simulate scan (demo)</source>
-        <translation>&amp;Simular escaneo (demo)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="194"/>
+        <location filename="../../ui/dialogs/link_dialog.py" line="140"/>
         <source>&amp;Close</source>
         <translation>&amp;Cerrar</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="196"/>
+        <location filename="../../ui/dialogs/link_dialog.py" line="142"/>
         <source>Link %1</source>
         <translation>Vincular %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="208"/>
-        <source>On the phone: WhatsApp › Settings › Linked devices › Link a device › Link with phone number instead, then type this code.</source>
-        <translation>En el teléfono: WhatsApp › Ajustes › Dispositivos vinculados › Vincular un dispositivo › Vincular con el número de teléfono, y escribe este código.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="215"/>
-        <source>On the phone: WhatsApp › Settings › Linked devices › Link a device, then point the camera at this code.</source>
-        <translation>En el teléfono: WhatsApp › Ajustes › Dispositivos vinculados › Vincular un dispositivo, y apunta la cámara a este código.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="234"/>
+        <location filename="../../ui/dialogs/link_dialog.py" line="163"/>
         <source>+%1 is already linked and connected.</source>
         <translation>+%1 ya está vinculado y conectado.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="249"/>
+        <location filename="../../ui/dialogs/link_dialog.py" line="178"/>
         <source>Type the number with its country code and digits only, 8 to 15 of them (for example 51902049935).</source>
         <translation>Escribe el número con su código de país y solo dígitos, de 8 a 15 (por ejemplo 51902049935).</translation>
     </message>
+</context>
+<context>
+    <name>LinkPanel</name>
     <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="301"/>
+        <location filename="../../ui/widgets/link_panel.py" line="122"/>
+        <source>Link with &amp;phone number</source>
+        <translation>Vincular con número de &amp;teléfono</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/link_panel.py" line="124"/>
+        <source>Show &amp;QR code</source>
+        <translation>Mostrar código &amp;QR</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/link_panel.py" line="127"/>
+        <source>&amp;New code</source>
+        <translation>&amp;Nuevo código</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/link_panel.py" line="128"/>
+        <source>New code</source>
+        <translation>Nuevo código</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/link_panel.py" line="129"/>
+        <source>&amp;Simulate scan (demo)</source>
+        <translation>&amp;Simular escaneo (demo)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/link_panel.py" line="130"/>
+        <source>Simulate scan (demo)</source>
+        <translation>Simular escaneo (demo)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/link_panel.py" line="131"/>
+        <source>QR code to scan with the phone</source>
+        <translation>Código QR para escanear con el teléfono</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/link_panel.py" line="132"/>
+        <source>Pairing code</source>
+        <translation>Código de vinculación</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/link_panel.py" line="136"/>
+        <source>On the phone: WhatsApp › Settings › Linked devices › Link a device › Link with phone number instead, then type this code.</source>
+        <translation>En el teléfono: WhatsApp › Ajustes › Dispositivos vinculados › Vincular un dispositivo › Vincular con el número de teléfono, y escribe este código.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/link_panel.py" line="143"/>
+        <source>On the phone: WhatsApp › Settings › Linked devices › Link a device, then point the camera at this code.</source>
+        <translation>En el teléfono: WhatsApp › Ajustes › Dispositivos vinculados › Vincular un dispositivo, y apunta la cámara a este código.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/link_panel.py" line="219"/>
         <source>This code expired.</source>
         <translation>Este código caducó.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="303"/>
+        <location filename="../../ui/widgets/link_panel.py" line="222"/>
         <source>Press New code to try again.</source>
-        <translation>Pulsa Código nuevo para intentarlo otra vez.</translation>
+        <translation>Pulsa Nuevo código para intentarlo otra vez.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="318"/>
+        <location filename="../../ui/widgets/link_panel.py" line="236"/>
         <source>New code in %1 s</source>
-        <translation>Código nuevo en %1 s</translation>
+        <translation>Nuevo código en %1 s</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/link_dialog.py" line="320"/>
+        <location filename="../../ui/widgets/link_panel.py" line="238"/>
         <source>A new code is on its way…</source>
-        <translation>Viene un código nuevo…</translation>
+        <translation>Llega un código nuevo…</translation>
     </message>
 </context>
 <context>
@@ -522,105 +662,110 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="220"/>
         <source>Lila Desktop</source>
         <translation>Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="220"/>
         <source>demo</source>
         <translation>demostración</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="247"/>
+        <location filename="../../ui/main_window.py" line="221"/>
         <source>&amp;Add number…</source>
         <translation>&amp;Añadir número…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="248"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>Add a WhatsApp number and link it (Ctrl+N)</source>
         <translation>Añadir un número de WhatsApp y vincularlo (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="249"/>
+        <location filename="../../ui/main_window.py" line="223"/>
         <source>&amp;Import session…</source>
         <translation>&amp;Importar sesión…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>&amp;Settings…</source>
         <translation>A&amp;justes…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="225"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="252"/>
+        <location filename="../../ui/main_window.py" line="226"/>
         <source>&amp;About Lila Desktop</source>
         <translation>&amp;Acerca de Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="253"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>&amp;Log</source>
         <translation>&amp;Registro</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="254"/>
-        <location filename="../../ui/main_window.py" line="261"/>
+        <location filename="../../ui/main_window.py" line="228"/>
+        <location filename="../../ui/main_window.py" line="236"/>
         <source>&amp;Backups</source>
         <translation>Co&amp;pias</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255"/>
+        <location filename="../../ui/main_window.py" line="229"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="256"/>
+        <location filename="../../ui/main_window.py" line="230"/>
         <source>&amp;Number</source>
         <translation>&amp;Número</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257"/>
+        <location filename="../../ui/main_window.py" line="231"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="259"/>
+        <location filename="../../ui/main_window.py" line="233"/>
         <source>&amp;Demo</source>
         <translation>&amp;Demo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="260"/>
+        <location filename="../../ui/main_window.py" line="234"/>
         <source>&amp;Help</source>
         <translation>Ay&amp;uda</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="262"/>
+        <location filename="../../ui/main_window.py" line="235"/>
+        <source>&amp;Timeline</source>
+        <translation>&amp;Historial</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="237"/>
         <source>Lo&amp;g</source>
         <translation>Re&amp;gistro</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="339"/>
-        <source>Dismiss</source>
-        <translation>Cerrar aviso</translation>
+        <location filename="../../ui/main_window.py" line="238"/>
+        <source>Your WhatsApp numbers</source>
+        <translation>Tus números de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="351"/>
+        <location filename="../../ui/main_window.py" line="239"/>
+        <source>Timeline, backups and log</source>
+        <translation>Historial, copias de seguridad y registro</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="348"/>
+        <source>Select a number to see what it needs.</source>
+        <translation>Elige un número para ver qué necesita.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="346"/>
         <source>No number yet. Press Add number (Ctrl+N) to link your first one.</source>
         <translation>Aún no hay números. Pulsa Añadir número (Ctrl+N) para vincular el primero.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="368"/>
-        <source>%1 of %2 connected</source>
-        <translation>%1 de %2 conectados</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="373"/>
-        <source>%1 need you</source>
-        <translation>%1 te necesitan</translation>
     </message>
 </context>
 <context>
@@ -714,6 +859,49 @@
         <location filename="../../ui/texts.py" line="148"/>
         <source>%1 numbers are connected again</source>
         <translation>%1 números vuelven a estar conectados</translation>
+    </message>
+</context>
+<context>
+    <name>NumberPanel</name>
+    <message>
+        <location filename="../../ui/widgets/number_panel.py" line="139"/>
+        <source>In this state since %1</source>
+        <translation>En este estado desde %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/number_panel.py" line="141"/>
+        <source>Last backup: %1</source>
+        <translation>Última copia: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/number_panel.py" line="143"/>
+        <source>No backup yet</source>
+        <translation>Aún sin copia de seguridad</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/number_panel.py" line="147"/>
+        <source>Connected %1 of the last 24 hours</source>
+        <translation>Conectado el %1 de las últimas 24 horas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/number_panel.py" line="155"/>
+        <source>&amp;Link again (new QR code)</source>
+        <translation>&amp;Vincular de nuevo (código QR nuevo)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/number_panel.py" line="156"/>
+        <source>&amp;Connect</source>
+        <translation>&amp;Conectar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/number_panel.py" line="157"/>
+        <source>&amp;Take it back on this computer</source>
+        <translation>&amp;Recuperarlo en este ordenador</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/number_panel.py" line="158"/>
+        <source>&amp;Try again now</source>
+        <translation>&amp;Reintentar ahora</translation>
     </message>
 </context>
 <context>
@@ -1047,49 +1235,59 @@
 <context>
     <name>SessionTableModel</name>
     <message>
-        <location filename="../../ui/models/sessions.py" line="76"/>
+        <location filename="../../ui/models/sessions.py" line="80"/>
         <source>Number</source>
         <translation>Número</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sessions.py" line="77"/>
+        <location filename="../../ui/models/sessions.py" line="81"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sessions.py" line="78"/>
+        <location filename="../../ui/models/sessions.py" line="82"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sessions.py" line="79"/>
+        <location filename="../../ui/models/sessions.py" line="83"/>
         <source>Since</source>
         <translation>Desde hace</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sessions.py" line="80"/>
+        <location filename="../../ui/models/sessions.py" line="84"/>
         <source>Next retry</source>
         <translation>Próximo intento</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sessions.py" line="81"/>
+        <location filename="../../ui/models/sessions.py" line="85"/>
         <source>Last backup</source>
         <translation>Última copia</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sessions.py" line="172"/>
+        <location filename="../../ui/models/sessions.py" line="86"/>
+        <source>Uptime 24 h</source>
+        <translation>Conexión 24 h</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/sessions.py" line="197"/>
         <source>now</source>
         <translation>ahora</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sessions.py" line="173"/>
+        <location filename="../../ui/models/sessions.py" line="198"/>
         <source>in %1</source>
         <translation>en %1</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sessions.py" line="177"/>
+        <location filename="../../ui/models/sessions.py" line="202"/>
         <source>after %1</source>
         <translation>después de las %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/sessions.py" line="215"/>
+        <source>Share of the last 24 hours this number was connected</source>
+        <translation>Parte de las últimas 24 horas en que este número estuvo conectado</translation>
     </message>
 </context>
 <context>
@@ -1362,6 +1560,296 @@
         <location filename="../../ui/texts.py" line="171"/>
         <source>%1 days</source>
         <translation>%1 días</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="19"/>
+        <source>Connected</source>
+        <translation>Conectado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="20"/>
+        <source>Connecting or retrying</source>
+        <translation>Conectando o reintentando</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="21"/>
+        <source>Needed you</source>
+        <translation>Te necesitaba</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="22"/>
+        <source>Stopped</source>
+        <translation>Detenido</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="23"/>
+        <source>Lila was not running</source>
+        <translation>Lila no estaba abierto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="24"/>
+        <source>Not in Lila yet</source>
+        <translation>Aún no estaba en Lila</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="31"/>
+        <location filename="../../ui/timeline_texts.py" line="33"/>
+        <source>the phone removed this computer</source>
+        <translation>el teléfono quitó este ordenador</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="32"/>
+        <source>WhatsApp refused the login</source>
+        <translation>WhatsApp rechazó el inicio de sesión</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="34"/>
+        <source>WhatsApp paused the number</source>
+        <translation>WhatsApp pausó el número</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="35"/>
+        <source>this app needs an update</source>
+        <translation>esta aplicación necesita actualizarse</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="36"/>
+        <source>the connection timed out</source>
+        <translation>la conexión agotó el tiempo de espera</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="37"/>
+        <source>WhatsApp closed the connection</source>
+        <translation>WhatsApp cerró la conexión</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="38"/>
+        <source>opened on another computer</source>
+        <translation>abierto en otro ordenador</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="39"/>
+        <source>WhatsApp had a problem</source>
+        <translation>WhatsApp tuvo un problema</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="40"/>
+        <source>WhatsApp was unavailable</source>
+        <translation>WhatsApp no estaba disponible</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="41"/>
+        <source>WhatsApp asked to reconnect</source>
+        <translation>WhatsApp pidió reconectar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="47"/>
+        <source>the internet connection was lost</source>
+        <translation>se perdió la conexión a internet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="49"/>
+        <source>Lila&apos;s connection helper restarted</source>
+        <translation>el asistente de conexión de Lila se reinició</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="51"/>
+        <source>code %1</source>
+        <translation>código %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="52"/>
+        <source>no reason given</source>
+        <translation>sin motivo indicado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="57"/>
+        <source>24 hours</source>
+        <translation>24 horas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="58"/>
+        <source>%1 days</source>
+        <translation>%1 días</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="66"/>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="72"/>
+        <source>No number linked yet</source>
+        <translation>Aún no hay ningún número vinculado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="80"/>
+        <source>1 number needs you</source>
+        <translation>1 número te necesita</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="82"/>
+        <source>%1 numbers need you</source>
+        <translation>%1 números te necesitan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="89"/>
+        <source>%1 of %2 connected, the rest on their way</source>
+        <translation>%1 de %2 conectados, el resto en camino</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="95"/>
+        <source>All numbers are stopped</source>
+        <translation>Todos los números están detenidos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="98"/>
+        <source>%1 of %2 connected, %3 stopped by you</source>
+        <translation>%1 de %2 conectados, %3 detenidos por ti</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="105"/>
+        <source>Your number is connected</source>
+        <translation>Tu número está conectado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="107"/>
+        <source>Both numbers connected</source>
+        <translation>Los dos números conectados</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="109"/>
+        <source>All %1 numbers connected</source>
+        <translation>Los %1 números conectados</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="119"/>
+        <source>Green circle: connected</source>
+        <translation>Círculo verde: conectado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="120"/>
+        <source>Grey square: stopped</source>
+        <translation>Cuadrado gris: detenido</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="121"/>
+        <source>Amber diamond: connecting or retrying by itself</source>
+        <translation>Rombo ámbar: conectando o reintentando por sí solo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="124"/>
+        <source>Red triangle: needs you</source>
+        <translation>Triángulo rojo: te necesita</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="131"/>
+        <source>link it again</source>
+        <translation>vincúlalo de nuevo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="132"/>
+        <source>take it back</source>
+        <translation>recupéralo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="133"/>
+        <source>press Connect</source>
+        <translation>pulsa Conectar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/timeline_texts.py" line="134"/>
+        <source>update Lila</source>
+        <translation>actualiza Lila</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineCanvas</name>
+    <message>
+        <location filename="../../ui/widgets/timeline_canvas.py" line="155"/>
+        <source>Dropped at %1: %2</source>
+        <translation>Se cayó a las %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/timeline_canvas.py" line="166"/>
+        <source>Backup of %1 (%2). Click to restore it.</source>
+        <translation>Copia de %1 (%2). Haz clic para restaurarla.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/timeline_canvas.py" line="176"/>
+        <source>Backup of %1; no longer kept (older backups make room).</source>
+        <translation>Copia de %1; ya no se guarda (las copias antiguas dejan sitio).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/timeline_canvas.py" line="188"/>
+        <source>Restored at %1</source>
+        <translation>Restaurado a las %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/timeline_canvas.py" line="190"/>
+        <source>Restore tried at %1; WhatsApp did not accept it</source>
+        <translation>Restauración intentada a las %1; WhatsApp no la aceptó</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/timeline_canvas.py" line="199"/>
+        <source>%1 from %2 to %3 (%4)</source>
+        <translation>%1 de %2 a %3 (%4)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/timeline_canvas.py" line="216"/>
+        <source>No history yet.</source>
+        <translation>Aún no hay historial.</translation>
+    </message>
+</context>
+<context>
+    <name>TimelinePanel</name>
+    <message>
+        <location filename="../../ui/widgets/timeline_panel.py" line="125"/>
+        <source>Show the last %1</source>
+        <translation>Mostrar las últimas %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/timeline_panel.py" line="132"/>
+        <source>connection dropped</source>
+        <translation>conexión caída</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/timeline_panel.py" line="133"/>
+        <source>backup (click to restore)</source>
+        <translation>copia (clic para restaurar)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/timeline_panel.py" line="136"/>
+        <source>Timeline of connections and backups</source>
+        <translation>Historial de conexiones y copias de seguridad</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/timeline_panel.py" line="173"/>
+        <source>Select a number to see its timeline.</source>
+        <translation>Elige un número para ver su historial.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/timeline_panel.py" line="175"/>
+        <source>No history of +%1 yet.</source>
+        <translation>Aún no hay historial del +%1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/timeline_panel.py" line="178"/>
+        <source>+%1, last %2: not linked yet</source>
+        <translation>+%1, últimas %2: aún sin vincular</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/timeline_panel.py" line="184"/>
+        <source>+%1, last %2: connected %3 of the time</source>
+        <translation>+%1, últimas %2: conectado el %3 del tiempo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/timeline_panel.py" line="193"/>
+        <source>Backup of %1 (%2): press Enter to restore it.</source>
+        <translation>Copia de %1 (%2): pulsa Intro para restaurarla.</translation>
     </message>
 </context>
 <context>

@@ -100,8 +100,8 @@ class LinkPanel(QWidget):
         code.addWidget(self.pair_code_label, 0, Qt.AlignmentFlag.AlignCenter)
         box = QHBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addLayout(code, 3)
-        box.addLayout(side, 2)
+        box.addLayout(code, 0)
+        box.addLayout(side, 1)
 
         self._qr_countdown_timer = QTimer(self)
         self._qr_countdown_timer.setObjectName("qr_countdown_timer")
@@ -114,6 +114,10 @@ class LinkPanel(QWidget):
     # --- texts -------------------------------------------------------------
 
     def retranslate(self) -> None:
+        self._retranslate()
+        self._size_code()  # the buttons' words changed width
+
+    def _retranslate(self) -> None:
         self.pair_button.setText(
             self.tr("Link with &phone number")
             if not self.pair_code_label.isVisible()
@@ -154,7 +158,9 @@ class LinkPanel(QWidget):
         # The same device pixels whatever the scaling: fewer logical pixels at 150 %.
         side = math.ceil(QR_DEVICE_PX / max(1.0, self.devicePixelRatioF()))
         self.qr_view.setFixedSize(side, side)
-        self.setMinimumWidth(side + 12 * self.fontMetrics().averageCharWidth() + 24)
+        buttons = (self.pair_button, self.regenerate_button, self.simulate_button)
+        widest = max(b.sizeHint().width() for b in buttons)
+        self.setMinimumWidth(side + max(widest, 14 * self.fontMetrics().averageCharWidth()) + 16)
 
     # --- state -------------------------------------------------------------
 

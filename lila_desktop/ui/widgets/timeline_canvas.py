@@ -44,6 +44,7 @@ BAND_STYLE: dict[Band, tuple[str, Qt.BrushStyle]] = {
     Band.DOWN: ("#d13b2e", Qt.BrushStyle.DiagCrossPattern),
     Band.IDLE: ("#8a9099", Qt.BrushStyle.Dense5Pattern),
     Band.OFF: ("#c4c7cc", Qt.BrushStyle.Dense7Pattern),
+    Band.NONE: ("#ffffff", Qt.BrushStyle.NoBrush),
 }
 BACKUP_COLOUR = QColor("#2f6fd6")
 RESTORE_COLOUR = QColor("#7b3fb5")
@@ -70,7 +71,7 @@ class Item:
 
 class TimelineCanvas(QWidget):
     backup_clicked = Signal(object)  # BackupInfo
-    backup_selected = Signal(object)  # BackupInfo | None: the keyboard's current one
+    backup_selected = Signal(object)  # BackupInfo: the current one (keyboard, click)
 
     MARGIN = 10
     DROP_ROW = (4.0, 18.0)  # top, bottom
@@ -219,7 +220,8 @@ class TimelineCanvas(QWidget):
         painter.fillRect(frame, palette.color(palette.ColorRole.Base))
         items = self.items()
         for item in items:
-            if item.kind is ItemKind.SPAN and item.band is not None:
+            if item.kind is ItemKind.SPAN and item.band not in (None, Band.NONE):
+                assert item.band is not None
                 colour, pattern = BAND_STYLE[item.band]
                 painter.fillRect(item.rect, QColor(colour).lighter(150))
                 painter.fillRect(item.rect, QBrush(QColor(colour), pattern))

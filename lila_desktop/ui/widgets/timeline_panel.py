@@ -20,9 +20,11 @@ from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.timeline import Band, Timeline, build_timeline
 from lila_desktop.services.history import SessionHistory
 from lila_desktop.services.vault import BackupInfo
+from lila_desktop.ui import texts
 from lila_desktop.ui import timeline_texts as words
 from lila_desktop.ui.aslot import alive, async_slot
 from lila_desktop.ui.bridge import ActionError, PoolBridge
+from lila_desktop.ui.models.backups import reason_label
 from lila_desktop.ui.widgets.timeline_canvas import BAND_STYLE, TimelineCanvas
 
 logger = logging.getLogger(__name__)
@@ -72,6 +74,10 @@ class TimelinePanel(QWidget):
             self.range_buttons[days] = button
         self.canvas = TimelineCanvas(self)
         self.canvas.backup_clicked.connect(self.restore_requested)
+        self.canvas.backup_selected.connect(self._on_canvas_backup_selected)
+        self.chosen = QLabel(self)
+        self.chosen.setObjectName("timeline_chosen")
+        self.chosen.setWordWrap(True)
         self.legend = QLabel(self)
         self.legend.setObjectName("timeline_legend")
         self.legend.setWordWrap(True)
@@ -79,6 +85,7 @@ class TimelinePanel(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.canvas)
         layout.addWidget(self.legend)
+        layout.addWidget(self.chosen)
         layout.addStretch(1)
 
         self._redraw_timer = QTimer(self)
@@ -127,6 +134,7 @@ class TimelinePanel(QWidget):
         ]
         self.legend.setText("&nbsp;&nbsp; ".join(swatches + marks))
         self.canvas.setAccessibleName(self.tr("Timeline of connections and backups"))
+        self.chosen.clear()
         self.redraw()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -141,6 +149,7 @@ class TimelinePanel(QWidget):
             return
         self.phone = phone
         self._kept = []
+        self.chosen.clear()
         snap = self.bridge.snapshot(phone) if phone else None
         self._last_backup_at = snap.last_backup_at if snap else None
         self.redraw()
@@ -178,6 +187,14 @@ class TimelinePanel(QWidget):
                 .replace("%2", words.range_label(self.days))
                 .replace("%3", words.uptime_text(timeline.uptime))
             )
+
+    def _on_canvas_backup_selected(self, info: BackupInfo) -> None:
+        # The keyboard's choice in words (a tooltip would need the pointer).
+        self.chosen.setText(
+            self.tr("Backup of %1 (%2): press Enter to restore it.")
+            .replace("%1", texts.when(info.created_at))
+            .replace("%2", reason_label(info.reason))
+        )
 
     def _on_history_changed(self, phone: str) -> None:
         if phone == self.phone and not self._redraw_timer.isActive():
