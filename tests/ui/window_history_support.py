@@ -80,3 +80,15 @@ def save_shot(widget: QWidget, name: str) -> Path:
     path = SHOTS / f"{name}-{i18n.current_language()}.png"
     assert widget.grab().save(str(path)), f"could not save {path}"
     return path
+
+
+async def registry_saved(happ: HApp, *phones: str) -> None:
+    """Wait until the pool wrote its number list (it does so a moment after a change, in a
+    worker thread); a test that ends before would leave that write to a closed loop."""
+    from tests.ui.conftest import wait_until
+
+    registry = happ.harness.data_dir / "sessions.json"
+    await wait_until(
+        lambda: registry.exists() and all(p in registry.read_text() for p in phones),
+        what="the number list saved",
+    )

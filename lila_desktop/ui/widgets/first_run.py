@@ -61,6 +61,8 @@ class FirstRunPanel(QWidget):
         self.pages.addWidget(self._number_page())
         self.pages.addWidget(self._scan_page())
         self.pages.addWidget(self._done_page())
+        # A readable column, centred: long lines tire the eye on a wide screen.
+        self.pages.setMaximumWidth(self.fontMetrics().averageCharWidth() * 110)
         outer = QHBoxLayout(self)
         outer.addStretch(1)
         outer.addWidget(self.pages, 4)
@@ -153,8 +155,10 @@ class FirstRunPanel(QWidget):
         self.link.setObjectName("first_link_panel")
         self.link.linked.connect(self._on_link_linked)
         box = QVBoxLayout(page)
+        box.addStretch(1)
         box.addWidget(self.scan_title)
-        box.addWidget(self.link, 1)
+        box.addWidget(self.link)
+        box.addStretch(2)
         return page
 
     def _done_page(self) -> QWidget:

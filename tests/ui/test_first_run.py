@@ -1,0 +1,101 @@
+"""The first run, end to end in the window: one clear action, number and name,
+the QR right there (a simulated scan stands in for the phone, as in --demo),
+"Linked", the first backup said in plain words; driven by the keyboard."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from lila_desktop.ui import i18n
+from lila_desktop.ui.widgets.first_run import Page
+from lila_desktop.ui.widgets.link_panel import QR_DEVICE_PX
+from tests.ui.conftest import LoopRunner, wait_until
+from tests.ui.test_i18n import deliver_language_change
+from tests.ui.window_history_support import SHOTS, HApp, happ, registry_saved, save_shot
+
+__all__ = ["happ"]
+A = "51911111111"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_first_run_links_a_number_and_says_it_is_backed_up(
+    qloop: LoopRunner, happ: HApp, language: str
+) -> None:
+    window, flow = happ.window, happ.window.first_run
+    i18n.install_language(language)
+    deliver_language_change()
+    assert window.pages.currentWidget() is flow, "an empty window greets with the flow"
+    assert flow.pages.currentIndex() == Page.WELCOME
+    assert flow.start_button.isVisible() and flow.start_button.isDefault()
+    assert window.summary_bar.text.text() == (
+        "No number linked yet" if language == "en" else "Aún no hay ningún número vinculado"
+    )
+    save_shot(window, "first-run-welcome")
+
+    async def scenario() -> None:
+        QTest.keyClick(flow.start_button, Qt.Key.Key_Return)  # Enter on the one clear action
+        assert flow.pages.currentIndex() == Page.NUMBER
+        QTest.keyClicks(flow.number_edit, "0051 abc")
+        QTest.keyClick(flow.number_edit, Qt.Key.Key_Return)
+        await wait_until(flow.error_label.text, what="a clear message for a bad number")
+        assert "51902049935" in flow.error_label.text() or "digits" in flow.error_label.text()
+        flow.number_edit.clear()
+        QTest.keyClicks(flow.number_edit, "+51 911 111 111")
+        QTest.keyClicks(flow.name_edit, "Front desk")
+        save_shot(window, "first-run-number")
+        QTest.keyClick(flow.name_edit, Qt.Key.Key_Return)
+        await wait_until(lambda: flow.pages.currentIndex() == Page.SCAN, what="the code page")
+        await wait_until(flow.link.qr_view.has_code, what="the QR, right there")
+        side = flow.link.qr_view.width() * flow.link.qr_view.devicePixelRatioF()
+        assert side >= 260
+        save_shot(window, "first-run-qr")
+        flow.link.simulate_button.click()  # the phone scans (the demo's simulated scan)
+        await wait_until(lambda: flow.pages.currentIndex() == Page.DONE, what="Linked")
+        await wait_until(lambda: flow.elapsed is not None, what="the first backup")
+        await registry_saved(happ, A)
+
+    qloop.run(scenario())
+    linked = "Linked! +51911111111 is connected."
+    assert flow.done_title.text() == (
+        linked if language == "en" else "¡Vinculado! El +51911111111 está conectado."
+    )
+    assert flow.backup_label.text().startswith(
+        "First backup made at " if language == "en" else "Primera copia de seguridad hecha"
+    )
+    save_shot(window, "first-run-linked")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / f"first-run-time-{language}.json").write_text(
+        json.dumps({"seconds": flow.elapsed, "note": "automated clicks; a person adds typing"})
+    )
+    QTest.keyClick(flow.finish_button, Qt.Key.Key_Return)
+    assert window.pages.currentWidget() is window.main_area
+    assert window.current_snapshot() is not None
+    assert window.current_snapshot().phone == A  # type: ignore[union-attr]
+    assert window.model.rowCount() == 1
+    i18n.install_language("en")
+    deliver_language_change()
+
+
+def test_the_code_is_big_enough_on_a_laptop_screen(qloop: LoopRunner, happ: HApp) -> None:
+    """At 1366×768 (the window run_gui opens there) the code gets its 272 device pixels."""
+    panel = happ.window.link_panel
+
+    async def scenario() -> None:
+        await happ.harness.pool.add(A)
+        await wait_until(lambda: happ.window.model.rowCount() == 1)
+        happ.window.select_phone(A)
+        await wait_until(panel.qr_view.has_code, what="the QR inline in the detail area")
+        await registry_saved(happ, A)
+
+    qloop.run(scenario())
+    assert panel.isVisible() and panel.qr_view.isVisible()
+    ratio = panel.qr_view.devicePixelRatioF()
+    assert panel.qr_view.width() == panel.qr_view.height() == math.ceil(QR_DEVICE_PX / ratio)
+    assert panel.qr_view.module_device_px() >= 4  # whole device pixels per module
+    assert panel.countdown_label.text().startswith("New code in ")
+    save_shot(happ.window, "inline-qr")
