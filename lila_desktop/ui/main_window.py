@@ -11,6 +11,7 @@ views hook in small: `tabs` takes more tabs, `_update_detail` more words.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -183,6 +184,7 @@ class MainWindow(QMainWindow):
 
         bridge.snapshots_changed.connect(self._on_bridge_snapshots_changed)
         bridge.session_removed.connect(self._on_bridge_session_removed)
+        self._set_tab_order()
         self.model.reset(bridge.snapshots())
         self.retranslate()
         self._select_first()
@@ -215,6 +217,23 @@ class MainWindow(QMainWindow):
         self.demo_menu, self.help_menu = m.demo_menu, m.help_menu
         self.toolbar = m.toolbar
 
+    def _set_tab_order(self) -> None:
+        """Tab: the list, what the selected number needs (its button, the code's
+        buttons), then its timeline (tabs, range, the picture)."""
+        link = self.link_panel
+        chain: list[QWidget] = [
+            self.table,
+            self.number_panel.fix_button,
+            link.pair_button,
+            link.regenerate_button,
+            link.simulate_button,
+            self.tabs,
+            *self.history_view.range_buttons.values(),
+            self.history_view.canvas,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
     def retranslate(self) -> None:
         demo = self.bridge.transport == "simulated"
         self.setWindowTitle(self.tr("Lila Desktop") + (" — " + self.tr("demo") if demo else ""))
@@ -232,6 +251,7 @@ class MainWindow(QMainWindow):
         if self.demo_menu is not None:
             self.demo_menu.setTitle(self.tr("&Demo"))
         self.help_menu.setTitle(self.tr("&Help"))
+        self.toolbar.setWindowTitle(self.tr("Toolbar"))
         self.tabs.setTabText(self.tabs.indexOf(self.history_view), self.tr("&Timeline"))
         self.tabs.setTabText(self.tabs.indexOf(self.timeline), self.tr("&Backups"))
         self.tabs.setTabText(self.tabs.indexOf(self.log_view), self.tr("Lo&g"))

@@ -64,9 +64,11 @@ def build_menus(
 
     bar = window.menuBar()
     file_menu = bar.addMenu("")
+    file_menu.setObjectName("file_menu")
     for item in (add, import_, None, settings, None, quit_):
         file_menu.addSeparator() if item is None else file_menu.addAction(item)
     number_menu = bar.addMenu("")
+    number_menu.setObjectName("number_menu")
     for item in (
         a.link,
         a.connect_,
@@ -81,6 +83,7 @@ def build_menus(
     ):
         number_menu.addSeparator() if item is None else number_menu.addAction(item)
     view_menu = bar.addMenu("")
+    view_menu.setObjectName("view_menu")
     view_menu.addAction(backups)
     view_menu.addAction(logs)
     demo_menu = None
@@ -90,6 +93,7 @@ def build_menus(
         for action in a.simulations:
             demo_menu.addAction(action)
     help_menu = bar.addMenu("")
+    help_menu.setObjectName("help_menu")
     help_menu.addAction(about)
 
     tools = QToolBar(window)

@@ -107,106 +107,111 @@
     <name>BackupTimeline</name>
     <message>
         <location filename="../../ui/widgets/backup_timeline.py" line="116"/>
+        <source>Backups of this number</source>
+        <translation>Copias de seguridad de este número</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/backup_timeline.py" line="117"/>
         <source>&amp;Back up now</source>
         <translation>Hacer &amp;copia ahora</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="117"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="118"/>
         <source>Take a backup of this number now (Ctrl+B)</source>
         <translation>Hacer ahora una copia de seguridad de este número (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="118"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="119"/>
         <source>&amp;Restore…</source>
         <translation>&amp;Restaurar…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="120"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="121"/>
         <source>Put the selected backup back (the newest if none is selected) (Ctrl+R)</source>
         <translation>Volver a poner la copia elegida (la más reciente si no eliges ninguna) (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="122"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="123"/>
         <source>E&amp;xport…</source>
         <translation>E&amp;xportar…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="124"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="125"/>
         <source>Save this number&apos;s login to move it to another computer</source>
         <translation>Guardar la sesión de este número para llevarla a otro ordenador</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="136"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="137"/>
         <source>Select a number to see its backups.</source>
         <translation>Elige un número para ver sus copias de seguridad.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="138"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="139"/>
         <source>No backups of +%1 yet.</source>
         <translation>Aún no hay copias de +%1.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="140"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="141"/>
         <source>Backups of +%1 (newest first)</source>
         <translation>Copias de +%1 (la más reciente primero)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="197"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="198"/>
         <source>Restoring… the number is now: %1</source>
         <translation>Restaurando… el número ahora está: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="239"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="240"/>
         <source>Nothing changed since the last backup, so none was needed.</source>
         <translation>Nada cambió desde la última copia, así que no hacía falta otra.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="243"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="244"/>
         <source>Backed up at %1.</source>
         <translation>Copia hecha a las %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="271"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="272"/>
         <source>Restore a backup</source>
         <translation>Restaurar una copia</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="272"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="273"/>
         <source>Put back the backup of +%1 taken %2 (%3)?</source>
         <translation>¿Volver a poner la copia de +%1 hecha %2 (%3)?</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="277"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="278"/>
         <source>The number disconnects for a moment. What it has now is backed up first, so nothing is lost.</source>
         <translation>El número se desconecta un momento. Antes se copia lo que tiene ahora, así que no se pierde nada.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="280"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="281"/>
         <source>&amp;Restore</source>
         <translation>&amp;Restaurar</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="288"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="289"/>
         <source>Restoring…</source>
         <translation>Restaurando…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="292"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="293"/>
         <source>The restore did not happen: %1</source>
         <translation>No se restauró: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="300"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="301"/>
         <source>Restored: +%1 is connected again.</source>
         <translation>Restaurado: +%1 vuelve a estar conectado.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="304"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="305"/>
         <source>WhatsApp did not accept this backup: the phone removed this device, and a removed device cannot come back. Link the number again with a new QR.</source>
         <translation>WhatsApp no aceptó esta copia: el teléfono quitó este dispositivo y un dispositivo quitado no puede volver. Vincula el número otra vez con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/backup_timeline.py" line="312"/>
+        <location filename="../../ui/widgets/backup_timeline.py" line="313"/>
         <source>The backup is back in place, but WhatsApp has not answered yet; Lila keeps trying by itself.</source>
         <translation>La copia ya está puesta, pero WhatsApp aún no responde; Lila sigue intentándolo sola.</translation>
     </message>
@@ -223,107 +228,107 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="184"/>
+        <location filename="../../ui/widgets/first_run.py" line="188"/>
         <source>Welcome to Lila Desktop</source>
         <translation>Te damos la bienvenida a Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="187"/>
+        <location filename="../../ui/widgets/first_run.py" line="191"/>
         <source>Lila keeps your shop&apos;s WhatsApp numbers connected on this computer, and backs them up so a glitch never makes you scan again. Linking a number takes about a minute: type it, scan a code with the phone, done.</source>
         <translation>Lila mantiene conectados los números de WhatsApp de tu negocio en este ordenador y guarda copias de seguridad, para que un fallo nunca te obligue a escanear otra vez. Vincular un número lleva cerca de un minuto: lo escribes, escaneas un código con el teléfono y listo.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="192"/>
+        <location filename="../../ui/widgets/first_run.py" line="196"/>
         <source>&amp;Link your first number</source>
         <translation>&amp;Vincula tu primer número</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="193"/>
+        <location filename="../../ui/widgets/first_run.py" line="197"/>
         <source>Link your first number</source>
         <translation>Vincula tu primer número</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="194"/>
+        <location filename="../../ui/widgets/first_run.py" line="198"/>
         <source>Step 1 of 2: which number?</source>
         <translation>Paso 1 de 2: ¿qué número?</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="195"/>
+        <location filename="../../ui/widgets/first_run.py" line="199"/>
         <source>WhatsApp &amp;number, with country code:</source>
         <translation>&amp;Número de WhatsApp, con código de país:</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="196"/>
+        <location filename="../../ui/widgets/first_run.py" line="200"/>
         <source>A &amp;name for it (optional):</source>
         <translation>Un n&amp;ombre para él (opcional):</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="197"/>
+        <location filename="../../ui/widgets/first_run.py" line="201"/>
         <source>WhatsApp number, with country code</source>
         <translation>Número de WhatsApp, con código de país</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="198"/>
+        <location filename="../../ui/widgets/first_run.py" line="202"/>
         <source>A name for it (optional)</source>
         <translation>Un nombre para él (opcional)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="199"/>
+        <location filename="../../ui/widgets/first_run.py" line="203"/>
         <source>e.g. Shop front</source>
         <translation>p. ej. Mostrador</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="200"/>
+        <location filename="../../ui/widgets/first_run.py" line="204"/>
         <source>&amp;Back</source>
         <translation>&amp;Atrás</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="201"/>
+        <location filename="../../ui/widgets/first_run.py" line="205"/>
         <source>Back</source>
         <translation>Atrás</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="202"/>
+        <location filename="../../ui/widgets/first_run.py" line="206"/>
         <source>&amp;Next: show the code</source>
         <translation>&amp;Siguiente: mostrar el código</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="203"/>
+        <location filename="../../ui/widgets/first_run.py" line="207"/>
         <source>Next: show the code</source>
         <translation>Siguiente: mostrar el código</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="204"/>
+        <location filename="../../ui/widgets/first_run.py" line="208"/>
         <source>&amp;Open my numbers</source>
         <translation>&amp;Abrir mis números</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="205"/>
+        <location filename="../../ui/widgets/first_run.py" line="209"/>
         <source>Open my numbers</source>
         <translation>Abrir mis números</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="208"/>
+        <location filename="../../ui/widgets/first_run.py" line="212"/>
         <source>Step 2 of 2: scan this code with the phone of +%1</source>
         <translation>Paso 2 de 2: escanea este código con el teléfono del +%1</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="212"/>
+        <location filename="../../ui/widgets/first_run.py" line="216"/>
         <source>Linked! +%1 is connected.</source>
         <translation>¡Vinculado! El +%1 está conectado.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="257"/>
+        <location filename="../../ui/widgets/first_run.py" line="261"/>
         <source>Type the number with its country code and digits only, 8 to 15 of them (for example 51902049935).</source>
         <translation>Escribe el número con su código de país y solo dígitos, entre 8 y 15 (por ejemplo 51902049935).</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="302"/>
+        <location filename="../../ui/widgets/first_run.py" line="306"/>
         <source>Making the first backup…</source>
         <translation>Haciendo la primera copia de seguridad…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/first_run.py" line="306"/>
+        <location filename="../../ui/widgets/first_run.py" line="310"/>
         <source>First backup made at %1. If WhatsApp ever drops this computer, Lila can put it back from a backup instead of making you scan again.</source>
         <translation>Primera copia de seguridad hecha a las %1. Si WhatsApp alguna vez desconecta este ordenador, Lila puede recuperarlo desde una copia en vez de hacerte escanear otra vez.</translation>
     </message>
@@ -523,72 +528,72 @@
 <context>
     <name>LinkPanel</name>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="122"/>
+        <location filename="../../ui/widgets/link_panel.py" line="123"/>
         <source>Link with &amp;phone number</source>
         <translation>Vincular con número de &amp;teléfono</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="124"/>
+        <location filename="../../ui/widgets/link_panel.py" line="125"/>
         <source>Show &amp;QR code</source>
         <translation>Mostrar código &amp;QR</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="127"/>
+        <location filename="../../ui/widgets/link_panel.py" line="128"/>
         <source>&amp;New code</source>
         <translation>&amp;Nuevo código</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="128"/>
+        <location filename="../../ui/widgets/link_panel.py" line="129"/>
         <source>New code</source>
         <translation>Nuevo código</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="129"/>
+        <location filename="../../ui/widgets/link_panel.py" line="130"/>
         <source>&amp;Simulate scan (demo)</source>
         <translation>&amp;Simular escaneo (demo)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="130"/>
+        <location filename="../../ui/widgets/link_panel.py" line="131"/>
         <source>Simulate scan (demo)</source>
         <translation>Simular escaneo (demo)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="131"/>
+        <location filename="../../ui/widgets/link_panel.py" line="132"/>
         <source>QR code to scan with the phone</source>
         <translation>Código QR para escanear con el teléfono</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="132"/>
+        <location filename="../../ui/widgets/link_panel.py" line="133"/>
         <source>Pairing code</source>
         <translation>Código de vinculación</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="136"/>
+        <location filename="../../ui/widgets/link_panel.py" line="137"/>
         <source>On the phone: WhatsApp › Settings › Linked devices › Link a device › Link with phone number instead, then type this code.</source>
         <translation>En el teléfono: WhatsApp › Ajustes › Dispositivos vinculados › Vincular un dispositivo › Vincular con el número de teléfono, y escribe este código.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="143"/>
+        <location filename="../../ui/widgets/link_panel.py" line="144"/>
         <source>On the phone: WhatsApp › Settings › Linked devices › Link a device, then point the camera at this code.</source>
         <translation>En el teléfono: WhatsApp › Ajustes › Dispositivos vinculados › Vincular un dispositivo, y apunta la cámara a este código.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="219"/>
+        <location filename="../../ui/widgets/link_panel.py" line="220"/>
         <source>This code expired.</source>
         <translation>Este código caducó.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="222"/>
+        <location filename="../../ui/widgets/link_panel.py" line="223"/>
         <source>Press New code to try again.</source>
         <translation>Pulsa Nuevo código para intentarlo otra vez.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="236"/>
+        <location filename="../../ui/widgets/link_panel.py" line="237"/>
         <source>New code in %1 s</source>
         <translation>Nuevo código en %1 s</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="238"/>
+        <location filename="../../ui/widgets/link_panel.py" line="239"/>
         <source>A new code is on its way…</source>
         <translation>Llega un código nuevo…</translation>
     </message>
@@ -639,22 +644,27 @@
         <translation>palabras del mensaje</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/log_view.py" line="96"/>
+        <location filename="../../ui/widgets/log_view.py" line="95"/>
+        <source>Log lines</source>
+        <translation>Líneas del registro</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/log_view.py" line="97"/>
         <source>Everything</source>
         <translation>Todo</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/log_view.py" line="97"/>
+        <location filename="../../ui/widgets/log_view.py" line="98"/>
         <source>Info and above</source>
         <translation>Información y más</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/log_view.py" line="98"/>
+        <location filename="../../ui/widgets/log_view.py" line="99"/>
         <source>Warnings and errors</source>
         <translation>Avisos y errores</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/log_view.py" line="99"/>
+        <location filename="../../ui/widgets/log_view.py" line="100"/>
         <source>Errors only</source>
         <translation>Solo errores</translation>
     </message>
@@ -662,108 +672,113 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="220"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>Lila Desktop</source>
         <translation>Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="220"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>demo</source>
         <translation>demostración</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="221"/>
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>&amp;Add number…</source>
         <translation>&amp;Añadir número…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="222"/>
+        <location filename="../../ui/main_window.py" line="240"/>
         <source>Add a WhatsApp number and link it (Ctrl+N)</source>
         <translation>Añadir un número de WhatsApp y vincularlo (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223"/>
+        <location filename="../../ui/main_window.py" line="241"/>
         <source>&amp;Import session…</source>
         <translation>&amp;Importar sesión…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="242"/>
         <source>&amp;Settings…</source>
         <translation>A&amp;justes…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="225"/>
+        <location filename="../../ui/main_window.py" line="243"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>&amp;About Lila Desktop</source>
         <translation>&amp;Acerca de Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>&amp;Log</source>
         <translation>&amp;Registro</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="228"/>
-        <location filename="../../ui/main_window.py" line="236"/>
+        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="255"/>
         <source>&amp;Backups</source>
         <translation>Co&amp;pias</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="229"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="230"/>
+        <location filename="../../ui/main_window.py" line="248"/>
         <source>&amp;Number</source>
         <translation>&amp;Número</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="231"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="233"/>
+        <location filename="../../ui/main_window.py" line="251"/>
         <source>&amp;Demo</source>
         <translation>&amp;Demo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="234"/>
+        <location filename="../../ui/main_window.py" line="252"/>
         <source>&amp;Help</source>
         <translation>Ay&amp;uda</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235"/>
+        <location filename="../../ui/main_window.py" line="253"/>
+        <source>Toolbar</source>
+        <translation>Barra de herramientas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="254"/>
         <source>&amp;Timeline</source>
         <translation>&amp;Historial</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="256"/>
         <source>Lo&amp;g</source>
         <translation>Re&amp;gistro</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="257"/>
         <source>Your WhatsApp numbers</source>
         <translation>Tus números de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="239"/>
+        <location filename="../../ui/main_window.py" line="258"/>
         <source>Timeline, backups and log</source>
         <translation>Historial, copias de seguridad y registro</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="364"/>
         <source>Select a number to see what it needs.</source>
         <translation>Elige un número para ver qué necesita.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="346"/>
+        <location filename="../../ui/main_window.py" line="362"/>
         <source>No number yet. Press Add number (Ctrl+N) to link your first one.</source>
         <translation>Aún no hay números. Pulsa Añadir número (Ctrl+N) para vincular el primero.</translation>
     </message>
@@ -1827,27 +1842,27 @@
         <translation>Historial de conexiones y copias de seguridad</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/timeline_panel.py" line="173"/>
+        <location filename="../../ui/widgets/timeline_panel.py" line="174"/>
         <source>Select a number to see its timeline.</source>
         <translation>Elige un número para ver su historial.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/timeline_panel.py" line="175"/>
+        <location filename="../../ui/widgets/timeline_panel.py" line="176"/>
         <source>No history of +%1 yet.</source>
         <translation>Aún no hay historial del +%1.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/timeline_panel.py" line="178"/>
+        <location filename="../../ui/widgets/timeline_panel.py" line="179"/>
         <source>+%1, last %2: not linked yet</source>
         <translation>+%1, últimas %2: aún sin vincular</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/timeline_panel.py" line="184"/>
+        <location filename="../../ui/widgets/timeline_panel.py" line="185"/>
         <source>+%1, last %2: connected %3 of the time</source>
         <translation>+%1, últimas %2: conectado el %3 del tiempo</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/timeline_panel.py" line="193"/>
+        <location filename="../../ui/widgets/timeline_panel.py" line="194"/>
         <source>Backup of %1 (%2): press Enter to restore it.</source>
         <translation>Copia de %1 (%2): pulsa Intro para restaurarla.</translation>
     </message>

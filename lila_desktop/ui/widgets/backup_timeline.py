@@ -113,6 +113,7 @@ class BackupTimeline(QWidget):
         self._update_buttons()
 
     def retranslate(self) -> None:
+        self.table.setAccessibleName(self.tr("Backups of this number"))
         self.backup_button.setText(self.tr("&Back up now"))
         self.backup_button.setToolTip(self.tr("Take a backup of this number now (Ctrl+B)"))
         self.restore_button.setText(self.tr("&Restore…"))
