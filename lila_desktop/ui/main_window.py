@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        splitter.setCollapsible(1, True)  # a short screen gives the code all the room
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("window_pages")
         self.pages.addWidget(self.first_run)
@@ -366,6 +367,7 @@ class MainWindow(QMainWindow):
             )
             self.detail.setStyleSheet("")
             return
+        self._make_room_for_the_code()
         level = severity(snap.status)
         self.detail.setText(texts.status_hint(snap))
         self.detail.setStyleSheet(_DETAIL_STYLE[level])
@@ -440,6 +442,16 @@ class MainWindow(QMainWindow):
         self.side_splitter.setSizes([max(1, width - detail), detail])
         bottom = max(self.tabs.minimumSizeHint().height(), int(height * 0.36))
         self.main_area.setSizes([max(1, height - bottom), bottom])
+
+    def _make_room_for_the_code(self) -> None:
+        """The inline code is never cut: the timeline below gives way (all of it, on a
+        short screen such as 1366×768 at 150 %)."""
+        if not (self._sized and self.link_panel.isVisibleTo(self.number_panel)):
+            return
+        top, bottom = self.main_area.sizes()
+        need = self.number_panel.minimumSizeHint().height()
+        if top < need:
+            self.main_area.setSizes([need, max(0, top + bottom - need)])
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

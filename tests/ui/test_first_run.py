@@ -6,6 +6,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -19,6 +24,7 @@ from tests.ui.test_i18n import deliver_language_change
 from tests.ui.window_history_support import SHOTS, HApp, happ, registry_saved, save_shot
 
 __all__ = ["happ"]
+ROOT = Path(__file__).resolve().parents[2]
 A = "51911111111"
 
 
@@ -99,3 +105,31 @@ def test_the_code_is_big_enough_on_a_laptop_screen(qloop: LoopRunner, happ: HApp
     assert panel.qr_view.module_device_px() >= 4  # whole device pixels per module
     assert panel.countdown_label.text().startswith("New code in ")
     save_shot(happ.window, "inline-qr")
+
+
+@pytest.mark.parametrize("scale", ["1.5", "2"])
+def test_the_code_is_crisp_at_150_and_200_percent(tmp_path: Path, scale: str) -> None:
+    """Rendered at the screen's pixel ratio: whole device pixels per module, and a
+    scanner reads it from the picture (zbarimg, when installed)."""
+    out = tmp_path / "qr.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_SCALE_FACTOR=scale)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.ui.qr_scale_probe", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    probe = json.loads(done.stdout.strip().splitlines()[-1])
+    assert probe["ratio"] == float(scale)
+    assert probe["device_px"] >= 260 and probe["image_px"] >= 260
+    assert probe["module_px"] >= 4
+    from PIL import Image
+
+    with Image.open(out) as img:  # sharp edges: black and white only, no blurred greys
+        assert {c for _, c in img.convert("L").getcolors()} <= {0, 255}
+    if shutil.which("zbarimg"):
+        read = subprocess.run(["zbarimg", "-q", "--raw", str(out)], capture_output=True, text=True)
+        assert read.stdout.strip() == "2@" + "x" * 120

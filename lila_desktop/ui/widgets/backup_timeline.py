@@ -104,7 +104,8 @@ class BackupTimeline(QWidget):
         # QShortcut, not QPushButton.setShortcut: a button's "&" mnemonic replaces
         # its shortcut every time the text is set (the language may change).
         for keys, button in (("Ctrl+B", self.backup_button), ("Ctrl+R", self.restore_button)):
-            shortcut = QShortcut(QKeySequence(keys), self)
+            # On the window: they work from the Timeline tab too, where this list is hidden.
+            shortcut = QShortcut(QKeySequence(keys), parent or self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(button.animateClick)
         bridge.backups_changed.connect(self._on_bridge_backups_changed)
