@@ -17,7 +17,7 @@ from lila_desktop.ui import i18n
 from lila_desktop.ui.widgets.timeline_canvas import ItemKind, TimelineCanvas
 from tests.ui.conftest import LoopRunner, wait_until
 from tests.ui.test_window import answer
-from tests.ui.window_history_support import HApp, happ, save_shot
+from tests.ui.window_history_support import HApp, happ, registry_saved, save_shot
 
 __all__ = ["happ"]
 A = "51911111111"
@@ -134,6 +134,7 @@ def test_clicking_a_backup_restores_it_after_asking(qloop: LoopRunner, happ: HAp
             lambda: any(i.kind is ItemKind.RESTORE for i in panel.canvas.items()),
             what="the restore drawn",
         )
+        await registry_saved(happ, A)
 
     qloop.run(scenario())
     assert window.timeline.outcome.text() == f"Restored: +{A} is connected again."

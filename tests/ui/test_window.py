@@ -272,6 +272,8 @@ def test_settings_are_saved_and_the_language_switches(qloop: LoopRunner, app: Ap
         save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
         save.click()
         await wait_until(lambda: app.controller.settings.language == "es", what="applied")
+        # The language is installed after the settings are saved (in a thread): wait for it.
+        await wait_until(lambda: app.window.file_menu.title() == "&Archivo", what="in Spanish")
 
     try:
         qloop.run(scenario())

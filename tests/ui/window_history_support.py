@@ -92,3 +92,6 @@ async def registry_saved(happ: HApp, *phones: str) -> None:
         lambda: registry.exists() and all(p in registry.read_text() for p in phones),
         what="the number list saved",
     )
+    pending = happ.harness.pool._registry_task  # the writer may be waiting to write again
+    if pending is not None:
+        await pending
