@@ -19,34 +19,32 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
-    QHeaderView,
     QMainWindow,
-    QSplitter,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from lila_desktop.core.snapshot import SessionSnapshot
-from lila_desktop.core.status import Severity, Status, severity
+from lila_desktop.core.status import Severity, severity
 from lila_desktop.core.timeline import build_timeline
 from lila_desktop.services.history import SessionHistory
 from lila_desktop.ui import texts
 from lila_desktop.ui.aslot import alive
 from lila_desktop.ui.bridge import PoolBridge
 from lila_desktop.ui.icons import app_icon
-from lila_desktop.ui.models.sessions import Column, SessionTableModel, fit_columns
+from lila_desktop.ui.models.sessions import SessionTableModel
 from lila_desktop.ui.quota_monitor import QuotaLabel, QuotaMonitor
 from lila_desktop.ui.session_actions import SessionActions
 from lila_desktop.ui.widgets.backup_timeline import BackupTimeline
 from lila_desktop.ui.widgets.banner import Banner
 from lila_desktop.ui.widgets.first_run import FirstRunPanel
 from lila_desktop.ui.widgets.log_view import LogView
+from lila_desktop.ui.widgets.main_area import MainArea
 from lila_desktop.ui.widgets.number_panel import Fix, NumberPanel
+from lila_desktop.ui.widgets.sessions_view import SessionsView
 from lila_desktop.ui.widgets.summary_bar import SummaryBar
 from lila_desktop.ui.widgets.timeline_panel import TimelinePanel
 from lila_desktop.ui.window_menus import build_menus, set_icons
@@ -59,9 +57,6 @@ _DETAIL_STYLE = {
     Severity.WORKING: "color: #8a6300;",
     Severity.ATTENTION: "color: #b3261e; font-weight: bold;",
 }
-
-
-_RETRYING = (Status.RECONNECTING, Status.TEMP_BANNED)
 
 
 class MainWindow(QMainWindow):
@@ -91,31 +86,13 @@ class MainWindow(QMainWindow):
         if history is not None:
             undo = history.add_listener(self._on_history_changed)
             self.destroyed.connect(lambda *_: undo())
-        self._browsing = False
-        self._sized = False  # the owner asked for a tab before any number existed
+        self._browsing = False  # the owner asked for a tab before any number existed
         # Set by the app: is there a tray to come back from? (checked at each close)
         self.can_hide_to_tray: Callable[[], bool] = lambda: False
         self._told_about_tray = False
 
         self.model = SessionTableModel(self, uptime_of=self._uptime_of)
-        self.table = QTableView(self)
-        self.table.setObjectName("sessions_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table: keyboard users move on
-        header = self.table.horizontalHeader()
-        # Fitted to the contents when rows arrive, not live: ResizeToContents
-        # measures every row again on each dataChanged, which froze the window
-        # with 200 numbers flapping (bench/bench_pool.py: loop lag p99 1.8 s).
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(90)
-        self.model.rowsInserted.connect(self._fit_columns)
-        self.model.modelReset.connect(self._fit_columns)
+        self.table = SessionsView(self.model, self)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.table.activated.connect(self._on_table_activated)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -148,26 +125,11 @@ class MainWindow(QMainWindow):
         self.summary_bar = SummaryBar(self)
         self.first_run = FirstRunPanel(bridge, self)
         self.first_run.done_pressed.connect(self._on_first_run_done_pressed)
-        side = QSplitter(Qt.Orientation.Horizontal, self)
-        side.setObjectName("table_detail_splitter")
-        side.addWidget(self.table)
-        side.addWidget(self.number_panel)
-        side.setStretchFactor(0, 3)
-        side.setStretchFactor(1, 2)
-        side.setChildrenCollapsible(False)
-        self.side_splitter = side
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(side)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
-        splitter.setCollapsible(1, True)  # a short screen gives the code all the room
+        self.main_area = MainArea(self.table, self.number_panel, self.tabs, self)
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("window_pages")
         self.pages.addWidget(self.first_run)
-        self.pages.addWidget(splitter)
-        self.main_area = splitter
+        self.pages.addWidget(self.main_area)
         central = QWidget(self)
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -316,18 +278,11 @@ class MainWindow(QMainWindow):
     # --- bridge ------------------------------------------------------------
 
     def _fit_columns(self, *_: object) -> None:
-        fit_columns(self.table, self.model)
-        self._show_retry_column()
-
-    def _show_retry_column(self) -> None:
-        # "Next retry" only matters while some number waits to retry: room for names otherwise.
-        waiting = any(s.status in _RETRYING for s in self.model.snapshots())
-        if self.table.isColumnHidden(Column.NEXT_RETRY) == waiting:
-            self.table.setColumnHidden(Column.NEXT_RETRY, not waiting)
+        self.table.fit()
 
     def _on_bridge_snapshots_changed(self, batch: list[SessionSnapshot]) -> None:
         self.model.apply(batch)
-        self._show_retry_column()
+        self.table.show_retry_column()
         self._select_first()
         self.actions_.update_enabled()
         self._update_detail()
@@ -367,7 +322,8 @@ class MainWindow(QMainWindow):
             )
             self.detail.setStyleSheet("")
             return
-        self._make_room_for_the_code()
+        if self.link_panel.isVisibleTo(self.number_panel):
+            self.main_area.make_room()
         level = severity(snap.status)
         self.detail.setText(texts.status_hint(snap))
         self.detail.setStyleSheet(_DETAIL_STYLE[level])
@@ -432,26 +388,9 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def _size_splitters(self) -> None:
-        """Once, when the main view first shows: room for the code and its steps on
-        the detail side, about a third of the height for the timeline below."""
-        if self._sized or not self.isVisible():
-            return
-        self._sized = True
-        width, height = self.width(), max(self.pages.height(), self.height() - 120)
-        detail = max(self.link_panel.minimumWidth() + 24, int(width * 0.36))
-        self.side_splitter.setSizes([max(1, width - detail), detail])
-        bottom = max(self.tabs.minimumSizeHint().height(), int(height * 0.36))
-        self.main_area.setSizes([max(1, height - bottom), bottom])
-
-    def _make_room_for_the_code(self) -> None:
-        """The inline code is never cut: the timeline below gives way (all of it, on a
-        short screen such as 1366×768 at 150 %)."""
-        if not (self._sized and self.link_panel.isVisibleTo(self.number_panel)):
-            return
-        top, bottom = self.main_area.sizes()
-        need = self.number_panel.minimumSizeHint().height()
-        if top < need:
-            self.main_area.setSizes([need, max(0, top + bottom - need)])
+        if self.isVisible():
+            height = max(self.pages.height(), self.height() - 120)
+            self.main_area.size_once(self.width(), height, self.link_panel.minimumWidth() + 24)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
