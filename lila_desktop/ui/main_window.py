@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
             signals,
             lambda: self.show_tab(self.log_view),
             lambda: self.show_tab(self.timeline),
+            lambda: self.show_tab(self.history_view),
             demo=self.bridge.transport == "simulated",
         )
         self.menus = m
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
         self.settings_action, self.quit_action = m.settings_action, m.quit_action
         self.about_action, self.logs_action = m.about_action, m.logs_action
         self.backups_action, self.file_menu = m.backups_action, m.file_menu
+        self.timeline_action = m.timeline_action
         self.number_menu, self.view_menu = m.number_menu, m.view_menu
         self.demo_menu, self.help_menu = m.demo_menu, m.help_menu
         self.toolbar = m.toolbar
@@ -208,6 +210,7 @@ class MainWindow(QMainWindow):
         self.about_action.setText(self.tr("&About Lila Desktop"))
         self.logs_action.setText(self.tr("&Log"))
         self.backups_action.setText(self.tr("&Backups"))
+        self.timeline_action.setText(self.tr("&Timeline"))
         self.file_menu.setTitle(self.tr("&File"))
         self.number_menu.setTitle(self.tr("&Number"))
         self.view_menu.setTitle(self.tr("&View"))

@@ -23,6 +23,7 @@ class WindowMenus:
     about_action: QAction
     logs_action: QAction
     backups_action: QAction
+    timeline_action: QAction
     file_menu: QMenu
     number_menu: QMenu
     view_menu: QMenu
@@ -37,6 +38,7 @@ def build_menus(
     signals: dict[str, SignalInstance],
     show_log: Callable[[], None],
     show_backups: Callable[[], None],
+    show_timeline: Callable[[], None],
     demo: bool,
 ) -> WindowMenus:
     def make(
@@ -61,6 +63,8 @@ def build_menus(
     logs.triggered.connect(lambda: show_log())
     backups = make("show_backups_action", "Ctrl+Shift+B")
     backups.triggered.connect(lambda: show_backups())
+    timeline = make("show_timeline_action", "Ctrl+Shift+T")
+    timeline.triggered.connect(lambda: show_timeline())
 
     bar = window.menuBar()
     file_menu = bar.addMenu("")
@@ -84,6 +88,7 @@ def build_menus(
         number_menu.addSeparator() if item is None else number_menu.addAction(item)
     view_menu = bar.addMenu("")
     view_menu.setObjectName("view_menu")
+    view_menu.addAction(timeline)
     view_menu.addAction(backups)
     view_menu.addAction(logs)
     demo_menu = None
@@ -108,7 +113,7 @@ def build_menus(
     tools.addAction(a.send_test)
     window.addToolBar(tools)
     menus = WindowMenus(
-        add, import_, settings, quit_, about, logs, backups,
+        add, import_, settings, quit_, about, logs, backups, timeline,
         file_menu, number_menu, view_menu, demo_menu, help_menu, tools,
     )  # fmt: skip
     set_icons(window, menus, a)

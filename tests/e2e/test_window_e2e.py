@@ -106,10 +106,27 @@ class Screen:
         )
         return path
 
-    def keys(self, *combo: str) -> None:
+    def _xdotool(self, *args: str) -> str:
         env = dict(os.environ, DISPLAY=self.display)
+        done = subprocess.run(
+            ["xdotool", *args], env=env, capture_output=True, text=True, timeout=20
+        )
+        return done.stdout
+
+    def keys(self, *combo: str) -> None:
         for key in combo:
-            subprocess.run(["xdotool", "key", key], env=env, check=True, timeout=20)
+            self._xdotool("key", "--clearmodifiers", key)
+
+    def keys_to(self, window: str, *combo: str) -> None:
+        self._xdotool("windowfocus", "--sync", window)
+        self.keys(*combo)
+
+    def window(self, title: str) -> str:
+        found = wait(title, lambda: self._xdotool("search", "--onlyvisible", "--name", title))
+        return str(found.split()[0])
+
+    def windows(self) -> set[str]:
+        return set(self._xdotool("search", "--onlyvisible", "--name", ".").split())
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -233,17 +250,22 @@ def test_the_window_a_shop_owner_sees(
         clicks.write_text("click\n")
         opened = app.event("ui_opened")
         assert opened["phone"] == SHOP
-        screen.keys("Escape")  # nothing modal is open: harmless; settles the focus
-        time.sleep(1.0)  # the repaint after the window came forward (a picture, not a check)
+
+        # The owner puts the last backup back with the keyboard: Ctrl+R, Enter confirms.
+        before = screen.windows()
+        screen.keys("ctrl+r")
+        confirm = wait("the confirmation", lambda: screen.windows() - before)
+        screen.keys_to(confirm.pop(), "Return")
+        assert app.event("ui_restored", phone=SHOP, timeout=40)["accepted"] is True
+        main = screen.window("Lila Desktop")
+        # Back to the Timeline tab (the restore showed its progress under Backups).
+        screen.keys_to(main, "ctrl+shift+t")
+        time.sleep(1.0)  # the repaint (a picture, not a check)
         screen.shot(f"main-window-{lang}.png")
 
         # The number waiting for its scan: its QR, inline, readable from a screenshot.
-        screen.keys("Home", "Down")
+        screen.keys_to(main, "Home", "Down")
         wait("the inline QR on screen", lambda: qr_in(screen.shot(f"inline-qr-{lang}.png")), 20)
-        # The shop's number: its seeded day on the timeline.
-        screen.keys("Home")
-        time.sleep(1.0)  # the picture settles (a screenshot, not a check)
-        screen.shot(f"timeline-{lang}.png")
     except BaseException:
         screen.shot(f"failure-{lang}.png")
         raise
