@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         if history is not None:
             undo = history.add_listener(self._on_history_changed)
             self.destroyed.connect(lambda *_: undo())
+        self._paged = False
         self._browsing = False  # the owner asked for a tab before any number existed
         # Set by the app: is there a tray to come back from? (checked at each close)
         self.can_hide_to_tray: Callable[[], bool] = lambda: False
@@ -338,13 +339,13 @@ class MainWindow(QMainWindow):
         """The first-run flow while there is no number (or the owner is inside it)."""
         first = (self.model.rowCount() == 0 and not self._browsing) or self.first_run.in_progress
         page = self.first_run if first else self.main_area
-        if self.pages.currentWidget() is not page:
+        if self.pages.currentWidget() is not page or not self._paged:
+            self._paged = True  # the first call: the page was current, its focus not set
             self.pages.setCurrentWidget(page)
-            if not first:
-                self._size_splitters()
             if first:
-                self.first_run.start_button.setFocus()
+                self.first_run.start_button.setFocus()  # Enter starts linking
             else:
+                self._size_splitters()
                 self.table.setFocus()
 
     def show_tab(self, tab: QWidget) -> None:
