@@ -106,6 +106,17 @@ def test_the_code_is_big_enough_on_a_laptop_screen(qloop: LoopRunner, happ: HApp
     assert panel.countdown_label.text().startswith("New code in ")
     save_shot(happ.window, "inline-qr")
 
+    async def pair() -> None:  # the alternative, right there: an 8-character code
+        panel.pair_button.click()
+        await wait_until(panel.pair_code_label.isVisible, what="the pairing code")
+
+    qloop.run(pair())
+    assert len(panel.pair_code_label.text()) == 9 and panel.pair_code_label.text()[4] == "-"
+    assert not panel.qr_view.isVisible()
+    assert panel.countdown_label.text().startswith("Type it within ")
+    assert panel.pair_button.text() == "Show &QR code"
+    save_shot(happ.window, "inline-pairing-code")
+
 
 @pytest.mark.parametrize("scale", ["1.5", "2"])
 def test_the_code_is_crisp_at_150_and_200_percent(tmp_path: Path, scale: str) -> None:

@@ -528,72 +528,78 @@
 <context>
     <name>LinkPanel</name>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="123"/>
+        <location filename="../../ui/widgets/link_panel.py" line="124"/>
         <source>Link with &amp;phone number</source>
         <translation>Vincular con número de &amp;teléfono</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="125"/>
+        <location filename="../../ui/widgets/link_panel.py" line="126"/>
         <source>Show &amp;QR code</source>
         <translation>Mostrar código &amp;QR</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="128"/>
+        <location filename="../../ui/widgets/link_panel.py" line="129"/>
         <source>&amp;New code</source>
         <translation>&amp;Nuevo código</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="129"/>
+        <location filename="../../ui/widgets/link_panel.py" line="130"/>
         <source>New code</source>
         <translation>Nuevo código</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="130"/>
+        <location filename="../../ui/widgets/link_panel.py" line="131"/>
         <source>&amp;Simulate scan (demo)</source>
         <translation>&amp;Simular escaneo (demo)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="131"/>
+        <location filename="../../ui/widgets/link_panel.py" line="132"/>
         <source>Simulate scan (demo)</source>
         <translation>Simular escaneo (demo)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="132"/>
+        <location filename="../../ui/widgets/link_panel.py" line="133"/>
         <source>QR code to scan with the phone</source>
         <translation>Código QR para escanear con el teléfono</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="133"/>
+        <location filename="../../ui/widgets/link_panel.py" line="134"/>
         <source>Pairing code</source>
         <translation>Código de vinculación</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="137"/>
+        <location filename="../../ui/widgets/link_panel.py" line="138"/>
         <source>On the phone: WhatsApp › Settings › Linked devices › Link a device › Link with phone number instead, then type this code.</source>
         <translation>En el teléfono: WhatsApp › Ajustes › Dispositivos vinculados › Vincular un dispositivo › Vincular con el número de teléfono, y escribe este código.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="144"/>
+        <location filename="../../ui/widgets/link_panel.py" line="145"/>
         <source>On the phone: WhatsApp › Settings › Linked devices › Link a device, then point the camera at this code.</source>
         <translation>En el teléfono: WhatsApp › Ajustes › Dispositivos vinculados › Vincular un dispositivo, y apunta la cámara a este código.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="220"/>
+        <location filename="../../ui/widgets/link_panel.py" line="223"/>
         <source>This code expired.</source>
         <translation>Este código caducó.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="223"/>
+        <location filename="../../ui/widgets/link_panel.py" line="226"/>
         <source>Press New code to try again.</source>
         <translation>Pulsa Nuevo código para intentarlo otra vez.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="237"/>
+        <location filename="../../ui/widgets/link_panel.py" line="241"/>
+        <source>Type it within %1 s</source>
+        <translation>Escríbelo en menos de %1 s</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/link_panel.py" line="249"/>
         <source>New code in %1 s</source>
         <translation>Nuevo código en %1 s</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/link_panel.py" line="239"/>
+        <location filename="../../ui/widgets/link_panel.py" line="243"/>
+        <location filename="../../ui/widgets/link_panel.py" line="251"/>
         <source>A new code is on its way…</source>
         <translation>Llega un código nuevo…</translation>
     </message>
@@ -672,114 +678,114 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="204"/>
+        <location filename="../../ui/main_window.py" line="205"/>
         <source>Lila Desktop</source>
         <translation>Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="204"/>
+        <location filename="../../ui/main_window.py" line="205"/>
         <source>demo</source>
         <translation>demostración</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="205"/>
+        <location filename="../../ui/main_window.py" line="206"/>
         <source>&amp;Add number…</source>
         <translation>&amp;Añadir número…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206"/>
+        <location filename="../../ui/main_window.py" line="207"/>
         <source>Add a WhatsApp number and link it (Ctrl+N)</source>
         <translation>Añadir un número de WhatsApp y vincularlo (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="207"/>
+        <location filename="../../ui/main_window.py" line="208"/>
         <source>&amp;Import session…</source>
         <translation>&amp;Importar sesión…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="208"/>
+        <location filename="../../ui/main_window.py" line="209"/>
         <source>&amp;Settings…</source>
         <translation>A&amp;justes…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="210"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="211"/>
         <source>&amp;About Lila Desktop</source>
         <translation>&amp;Acerca de Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="212"/>
         <source>&amp;Log</source>
         <translation>&amp;Registro</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="212"/>
-        <location filename="../../ui/main_window.py" line="222"/>
+        <location filename="../../ui/main_window.py" line="213"/>
+        <location filename="../../ui/main_window.py" line="223"/>
         <source>&amp;Backups</source>
         <translation>Co&amp;pias</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="215"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="215"/>
+        <location filename="../../ui/main_window.py" line="216"/>
         <source>&amp;Number</source>
         <translation>&amp;Número</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="217"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="218"/>
+        <location filename="../../ui/main_window.py" line="219"/>
         <source>&amp;Demo</source>
         <translation>&amp;Demo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219"/>
+        <location filename="../../ui/main_window.py" line="220"/>
         <source>&amp;Help</source>
         <translation>Ay&amp;uda</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="220"/>
+        <location filename="../../ui/main_window.py" line="221"/>
         <source>Toolbar</source>
         <translation>Barra de herramientas</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="213"/>
-        <location filename="../../ui/main_window.py" line="221"/>
+        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>&amp;Timeline</source>
         <translation>&amp;Historial</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>Lo&amp;g</source>
         <translation>Re&amp;gistro</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="225"/>
         <source>Your WhatsApp numbers</source>
         <translation>Tus números de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="225"/>
+        <location filename="../../ui/main_window.py" line="226"/>
         <source>Timeline, backups and log</source>
         <translation>Historial, copias de seguridad y registro</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>Select a number to see what it needs.</source>
         <translation>Elige un número para ver qué necesita.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>No number yet. Press Add number (Ctrl+N) to link your first one.</source>
         <translation>Aún no hay números. Pulsa Añadir número (Ctrl+N) para vincular el primero.</translation>
     </message>

@@ -45,6 +45,7 @@ class LinkPanel(QWidget):
         self.phone: str | None = None
         self._qr: str | None = None
         self._qr_at: float | None = None
+        self._first_qr_at: float | None = None
         self._rotation = -1
         self._started = False  # this panel asked for a code: show "expired" when it ends
 
@@ -171,7 +172,7 @@ class LinkPanel(QWidget):
         if phone == self.phone and not expecting:
             return
         self.phone = phone
-        self._qr = self._qr_at = None
+        self._qr = self._qr_at = self._first_qr_at = None
         self._rotation = -1
         self._started = expecting
         self.qr_view.set_payload(None)
@@ -202,6 +203,8 @@ class LinkPanel(QWidget):
         if snap.qr != self._qr and snap.qr is not None:
             self._qr, self._qr_at = snap.qr, snap.qr_at or time.time()
             self._rotation += 1
+            if self._rotation == 0:
+                self._first_qr_at = self._qr_at
             self.qr_view.set_payload(snap.qr)
             self._qr_countdown_timer.start()
         if snap.pair_code:
@@ -231,6 +234,15 @@ class LinkPanel(QWidget):
     def _on_qr_countdown_timer_timeout(self) -> None:
         if self._qr is None or self._qr_at is None:
             return
+        if self.pair_code_label.isVisibleTo(self) and self._first_qr_at is not None:
+            # The code works while linking lasts: as long as the codes keep rotating.
+            left = int(self._first_qr_at + sum(QR_LIFETIMES) - time.time())
+            self.countdown_label.setText(
+                self.tr("Type it within %1 s").replace("%1", str(left))
+                if left > 0
+                else self.tr("A new code is on its way…")
+            )
+            return
         lifetime = QR_LIFETIMES[min(self._rotation, len(QR_LIFETIMES) - 1)]
         left = int(self._qr_at + lifetime - time.time())
         if left > 0:
@@ -244,6 +256,7 @@ class LinkPanel(QWidget):
         self.pair_code_label.show()
         self.qr_view.hide()
         self.retranslate()
+        self._on_qr_countdown_timer_timeout()
 
     # --- actions -----------------------------------------------------------
 
@@ -271,6 +284,7 @@ class LinkPanel(QWidget):
     async def start(self) -> None:
         """Ask for a fresh code (the number must be stopped, failed or logged out)."""
         self._rotation = -1
+        self._first_qr_at = None
         self._started = True
         self.qr_view.set_payload(None)
         self.pair_code_label.hide()
