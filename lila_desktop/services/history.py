@@ -73,6 +73,7 @@ class SessionHistory:
         self._flush_task: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._listeners: list[Callable[[str], None]] = []
+        self._closed = False
         self.rotations = 0
 
     # --- life --------------------------------------------------------------
@@ -99,6 +100,11 @@ class SessionHistory:
         for phone, status in list(self._status.items()):
             if status is not None:
                 self.record(HistoryEvent(now, phone, EventKind.CLOSED))
+        task, self._flush_task = self._flush_task, None
+        if task is not None and not task.done():
+            task.cancel()  # written right here instead
+            await asyncio.gather(task, return_exceptions=True)
+        self._closed = True
         await self.flush()
 
     def add_listener(self, callback: Callable[[str], None]) -> Callable[[], None]:
@@ -146,6 +152,8 @@ class SessionHistory:
                 callback(event.phone)
             except Exception:
                 logger.exception("history listener failed")
+        if self._closed:
+            return  # after aclose (a late snapshot): kept in memory, the file is done
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:

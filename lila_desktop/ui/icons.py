@@ -40,7 +40,7 @@ def tray_icon(level: Severity) -> QIcon:
     return _icon(f"tray-{level.value}")
 
 
-ACTION_ICONS = ICONS / "actions"
+ACTION_PREFIX = "action-"  # resources/icons/action-*.svg: line icons in currentColor
 _ACTION_SIZES = (16, 20, 24, 32, 48)
 
 
@@ -52,7 +52,7 @@ def action_icon(name: str, colour: QColor) -> QIcon:
     cached = _tinted.get(key)
     if cached is not None:
         return cached
-    path = ACTION_ICONS / f"{name}.svg"
+    path = ICONS / f"{ACTION_PREFIX}{name}.svg"
     if not path.is_file():
         raise FileNotFoundError(f"icon {path} is missing; reinstall Lila Desktop")
     svg = path.read_bytes().replace(b"currentColor", colour.name().encode())

@@ -109,6 +109,7 @@ def test_the_code_is_big_enough_on_a_laptop_screen(qloop: LoopRunner, happ: HApp
     async def pair() -> None:  # the alternative, right there: an 8-character code
         panel.pair_button.click()
         await wait_until(panel.pair_code_label.isVisible, what="the pairing code")
+        await registry_saved(happ, A)
 
     qloop.run(pair())
     assert len(panel.pair_code_label.text()) == 9 and panel.pair_code_label.text()[4] == "-"

@@ -8,12 +8,12 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage
 
 from lila_desktop.core.status import Severity
-from lila_desktop.ui.icons import ACTION_ICONS, action_icon, severity_icon
+from lila_desktop.ui.icons import ACTION_PREFIX, ICONS, action_icon, severity_icon
 from tests.ui.conftest import LoopRunner
 from tests.ui.window_history_support import HApp, happ
 
 __all__ = ["happ"]
-NAMES = sorted(p.stem for p in ACTION_ICONS.glob("*.svg"))
+NAMES = sorted(p.stem.removeprefix(ACTION_PREFIX) for p in ICONS.glob(f"{ACTION_PREFIX}*.svg"))
 
 
 def ink(image: QImage) -> set[str]:

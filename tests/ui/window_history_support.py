@@ -83,7 +83,8 @@ def save_shot(widget: QWidget, name: str) -> Path:
 
 
 async def registry_saved(happ: HApp, *phones: str) -> None:
-    """Wait until the pool wrote its number list (it does so a moment after a change, in a
+    """Wait until the pool wrote its number list and the history its last lines (both write
+    a moment after a change, in a
     worker thread); a test that ends before would leave that write to a closed loop."""
     from tests.ui.conftest import wait_until
 
@@ -95,3 +96,4 @@ async def registry_saved(happ: HApp, *phones: str) -> None:
     pending = happ.harness.pool._registry_task  # the writer may be waiting to write again
     if pending is not None:
         await pending
+    await happ.history.flush()  # the same for the history's last lines

@@ -205,8 +205,36 @@ def _take_over_stdout() -> BinaryIO:
     sys.stdout.flush()
     proto_fd = os.dup(1)
     os.dup2(2, 1)
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        _point_std_output_at_stderr()
     sys.stdout = sys.stderr
     return os.fdopen(proto_fd, "wb", buffering=0)
+
+
+def _point_std_output_at_stderr() -> None:
+    """Windows: Go's os.Stdout is GetStdHandle(STD_OUTPUT_HANDLE), read when the
+    library loads, and dup2 moves only the C runtime's fd 1 (it updates the
+    standard handle only in console programs; the frozen app is not one). So
+    the handle itself is pointed at stderr, before neonize is imported."""
+    if sys.platform != "win32":
+        return
+    import ctypes
+    import msvcrt
+    from ctypes import wintypes
+
+    std_output = wintypes.DWORD(-11 & 0xFFFFFFFF)  # STD_OUTPUT_HANDLE
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.SetStdHandle.argtypes = [wintypes.DWORD, wintypes.HANDLE]
+    kernel32.SetStdHandle.restype = wintypes.BOOL
+    kernel32.GetStdHandle.argtypes = [wintypes.DWORD]
+    kernel32.GetStdHandle.restype = wintypes.HANDLE
+    err = msvcrt.get_osfhandle(2)
+    # A failure is logged, not fatal: the pool skips (and logs) lines that are
+    # not protocol, so stray output costs log noise, not the engine.
+    if not kernel32.SetStdHandle(std_output, err):
+        logger.error("SetStdHandle(STD_OUTPUT_HANDLE) failed: %s", ctypes.get_last_error())
+    elif kernel32.GetStdHandle(std_output) != err:
+        logger.error("the standard output handle still points at the protocol pipe")
 
 
 def _stdin_reader(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[bytes | None]) -> None:

@@ -32,7 +32,8 @@ def test_save_then_load_round_trips_privately(tmp_path: Path) -> None:
     assert json.loads(store.path.read_text())["keep_backups"] == 12
     if os.name == "posix":
         assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
-    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]  # no temp file left
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["settings.json", "settings.last-good.json"]  # no temp file left
 
 
 @pytest.mark.parametrize("content", [b"{not json", b"[1, 2]", b'{"keep_backups": 500}'])
@@ -40,7 +41,7 @@ def test_a_bad_file_is_kept_aside_and_defaults_used(tmp_path: Path, content: byt
     store = SettingsStore(tmp_path)
     store.path.write_bytes(content)
     assert store.load() == Settings()
-    kept = [p for p in tmp_path.iterdir() if p.name.startswith("settings.json.bad-")]
+    kept = [p for p in tmp_path.iterdir() if p.name.endswith(".damaged")]
     assert len(kept) == 1 and kept[0].read_bytes() == content
 
 
@@ -80,3 +81,31 @@ def test_factory_and_null_fallback(tmp_path: Path) -> None:
         null.set_enabled(True)
     cmd = launch_command(tmp_path)
     assert cmd[-2:] == ["--data-dir", str(tmp_path)] and "lila_desktop" in cmd
+
+
+def test_launch_command_survives_moves_on_macos(tmp_path: Path) -> None:
+    translocated = (
+        "/private/var/folders/x/AppTranslocation/1234/d/"
+        "Lila Desktop.app/Contents/MacOS/lila-desktop"
+    )
+    cmd = launch_command(tmp_path, platform="darwin", executable=translocated, frozen=True)
+    assert cmd == ["/usr/bin/open", "-b", "com.lila.desktop", "--args", "--data-dir", str(tmp_path)]
+    assert launch_command(None, platform="darwin", executable=translocated, frozen=True) == [
+        "/usr/bin/open",
+        "-b",
+        "com.lila.desktop",
+    ]
+    exe = r"C:\Users\a\AppData\Local\Programs\Lila Desktop\lila-desktop.exe"
+    assert launch_command(None, platform="win32", executable=exe, frozen=True) == [exe]
+
+
+def test_an_enabled_entry_follows_the_app_when_it_moves(tmp_path: Path) -> None:
+    from lila_desktop.services.autostart import refresh
+
+    XdgAutostart(["/old/place/lila-desktop"], config_home=tmp_path).set_enabled(True)
+    moved = XdgAutostart(["/new/place/lila-desktop"], config_home=tmp_path)
+    refresh(moved)
+    assert "Exec=/new/place/lila-desktop" in moved.path.read_text()
+    off = XdgAutostart(["/new/place/lila-desktop"], config_home=tmp_path / "off")
+    refresh(off)
+    assert not off.is_enabled(), "a disabled entry stays off"
