@@ -83,9 +83,9 @@ def save_shot(widget: QWidget, name: str) -> Path:
 
 
 async def registry_saved(happ: HApp, *phones: str) -> None:
-    """Wait until the pool wrote its number list and the history its last lines (both write
-    a moment after a change, in a
-    worker thread); a test that ends before would leave that write to a closed loop."""
+    """Wait until the pool wrote its number list and the history its last lines (both
+    write a moment after a change, in a worker thread); a test that ends before would
+    leave that write to a closed loop."""
     from tests.ui.conftest import wait_until
 
     registry = happ.harness.data_dir / "sessions.json"
