@@ -42,7 +42,7 @@ for name, out, box in PICTURES:
             img = img.crop((int(box[0] * w), int(box[1] * h), int(box[2] * w), int(box[3] * h)))
         if img.width > WIDTH and box is None:
             img = img.resize((WIDTH, round(img.height * WIDTH / img.width)), Image.LANCZOS)
-        img = img.quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+        img = img.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
         img.save(dst / out, optimize=True)
         print(f"{dst / out}: {(dst / out).stat().st_size // 1024} KB")
 PY
