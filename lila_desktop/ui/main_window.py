@@ -328,6 +328,8 @@ class MainWindow(QMainWindow):
             return
         if self.link_panel.isVisibleTo(self.number_panel):
             self.main_area.make_room()
+        else:
+            self.main_area.give_back()
         level = severity(snap.status)
         self.detail.setText(texts.status_hint(snap))
         self.detail.setStyleSheet(_DETAIL_STYLE[level])

@@ -145,3 +145,30 @@ def test_the_code_is_crisp_at_150_and_200_percent(tmp_path: Path, scale: str) ->
     if shutil.which("zbarimg"):
         read = subprocess.run(["zbarimg", "-q", "--raw", str(out)], capture_output=True, text=True)
         assert read.stdout.strip() == "2@" + "x" * 120
+
+
+def test_on_a_short_screen_the_code_is_never_cut(qloop: LoopRunner, happ: HApp) -> None:
+    """1366×768 at 150 % leaves ~470 logical pixels: the tabs below give way to the code,
+    and get their room back once no code is shown."""
+    window, panel = happ.window, happ.window.link_panel
+    B = "51922222222"
+
+    async def scenario() -> None:
+        await happ.harness.link(B)
+        window.resize(900, 470)
+        await happ.harness.pool.add(A)
+        await wait_until(lambda: window.model.rowCount() == 2)
+        window.select_phone(A)
+        await wait_until(panel.qr_view.has_code, what="the code")
+        await registry_saved(happ, A, B)
+
+    qloop.run(scenario())
+    shown = panel.qr_view.visibleRegion().boundingRect()
+    assert (shown.width(), shown.height()) == (panel.qr_view.width(), panel.qr_view.height())
+    save_shot(window, "short-screen-qr")
+
+    async def away() -> None:
+        window.select_phone(B)
+        await wait_until(lambda: window.main_area.sizes()[1] > 0, what="the tabs back")
+
+    qloop.run(away())

@@ -27,6 +27,7 @@ class MainArea(QSplitter):
         self.setChildrenCollapsible(False)
         self.setCollapsible(1, True)  # a short screen gives the code all the room
         self.sized = False
+        self._saved: list[int] | None = None  # the sizes before the code took room
 
     def size_once(self, width: int, height: int, min_detail: int) -> None:
         """Room for the code and its steps on the detail side; about a third of the
@@ -47,4 +48,15 @@ class MainArea(QSplitter):
         top, bottom = self.sizes()
         need = self.detail.minimumSizeHint().height()
         if top < need:
-            self.setSizes([need, max(0, top + bottom - need)])
+            rest = top + bottom - need
+            if rest < self.tabs.minimumSizeHint().height():
+                need, rest = top + bottom, 0  # too little for the tabs: none of them
+            if self._saved is None:
+                self._saved = [top, bottom]
+            self.setSizes([need, rest])
+
+    def give_back(self) -> None:
+        """The code is gone: the tabs get their room back."""
+        if self._saved is not None:
+            self.setSizes(self._saved)
+            self._saved = None
