@@ -156,6 +156,8 @@ def test_on_a_short_screen_the_code_is_never_cut(qloop: LoopRunner, happ: HApp) 
     async def scenario() -> None:
         await happ.harness.link(B)
         window.resize(900, 470)
+        top, bottom = window.main_area.sizes()
+        window.main_area.setSizes([60, top + bottom - 60])  # the list got very little room
         await happ.harness.pool.add(A)
         await wait_until(lambda: window.model.rowCount() == 2)
         window.select_phone(A)
@@ -172,3 +174,28 @@ def test_on_a_short_screen_the_code_is_never_cut(qloop: LoopRunner, happ: HApp) 
         await wait_until(lambda: window.main_area.sizes()[1] > 0, what="the tabs back")
 
     qloop.run(away())
+
+
+def test_the_tabs_give_way_to_the_code_and_come_back(qloop: LoopRunner, qtbot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from lila_desktop.ui.widgets.main_area import MainArea
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    detail, tabs = QWidget(), QWidget()
+    detail.setMinimumHeight(300)  # what the code and its steps need
+    tabs.setMinimumHeight(120)
+    area = MainArea(QWidget(), detail, tabs, host)
+    area.resize(800, 380)  # less than both need: a short screen
+    host.show()
+    area.sized = True
+    area.setSizes([200, 180])
+    area.make_room()
+    top, bottom = area.sizes()
+    assert (top >= 300, bottom) == (
+        True,
+        0,
+    )  # all of it to the code: no tab squeezed under its size
+    area.give_back()
+    assert area.sizes()[1] > 0

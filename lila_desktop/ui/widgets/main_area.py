@@ -46,10 +46,10 @@ class MainArea(QSplitter):
         if not self.sized:
             return
         top, bottom = self.sizes()
-        need = self.detail.minimumSizeHint().height()
+        need = _least_height(self.detail)
         if top < need:
             rest = top + bottom - need
-            if rest < self.tabs.minimumSizeHint().height():
+            if rest < _least_height(self.tabs):
                 need, rest = top + bottom, 0  # too little for the tabs: none of them
             if self._saved is None:
                 self._saved = [top, bottom]
@@ -60,3 +60,7 @@ class MainArea(QSplitter):
         if self._saved is not None:
             self.setSizes(self._saved)
             self._saved = None
+
+
+def _least_height(widget: QWidget) -> int:
+    return max(widget.minimumSizeHint().height(), widget.minimumHeight())
