@@ -19,7 +19,6 @@ import signal
 import sys
 import time
 
-import qasync
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -47,9 +46,11 @@ from lila_desktop.ui.asking import wait_finished
 from lila_desktop.ui.bridge import PoolBridge
 from lila_desktop.ui.controller import WindowController
 from lila_desktop.ui.dialogs.keyring_dialog import KeyringProblemDialog
+from lila_desktop.ui.event_loop import BatchingEventLoop
 from lila_desktop.ui.icons import app_icon
 from lila_desktop.ui.main_window import MainWindow
 from lila_desktop.ui.message_texts import message_text
+from lila_desktop.ui.network_info import attach_network_information
 from lila_desktop.ui.session_end import SessionEndGuard
 from lila_desktop.ui.single_instance import InstanceServer, ask_first_instance
 from lila_desktop.ui.start_error import show_start_error
@@ -85,7 +86,7 @@ def run_gui(config: RuntimeConfig) -> int:
         lock.release()
         return refuse(exc)
     server.listen()
-    loop = qasync.QEventLoop(app)
+    loop = BatchingEventLoop(app)  # qasync's, one Qt timer per batch of callbacks
     asyncio.set_event_loop(loop)
     install_executor(loop)
     gui = GuiApp(app, config, SettingsStore(config.data_dir), server, launched)
@@ -228,6 +229,11 @@ class GuiApp(QObject):
             window.statusBar().clearMessage()
             bridge.resync()
             window.quota.set_ledger(runtime.ledger)
+            if runtime.outbox is not None:  # the window's sends and its Outbox tab
+                from lila_desktop.ui.widgets.outbox_view import attach_outbox_view
+
+                controller.outbox = runtime.outbox.outbox
+                attach_outbox_view(window, runtime.outbox.outbox)
             if runtime.notices:  # told once: the damaged file is out of the way now
                 text = " ".join(message_text(m) for m in runtime.notices)
                 window.show_banner(text, bad=True)
@@ -243,6 +249,8 @@ class GuiApp(QObject):
                     "tray": tray.available,
                 },
             )
+            # OS network changes via Qt (~30 ms to load its backend: after "ready").
+            attach_network_information(runtime.pool.network)
             demo = asyncio.get_running_loop().create_task(self._seed_demo(window))
             await self._quit.wait()
             demo.cancel()

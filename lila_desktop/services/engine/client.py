@@ -101,6 +101,9 @@ class EngineClient:
         self._proc: asyncio.subprocess.Process | None = None
         self._ids = itertools.count(1)
         self._pending: dict[int, asyncio.Future[Any]] = {}
+        # Requests of this loop iteration, each with the engine it was meant for.
+        self._outbox: list[tuple[asyncio.subprocess.Process, bytes]] = []
+        self._flush_pending = False
         self._ready = asyncio.Event()
         self._closing = False
         self._planned_exit = False
@@ -284,8 +287,9 @@ class EngineClient:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[req_id] = future
         try:
-            proc.stdin.write(p.request(req_id, op, **args))
-            await proc.stdin.drain()
+            self._send(proc, p.request(req_id, op, **args))
+            if proc.stdin.transport.get_write_buffer_size() > p.MAX_LINE:
+                await proc.stdin.drain()  # the engine stopped reading: wait
             return await asyncio.wait_for(future, timeout)
         except (BrokenPipeError, ConnectionResetError):
             raise EngineUnavailable() from None
@@ -295,6 +299,25 @@ class EngineClient:
             ) from None
         finally:
             self._pending.pop(req_id, None)
+
+    def _send(self, proc: asyncio.subprocess.Process, line: bytes) -> None:
+        """Queue a request; those of one loop iteration leave in one write (a
+        burst of 200 drops is one round trip to the engine, not 200)."""
+        self._outbox.append((proc, line))
+        if not self._flush_pending:
+            self._flush_pending = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_pending = False
+        queued, self._outbox = self._outbox, []
+        proc = self._proc
+        # Lines for an engine that is gone are dropped: _supervise fails them.
+        data = b"".join(line for target, line in queued if target is proc)
+        if not data or proc is None or proc.stdin is None or proc.stdin.is_closing():
+            return
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            proc.stdin.write(data)
 
     def _fail_pending(self, exc: EngineError) -> None:
         for future in self._pending.values():

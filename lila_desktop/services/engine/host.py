@@ -46,11 +46,35 @@ class EngineHost:
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = asyncio.Event()
         self.stop_timeouts = 0
+        self._queued: list[bytes] = []  # lines waiting for this iteration's write
+        self._flush_pending = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread = 0
 
     # --- output ------------------------------------------------------------
 
     def send(self, data: bytes) -> None:
+        """Queue one line; the lines of one loop iteration leave in one write
+        (a burst of 200 answers and events is one pipe write, not 200)."""
         with self._write_lock:
+            self._queued.append(data)
+            if self._flush_pending:
+                return
+            self._flush_pending = True
+        loop = self._loop
+        if loop is None or loop.is_closed() or self._closing.is_set():
+            self._flush()  # no loop to wait for (start-up, shutdown): now
+        elif threading.get_ident() == self._loop_thread:
+            loop.call_soon(self._flush)
+        else:  # a transport callback on one of its own threads
+            loop.call_soon_threadsafe(self._flush)
+
+    def _flush(self) -> None:
+        with self._write_lock:
+            data, self._queued = b"".join(self._queued), []
+            self._flush_pending = False
+            if not data:
+                return
             try:
                 self._out.write(data)
                 self._out.flush()
@@ -71,6 +95,7 @@ class EngineHost:
     # --- requests ----------------------------------------------------------
 
     async def serve(self, lines: asyncio.Queue[bytes | None]) -> None:
+        self._loop, self._loop_thread = asyncio.get_running_loop(), threading.get_ident()
         while not self._closing.is_set():
             line = await lines.get()
             if line is None:
@@ -87,11 +112,13 @@ class EngineHost:
             if message["op"] == p.OP_SHUTDOWN:
                 await self.shutdown()
                 self.send(p.response_ok(message["id"]))
+                self._flush()  # the loop ends here: nothing may stay queued
                 return
             task = asyncio.get_running_loop().create_task(self._handle(message))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         await self.shutdown()
+        self._flush()
 
     async def _handle(self, message: dict[str, Any]) -> None:
         req_id: int = message["id"]
