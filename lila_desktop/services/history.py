@@ -23,12 +23,15 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Status
 from lila_desktop.core.timeline import EventKind, HistoryEvent
 from lila_desktop.services.blocking import run_blocking
+
+if TYPE_CHECKING:
+    from lila_desktop.services.pool import RestoreOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +46,9 @@ FLUSH_DELAY_S = 0.5
 
 class SnapshotSource(Protocol):
     def subscribe(self, callback: Callable[[SessionSnapshot], None]) -> Callable[[], None]: ...
+    def subscribe_restores(
+        self, callback: Callable[[RestoreOutcome], None]
+    ) -> Callable[[], None]: ...
     def snapshots(self) -> list[SessionSnapshot]: ...
 
 
@@ -71,7 +77,7 @@ class SessionHistory:
         self._backup_at: dict[str, float | None] = {}
         self._pending: list[HistoryEvent] = []
         self._flush_task: asyncio.Task[None] | None = None
-        self._unsubscribe: Callable[[], None] | None = None
+        self._unsubscribe: list[Callable[[], None]] = []
         self._listeners: list[Callable[[str], None]] = []
         self._closed = False
         self.rotations = 0
@@ -86,16 +92,19 @@ class SessionHistory:
         logger.info("history: %d events loaded", len(events), extra={"event": "history_loaded"})
 
     def attach(self, pool: SnapshotSource) -> None:
-        if self._unsubscribe is None:
-            self._unsubscribe = pool.subscribe(self.observe)
+        if not self._unsubscribe:
+            self._unsubscribe = [
+                pool.subscribe(self.observe),
+                pool.subscribe_restores(self._on_pool_restored),
+            ]
             for snap in pool.snapshots():
                 self.observe(snap)
 
     async def aclose(self) -> None:
         """Mark every number as "app not running" from now, and write everything."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        for undo in self._unsubscribe:
+            undo()
+        self._unsubscribe.clear()
         now = self._clock()
         for phone, status in list(self._status.items()):
             if status is not None:
@@ -140,6 +149,9 @@ class SessionHistory:
             self._backup_at[snap.phone] = snap.last_backup_at
             if known is None or snap.last_backup_at > known:
                 self.record(HistoryEvent(snap.last_backup_at, snap.phone, EventKind.BACKUP))
+
+    def _on_pool_restored(self, outcome: RestoreOutcome) -> None:
+        self.record_restore(outcome.backup.phone, outcome.backup.timestamp, outcome.accepted)
 
     def record_restore(self, phone: str, timestamp: str, ok: bool) -> None:
         self.record(HistoryEvent(self._clock(), phone, EventKind.RESTORE, detail=timestamp, ok=ok))

@@ -97,6 +97,7 @@ class SessionPool:
         self._sessions: dict[str, SessionSupervisor] = {}
         self._observers: list[Callable[[SessionSnapshot], None]] = []
         self._notice_observers: list[Callable[[Notice], None]] = []
+        self._restore_observers: list[Callable[[RestoreOutcome], None]] = []
         self._receipt_observers: list[Callable[[str, list[str], str], None]] = []
         self._persisted: dict[str, SessionEntry] = {}
         self._changed = asyncio.Condition()
@@ -180,6 +181,11 @@ class SessionPool:
     def subscribe_notices(self, callback: Callable[[Notice], None]) -> Callable[[], None]:
         self._notice_observers.append(callback)
         return lambda: self._notice_observers.remove(callback)
+
+    def subscribe_restores(self, callback: Callable[[RestoreOutcome], None]) -> Callable[[], None]:
+        """Told of every restore's outcome, whoever asked (window or API): the history."""
+        self._restore_observers.append(callback)
+        return lambda: self._restore_observers.remove(callback)
 
     def subscribe_receipts(
         self, callback: Callable[[str, list[str], str], None]
@@ -443,6 +449,15 @@ class SessionPool:
         self, phone: str, timestamp: str | None = None, *, wait: float = 30.0
     ) -> RestoreOutcome:
         """Stop, back up, swap in a backup, reconnect, and say honestly how it went."""
+        outcome = await self._restore(phone, timestamp, wait)
+        for callback in list(self._restore_observers):
+            try:
+                callback(outcome)
+            except Exception:
+                logger.exception("restore observer failed")
+        return outcome
+
+    async def _restore(self, phone: str, timestamp: str | None, wait: float) -> RestoreOutcome:
         sup = self._get(phone)
 
         async def run() -> BackupInfo:

@@ -112,7 +112,6 @@ class MainWindow(QMainWindow):
 
         self.timeline = BackupTimeline(bridge, self)
         self.timeline.export_requested.connect(self.export_requested)
-        self.timeline.restored.connect(self._on_timeline_restored)
         self.history_view = TimelinePanel(bridge, history, self)
         self.history_view.restore_requested.connect(self.timeline.restore_backup)
         self.log_view = LogView(log_path, self)
@@ -369,10 +368,6 @@ class MainWindow(QMainWindow):
         }.get(fix)
         if action is not None and action.isEnabled():
             action.trigger()
-
-    def _on_timeline_restored(self, phone: str, timestamp: str, accepted: bool) -> None:
-        if self.history is not None:
-            self.history.record_restore(phone, timestamp, accepted)
 
     def _on_history_changed(self, phone: str) -> None:
         if alive(self):

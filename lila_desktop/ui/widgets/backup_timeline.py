@@ -41,7 +41,6 @@ BAD_STYLE = "color: #b3261e;"
 class BackupTimeline(QWidget):
     export_requested = Signal(str)  # phone
     restore_started = Signal(str)  # phone: confirmed; progress and outcome show here
-    restored = Signal(str, str, bool)  # phone, backup timestamp, accepted by WhatsApp
 
     def __init__(self, bridge: PoolBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -297,7 +296,6 @@ class BackupTimeline(QWidget):
             self._restoring = False
             self.progress.hide()
             self._update_buttons()
-        self.restored.emit(phone, info.timestamp, outcome.accepted)
         if outcome.accepted:
             self._say(self.tr("Restored: +%1 is connected again.").replace("%1", phone), ok=True)
         elif outcome.status in (Status.QR, Status.LOGGED_OUT) or outcome.status.needs_user:

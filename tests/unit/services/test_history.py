@@ -26,15 +26,17 @@ async def test_the_pool_feeds_it_and_a_restart_reads_it_back(
     await harness.pool.simulate(A, "disconnect", {"code": 408})
     await harness.wait(A, lambda s: s.status is Status.RECONNECTING)
     await harness.wait(A, lambda s: s.is_connected)
-    history.record_restore(A, "2026-11-30T01-00-00-000Z", True)
+    statuses = [e.status for e in history.events(A) if e.kind is EventKind.STATUS]
+    assert statuses[-3:] == [Status.CONNECTED, Status.RECONNECTING, Status.CONNECTED]
+    outcome = await harness.pool.restore(A)  # as the API does: the pool tells the history
     await history.aclose()
 
     kinds = [(e.kind, e.status) for e in history.events(A)]
-    statuses = [s for k, s in kinds if k is EventKind.STATUS]
-    assert statuses[-3:] == [Status.CONNECTED, Status.RECONNECTING, Status.CONNECTED]
     assert statuses.count(Status.QR) == 1  # one event per change, not per snapshot
     assert (EventKind.BACKUP, None) in kinds
     assert kinds[-1] == (EventKind.CLOSED, None)
+    restores = [e for e in history.events(A) if e.kind is EventKind.RESTORE]
+    assert [(e.detail, e.ok) for e in restores] == [(outcome.backup.timestamp, True)]
     drop = next(e for e in history.events(A) if e.status is Status.RECONNECTING)
     assert drop.code == 408 and drop.reason
 
