@@ -34,6 +34,9 @@ from lila_desktop.core.settings import Settings
 from lila_desktop.services.vault.atomic import UnsafeDirectory, ensure_private_dir
 
 API_PORT_ENV: Final = "LILA_API_PORT"
+# `--api-port auto`: a port the OS picks, named in the 'api_listening' log line
+# (tests and tools start many apps at once: no port race).
+API_PORT_AUTO: Final = -1
 API_KEY_ENV: Final = "LILA_API_KEY"
 LIMIT_ENV: Final = "LILA_QUOTA_LIMIT"
 MONGODB_URI_ENV: Final = "LILA_MONGODB_URI"
@@ -169,14 +172,16 @@ def _differs(settings: Settings, name: str) -> bool:
 
 
 def _port(text: str, source: str) -> int:
+    if text.strip() == "auto":
+        return API_PORT_AUTO
     try:
         value = int(text.strip())
     except ValueError:
         value = -1
     if not 0 <= value <= 65535:
         raise ConfigError(
-            f"The API port ({source}) must be a number from 1 to 65535, or 0 to turn "
-            f"the local API off; got {text.strip()!r}."
+            f"The API port ({source}) must be a number from 1 to 65535, 0 to turn "
+            f"the local API off, or auto; got {text.strip()!r}."
         )
     return value
 
@@ -276,13 +281,18 @@ def check_data_dir(path: Path) -> None:
         ) from None
 
 
+def bind_port(port: int) -> int:
+    """The port to bind: `auto` binds 0 (the OS picks)."""
+    return 0 if port == API_PORT_AUTO else port
+
+
 def check_port_free(port: int) -> None:
     """The API port can be bound on loopback now (0, off, is always fine).
 
     Raises:
         ConfigError: it is taken or not allowed (exit code 3).
     """
-    if port == 0:
+    if port in (0, API_PORT_AUTO):
         return
     probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:

@@ -33,7 +33,13 @@ from lila_desktop.core.messages import Message
 from lila_desktop.core.policy import DEFAULT_CONFIG
 from lila_desktop.core.quota import QuotaLedger
 from lila_desktop.services.blocking import run_blocking
-from lila_desktop.services.config import PASSPHRASE_ENV, ConfigError, RuntimeConfig, port_error
+from lila_desktop.services.config import (
+    PASSPHRASE_ENV,
+    ConfigError,
+    RuntimeConfig,
+    bind_port,
+    port_error,
+)
 from lila_desktop.services.engine.client import EngineClient
 from lila_desktop.services.history import SessionHistory
 from lila_desktop.services.outbox.wiring import RunningOutbox, start_outbox
@@ -244,7 +250,7 @@ class Runtime:
             self.api = await start_api(
                 self.pool,
                 self.ledger,
-                port=self.config.api_port,
+                port=bind_port(self.config.api_port),
                 api_key=key,
                 data_dir=self.config.data_dir,
                 outbox=self.outbox.outbox if self.outbox else None,
