@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -28,7 +27,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_gui_e2e import FakeDesktop, RunningApp, api, free_port
+from bench.harness.app_process import AppProcess
+from tests.e2e.test_gui_e2e import FakeDesktop, event
 
 pytestmark = pytest.mark.e2e
 
@@ -192,71 +192,59 @@ def test_the_window_a_shop_owner_sees(
     screen: Screen, tmp_path: Path, lang: str, scale: str
 ) -> None:
     desktop, record, clicks = start_desktop(tmp_path)
-    port, key = free_port(), "e2e-key-" + "x" * 24
-    env = dict(
-        os.environ,
-        DISPLAY=screen.display,
-        QT_QPA_PLATFORM="xcb",
-        QT_SCALE_FACTOR=scale,
-        LILA_SIM_TIME_SCALE="0.2",  # quicker reconnects; the code still lives 12 s
-        LILA_VAULT_PASSPHRASE="e2e passphrase 123",
-        LILA_API_KEY=key,
-        LANG="en_US.UTF-8" if lang == "en" else "es_ES.UTF-8",
-        LANGUAGE=lang,
+    key = "e2e-key-" + "x" * 24
+    env = {
+        "DISPLAY": screen.display,
+        "QT_QPA_PLATFORM": "xcb",
+        "QT_SCALE_FACTOR": scale,
+        "LANG": "en_US.UTF-8" if lang == "en" else "es_ES.UTF-8",
+        "LANGUAGE": lang,
+    }
+    app = AppProcess(
+        tmp_path / "d",
+        command=[sys.executable, "-m", "lila_desktop"],
+        headless=False,
+        time_scale="0.2",  # quicker reconnects; the code still lives 12 s
+        passphrase="e2e passphrase 123",
+        api_key=key,
+        env=env,
+        extra_args=["--demo"],
     )
-    cmd = [sys.executable, "-m", "lila_desktop", "--demo", "--data-dir", str(tmp_path / "d")]
-    cmd += ["--json-logs", "--api-port", str(port)]
-    proc = subprocess.Popen(
-        cmd, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT
-    )
-    app = RunningApp(proc)
     try:
-        assert app.event("ready")["tray"] is True, "Qt did not find the tray host"
-        app.wait_for("the demo", lambda d: "demo numbers ready" in d.get("msg", ""))
+        assert event(app, "ready")["tray"] is True, "Qt did not find the tray host"
+        app.wait_log(lambda d: "demo numbers ready" in str(d.get("msg", "")))
         # The demo's old phone was logged out: one notification, in the owner's language.
         first = wait("a notification over D-Bus", lambda: notes(record))[0]
         assert f"+{OLD}" in first["summary"]
         assert ("was logged out" in first["summary"]) == (lang == "en")
         # A drop that comes back by itself within the grace period tells nobody...
-        api(
-            port,
-            key,
-            "POST",
-            f"/api/sessions/{SHOP}/simulate",
-            {"event": "disconnect", "args": {"code": 408}},
+        seen = app.mark()
+        app.ok(
+            "POST", f"/api/sessions/{SHOP}/simulate", {"event": "disconnect", "args": {"code": 408}}
         )
-        seen = len(app.lines)
-        app.wait_for(
-            "reconnected after the drop",
+        app.wait_log(
             lambda d: (
-                app.lines.index(d) >= seen
-                and d.get("event") == "status"
+                d.get("event") == "status"
                 and d.get("phone") == SHOP
                 and d.get("status") == "connected"
             ),
+            start=seen,
         )
         # ...a logout does (and is the next notification: none came in between).
-        api(
-            port,
-            key,
-            "POST",
-            f"/api/sessions/{SHOP}/simulate",
-            {"event": "logout", "args": {"code": 401}},
-        )
+        app.ok("POST", f"/api/sessions/{SHOP}/simulate", {"event": "logout", "args": {"code": 401}})
         wait("the second notification", lambda: len(notes(record)) >= 2)
         assert [f"+{SHOP}" in n["summary"] for n in notes(record)] == [False, True]
 
         # A click on it opens that number.
         clicks.write_text("click\n")
-        opened = app.event("ui_opened")
-        assert opened["phone"] == SHOP
+        assert event(app, "ui_opened")["phone"] == SHOP
 
         # The owner puts the last backup back with the keyboard: Ctrl+R, Enter confirms.
         before = screen.windows()
         screen.keys("ctrl+r")
         confirm = wait("the confirmation", lambda: screen.windows() - before)
         screen.keys_to(confirm.pop(), "Return")
-        assert app.event("ui_restored", phone=SHOP, timeout=40)["accepted"] is True
+        assert event(app, "ui_restored", 40, phone=SHOP)["accepted"] is True
         main = screen.window("Lila Desktop")
         # Back to the Timeline tab (the restore showed its progress under Backups).
         screen.keys_to(main, "ctrl+shift+t")
@@ -270,12 +258,8 @@ def test_the_window_a_shop_owner_sees(
         screen.shot(f"failure-{lang}.png")
         raise
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-        code = proc.wait(60)
-        app._reader.join(10)
-        if proc.stderr is not None:
-            proc.stderr.close()
+        code = app.terminate()
+        app.close()
         desktop.terminate()
         desktop.wait(10)
     assert code == 0
