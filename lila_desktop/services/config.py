@@ -48,6 +48,8 @@ ENV: Final = "environment"
 SETTINGS: Final = "settings"
 DEFAULT: Final = "default"
 
+API_PORT_AUTO: Final = -1  # `--api-port auto`: any free port, logged in 'api_listening'
+
 EXIT_CONFIG: Final = 2  # a start value the owner must change
 EXIT_PORT: Final = 3  # the API port is taken (kept from earlier releases)
 EXIT_ALREADY_RUNNING: Final = 4  # another copy runs for this data folder
@@ -82,7 +84,7 @@ class RuntimeConfig:
     transport: str
     headless: bool
     demo: bool
-    api_port: int  # 0: the local API is off
+    api_port: int  # 0: the local API is off; API_PORT_AUTO: any free port
     json_logs: bool
     log_level: str
     settings: Settings
@@ -97,6 +99,11 @@ class RuntimeConfig:
     @property
     def api_enabled(self) -> bool:
         return self.api_port != 0
+
+    @property
+    def api_bind_port(self) -> int:
+        """The port to bind: `auto` binds 0 (the OS picks; no race with another process)."""
+        return 0 if self.api_port == API_PORT_AUTO else self.api_port
 
 
 def default_data_dir(demo: bool) -> Path:
@@ -169,14 +176,16 @@ def _differs(settings: Settings, name: str) -> bool:
 
 
 def _port(text: str, source: str) -> int:
+    if text.strip() == "auto":
+        return API_PORT_AUTO
     try:
         value = int(text.strip())
     except ValueError:
         value = -1
     if not 0 <= value <= 65535:
         raise ConfigError(
-            f"The API port ({source}) must be a number from 1 to 65535, or 0 to turn "
-            f"the local API off; got {text.strip()!r}."
+            f"The API port ({source}) must be a number from 1 to 65535, 0 to turn "
+            f"the local API off, or auto for any free port; got {text.strip()!r}."
         )
     return value
 
@@ -282,7 +291,7 @@ def check_port_free(port: int) -> None:
     Raises:
         ConfigError: it is taken or not allowed (exit code 3).
     """
-    if port == 0:
+    if port in (0, API_PORT_AUTO):
         return
     probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:

@@ -233,7 +233,7 @@ class Runtime:
             self.api = await start_api(
                 self.pool,
                 self.ledger,
-                port=self.config.api_port,
+                port=self.config.api_bind_port,
                 api_key=key,
                 data_dir=self.config.data_dir,
             )
