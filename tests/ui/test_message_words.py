@@ -35,6 +35,18 @@ PARAMS: dict[Code, dict[str, str | int | float | None]] = {
     Code.STORE_CORRUPT: {"reason": "file is not a database"},
     Code.LIST_RECOVERED: {"count": 3, "unnamed": 1, "aside": "/x/sessions.json.1.damaged"},
     Code.SETTINGS_RECOVERED: {"aside": None, "from_copy": 1},
+    Code.START_API_PORT: {"source": "--api-port", "value": "70000"},
+    Code.START_API_KEY: {"min": 16},
+    Code.START_PASSPHRASE_EMPTY: {"min": 8},
+    Code.START_PASSPHRASE_SHORT: {"min": 8},
+    Code.START_QUOTA_LIMIT: {"value": "ten"},
+    Code.START_DATA_DIR_FILE: {"path": "/srv/lila"},
+    Code.START_DATA_DIR_UNSAFE: {"path": "/srv/lila"},
+    Code.START_DATA_DIR_CREATE: {"path": "/srv/lila", "reason": "Permission denied"},
+    Code.START_DATA_DIR_WRITE: {"path": "/srv/lila"},
+    Code.START_PORT_IN_USE: {"port": 3001},
+    Code.START_PORT_UNUSABLE: {"port": 80, "reason": "Permission denied"},
+    Code.START_OTHER: {"detail": "The keyring is locked."},
 }
 
 
