@@ -8,7 +8,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 apt_install "${QT_RUNTIME_PACKAGES[@]}" xvfb xauth dbus gnome-keyring libsecret-tools \
   zbar-tools imagemagick x11-utils xdotool \
   nsis 7zip shellcheck desktop-file-utils binutils libxcb1 \
-  libwayland-client0 libwayland-cursor0 libwayland-egl1 fontconfig-config
+  libwayland-client0 libwayland-cursor0 libwayland-egl1 fontconfig-config \
+  iproute2
 ensure_venv test "[test,packaging]"
 cd "$ROOT"
 export PATH="$VENV/bin:$PATH"
@@ -16,7 +17,12 @@ export PATH="$VENV/bin:$PATH"
 echo "== ruff";          ruff check lila_desktop tests bench packaging
 echo "== ruff format";   ruff format --check lila_desktop tests bench packaging
 echo "== mypy";          mypy
+echo "== mypy win32";    mypy --platform win32
+echo "== mypy darwin";   mypy --platform darwin
 echo "== import-linter"; lint-imports
+# The release workflow runs only on GitHub's machines: lint it here.
+echo "== actionlint";    actionlint .github/workflows/*.yml
+echo "== zizmor";        zizmor --offline --no-progress .github/workflows
 
 echo "== pytest"
 exec xvfb-run -a -s "-screen 0 1280x800x24" \

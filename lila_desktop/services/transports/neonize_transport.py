@@ -143,6 +143,7 @@ class NeonizeClient:
             (ev.ClientOutdatedEv, lambda _event: self._end("outdated")),
             (ev.ConnectFailureEv, self._on_connect_failure),
             (ev.StreamErrorEv, self._on_stream_error),
+            (ev.ReceiptEv, self._on_receipt),
         ):
             client.event(event_type)(self._guard(handler))
         self._client = client
@@ -355,6 +356,12 @@ class NeonizeClient:
             message = event.Message or f"connect failure {code if code else 'without a code'}"
             self._end("connect_failure", code=code, message=message)
 
+    def _on_receipt(self, event: Any) -> None:
+        # Only the recipient's receipts for what we sent: delivered, read.
+        kind = _RECEIPT_KINDS.get(int(event.Type))
+        if kind is not None and event.MessageIDs:
+            self._emit("receipt", ids=[str(i) for i in event.MessageIDs], kind=kind)
+
     def _on_stream_error(self, event: Any) -> None:
         conflicts = [_attrs(node) for node in event.Raw.Nodes if node.Tag == "conflict"]
         if any(attrs.get("type") == "replaced" for attrs in conflicts):
@@ -362,6 +369,9 @@ class NeonizeClient:
             return
         raw = event.Code.strip()
         self._drop(int(raw) if raw.isdigit() else None, f"stream error {raw or 'without a code'}")
+
+
+_RECEIPT_KINDS = {ev.ReceiptEv.DELIVERED: "delivered", ev.ReceiptEv.READ: "read"}
 
 
 class NeonizeTransport:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import json
 import logging
 import os
 import random
@@ -98,7 +99,13 @@ class SimulatedClient:
         try:
             store_schema.create_store(self.store_path)
         except sqlite3.DatabaseError as exc:
-            self.emit("store_corrupt", reason=str(exc))
+            # As the real adapter (store_problem): only a damaged store is
+            # "corrupt"; locked past the busy timeout, disk full or I/O is a
+            # failed dial (a locked store was once set aside as corrupt).
+            if store_schema.is_damage(exc):
+                self.emit("store_corrupt", reason=str(exc))
+            else:
+                self.emit("connect_failure", code=None, message=f"store: {exc}")
             return False
         if not self.world.network_up:
             self.emit(
@@ -199,9 +206,24 @@ class SimulatedClient:
     async def send_text(self, to: str, text: str) -> SendResult:
         if not self.up:
             raise TransportError("this number is not connected", "NOT_CONNECTED")
+        if to in self.world.refused:  # WhatsApp's answer for a number without WhatsApp
+            raise TransportError(
+                f"WhatsApp did not accept the message: {to} is not on WhatsApp", "SEND_FAILED"
+            )
         await self.world.sleep(0.005)
         self.world.sent.append((self.phone, to, text))
-        return SendResult(message_id=self.world.message_id(), timestamp=time.time())
+        result = SendResult(message_id=self.world.message_id(), timestamp=time.time())
+        self.world.record_sent(self.phone, to, text, result.message_id)
+        # The recipient's phone confirms a moment later, as WhatsApp's receipts do.
+        task = asyncio.get_running_loop().create_task(self._deliver(result.message_id))
+        self.world.background.add(task)
+        task.add_done_callback(self.world.background.discard)
+        return result
+
+    async def _deliver(self, message_id: str) -> None:
+        await self.world.sleep(0.05)
+        if not self.stopped:
+            self.emit("receipt", ids=[message_id], kind="delivered")
 
 
 class SimulatedTransport:
@@ -216,6 +238,11 @@ class SimulatedTransport:
         self.clients: dict[str, SimulatedClient] = {}
         self.connects = 0
         self.sent: list[tuple[str, str, str]] = []
+        # Tests only: every send also appended (fsync) to this file, so a test can
+        # count what "WhatsApp" got across kills of the app.
+        self.sent_log = os.environ.get("LILA_SIM_SENT_LOG") or None
+        self.background: set[asyncio.Task[None]] = set()
+        self.refused: set[str] = set()  # recipients WhatsApp refuses (simulate "refuse")
         # The engine subscribes to engine-wide events (network up/down).
         self.on_engine_event: Callable[..., None] = lambda event, **fields: None
 
@@ -233,6 +260,15 @@ class SimulatedTransport:
 
     def message_id(self) -> str:
         return "3EB0" + self.rng.randbytes(8).hex().upper()
+
+    def record_sent(self, phone: str, to: str, text: str, message_id: str) -> None:
+        if self.sent_log is None:
+            return
+        line = json.dumps({"phone": phone, "to": to, "text": text, "id": message_id})
+        with open(self.sent_log, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
 
     def create_client(
         self, phone: str, generation: int, store_path: Path, sink: EventSink
@@ -308,6 +344,13 @@ class SimulatedTransport:
             store_schema.wipe_device(client.store_path)
             client.park()
             client.emit("logged_out", code=code, on_connect=False)
+        elif event == "refuse":
+            self.refused.add(str(args.get("to", "")))
+        elif event == "receipt":
+            kind = str(args.get("kind", "read"))
+            if kind not in ("delivered", "read"):
+                raise TransportError("receipt kind must be 'delivered' or 'read'", "BAD_REQUEST")
+            client.emit("receipt", ids=[str(i) for i in args.get("ids", [])], kind=kind)
         elif event == "corrupt_store":
             _scribble(client.store_path)
             client.park()
