@@ -35,6 +35,9 @@ from lila_desktop.services.vault.atomic import UnsafeDirectory, ensure_private_d
 from lila_desktop.services.wording import english
 
 API_PORT_ENV: Final = "LILA_API_PORT"
+# `--api-port auto`: a port the OS picks, named in the 'api_listening' log line
+# (tests and tools start many apps at once: no port race).
+API_PORT_AUTO: Final = -1
 API_KEY_ENV: Final = "LILA_API_KEY"
 LIMIT_ENV: Final = "LILA_QUOTA_LIMIT"
 MONGODB_URI_ENV: Final = "LILA_MONGODB_URI"
@@ -49,7 +52,6 @@ ENV: Final = "environment"
 SETTINGS: Final = "settings"
 DEFAULT: Final = "default"
 
-API_PORT_AUTO: Final = -1  # `--api-port auto`: any free port, logged in 'api_listening'
 
 EXIT_CONFIG: Final = 2  # a start value the owner must change
 EXIT_PORT: Final = 3  # the API port is taken (kept from earlier releases)

@@ -44,6 +44,7 @@ from lila_desktop.services.vault.keystores import SALT_FILE
 from lila_desktop.ui import i18n
 from lila_desktop.ui.asking import wait_finished
 from lila_desktop.ui.bridge import PoolBridge
+from lila_desktop.ui.collector import GuiThreadCollector
 from lila_desktop.ui.controller import WindowController
 from lila_desktop.ui.dialogs.keyring_dialog import KeyringProblemDialog
 from lila_desktop.ui.event_loop import BatchingEventLoop
@@ -71,6 +72,8 @@ def run_gui(config: RuntimeConfig) -> int:
     app.setDesktopFileName("lila-desktop")
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)  # closing the window may only hide it to the tray
+    collector = GuiThreadCollector(app)  # QObjects are never freed on a worker thread
+    collector.start()
     i18n.install_language(config.settings.language)
 
     if ask_first_instance(config.data_dir):
@@ -101,6 +104,7 @@ def run_gui(config: RuntimeConfig) -> int:
     finally:
         server.close()
         lock.release()
+        collector.stop()
 
 
 def refuse(exc: ConfigError) -> int:
