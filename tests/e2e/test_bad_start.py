@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from bench.harness.app_process import AppProcess
 from lila_desktop import app
 from lila_desktop.services.config import CommandLine
 
@@ -28,21 +28,27 @@ pytestmark = pytest.mark.e2e
 GOOD_ENV = {"LILA_VAULT_PASSPHRASE": "e2e passphrase, not a real one"}
 
 
-def _command() -> list[str]:
-    script = Path(sys.executable).with_name("lila-desktop")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "lila_desktop"]
+@dataclass
+class Ended:
+    returncode: int
+    stderr: str
+    stdout: str = ""
 
 
-def start(data_dir: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("LILA_") and k != "DISPLAY"}
-    environ.update(env)
-    return subprocess.run(
-        [*_command(), "--headless", "--transport", "simulated", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=60,
-    )
+def start(data_dir: Path, *args: str, env: dict[str, str]) -> Ended:
+    """The real app headless with one bad value (the one harness), run until it exits."""
+    with AppProcess(
+        data_dir,
+        api=False,
+        json_logs=False,
+        passphrase=None,
+        api_key=None,
+        extra_args=args,
+        env={"DISPLAY": None, **env},
+    ) as app:
+        code = app.proc.wait(60)
+        app.close()  # the reader has every line once the app is gone
+        return Ended(code, "\n".join(app.raw))
 
 
 @pytest.fixture
