@@ -106,112 +106,112 @@
 <context>
     <name>BackupTimeline</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="117"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="116"/>
         <source>Backups of this number</source>
         <translation>Copias de seguridad de este número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="118"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="117"/>
         <source>&amp;Back up now</source>
         <translation>Hacer &amp;copia ahora</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="119"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="118"/>
         <source>Take a backup of this number now (Ctrl+B)</source>
         <translation>Hacer ahora una copia de seguridad de este número (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="120"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="119"/>
         <source>&amp;Restore…</source>
         <translation>&amp;Restaurar…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="122"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="121"/>
         <source>Put the selected backup back (the newest if none is selected) (Ctrl+R)</source>
         <translation>Volver a poner la copia elegida (la más reciente si no eliges ninguna) (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="124"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="123"/>
         <source>E&amp;xport…</source>
         <translation>E&amp;xportar…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="126"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="125"/>
         <source>Save this number&apos;s login to move it to another computer</source>
         <translation>Guardar la sesión de este número para llevarla a otro ordenador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="138"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="137"/>
         <source>Select a number to see its backups.</source>
         <translation>Elige un número para ver sus copias de seguridad.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="140"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="139"/>
         <source>No backups of +%1 yet.</source>
         <translation>Aún no hay copias de +%1.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="142"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="141"/>
         <source>Backups of +%1 (newest first)</source>
         <translation>Copias de +%1 (la más reciente primero)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="199"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="198"/>
         <source>Restoring… the number is now: %1</source>
         <translation>Restaurando… el número ahora está: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="241"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="240"/>
         <source>Nothing changed since the last backup, so none was needed.</source>
         <translation>Nada cambió desde la última copia, así que no hacía falta otra.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="245"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="244"/>
         <source>Backed up at %1.</source>
         <translation>Copia hecha a las %1.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="273"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="272"/>
         <source>Restore a backup</source>
         <translation>Restaurar una copia</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="274"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="273"/>
         <source>Put back the backup of +%1 taken %2 (%3)?</source>
         <translation>¿Volver a poner la copia de +%1 hecha %2 (%3)?</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="279"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="278"/>
         <source>The number disconnects for a moment. What it has now is backed up first, so nothing is lost.</source>
         <translation>El número se desconecta un momento. Antes se copia lo que tiene ahora, así que no se pierde nada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="282"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="281"/>
         <source>&amp;Restore</source>
         <translation>&amp;Restaurar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="290"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="289"/>
         <source>Restoring…</source>
         <translation>Restaurando…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="294"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="293"/>
         <source>The restore did not happen: %1</source>
         <translation>No se restauró: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="302"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="300"/>
         <source>Restored: +%1 is connected again.</source>
         <translation>Restaurado: +%1 vuelve a estar conectado.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="306"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="304"/>
         <source>WhatsApp did not accept this backup: the phone removed this device, and a removed device cannot come back. Link the number again with a new QR.</source>
         <translation>WhatsApp no aceptó esta copia: el teléfono quitó este dispositivo y un dispositivo quitado no puede volver. Vincula el número otra vez con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="314"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="312"/>
         <source>The backup is back in place, but WhatsApp has not answered yet; Lila keeps trying by itself.</source>
         <translation>La copia ya está puesta, pero WhatsApp aún no responde; Lila sigue intentándolo sola.</translation>
     </message>
@@ -336,22 +336,22 @@
 <context>
     <name>GuiApp</name>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="203"/>
+        <location filename="../../lila_desktop/ui/main.py" line="207"/>
         <source>Starting…</source>
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="304"/>
+        <location filename="../../lila_desktop/ui/main.py" line="329"/>
         <source>The demo numbers could not be prepared; see the log.</source>
         <translation>No se pudieron preparar los números de demostración; mira el registro.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="295"/>
+        <location filename="../../lila_desktop/ui/main.py" line="320"/>
         <source>The local API is off.</source>
         <translation>La API local está apagada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="291"/>
+        <location filename="../../lila_desktop/ui/main.py" line="316"/>
         <source>Listening on %1. Changes apply from the next start.</source>
         <translation>Escuchando en %1. Los cambios se aplican al volver a abrir Lila.</translation>
     </message>
@@ -673,114 +673,114 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="205"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="204"/>
         <source>Lila Desktop</source>
         <translation>Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="205"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="204"/>
         <source>demo</source>
         <translation>demostración</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="205"/>
         <source>&amp;Add number…</source>
         <translation>&amp;Añadir número…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="207"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
         <source>Add a WhatsApp number and link it (Ctrl+N)</source>
         <translation>Añadir un número de WhatsApp y vincularlo (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="208"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="207"/>
         <source>&amp;Import session…</source>
         <translation>&amp;Importar sesión…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="209"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="208"/>
         <source>&amp;Settings…</source>
         <translation>A&amp;justes…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="210"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="209"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="211"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="210"/>
         <source>&amp;About Lila Desktop</source>
         <translation>&amp;Acerca de Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="212"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="211"/>
         <source>&amp;Log</source>
         <translation>&amp;Registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="213"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="212"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="222"/>
         <source>&amp;Backups</source>
         <translation>Co&amp;pias</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="214"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="222"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="213"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="221"/>
         <source>&amp;Timeline</source>
         <translation>&amp;Historial</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="215"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="214"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="216"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="215"/>
         <source>&amp;Number</source>
         <translation>&amp;Número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="217"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="216"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="219"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="218"/>
         <source>&amp;Demo</source>
         <translation>&amp;Demo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="220"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="219"/>
         <source>&amp;Help</source>
         <translation>Ay&amp;uda</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="221"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="220"/>
         <source>Toolbar</source>
         <translation>Barra de herramientas</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="224"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
         <source>Lo&amp;g</source>
         <translation>Re&amp;gistro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="225"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="224"/>
         <source>Your WhatsApp numbers</source>
         <translation>Tus números de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="226"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="225"/>
         <source>Timeline, backups and log</source>
         <translation>Historial, copias de seguridad y registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="325"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="324"/>
         <source>Select a number to see what it needs.</source>
         <translation>Elige un número para ver qué necesita.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="323"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="322"/>
         <source>No number yet. Press Add number (Ctrl+N) to link your first one.</source>
         <translation>Aún no hay números. Pulsa Añadir número (Ctrl+N) para vincular el primero.</translation>
     </message>
@@ -911,6 +911,81 @@
         <location filename="../../lila_desktop/ui/message_texts.py" line="181"/>
         <source>The settings file could not be read, so the defaults are used. Open Settings to choose your values again.</source>
         <translation>No se pudo leer el archivo de ajustes, así que se usan los valores predeterminados. Abre Ajustes para elegir de nuevo tus valores.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="187"/>
+        <source>--demo runs on the simulated transport; drop --transport neonize.</source>
+        <translation>--demo funciona con el transporte simulado; quita --transport neonize.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="192"/>
+        <source>The API port (%1) must be a number from 1 to 65535, 0 to turn the local API off, or auto for any free port; got &apos;%2&apos;.</source>
+        <translation>El puerto de la API (%1) debe ser un número de 1 a 65535, 0 para apagar la API local, o auto para cualquier puerto libre; se recibió &apos;%2&apos;.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="202"/>
+        <source>LILA_API_KEY must be %1 to 256 printable characters without spaces; change it or unset it.</source>
+        <translation>LILA_API_KEY debe tener de %1 a 256 caracteres imprimibles sin espacios; cámbiala o quítala.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="211"/>
+        <source>LILA_VAULT_PASSPHRASE is empty: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
+        <translation>LILA_VAULT_PASSPHRASE está vacía: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="220"/>
+        <source>LILA_VAULT_PASSPHRASE is too short: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
+        <translation>LILA_VAULT_PASSPHRASE es demasiado corta: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="229"/>
+        <source>LILA_QUOTA_LIMIT must be a positive whole number of messages per month, e.g. 1000; got &apos;%1&apos;. Fix or unset LILA_QUOTA_LIMIT.</source>
+        <translation>LILA_QUOTA_LIMIT debe ser un número entero positivo de mensajes al mes, p. ej. 1000; se recibió &apos;%1&apos;. Corrige o quita LILA_QUOTA_LIMIT.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="237"/>
+        <source>LILA_MONGODB_URI is not a MongoDB connection string: copy it from the company portal (it starts with mongodb:// or mongodb+srv://), or unset it.</source>
+        <translation>LILA_MONGODB_URI no es una cadena de conexión de MongoDB: cópiala del portal de la empresa (empieza por mongodb:// o mongodb+srv://), o quítala.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="243"/>
+        <source>The company portal address kept in the system keyring is not a MongoDB connection string: set LILA_MONGODB_URI to the right one, or remove the keyring entry &apos;mongodb-uri&apos; of &apos;lila-desktop&apos;.</source>
+        <translation>La dirección del portal de la empresa guardada en el llavero del sistema no es una cadena de conexión de MongoDB: pon la correcta en LILA_MONGODB_URI, o borra la entrada &apos;mongodb-uri&apos; de &apos;lila-desktop&apos; del llavero.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="251"/>
+        <source>The data folder %1 is a file, not a folder: move that file away, or start with --data-dir pointing to a folder.</source>
+        <translation>La carpeta de datos %1 es un archivo, no una carpeta: mueve ese archivo a otro sitio, o abre Lila con --data-dir apuntando a una carpeta.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="260"/>
+        <source>The data folder %1 is a link or belongs to another user: start with --data-dir pointing to a folder of your own.</source>
+        <translation>La carpeta de datos %1 es un enlace o pertenece a otro usuario: abre Lila con --data-dir apuntando a una carpeta tuya.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="269"/>
+        <source>The data folder %1 cannot be created (%2): start with --data-dir pointing to a folder you can write to.</source>
+        <translation>No se puede crear la carpeta de datos %1 (%2): abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="279"/>
+        <source>The data folder %1 is not writable: give your user write permission on it, or start with --data-dir pointing to a folder you can write to.</source>
+        <translation>No se puede escribir en la carpeta de datos %1: da permiso de escritura a tu usuario, o abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="288"/>
+        <source>Port %1 is already in use (another Lila Desktop or lila-app?): stop it, or start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
+        <translation>El puerto %1 ya está en uso (¿otro Lila Desktop o lila-app?): ciérralo, o abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="298"/>
+        <source>The local API cannot listen on port %1 (%2): start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
+        <translation>La API local no puede escuchar en el puerto %1 (%2): abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="308"/>
+        <source>Lila Desktop cannot start: %1</source>
+        <translation>Lila Desktop no puede arrancar: %1</translation>
     </message>
 </context>
 <context>
@@ -1820,7 +1895,7 @@
 <context>
     <name>StartError</name>
     <message>
-        <location filename="../../lila_desktop/ui/start_error.py" line="19"/>
+        <location filename="../../lila_desktop/ui/start_error.py" line="22"/>
         <source>Lila Desktop could not start.</source>
         <translation>Lila Desktop no pudo iniciarse.</translation>
     </message>
