@@ -159,8 +159,7 @@ class SessionPool:
         for result in results:
             if isinstance(result, BaseException):
                 logger.error("closing a session failed: %r", result)
-        if self._registry_task is not None:
-            await self._registry_task  # the last change of the list is on disk
+        await self._flush_registry()
         with contextlib.suppress(Exception):
             await self.engine.aclose()
         await self.vault.aclose()
@@ -264,6 +263,25 @@ class SessionPool:
         if self._registry_task is None or self._registry_task.done():
             loop = asyncio.get_running_loop()
             self._registry_task = loop.create_task(self._write_registry())
+
+    async def _flush_registry(self) -> None:
+        """At close the last change of the list is on disk, even when the debounced
+        writer failed (its error is logged, the write is tried once more): a failed
+        list write never stops the stores from being sealed."""
+        task = self._registry_task
+        if task is not None:
+            try:
+                await task
+            except Exception as exc:
+                logger.warning("the session list writer failed (%r); writing it again", exc)
+                self._registry_dirty = True
+        if self._registry_dirty:
+            self._registry_dirty = False
+            entries = [self._persisted[p] for p in self._sessions if p in self._persisted]
+            try:
+                await run_blocking(self.registry.save, entries)
+            except OSError as exc:
+                logger.error("could not save the session list: %s", exc)
 
     async def _write_registry(self) -> None:
         while self._registry_dirty:
