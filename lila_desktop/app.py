@@ -96,6 +96,7 @@ def build_pool(
         config.transport,
         on_event=lambda message: pool.on_engine_event(message),
         on_died=lambda reason: pool.on_engine_died(reason),
+        bot_label=settings.bot_label,
     )
     pool = SessionPool(
         engine=engine,

@@ -41,6 +41,9 @@ class Settings:
     # The portal's `companyId` to count against; empty: found by the sending number.
     # The MongoDB URI itself holds a password and lives in the keyring, not here.
     company_id: str = ""
+    # WhatsApp shows customers an "AI/bot" label on messages marked as a bot's
+    # (neonize adds that mark unless told not to): off unless the owner wants it.
+    bot_label: bool = False
 
     def __post_init__(self) -> None:
         _check_int("keep_backups", self.keep_backups, KEEP_BACKUPS_RANGE, "backups kept")
@@ -51,7 +54,7 @@ class Settings:
             "grace period (minutes)",
         )
         _check_int("api_port", self.api_port, API_PORT_RANGE, "API port")
-        for name in ("start_on_login", "notifications", "api_enabled"):
+        for name in ("start_on_login", "notifications", "api_enabled", "bot_label"):
             if not isinstance(getattr(self, name), bool):
                 raise SettingsError(f"{name} must be true or false.")
         _check_int("quota_limit", self.quota_limit, QUOTA_LIMIT_RANGE, "monthly message limit")

@@ -29,6 +29,7 @@ REQUEST_TIMEOUT = 45.0  # above the engine's own 30 s bounds
 HELLO_TIMEOUT = 30.0  # importing neonize takes ~1 s; a cold laptop more
 RESTART_DELAYS = (0.0, 0.5, 1.0, 2.0, 5.0)  # consecutive crashes back off a little
 STATS_INTERVAL = 30.0
+BOT_TAG_VAR = "NEONIZE_BOT_TAG"  # "off": no <bot biz_bot="1"/> on 1:1 texts
 _REDACT = ("pair code", "qr code", "2@")  # never let a code reach the log
 
 
@@ -77,6 +78,7 @@ class EngineClient:
         max_fds: int | None = None,
         max_connects: int = 500,
         stats_interval: float = STATS_INTERVAL,
+        bot_label: bool = False,
     ) -> None:
         self.transport = transport
         self._on_event = on_event
@@ -86,6 +88,7 @@ class EngineClient:
         self.max_fds = max_fds or fd_budget()
         self.max_connects = max_connects
         self.stats_interval = stats_interval
+        self.bot_label = bot_label
         self.healthy_after = 60.0  # a run this long resets the crash back-off
         self.recycles = 0
         self._proc: asyncio.subprocess.Process | None = None
@@ -112,6 +115,8 @@ class EngineClient:
     async def _spawn(self) -> None:
         env = dict(os.environ if self._env is None else self._env)
         env.setdefault("PYTHONUNBUFFERED", "1")
+        # Read by neonize's Go code from the environment it loads with (hazard 16).
+        env[BOT_TAG_VAR] = "on" if self.bot_label else "off"
         self._proc = await asyncio.create_subprocess_exec(
             *self._command,
             stdin=asyncio.subprocess.PIPE,

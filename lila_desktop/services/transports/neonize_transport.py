@@ -14,9 +14,12 @@ around Go connect/stop, since the QR timeout stops its client by itself.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import itertools
 import logging
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -30,11 +33,28 @@ from neonize.utils.enum import ClientName, ClientType
 from neonize.utils.jid import Jid2String, build_jid
 
 from lila_desktop.services.transports.base import EventSink, SendResult, TransportError
+from lila_desktop.services.transports.go_lock import GoLock
 
 logger = logging.getLogger(__name__)
 
 QR_TIMEOUT = 160.0  # WhatsApp's codes: 60 s, then 20 s each, ~160 s in all
 PAIR_WAIT = 20.0  # how long pair_phone() waits for the socket (the first QR)
+# Hazard 13: a connect keeps every other Go call out until Go is past its set-up
+# (first QR, first event, login status or the end of its task), at most this long.
+SETUP_HOLD = 3.0
+# Hazard 14: before pairing no event reaches us; a number that shows neither a
+# QR code nor a connection by then is reported (and retried by the policy).
+NO_ANSWER_TIMEOUT = 30.0
+
+# The login-status strings whatsmeow's QR channel ends with (hazard 14), the
+# only word neonize gives us before a device is paired.
+LOGIN_STATUS_TIMEOUT = "timeout"
+LOGIN_STATUS_OUTDATED = "err-client-outdated"
+LOGIN_STATUS_MESSAGES = {
+    "err-unexpected-state": "WhatsApp answered the link request in an unexpected way",
+    "err-scanned-without-multidevice": "the phone that scanned has no linked-devices support",
+    "error": "the link attempt broke off before the QR code was scanned",
+}
 
 # neonize's own ConnectFailureReason numbers -> WhatsApp's HTTP-like codes.
 REASON_CODES = {1: 400, 2: 401, 3: 402, 4: 403, 5: 406, 6: 405, 7: 409, 8: 500, 9: 501, 10: 503}
@@ -121,6 +141,10 @@ class NeonizeClient:
         self._paired = False
         self._qr_seen = asyncio.Event()
         self._qr_timer: asyncio.Task[None] | None = None
+        self._setup_done = asyncio.Event()  # Go is past Neonize()'s map writes
+        self._answered = False  # a QR, a connection or an end was reported
+        self._answer_timer: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def connect(self) -> None:
         if self._client is not None or self._stopped:
@@ -129,6 +153,8 @@ class NeonizeClient:
             msg = f"the session folder {self.store_path.parent} does not exist; create it first"
             raise TransportError(msg, "BAD_REQUEST")
         client = NewAClient(str(self.store_path), props=_DEVICE_PROPS, uuid=self._uuid)
+        self._loop = asyncio.get_running_loop()
+        self._hook_go_callbacks(client)
         # All handlers before connect(): neonize subscribes Go to exactly these.
         client.event.qr(self._guard(self._on_qr))
         for event_type, handler in (
@@ -146,10 +172,73 @@ class NeonizeClient:
         ):
             client.event(event_type)(self._guard(handler))
         self._client = client
-        async with self.transport.lifecycle:
+        go = self.transport.go
+        async with go.exclusive():
             self.transport.connects += 1
             self._task = await client.connect()
-        self._task.add_done_callback(self._on_session_end)
+            self._task.add_done_callback(self._on_session_end)
+            self._task.add_done_callback(self._task_ended)
+            # connect() only created the task: Go's set-up writes the shared maps
+            # from now on (hazard 13). Keep everyone out until it shows progress.
+            try:
+                await asyncio.wait_for(self._setup_done.wait(), self.transport.setup_hold)
+            except TimeoutError:
+                self.transport.setup_timeouts += 1
+                logger.info(
+                    "%s: no word from Go after %.0f s of set-up",
+                    self.phone,
+                    self.transport.setup_hold,
+                )
+        if not self._stopped and not self._answered:
+            self._answer_timer = self._loop.create_task(self._expect_an_answer())
+
+    def _hook_go_callbacks(self, client: NewAClient) -> None:
+        """See Go's first callbacks: the set-up is over, or the link ended (hazard 14)."""
+        execute = client.event.execute
+
+        def execute_and_note(uuid: int, binary: int, size: int, code: int) -> Any:
+            self._from_go(self._setup_done.set)
+            return execute(uuid, binary, size, code)
+
+        def login_status(_uuid: int, status: int | None) -> None:
+            text = ctypes.string_at(status).decode("utf-8", "replace") if status else ""
+            self._from_go(lambda: self._on_login_status(text))
+
+        client.event.execute = execute_and_note
+        # neonize's own handler of the login status is empty; the attribute is
+        # read (name-mangled) when connect() builds the Go callbacks.
+        client._NewAClient__onLoginStatus = login_status
+
+    def _from_go(self, callback: Any) -> None:
+        """Run `callback` on our loop; called from Go's threads."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # closed meanwhile: the engine is exiting
+            loop.call_soon_threadsafe(callback)
+
+    def _task_ended(self, _task: asyncio.Task[Any]) -> None:
+        self._setup_done.set()
+        self.transport.lingering.discard(self)
+
+    async def _expect_an_answer(self) -> None:
+        await asyncio.sleep(self.transport.no_answer_timeout)
+        self._answer_timer = None
+        if self._stopped or self._answered:
+            return
+        logger.warning(
+            "%s: no QR code and no connection after %.0f s",
+            self.phone,
+            self.transport.no_answer_timeout,
+        )
+        self._end(
+            "connect_failure",
+            code=None,
+            message=(
+                f"WhatsApp did not answer within {self.transport.no_answer_timeout:g} s "
+                "(no QR code, no connection)"
+            ),
+        )
 
     async def stop(self) -> None:
         """End this client for good; idempotent, and silent from the first call."""
@@ -161,15 +250,25 @@ class NeonizeClient:
 
     async def _shutdown(self) -> None:
         self._cancel_qr_timer()
+        timer, self._answer_timer = self._answer_timer, None
+        if timer is not None:
+            timer.cancel()
         self.transport.forget(self)
         client = self._client
         if client is None:
             return
+        if self._qr_seen.is_set() and not self._paired:
+            # Hazard 15: a link attempt ended unpaired; Go may keep its worker.
+            self.transport.aborted_links += 1
         try:
-            async with self.transport.lifecycle:
+            async with self.transport.go.exclusive():
                 await client.stop()
         except Exception:
             logger.exception("stopping the client of %s failed", self.phone)
+        if self._task is not None and not self._task.done():
+            # Until Go returns, its worker thread is parked; the engine's
+            # owner recycles the engine when too many stay parked.
+            self.transport.lingering.add(self)
         # neonize's finalizer would call Go Stop again at garbage collection,
         # from any thread and outside our lock (hazard 1): we already did.
         finalizer = getattr(client, "_stop_finalizer", None)
@@ -202,7 +301,7 @@ class NeonizeClient:
     async def logout(self) -> None:
         client = self._live_client()
         try:
-            await client.logout()
+            await self.transport.go.call(client.logout())
         except NeonizeError as exc:
             msg = f"WhatsApp could not be told to log out ({exc}); check the connection and retry"
             raise TransportError(msg, "LOGOUT_FAILED") from None
@@ -215,16 +314,16 @@ class NeonizeClient:
         client = self._live_client()
         if self._paired or self._connected:
             raise TransportError("this number is already linked", "NOT_PAIRING")
-        try:
-            await asyncio.wait_for(self._qr_seen.wait(), self.transport.pair_wait)
-        except TimeoutError:
+        if not await self._socket_up():
             msg = "WhatsApp has not answered yet; check the connection and try again"
-            raise TransportError(msg, "NOT_PAIRING") from None
+            raise TransportError(msg, "NOT_PAIRING")
         client = self._live_client()  # the QR may have expired meanwhile
         try:
             code = str(
-                await client.PairPhone(
-                    self.phone, True, client_name=_CLIENT_NAME, client_type=ClientType.CHROME
+                await self.transport.go.call(
+                    client.PairPhone(
+                        self.phone, True, client_name=_CLIENT_NAME, client_type=ClientType.CHROME
+                    )
                 )
             )
         except NeonizeError as exc:
@@ -232,6 +331,24 @@ class NeonizeClient:
             raise TransportError(msg, "PAIR_FAILED") from None
         self._emit("pair_code", code=code)
         return code
+
+    async def _socket_up(self) -> bool:
+        """Wait for the first QR (the socket is up), unless the attempt ended first."""
+        task = self._task
+        if self._qr_seen.is_set():
+            return True
+        if task is None or task.done():
+            return False  # Go returned: no QR can come from this attempt
+        waiter = asyncio.ensure_future(self._qr_seen.wait())
+        try:
+            await asyncio.wait(
+                {waiter, task},
+                timeout=self.transport.pair_wait,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            waiter.cancel()
+        return self._qr_seen.is_set()
 
     async def send_text(self, to: str, text: str) -> SendResult:
         client = self._live_client()
@@ -242,7 +359,9 @@ class NeonizeClient:
         try:
             # A plain Message: neonize's str path looks up groups and mentions
             # (network calls) for any "@digits" in the text.
-            sent = await client.send_message(jid, Message(conversation=text))
+            sent = await self.transport.go.call(
+                client.send_message(jid, Message(conversation=text))
+            )
         except NeonizeError as exc:
             msg = f"WhatsApp did not accept the message: {exc}"
             raise TransportError(msg, "SEND_FAILED") from None
@@ -258,7 +377,7 @@ class NeonizeClient:
 
     def _end(self, event: str, **fields: Any) -> None:
         """Report how this connection ended; later drop events are the same drop."""
-        self._down = True
+        self._down = self._answered = True
         self._connected = False
         self._emit(event, **fields)
 
@@ -285,6 +404,8 @@ class NeonizeClient:
         if self._paired:
             return
         self._qr_seen.set()
+        self._setup_done.set()
+        self._answered = True
         if self._qr_timer is None:
             self._qr_timer = asyncio.get_running_loop().create_task(self._expire_qr())
         self._emit("qr", code=data.decode("utf-8", "replace"))
@@ -297,11 +418,30 @@ class NeonizeClient:
     async def _expire_qr(self) -> None:
         await asyncio.sleep(self.transport.qr_timeout)
         self._qr_timer = None  # done: stop() must not cancel the task running it
+        await self._qr_ran_out()
+
+    async def _qr_ran_out(self) -> None:
         if self._stopped or self._paired or self._connected:
             return
         logger.info("the QR codes of %s expired unscanned", self.phone)
         self._end("qr_expired")
         await self.stop()
+
+    def _on_login_status(self, status: str) -> None:
+        """whatsmeow's QR channel ended (hazard 14); only this word reaches us."""
+        self._setup_done.set()
+        if self._stopped or self._paired or status == "success":
+            return
+        logger.info("%s: the link attempt ended: %s", self.phone, status)
+        if status == LOGIN_STATUS_TIMEOUT:
+            self._cancel_qr_timer()
+            if self._qr_timer is None and self._loop is not None:
+                self._qr_timer = self._loop.create_task(self._qr_ran_out())
+        elif status == LOGIN_STATUS_OUTDATED:
+            self._end("outdated")
+        else:
+            message = LOGIN_STATUS_MESSAGES.get(status, f"the link attempt ended ({status})")
+            self._end("connect_failure", code=None, message=message)
 
     def _on_pair_status(self, event: Any) -> None:
         if event.Status == ev.PairStatusEv.SUCCESS:
@@ -314,7 +454,7 @@ class NeonizeClient:
 
     def _on_connected(self, _event: Any) -> None:
         self._down = self._keepalive_reported = False
-        self._connected = True
+        self._connected = self._answered = True
         self._emit("connected")
 
     def _on_disconnected(self, _event: Any) -> None:
@@ -369,13 +509,27 @@ class NeonizeTransport:
 
     name = "neonize"
 
-    def __init__(self, *, qr_timeout: float = QR_TIMEOUT, pair_wait: float = PAIR_WAIT) -> None:
-        if qr_timeout <= 0 or pair_wait <= 0:
-            raise ValueError("qr_timeout and pair_wait must be positive")
+    def __init__(
+        self,
+        *,
+        qr_timeout: float = QR_TIMEOUT,
+        pair_wait: float = PAIR_WAIT,
+        setup_hold: float = SETUP_HOLD,
+        no_answer_timeout: float = NO_ANSWER_TIMEOUT,
+    ) -> None:
+        if min(qr_timeout, pair_wait, setup_hold, no_answer_timeout) <= 0:
+            raise ValueError(
+                "qr_timeout, pair_wait, setup_hold and no_answer_timeout must be positive"
+            )
         self.qr_timeout = qr_timeout
         self.pair_wait = pair_wait
+        self.setup_hold = setup_hold
+        self.no_answer_timeout = no_answer_timeout
         self.connects = 0
-        self.lifecycle = asyncio.Lock()  # Go connect/stop, one at a time (hazard 1)
+        self.setup_timeouts = 0
+        self.aborted_links = 0  # link attempts stopped unpaired after a QR (hazard 15)
+        self.go = GoLock()  # every Go call that touches neonize's shared maps
+        self.lingering: set[NeonizeClient] = set()  # stopped, but Go has not returned
         self._live: set[NeonizeClient] = set()
 
     def create_client(
@@ -395,7 +549,14 @@ class NeonizeTransport:
         raise TransportError("simulation needs the simulated transport", "NOT_SUPPORTED")
 
     def stats(self) -> dict[str, Any]:
-        return {"connects": self.connects, "clients": len(self._live)}
+        return {
+            "connects": self.connects,
+            "clients": len(self._live),
+            "aborted_links": self.aborted_links,
+            "lingering": len(self.lingering),
+            "setup_timeouts": self.setup_timeouts,
+            "py_threads": threading.active_count(),  # executor workers parked in Go
+        }
 
     async def aclose(self) -> None:
         for client in list(self._live):
