@@ -172,6 +172,7 @@ class NeonizeClient:
         ):
             client.event(event_type)(self._guard(handler))
         self._client = client
+        self._answer_timer = self._loop.create_task(self._expect_an_answer())
         go = self.transport.go
         async with go.exclusive():
             self.transport.connects += 1
@@ -185,12 +186,10 @@ class NeonizeClient:
             except TimeoutError:
                 self.transport.setup_timeouts += 1
                 logger.info(
-                    "%s: no word from Go after %.0f s of set-up",
+                    "%s: no word from Go after %g s of set-up",
                     self.phone,
                     self.transport.setup_hold,
                 )
-        if not self._stopped and not self._answered:
-            self._answer_timer = self._loop.create_task(self._expect_an_answer())
 
     def _hook_go_callbacks(self, client: NewAClient) -> None:
         """See Go's first callbacks: the set-up is over, or the link ended (hazard 14)."""
@@ -227,7 +226,7 @@ class NeonizeClient:
         if self._stopped or self._answered:
             return
         logger.warning(
-            "%s: no QR code and no connection after %.0f s",
+            "%s: no QR code and no connection after %g s",
             self.phone,
             self.transport.no_answer_timeout,
         )
