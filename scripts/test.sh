@@ -8,7 +8,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 apt_install "${QT_RUNTIME_PACKAGES[@]}" xvfb xauth dbus gnome-keyring libsecret-tools \
   zbar-tools imagemagick x11-utils xdotool \
   nsis 7zip shellcheck desktop-file-utils binutils libxcb1 \
-  libwayland-client0 libwayland-cursor0 libwayland-egl1 fontconfig-config
+  libwayland-client0 libwayland-cursor0 libwayland-egl1 fontconfig-config \
+  iproute2 util-linux
 ensure_venv test "[test,packaging]"
 cd "$ROOT"
 export PATH="$VENV/bin:$PATH"
