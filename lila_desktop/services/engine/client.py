@@ -33,6 +33,29 @@ BOT_TAG_VAR = "NEONIZE_BOT_TAG"  # "off": no <bot biz_bot="1"/> on 1:1 texts
 _REDACT = ("pair code", "qr code", "2@")  # never let a code reach the log
 
 
+# Hazard 15: every link attempt that ends unpaired can park one of the engine's
+# 64 workers for good, and a stop abandoned on a stalled dial parks another.
+# Recycle long before the executor runs dry (every Go call would hang).
+MAX_PARKED_WORKERS = 16
+MAX_ABORTED_LINKS = 24
+
+
+def recycle_reason(stats: Mapping[str, Any], max_fds: int, max_connects: int) -> str | None:
+    """Why the engine should be recycled now, from its stats; None if it is fine."""
+    parked = int(stats.get("lingering", 0)) + int(stats.get("stop_timeouts", 0))
+    checks = (
+        (stats["fds"] > max_fds, f"{stats['fds']} file handles"),
+        (stats["connects"] > max_connects, f"{stats['connects']} connects"),
+        (parked >= MAX_PARKED_WORKERS, f"{parked} workers parked in Go"),
+        (
+            int(stats.get("aborted_links", 0)) >= MAX_ABORTED_LINKS,
+            f"{stats.get('aborted_links')} aborted link attempts",
+        ),
+    )
+    reasons = [why for hit, why in checks if hit]
+    return ", ".join(reasons) if reasons else None
+
+
 class EngineError(Exception):
     """The engine refused a request; `code` is machine-readable."""
 
@@ -186,12 +209,9 @@ class EngineClient:
                 stats = await self.request(p.OP_STATS, timeout=10)
             except EngineError:
                 continue
-            if stats["fds"] > self.max_fds or stats["connects"] > self.max_connects:
-                logger.info(
-                    "engine holds %s fds after %s connects; recycling",
-                    stats["fds"],
-                    stats["connects"],
-                )
+            reason = recycle_reason(stats, self.max_fds, self.max_connects)
+            if reason is not None:
+                logger.info("recycling the engine: %s", reason)
                 await self.recycle()
 
     async def recycle(self) -> None:

@@ -145,6 +145,7 @@ class SimulatedClient:
             self._set_up()
             return
         self.waiting_scan = None
+        self.world.aborted_links += 1  # the QR window ran out unpaired (hazard 15)
         # whatsmeow only prints "Login event: timeout"; the engine's own QR
         # timeout reports it. The simulator reports it the same way.
         self.emit("qr_expired")
@@ -159,9 +160,10 @@ class SimulatedClient:
         self._task = asyncio.get_running_loop().create_task(self._auto_reconnect())
 
     async def _auto_reconnect(self) -> None:
-        # whatsmeow's built-in loop (hazard 9): errors × 2 s, no cap. Our pool
-        # stops the client on every drop, so this only runs if it forgets to.
-        await self.world.sleep(2.0 * self._errors)
+        # whatsmeow's built-in loop (hazards 9, 17): the first try at once, then
+        # errors x 2 s, no cap. Our pool stops the client on every drop, so this
+        # only runs if it forgets to.
+        await self.world.sleep(2.0 * (self._errors - 1))
         if not self.stopped and await self._dial():
             self._set_up()
 
@@ -170,6 +172,10 @@ class SimulatedClient:
         self.up = False
 
     async def stop(self) -> None:
+        if not self.stopped and self.waiting_scan is not None:
+            # Like neonize 0.5.2 (hazard 15): a link attempt stopped while a QR
+            # shows keeps its worker for good.
+            self.world.aborted_links += 1
         self.stopped = True
         self.up = False
         task, self._task = self._task, None
@@ -215,6 +221,7 @@ class SimulatedTransport:
         self.outdated: set[str] = set()
         self.clients: dict[str, SimulatedClient] = {}
         self.connects = 0
+        self.aborted_links = 0
         self.sent: list[tuple[str, str, str]] = []
         # The engine subscribes to engine-wide events (network up/down).
         self.on_engine_event: Callable[..., None] = lambda event, **fields: None
@@ -242,7 +249,11 @@ class SimulatedTransport:
         return client
 
     def stats(self) -> dict[str, Any]:
-        return {"connects": self.connects, "clients": len(self.clients)}
+        return {
+            "connects": self.connects,
+            "clients": len(self.clients),
+            "aborted_links": self.aborted_links,
+        }
 
     async def aclose(self) -> None:
         for client in list(self.clients.values()):
