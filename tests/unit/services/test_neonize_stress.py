@@ -63,14 +63,22 @@ async def test_connect_stop_send_and_pair_storm_never_aborts_the_engine(tmp_path
             rounds_done += 1
 
     try:
+        base = await engine.request(p.OP_STATS)
         await asyncio.gather(*(number(i) for i in range(NUMBERS)), return_exceptions=True)
         stats = await engine.request(p.OP_STATS)
     finally:
         await asyncio.wait_for(engine.aclose(), 60)
-    print(f"stress: {rounds_done} connect/stop rounds, refusals {sorted(refusals)}, {stats}")
+    print(
+        f"stress: {rounds_done} rounds, refusals {sorted(refusals)}, before {base}, after {stats}"
+    )
     assert died == [], f"the engine aborted after {rounds_done} connect/stop rounds: {died}"
     assert engine.restarts == 0 and stats["pid"] == pid
     assert rounds_done == NUMBERS * ROUNDS
     assert stats["connects"] == NUMBERS * ROUNDS and stats["clients"] == 0
     # Offline nothing is ever sent or paired: each request is refused in words.
     assert refusals and "ENGINE_UNAVAILABLE" not in refusals
+    # Every round was a link attempt of a new number aborted by its stop: the
+    # engine's threads stay bounded and no Go worker stays parked.
+    assert stats["lingering"] == 0 and stats["threads"] < base["threads"] + 20, (base, stats)
+    # One SQLite handle per connect stays open in Go (hazard 6): bounded by the recycle.
+    assert stats["fds"] <= base["fds"] + stats["connects"] + 10
