@@ -317,7 +317,8 @@ def transition(
             )
 
         case QrReceived():
-            if _leftover(state):
+            # whatsmeow keeps rotating QR codes behind a pairing code, which stays valid.
+            if _leftover(state) or state.status is Status.PAIRING:
                 return state, ()
             since = state.since if state.status is Status.QR else now
             return replace(state, status=Status.QR, since=since, message=None), ()

@@ -552,6 +552,12 @@ def test_qr_rotation_keeps_since_and_never_leaks_the_payload() -> None:
     assert "2@" not in repr(state)
 
 
+def test_a_qr_rotation_does_not_leave_pairing() -> None:
+    before = pairing()
+    state, actions = step(before, QrReceived("2@rotated"), T0 + 61)
+    assert (state, actions) == (before, ())
+
+
 @pytest.mark.parametrize("name", ["qr", "pairing"])
 def test_qr_expired_stops_and_says_how_to_get_a_new_one(name: str) -> None:
     state, actions = step(STATES[name][0](), QrExpired(), T0 + 200)
