@@ -405,6 +405,8 @@ class SessionPool:
             status = (
                 503 if exc.code in ("ENGINE_UNAVAILABLE", "NOT_CONNECTED", "NOT_RUNNING") else 409
             )
+            if exc.code == "SEND_UNKNOWN":
+                status = 504  # may have been delivered: not a failure to retry blindly
             raise PoolError(str(exc), exc.code, status) from exc
 
     # --- backups -----------------------------------------------------------

@@ -34,6 +34,10 @@ STOP_TIMEOUT = 20.0
 CALL_TIMEOUT = 30.0
 EXECUTOR_WORKERS = 64  # one blocking Go call per live session (hazard 4)
 BOT_TAG_VAR = "NEONIZE_BOT_TAG"
+SEND_UNKNOWN_MESSAGE = (
+    "WhatsApp did not confirm the message within {:g} s; it may still be delivered. "
+    "Check the chat on the phone before sending it again."
+)
 LOG_FORMAT = "%(levelname)s|%(name)s|%(message)s"  # parsed by the pool
 
 
@@ -136,9 +140,15 @@ class EngineHost:
         if op == p.OP_PAIR_PHONE:
             return {"code": await asyncio.wait_for(client.pair_phone(), CALL_TIMEOUT)}
         if op == p.OP_SEND_TEXT:
-            sent = await asyncio.wait_for(
-                client.send_text(str(args["to"]), str(args["text"])), CALL_TIMEOUT
-            )
+            try:
+                sent = await asyncio.wait_for(
+                    client.send_text(str(args["to"]), str(args["text"])), CALL_TIMEOUT
+                )
+            except TimeoutError:
+                # The Go send keeps running (hazard 17): it may still arrive.
+                raise TransportError(
+                    SEND_UNKNOWN_MESSAGE.format(CALL_TIMEOUT), "SEND_UNKNOWN"
+                ) from None
             return {"message_id": sent.message_id, "timestamp": sent.timestamp}
         raise ValueError(f"unknown op {op!r}")
 

@@ -205,7 +205,17 @@ class SimulatedClient:
     async def send_text(self, to: str, text: str) -> SendResult:
         if not self.up:
             raise TransportError("this number is not connected", "NOT_CONNECTED")
+        # Like a Go send (hazard 17): once under way it runs to the end even if
+        # the engine stops waiting for it, so a timed-out send may still arrive.
+        delivery = asyncio.ensure_future(self._deliver(to, text))
+        self.world.deliveries.add(delivery)
+        delivery.add_done_callback(self.world.deliveries.discard)
+        return await asyncio.shield(delivery)
+
+    async def _deliver(self, to: str, text: str) -> SendResult:
         await self.world.sleep(0.005)
+        if self.world.send_delay:
+            await asyncio.sleep(self.world.send_delay)  # real seconds: the engine's bound is
         self.world.sent.append((self.phone, to, text))
         return SendResult(message_id=self.world.message_id(), timestamp=time.time())
 
@@ -223,6 +233,8 @@ class SimulatedTransport:
         self.connects = 0
         self.aborted_links = 0
         self.sent: list[tuple[str, str, str]] = []
+        self.send_delay = 0.0  # "slow_send": WhatsApp confirms sends this late
+        self.deliveries: set[asyncio.Future[SendResult]] = set()
         # The engine subscribes to engine-wide events (network up/down).
         self.on_engine_event: Callable[..., None] = lambda event, **fields: None
 
@@ -270,6 +282,9 @@ class SimulatedTransport:
         if event == "network_up":
             self.network_up = True
             self.on_engine_event("network", up=True)
+            return
+        if event == "slow_send":  # engine-level only (tests); not in the API's vocabulary
+            self.send_delay = float(args.get("seconds", 0.0))
             return
         if event == "engine_crash":
             logger.error("simulated engine crash (a Go panic aborts the process)")
