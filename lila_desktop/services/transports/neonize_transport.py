@@ -303,7 +303,10 @@ class NeonizeClient:
             await self.transport.go.call(client.logout())
         except NeonizeError as exc:
             msg = f"WhatsApp could not be told to log out ({exc}); check the connection and retry"
-            raise TransportError(msg, "LOGOUT_FAILED") from None
+            # Same code as the simulator when no connection was ever up (conformance).
+            raise TransportError(
+                msg, "LOGOUT_FAILED" if self._connected else "NOT_CONNECTED"
+            ) from None
         # whatsmeow emits nothing for a logout it was asked for; it has
         # already deleted the device from the store.
         self._end("logged_out", code=401, on_connect=False)
@@ -362,6 +365,9 @@ class NeonizeClient:
                 client.send_message(jid, Message(conversation=text))
             )
         except NeonizeError as exc:
+            if not self._connected:  # Go was asked anyway: its answer is the reason
+                msg = f"this number is not connected to WhatsApp ({exc}); wait until it is"
+                raise TransportError(msg, "NOT_CONNECTED") from None
             msg = f"WhatsApp did not accept the message: {exc}"
             raise TransportError(msg, "SEND_FAILED") from None
         return SendResult(message_id=str(sent.ID), timestamp=float(sent.Timestamp or time.time()))
