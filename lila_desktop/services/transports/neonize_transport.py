@@ -1,20 +1,22 @@
 """The real WhatsApp transport: neonize 0.5.2 (whatsmeow) behind our Protocols.
 
 Only the engine process loads it (a Go panic aborts the whole process, hazard
-3 of NEONIZE_NOTES.md); the engine configures logging before the import (12),
-sizes the executor (4) and serializes and times out connect/stop (1, 5).
-This adapter adds: one `NewAClient` per generation, built in `connect()` with
-every handler registered first and `get_me()` never called (2); neonize's
-lifecycle events mapped to protocol events (`_on_*`), each drop reported once;
-a failed first dial reported (`connect_failure`, or `store_corrupt` when the
-store cannot be opened); our own QR timeout (10); and a transport-wide lock
-around Go connect/stop, since the QR timeout stops its client by itself.
+3 of NEONIZE_NOTES.md); the engine configures logging and NEONIZE_BOT_TAG
+before the import (12, 16), sizes the executor (4) and bounds every request
+(5). This adapter adds: one `NewAClient` per generation, built in `connect()`
+with every handler registered first and `get_me()` never called (2); one
+`GoLock` over neonize's shared Go maps, held by a connect until Go is past its
+set-up and around every stop, send, pairing code and logout (1, 13); Go's
+first callbacks and login statuses watched, and a silent set-up reported
+(14); aborted links and parked Go workers counted for the engine's recycling
+(15); a failed first dial reported (`connect_failure`, or `store_corrupt`
+when the store cannot be opened); our own QR timeout (10). What neonize's
+lifecycle events mean lives in `neonize_events.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ctypes
 import itertools
 import logging
@@ -34,39 +36,19 @@ from neonize.utils.jid import Jid2String, build_jid
 
 from lila_desktop.services.transports.base import EventSink, SendResult, TransportError
 from lila_desktop.services.transports.go_lock import GoLock
+from lila_desktop.services.transports.neonize_events import (
+    KEEPALIVE_LIMIT,
+    NO_ANSWER_TIMEOUT,
+    PAIR_WAIT,
+    PATH_BREAKERS,
+    QR_TIMEOUT,
+    RECONNECT_GRACE,
+    SETUP_HOLD,
+    SessionEvents,
+    store_problem,
+)
 
 logger = logging.getLogger(__name__)
-
-QR_TIMEOUT = 160.0  # WhatsApp's codes: 60 s, then 20 s each, ~160 s in all
-PAIR_WAIT = 20.0  # how long pair_phone() waits for the socket (the first QR)
-# Hazard 13: a connect keeps every other Go call out until Go is past its set-up
-# (first QR, first event, login status or the end of its task), at most this long.
-SETUP_HOLD = 3.0
-# Hazard 14: before pairing no event reaches us; a number that shows neither a
-# QR code nor a connection by then is reported (and retried by the policy).
-NO_ANSWER_TIMEOUT = 30.0
-
-# The login-status strings whatsmeow's QR channel ends with (hazard 14), the
-# only word neonize gives us before a device is paired.
-LOGIN_STATUS_TIMEOUT = "timeout"
-LOGIN_STATUS_OUTDATED = "err-client-outdated"
-LOGIN_STATUS_MESSAGES = {
-    "err-unexpected-state": "WhatsApp answered the link request in an unexpected way",
-    "err-scanned-without-multidevice": "the phone that scanned has no linked-devices support",
-    "error": "the link attempt broke off before the QR code was scanned",
-}
-
-# neonize's own ConnectFailureReason numbers -> WhatsApp's HTTP-like codes.
-REASON_CODES = {1: 400, 2: 401, 3: 402, 4: 403, 5: 406, 6: 405, 7: 409, 8: 500, 9: 501, 10: 503}
-LOGOUT_CODES = frozenset({401, 403, 406})
-OUTDATED_CODES = frozenset({405, 409})  # 409: bad user agent, fixed by an update too
-TEMP_BAN_CODE = 402
-
-# A busy store (another process holds a lock) is fine: retry it, never quarantine it.
-_BUSY_STORE = ("database is locked", "database table is locked", "busy")
-_BAD_STORE = ("not a database", "malformed", "unsupported file format", "upgrade database")
-_WRAPPERS = ("failed to upgrade database: ", "failed to check if foreign keys are enabled: ")
-_PATH_BREAKERS = "#?%"  # the store name goes into a file: URI (hazard 11)
 
 # Shown on the phone under Linked devices; Chrome is WhatsApp Web's commonest
 # browser and keeps the pairing-code client type consistent with it.
@@ -76,45 +58,7 @@ _CLIENT_NAME = ClientName.WINDOWS if sys.platform == "win32" else ClientName.LIN
 _uuid_seq = itertools.count(1)
 
 
-def store_problem(message: str) -> str | None:
-    """A short reason if a connect error means the store cannot be used, else None."""
-    lowered = message.lower()
-    if any(m in lowered for m in _BUSY_STORE) or not any(m in lowered for m in _BAD_STORE):
-        return None
-    reason = message
-    for wrapper in _WRAPPERS:
-        reason = reason.replace(wrapper, "")
-    return reason[:200]
-
-
-def failure_code(event: Any) -> int | None:
-    """WhatsApp's code of a ConnectFailureEv.
-
-    neonize leaves `Reason` unset for codes it has no name for (it would read
-    as GENERIC), so fall back to the raw node's `reason` attribute.
-    """
-    if event.HasField("Reason") and event.Reason in REASON_CODES:
-        return REASON_CODES[event.Reason]
-    return _number(_attrs(event.Raw).get("reason"))
-
-
-def _attrs(node: Any) -> dict[str, Any]:
-    """A protobuf Node's attributes as a dict (neonize sends a list of oneofs)."""
-    return {a.name: getattr(a, a.WhichOneof("Value") or "text") for a in node.Attrs}
-
-
-def _number(value: Any) -> int | None:
-    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
-        return int(value)
-    return None
-
-
-def _ban_expiry(seconds: int) -> float | None:
-    # None lets the pool pick its own "look again later" when WhatsApp gave none.
-    return time.time() + seconds if seconds > 0 else None
-
-
-class NeonizeClient:
+class NeonizeClient(SessionEvents):
     """One connection attempt ("generation") of one number."""
 
     def __init__(
@@ -144,6 +88,7 @@ class NeonizeClient:
         self._setup_done = asyncio.Event()  # Go is past Neonize()'s map writes
         self._answered = False  # a QR, a connection or an end was reported
         self._answer_timer: asyncio.Task[None] | None = None
+        self._grace_timer: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     async def connect(self) -> None:
@@ -208,37 +153,6 @@ class NeonizeClient:
         # read (name-mangled) when connect() builds the Go callbacks.
         client._NewAClient__onLoginStatus = login_status
 
-    def _from_go(self, callback: Any) -> None:
-        """Run `callback` on our loop; called from Go's threads."""
-        loop = self._loop
-        if loop is None or loop.is_closed():
-            return
-        with contextlib.suppress(RuntimeError):  # closed meanwhile: the engine is exiting
-            loop.call_soon_threadsafe(callback)
-
-    def _task_ended(self, _task: asyncio.Task[Any]) -> None:
-        self._setup_done.set()
-        self.transport.lingering.discard(self)
-
-    async def _expect_an_answer(self) -> None:
-        await asyncio.sleep(self.transport.no_answer_timeout)
-        self._answer_timer = None
-        if self._stopped or self._answered:
-            return
-        logger.warning(
-            "%s: no QR code and no connection after %g s",
-            self.phone,
-            self.transport.no_answer_timeout,
-        )
-        self._end(
-            "connect_failure",
-            code=None,
-            message=(
-                f"WhatsApp did not answer within {self.transport.no_answer_timeout:g} s "
-                "(no QR code, no connection)"
-            ),
-        )
-
     async def stop(self) -> None:
         """End this client for good; idempotent, and silent from the first call."""
         self._stopped = True
@@ -249,6 +163,7 @@ class NeonizeClient:
 
     async def _shutdown(self) -> None:
         self._cancel_qr_timer()
+        self._cancel_grace()
         timer, self._answer_timer = self._answer_timer, None
         if timer is not None:
             timer.cancel()
@@ -372,26 +287,6 @@ class NeonizeClient:
             raise TransportError(msg, "SEND_FAILED") from None
         return SendResult(message_id=str(sent.ID), timestamp=float(sent.Timestamp or time.time()))
 
-    def _emit(self, event: str, **fields: Any) -> None:
-        if self._stopped:
-            return
-        try:
-            self._sink(event, **fields)
-        except Exception:
-            logger.exception("the sink failed on %s", event)
-
-    def _end(self, event: str, **fields: Any) -> None:
-        """Report how this connection ended; later drop events are the same drop."""
-        self._down = self._answered = True
-        self._connected = False
-        self._emit(event, **fields)
-
-    def _drop(self, code: int | None, reason: str) -> None:
-        if self._down:
-            logger.debug("%s: %s is part of a drop already reported", self.phone, reason)
-            return
-        self._end("disconnected", code=code, reason=reason)
-
     def _guard(self, handler: Any) -> Any:
         # neonize wants coroutines, runs them via run_coroutine_threadsafe and
         # never looks at the result: an exception would vanish without a trace.
@@ -415,39 +310,6 @@ class NeonizeClient:
             self._qr_timer = asyncio.get_running_loop().create_task(self._expire_qr())
         self._emit("qr", code=data.decode("utf-8", "replace"))
 
-    def _cancel_qr_timer(self) -> None:
-        timer, self._qr_timer = self._qr_timer, None
-        if timer is not None:
-            timer.cancel()
-
-    async def _expire_qr(self) -> None:
-        await asyncio.sleep(self.transport.qr_timeout)
-        self._qr_timer = None  # done: stop() must not cancel the task running it
-        await self._qr_ran_out()
-
-    async def _qr_ran_out(self) -> None:
-        if self._stopped or self._paired or self._connected:
-            return
-        logger.info("the QR codes of %s expired unscanned", self.phone)
-        self._end("qr_expired")
-        await self.stop()
-
-    def _on_login_status(self, status: str) -> None:
-        """whatsmeow's QR channel ended (hazard 14); only this word reaches us."""
-        self._setup_done.set()
-        if self._stopped or self._paired or status == "success":
-            return
-        logger.info("%s: the link attempt ended: %s", self.phone, status)
-        if status == LOGIN_STATUS_TIMEOUT:
-            self._cancel_qr_timer()
-            if self._qr_timer is None and self._loop is not None:
-                self._qr_timer = self._loop.create_task(self._qr_ran_out())
-        elif status == LOGIN_STATUS_OUTDATED:
-            self._end("outdated")
-        else:
-            message = LOGIN_STATUS_MESSAGES.get(status, f"the link attempt ended ({status})")
-            self._end("connect_failure", code=None, message=message)
-
     def _on_pair_status(self, event: Any) -> None:
         if event.Status == ev.PairStatusEv.SUCCESS:
             self._paired = True
@@ -456,57 +318,6 @@ class NeonizeClient:
         else:
             # The phone scanned but linking failed; a fresh attempt gets a new QR.
             self._end("connect_failure", code=None, message=f"pairing failed: {event.Error}")
-
-    def _on_connected(self, _event: Any) -> None:
-        self._down = self._keepalive_reported = False
-        self._connected = self._answered = True
-        self._emit("connected")
-
-    def _on_disconnected(self, _event: Any) -> None:
-        self._drop(None, "connection lost")
-
-    def _on_keepalive_timeout(self, event: Any) -> None:
-        if not self._keepalive_reported:
-            self._keepalive_reported = True
-            logger.info("%s: keep-alive failed (%d in a row)", self.phone, event.ErrorCount)
-            self._drop(408, "keep-alive timeout")
-
-    def _on_keepalive_restored(self, _event: Any) -> None:
-        # Not `connected`: the pool answers our 408 by stopping this client and
-        # starting a new generation, so the recovered socket is already being
-        # torn down; announcing it would race that stop. Re-arm for next time.
-        logger.info("%s: keep-alive restored", self.phone)
-        self._down = self._keepalive_reported = False
-
-    def _on_temporary_ban(self, event: Any) -> None:
-        logger.warning("%s: temporary ban (reason %d)", self.phone, event.Code)
-        self._end("temp_ban", code=TEMP_BAN_CODE, expire=_ban_expiry(event.Expire))
-
-    def _on_logged_out(self, event: Any) -> None:
-        code = REASON_CODES.get(event.Reason) if event.HasField("Reason") else None
-        code = code if code in LOGOUT_CODES else 401
-        self._end("logged_out", code=code, on_connect=bool(event.OnConnect))
-
-    def _on_connect_failure(self, event: Any) -> None:
-        code = failure_code(event)
-        if code in LOGOUT_CODES:
-            self._end("logged_out", code=code, on_connect=True)
-        elif code == TEMP_BAN_CODE:
-            expire = _number(_attrs(event.Raw).get("expire")) or 0
-            self._end("temp_ban", code=code, expire=_ban_expiry(expire))
-        elif code in OUTDATED_CODES:
-            self._end("outdated")
-        else:
-            message = event.Message or f"connect failure {code if code else 'without a code'}"
-            self._end("connect_failure", code=code, message=message)
-
-    def _on_stream_error(self, event: Any) -> None:
-        conflicts = [_attrs(node) for node in event.Raw.Nodes if node.Tag == "conflict"]
-        if any(attrs.get("type") == "replaced" for attrs in conflicts):
-            self._end("replaced")
-            return
-        raw = event.Code.strip()
-        self._drop(int(raw) if raw.isdigit() else None, f"stream error {raw or 'without a code'}")
 
 
 class NeonizeTransport:
@@ -521,6 +332,8 @@ class NeonizeTransport:
         pair_wait: float = PAIR_WAIT,
         setup_hold: float = SETUP_HOLD,
         no_answer_timeout: float = NO_ANSWER_TIMEOUT,
+        reconnect_grace: float = RECONNECT_GRACE,
+        keepalive_limit: float = KEEPALIVE_LIMIT,
     ) -> None:
         if min(qr_timeout, pair_wait, setup_hold, no_answer_timeout) <= 0:
             raise ValueError(
@@ -530,6 +343,8 @@ class NeonizeTransport:
         self.pair_wait = pair_wait
         self.setup_hold = setup_hold
         self.no_answer_timeout = no_answer_timeout
+        self.reconnect_grace = reconnect_grace
+        self.keepalive_limit = keepalive_limit
         self.connects = 0
         self.setup_timeouts = 0
         self.aborted_links = 0  # link attempts stopped unpaired after a QR (hazard 15)
@@ -540,7 +355,7 @@ class NeonizeTransport:
     def create_client(
         self, phone: str, generation: int, store_path: Path, sink: EventSink
     ) -> NeonizeClient:
-        if bad := sorted({ch for ch in str(store_path) if ch in _PATH_BREAKERS}):
+        if bad := sorted({ch for ch in str(store_path) if ch in PATH_BREAKERS}):
             msg = f"the WhatsApp library cannot open {store_path} (it has {' '.join(bad)})"
             raise TransportError(f"{msg}; choose a data folder without #, ? or %", "BAD_REQUEST")
         client = NeonizeClient(self, phone, generation, store_path, sink)

@@ -284,6 +284,7 @@ def _steps(now_jid: JID) -> list[tuple[str, Any]]:
 
     steps: list[tuple[str, Any]] = [
         ("connected", ConnectedEv(status=True)),
+        ("keepalive_recent", KeepAliveTimeoutEv(ErrorCount=1, LastSuccess=int(time.time()))),
         ("keepalive_1", KeepAliveTimeoutEv(ErrorCount=1, LastSuccess=1)),
         ("keepalive_2", KeepAliveTimeoutEv(ErrorCount=2, LastSuccess=1)),
         ("disconnected_same_drop", DisconnectedEv(status=True)),
@@ -292,6 +293,8 @@ def _steps(now_jid: JID) -> list[tuple[str, Any]]:
         ("connected_2", ConnectedEv(status=True)),
         ("disconnected", DisconnectedEv(status=True)),
         ("connected_3", ConnectedEv(status=True)),
+        ("disconnected_wait", DisconnectedEv(status=True)),
+        ("connected_4", ConnectedEv(status=True)),
         ("stream_error_515", StreamErrorEv(Code="515", Raw=raw("stream:error", {"code": "515"}))),
         (
             "stream_error_conflict",
@@ -333,7 +336,7 @@ def _steps(now_jid: JID) -> list[tuple[str, Any]]:
 
 async def events(work: Path) -> None:
     rec = Recorder()
-    transport = NeonizeTransport(qr_timeout=0.6, pair_wait=0.3)
+    transport = NeonizeTransport(qr_timeout=0.6, pair_wait=0.3, reconnect_grace=0.3)
     q = transport.create_client("51900000001", 1, work / "q.db", rec.sink("q"))
     await q.connect()
     await rec.wait("q")  # the offline connect failure
@@ -376,6 +379,8 @@ async def events(work: Path) -> None:
             await show_qr(m, "2@late")
         else:
             await dispatch(m, message)
+        if name.endswith("_wait"):  # until the reconnect grace has run out
+            await rec.wait("m", count=seen + 1, within=3.0)
         out("step", name=name, now=time.time(), events=rec.events["m"][seen:])
     await m.stop()
     await dispatch(m, ConnectedEv(status=True))
