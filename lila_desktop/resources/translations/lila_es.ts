@@ -1120,6 +1120,16 @@
         <translation>Avisarme cuando un número me necesite o se recupere</translation>
     </message>
     <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="91"/>
+        <source>Mark my messages as sent by a bot (customers see an AI/bot label)</source>
+        <translation>Marcar mis mensajes como enviados por un bot (los clientes ven una etiqueta de IA/bot)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="96"/>
+        <source>Off: your messages look like any person&apos;s. Applies from the next start.</source>
+        <translation>Desactivado: sus mensajes se ven como los de cualquier persona. Se aplica desde el próximo inicio.</translation>
+    </message>
+    <message>
         <location filename="../../ui/dialogs/settings_dialog.py" line="92"/>
         <source>Same as the system</source>
         <translation>El del sistema</translation>
