@@ -39,6 +39,7 @@ from lila_desktop.core.events import (
     QrReceived,
     RetryDue,
     StoreCorrupt,
+    StoreInspected,
     StreamReplaced,
     TemporaryBan,
     UserReconnectNow,
@@ -88,6 +89,7 @@ class SessionState:
     grace_token: int = 0
     grace_armed: bool = False
     owner_told: bool = False  # a problem was notified: announce the recovery
+    linked: bool = True  # the store holds a device (False: never linked, or logged out)
 
     @property
     def attempt(self) -> int:
@@ -169,7 +171,12 @@ def _start(state: SessionState, now: float, *, keep_failures: bool) -> Result:
     return new, (CancelRetry(), StartClient())
 
 
-def _transient_message(previous: Status, code: int | None) -> str:
+def _transient_message(previous: Status, code: int | None, linked: bool = True) -> str:
+    if not linked and previous not in (Status.QR, Status.PAIRING):
+        return (
+            f"Could not reach WhatsApp ({describe_code(code)}). Retrying by itself. "
+            "This number is not linked yet: a QR code to scan shows once WhatsApp answers."
+        )
     if previous in (Status.QR, Status.PAIRING):
         return (
             f"Connection lost while linking ({describe_code(code)}). Retrying by itself; "
@@ -206,7 +213,7 @@ def _transient(
         next_retry_at=now + delay,
         connected_at=None,
         last_disconnect=DisconnectInfo(code, reason, now),
-        message=_transient_message(state.status, code),
+        message=_transient_message(state.status, code, state.linked),
         replaced_count=0 if stable else state.replaced_count,
         last_515_at=now if code == 515 else state.last_515_at,
         retry_token=token,
@@ -315,6 +322,9 @@ def transition(
             return replace(state, owner_told=True, grace_token=spent), (
                 Notify(NoticeKind.DOWN, msg),
             )
+
+        case StoreInspected(linked=linked):
+            return replace(state, linked=linked), ()
 
         case QrReceived():
             # whatsmeow keeps rotating QR codes behind a pairing code, which stays valid.

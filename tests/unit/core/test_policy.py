@@ -42,6 +42,7 @@ from lila_desktop.core.events import (
     QrReceived,
     RetryDue,
     StoreCorrupt,
+    StoreInspected,
     StreamReplaced,
     TemporaryBan,
     UserReconnectNow,
@@ -640,3 +641,14 @@ def test_state_is_immutable_and_transition_pure() -> None:
     a = transition(before, Disconnected(408, "t"), T0 + 10, DEFAULT_CONFIG, random.Random(1))
     b = transition(before, Disconnected(408, "t"), T0 + 10, DEFAULT_CONFIG, random.Random(1))
     assert a == b
+
+
+def test_a_never_linked_number_is_not_promised_a_saved_login() -> None:
+    state, actions = step(connecting(), StoreInspected(linked=False), T0 + 1)
+    assert actions == () and state.status is Status.CONNECTING and not state.linked
+    state, _ = step(state, Disconnected(None, "lookup web.whatsapp.com: no such host"), T0 + 2)
+    assert state.status is Status.RECONNECTING
+    assert state.message is not None
+    assert "not linked yet" in state.message and "saved login" not in state.message
+    linked, _ = step(connecting(), Disconnected(None, "network unreachable"), T0 + 2)
+    assert linked.message is not None and "the saved login is kept" in linked.message

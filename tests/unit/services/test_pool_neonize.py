@@ -63,6 +63,8 @@ async def test_policy_retries_real_neonize_dials_with_backoff(
         attempts = sorted({s.attempt for s in seen if s.status is Status.RECONNECTING})
         assert attempts[:4] == [1, 2, 3, 4]
         assert pool.engine.restarts == 0, "neonize did not crash the engine"
+        message = pool.snapshot(phone).message or ""
+        assert "not linked yet" in message and "saved login" not in message  # a new number
     finally:
         await asyncio.wait_for(pool.aclose(), 60)
 
@@ -82,5 +84,6 @@ async def test_paired_store_reconnects_through_neonize_and_keeps_the_device(
             phone, lambda s: s.status is Status.RECONNECTING and s.attempt >= 2, timeout=30
         )
         assert store_schema.device_jid(live) == jid, "a failed dial never costs the login"
+        assert "the saved login is kept" in (pool.snapshot(phone).message or "")
     finally:
         await asyncio.wait_for(pool.aclose(), 60)
