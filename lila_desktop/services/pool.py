@@ -47,6 +47,9 @@ logger = logging.getLogger(__name__)
 _RUNNING = frozenset(
     {Status.CONNECTED, Status.CONNECTING, Status.QR, Status.PAIRING, Status.RECONNECTING}
 )
+QR_WINDOW = 160.0  # WhatsApp's QR codes of one link attempt last ~160 s in all
+PAIR_CODE_WINDOW = 60.0  # a pairing code needs at least this much of it to be typed in
+PAIR_RESTART_WAIT = 30.0  # for the first QR of the fresh attempt
 REGISTRY_DEBOUNCE = 0.2  # seconds: coalesces bursts of changes to the session list
 SEAL_INTERVAL = 60.0  # live stores are sealed at least this often (~50 ms for 5 MB)
 BACKUP_INTERVAL = 6 * 3600.0  # periodic backup (skipped when unchanged)
@@ -371,6 +374,13 @@ class SessionPool:
         if sup.snapshot.status not in (Status.QR, Status.PAIRING):
             raise PoolError(
                 "Start linking first: the number must be showing a QR code.", "NOT_PAIRING", 409
+            )
+        if self.clock() - sup.snapshot.since > QR_WINDOW - PAIR_CODE_WINDOW:
+            # Too little of this attempt's QR window is left to type a code in:
+            # start a fresh attempt (a new QR) and ask for the code on that one.
+            await self.reconnect_now(sup.phone)
+            await self.wait_for(
+                sup.phone, lambda s: s.status is Status.QR and s.qr is not None, PAIR_RESTART_WAIT
             )
         result = await self._engine_call(p.OP_PAIR_PHONE, phone=sup.phone)
         return str(result["code"])
