@@ -11,16 +11,6 @@ from lila_desktop import __version__
 TRANSPORTS = ("neonize", "simulated")
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"port must be a number, got {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError("port must be between 0 (off) and 65535")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lila-desktop",
@@ -40,7 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="neonize (real WhatsApp, the default) or simulated (tests, demos)",
     )
     parser.add_argument(
-        "--api-port", type=_port, default=None, help="local API port (default 3001; 0 = off)"
+        "--api-port",
+        default=None,
+        metavar="PORT",
+        help="local API port (default: Settings, else 3001; 0 = off)",
     )
     parser.add_argument("--json-logs", action="store_true", help="log JSON lines to stderr")
     parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING"))
@@ -55,9 +48,20 @@ def main(argv: list[str] | None = None) -> int:
         from lila_desktop.services.engine.host import run_engine
 
         return run_engine(args.transport or "neonize", args.log_level)
-    from lila_desktop.app import AppConfig, run
+    from lila_desktop.app import run
+    from lila_desktop.services.config import CommandLine
 
-    return run(AppConfig.from_args(args))
+    return run(
+        CommandLine(
+            data_dir=args.data_dir,
+            transport=args.transport,
+            headless=bool(args.headless),
+            demo=bool(args.demo),
+            api_port=args.api_port,
+            json_logs=bool(args.json_logs),
+            log_level=args.log_level,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from lila_desktop.core.messages import Message
+
 
 @dataclass(frozen=True)
 class StartClient:
@@ -70,7 +72,7 @@ class Notify:
     """Tell the owner; `kind` lets the UI translate and group notices."""
 
     kind: NoticeKind
-    message: str
+    message: Message
 
 
 Action = (

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from lila_desktop.core.actions import (
     Action,
@@ -46,7 +45,8 @@ from lila_desktop.core.events import (
     UserStart,
     UserStop,
 )
-from lila_desktop.core.status import Status
+from lila_desktop.core.messages import Code, Message
+from lila_desktop.core.status import RUNNING, Status
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class SessionState:
     next_retry_at: float | None = None
     connected_at: float | None = None
     last_disconnect: DisconnectInfo | None = None
-    message: str | None = None  # plain words: what happened, what to do
+    message: Message | None = None  # what happened, what to do: the faces word it
     replaced_count: int = 0
     last_515_at: float | None = None
     ban_until: float | None = None
@@ -109,26 +109,6 @@ _PARKED = frozenset(
         Status.FAILED,
     }
 )
-_RUNNING = frozenset(
-    {Status.CONNECTING, Status.QR, Status.PAIRING, Status.CONNECTED, Status.RECONNECTING}
-)
-
-
-def _local_time(ts: float) -> str:
-    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
-
-
-def describe_code(code: int | None) -> str:
-    names = {
-        408: "timed out",
-        428: "connection closed",
-        500: "WhatsApp server error",
-        503: "WhatsApp unavailable",
-        515: "restart requested by WhatsApp",
-    }
-    if code is None:
-        return "network error"
-    return f"{code} {names.get(code, 'error')}"
 
 
 def _stable(state: SessionState, now: float, config: PolicyConfig) -> bool:
@@ -171,21 +151,12 @@ def _start(state: SessionState, now: float, *, keep_failures: bool) -> Result:
     return new, (CancelRetry(), StartClient())
 
 
-def _transient_message(previous: Status, code: int | None, linked: bool = True) -> str:
+def _transient_message(previous: Status, code: int | None, linked: bool = True) -> Message:
     if not linked and previous not in (Status.QR, Status.PAIRING):
-        return (
-            f"Could not reach WhatsApp ({describe_code(code)}). Retrying by itself. "
-            "This number is not linked yet: a QR code to scan shows once WhatsApp answers."
-        )
+        return Message.of(Code.NOT_LINKED_RETRYING, code=code)
     if previous in (Status.QR, Status.PAIRING):
-        return (
-            f"Connection lost while linking ({describe_code(code)}). Retrying by itself; "
-            "a new QR code will show."
-        )
-    return (
-        f"Connection lost ({describe_code(code)}). Reconnecting by itself; "
-        "the saved login is kept, no QR needed."
-    )
+        return Message.of(Code.LOST_WHILE_LINKING, code=code)
+    return Message.of(Code.LOST_RECONNECTING, code=code)
 
 
 def _transient(
@@ -227,7 +198,7 @@ def _park(
     state: SessionState,
     status: Status,
     now: float,
-    message: str,
+    message: Message,
     *,
     desired: bool,
     extra: tuple[Action, ...] = (),
@@ -314,10 +285,10 @@ def transition(
                 # disarm, so that the next outage gets a grace period of its own.
                 return replace(state, grace_armed=False, grace_token=spent), ()
             last = state.last_disconnect
-            msg = (
-                f"Still not connected after {config.grace_period / 60:g} min "
-                f"({describe_code(last.code if last else None)}). "
-                "Lila keeps retrying by itself; check this laptop's internet connection."
+            msg = Message.of(
+                Code.STILL_DOWN,
+                minutes=round(config.grace_period / 60, 1),
+                code=last.code if last else None,
             )
             return replace(state, owner_told=True, grace_token=spent), (
                 Notify(NoticeKind.DOWN, msg),
@@ -342,7 +313,7 @@ def transition(
             # Not CONNECTING: after Paired that means a scan won the race with the timeout.
             if state.status not in (Status.QR, Status.PAIRING):
                 return state, ()
-            msg = "The QR code expired before it was scanned. Press Link to get a new one."
+            msg = Message.of(Code.QR_EXPIRED)
             return _park(state, Status.STOPPED, now, msg, desired=False)
 
         case Paired():
@@ -358,7 +329,7 @@ def transition(
                 return state, ()
             done: tuple[Action, ...] = (BackupStore("connected"),)
             if state.owner_told:
-                done = (*done, Notify(NoticeKind.RECOVERED, "Connected again."))
+                done = (*done, Notify(NoticeKind.RECOVERED, Message.of(Code.RECOVERED)))
             new = replace(
                 state,
                 status=Status.CONNECTED,
@@ -381,7 +352,7 @@ def transition(
             return _transient(state, code, reason, now, config, rng)
 
         case EngineDied(reason=reason):
-            if not state.desired or state.status not in _RUNNING or _waiting(state):
+            if not state.desired or state.status not in RUNNING or _waiting(state):
                 return state, ()
             return _transient(state, None, f"engine restarted: {reason}", now, config, rng)
 
@@ -400,17 +371,10 @@ def transition(
                     next_retry_at=now + delay,
                     replaced_count=1,
                     retry_token=token,
-                    message=(
-                        "This number was opened in another WhatsApp Web or Desktop. "
-                        f"Trying once more in {delay:g} s."
-                    ),
+                    message=Message.of(Code.REPLACED_RETRYING, seconds=delay),
                 )
                 return new, (StopClient(), ScheduleRetry(delay, token))
-            msg = (
-                "This number is open somewhere else (another computer or browser). "
-                "Lila paused it so the two do not keep pushing each other out. "
-                "Press Take over to use it here."
-            )
+            msg = Message.of(Code.REPLACED_PAUSED)
             new, actions = _park(
                 state, Status.REPLACED, now, msg, desired=True, notice=NoticeKind.REPLACED
             )
@@ -429,11 +393,7 @@ def transition(
                 failures = (0 if _stable(state, now, config) else state.failures) + 1
                 delay = config.backoff.delay(failures, rng)
             token = state.retry_token + 1
-            msg = (
-                f"WhatsApp has temporarily blocked this number until {_local_time(expire_at)}. "
-                "Lila reconnects by itself then; do not link it again. "
-                "Sending fewer messages avoids this."
-            )
+            msg = Message.of(Code.TEMP_BANNED, until=expire_at)
             new = replace(
                 state,
                 status=Status.TEMP_BANNED,
@@ -459,17 +419,9 @@ def transition(
                 return state, ()
             loop = state.last_515_at is not None and now - state.last_515_at <= config.loop_window
             if loop:
-                msg = (
-                    "WhatsApp ended this session right after asking for a restart "
-                    "(a known reconnect loop). Your backups are safe: press Restore to "
-                    "bring the last one back, or link again with a new QR."
-                )
+                msg = Message.of(Code.LOGGED_OUT_LOOP)
             else:
-                msg = (
-                    f"This number was logged out ({code}), usually because it was removed "
-                    "from Linked devices on the phone. Press Restore to try the last backup, "
-                    "or link again with a new QR."
-                )
+                msg = Message.of(Code.LOGGED_OUT, code=code)
             new, actions = _park(
                 state,
                 Status.LOGGED_OUT,
@@ -485,18 +437,11 @@ def transition(
             # Not desired: keep the user's Disconnect (desired stays False); OUTDATED: told.
             if not state.desired or state.status is Status.OUTDATED:
                 return state, ()
-            msg = (
-                "WhatsApp says this version of Lila Desktop is too old. "
-                "Install the latest version; your numbers stay linked."
-            )
+            msg = Message.of(Code.OUTDATED)
             return _park(state, Status.OUTDATED, now, msg, desired=True, notice=NoticeKind.OUTDATED)
 
         case StoreCorrupt(reason=reason):
-            msg = (
-                f"The saved login of this number could not be read ({reason}). "
-                "It was moved aside, not deleted. Press Restore to use the last good "
-                "backup, or link again with a new QR."
-            )
+            msg = Message.of(Code.STORE_CORRUPT, reason=reason)
             return _park(
                 state,
                 Status.FAILED,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lila_desktop.core.actions import NoticeKind
+from lila_desktop.core.messages import Message
 from lila_desktop.core.policy import DisconnectInfo, SessionState
 from lila_desktop.core.status import Status
 
@@ -20,7 +21,7 @@ class SessionSnapshot:
     attempt: int = 0
     next_retry_at: float | None = None
     ban_until: float | None = None
-    message: str | None = None
+    message: Message | None = None  # what happened, what to do: the faces word it
     qr: str | None = None  # the current QR payload while status is qr; never logged
     qr_at: float | None = None
     pair_code: str | None = None
@@ -57,5 +58,5 @@ class Notice:
     phone: str
     name: str
     kind: NoticeKind
-    message: str
+    message: Message
     at: float

@@ -37,6 +37,14 @@ class Status(StrEnum):
 
 _NEEDS_USER = frozenset({Status.REPLACED, Status.LOGGED_OUT, Status.OUTDATED, Status.FAILED})
 
+# The one definition of "running": a client of ours runs or is being opened.
+RUNNING = frozenset(
+    {Status.CONNECTING, Status.QR, Status.PAIRING, Status.CONNECTED, Status.RECONNECTING}
+)
+# Running, or waiting out a temporary ban to run again by itself: what the window
+# treats as "on" (Disconnect offered, Connect not).
+ACTIVE = RUNNING | {Status.TEMP_BANNED}
+
 
 class Severity(StrEnum):
     """How the tray sums up all sessions: the worst one wins."""

@@ -24,10 +24,11 @@ from lila_desktop.core.events import (
     UserStart,
     UserStop,
 )
+from lila_desktop.core.messages import Code, Message
 from lila_desktop.core.phone import normalize_phone
 from lila_desktop.core.policy import DEFAULT_CONFIG, PolicyConfig, SessionState
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
-from lila_desktop.core.status import Status
+from lila_desktop.core.status import RUNNING, Status
 from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.engine import protocol as p
 from lila_desktop.services.engine.client import EngineClient, EngineError
@@ -41,12 +42,11 @@ from lila_desktop.services.vault import (
     InvalidTimestamp,
     SessionVault,
 )
+from lila_desktop.services.wording import english
 
 logger = logging.getLogger(__name__)
 
-_RUNNING = frozenset(
-    {Status.CONNECTED, Status.CONNECTING, Status.QR, Status.PAIRING, Status.RECONNECTING}
-)
+_RUNNING = RUNNING
 QR_WINDOW = 160.0  # WhatsApp's QR codes of one link attempt last ~160 s in all
 PAIR_CODE_WINDOW = 60.0  # a pairing code needs at least this much of it to be typed in
 PAIR_RESTART_WAIT = 30.0  # for the first QR of the fresh attempt
@@ -213,7 +213,7 @@ class SessionPool:
     def _notify(self, notice: Notice) -> None:
         logger.warning(
             "owner notified: %s",
-            notice.message,
+            english(notice.message),
             extra={"event": "notice", "phone": notice.phone, "kind": notice.kind.value},
         )
         for callback in list(self._notice_observers):
@@ -344,14 +344,9 @@ class SessionPool:
                 logger.warning("%s: WhatsApp could not be told about the logout: %s", phone, exc)
             await sup.apply(UserStop())
             await self.vault.reset(sup.phone, "user-logout")
-            message = (
-                "You logged this number out. Link it again with a new QR, or restore a backup."
+            message = Message.of(
+                Code.USER_LOGGED_OUT if told_whatsapp else Code.USER_LOGGED_OUT_UNREACHABLE
             )
-            if not told_whatsapp:
-                message += (
-                    " WhatsApp could not be reached: also remove this device under "
-                    "Linked devices on the phone."
-                )
             sup.restore_state(
                 replace(sup.state, status=Status.LOGGED_OUT, since=self.clock(), message=message)
             )

@@ -29,6 +29,7 @@ from lila_desktop.services.vault import BackupInfo, VaultError
 from lila_desktop.services.vault.sealed import SealedFileError, read_header
 from lila_desktop.services.vault.transfer import read_import_file
 from lila_desktop.ui.aslot import alive
+from lila_desktop.ui.refusals import refusal_text
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -50,7 +51,8 @@ _EXPECTED = (
 
 
 class ActionError(Exception):
-    """A pool/vault request that was refused; str(e) tells the owner what to do.
+    """A pool/vault request that was refused; str(e) tells the owner what to do,
+    in the owner's language (ui/refusals.py).
 
     `cause` is the refusal as the pool, the ledger or the send path raised it,
     for widgets that put it in their own (translated) words.
@@ -153,7 +155,7 @@ class PoolBridge(QObject):
             return await fn()
         except _EXPECTED as exc:
             logger.info("%s refused: %s", what, exc, extra={"event": "ui_refused", "op": what})
-            raise ActionError(str(exc) or type(exc).__name__, cause=exc) from exc
+            raise ActionError(refusal_text(exc), cause=exc) from exc
         finally:
             self._running -= 1
             if self._running == 0 and alive(self):  # the window may have closed meanwhile

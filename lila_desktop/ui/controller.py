@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,10 +18,10 @@ from lila_desktop.services.autostart import Autostart
 from lila_desktop.services.messaging import SentMessage
 from lila_desktop.services.settings_store import SettingsStore
 from lila_desktop.ui import i18n
+from lila_desktop.ui.asking import wait_finished
 from lila_desktop.ui.aslot import alive, async_slot
 from lila_desktop.ui.bridge import ActionError, PoolBridge
 from lila_desktop.ui.dialogs.about_dialog import AboutDialog
-from lila_desktop.ui.dialogs.asking import wait_finished
 from lila_desktop.ui.dialogs.link_dialog import LinkDialog
 from lila_desktop.ui.dialogs.send_dialog import SendMessageDialog
 from lila_desktop.ui.dialogs.settings_dialog import SettingsDialog
@@ -34,10 +33,6 @@ if TYPE_CHECKING:  # services.quota loads pymongo: only after the window is up
     from lila_desktop.services.quota.uri_store import MongoUriStore
 
 logger = logging.getLogger(__name__)
-
-# The same names as services.quota.factory (not imported here: it loads pymongo).
-LIMIT_ENV = "LILA_QUOTA_LIMIT"
-MONGODB_URI_ENV = "LILA_MONGODB_URI"
 
 
 class WindowController(QObject):
@@ -56,8 +51,12 @@ class WindowController(QObject):
         data_dir: Path,
         api_info: Callable[[], tuple[str | None, str]],
         uri_store: MongoUriStore | None = None,
+        env_limit: int | None = None,
+        env_uri: bool = False,
         parent: QObject | None = None,
     ) -> None:
+        """`env_limit`, `env_uri`: what LILA_QUOTA_LIMIT and LILA_MONGODB_URI set at start
+        (resolved once by services.config); Settings then only say what they would be."""
         super().__init__(parent)
         self.bridge = bridge
         self.window = window
@@ -73,6 +72,8 @@ class WindowController(QObject):
         # Where Settings keeps the portal's MongoDB URI; None: not editable here
         # (the app sets it once the quota ledger has started).
         self.uri_store = uri_store
+        self.env_limit = env_limit
+        self.env_uri = env_uri
 
         bridge.snapshots_changed.connect(tray.update_snapshots)
         bridge.session_removed.connect(tray.remove)
@@ -246,8 +247,8 @@ class WindowController(QObject):
             autostart_available=self.autostart.available,
             portal_uri=uri,
             portal_uri_problem=uri_problem,
-            env_limit=os.environ.get(LIMIT_ENV, "").strip() or None,
-            env_uri=bool(os.environ.get(MONGODB_URI_ENV, "").strip()),
+            env_limit=None if self.env_limit is None else str(self.env_limit),
+            env_uri=self.env_uri,
             parent=self.window,
         )
         accepted = await wait_finished(dialog) == QDialog.DialogCode.Accepted
@@ -334,7 +335,7 @@ class WindowController(QObject):
     def _apply_quota_limit(self, limit: int) -> None:
         """A new local limit applies at once, unless LILA_QUOTA_LIMIT or the portal decides."""
         ledger = self.window.quota.ledger
-        if ledger is None or os.environ.get(LIMIT_ENV, "").strip():
+        if ledger is None or self.env_limit is not None:
             return
         from lila_desktop.services.quota import SqliteLedger
 

@@ -1,13 +1,14 @@
-"""`run_gui`: the window and the tray on a qasync loop, with the pool on the same loop.
+"""The window face: `run_gui` shows the window and tray over the one `Runtime`.
 
-Order of a start: QApplication; language; single instance (a running copy
-for this data folder is asked to show itself, and we exit 0); the instance
-file lock; the qasync loop with a 64-worker default executor (NEONIZE_NOTES
-hazard 4 applies to our own to_thread calls too); the window is shown at
-once, then the pool starts behind it (a keyring problem is explained in a
-dialog that offers a passphrase instead, or quitting); the quota ledger (for
-the window's sends and quota line, and the API); the local API; and, with
---demo, the three demo numbers.
+Order of a start (after app.py resolved the configuration): QApplication;
+language; single instance (a running copy for this data folder is asked to
+show itself, and we exit 0); the instance file lock; the API port checked;
+the qasync loop with the runtime's default executor; the window is shown at
+once, then `Runtime.start` runs behind it in its one order (pool, quota
+ledger, local API, extra services; a keyring problem is explained in a
+dialog that offers a passphrase instead, or quitting); with --demo, the
+three demo numbers. A value the owner must change ends the start with a
+dialog holding one plain line, and a non-zero exit.
 """
 
 from __future__ import annotations
@@ -17,59 +18,46 @@ import logging
 import signal
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
 
 import qasync
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from lila_desktop.app import (
-    DEFAULT_API_PORT,
-    AppConfig,
-    build_pool,
-    build_quota_ledger,
-    seed_demo,
-)
 from lila_desktop.core.keystore import KeyStore
-from lila_desktop.core.quota import QuotaLedger
-from lila_desktop.core.settings import Settings
-
-if TYPE_CHECKING:
-    from lila_desktop.services.api import ApiServer
-    from lila_desktop.services.quota.uri_store import MongoUriStore
 from lila_desktop.services.autostart import autostart_for_platform, launch_command
-from lila_desktop.services.blocking import run_blocking
+from lila_desktop.services.config import (
+    ENV,
+    EXIT_ALREADY_RUNNING,
+    ConfigError,
+    RuntimeConfig,
+    check_port_free,
+)
 from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
 from lila_desktop.services.logs import log_file
 from lila_desktop.services.pool import SessionPool
-from lila_desktop.services.quota.factory import QuotaConfigError
+from lila_desktop.services.runtime import Runtime, install_executor
 from lila_desktop.services.settings_store import SettingsStore
-from lila_desktop.services.vault import (
-    PassphraseKeyStore,
-    VaultUnavailable,
-    choose_keystore,
-)
+from lila_desktop.services.vault import PassphraseKeyStore, VaultUnavailable
 from lila_desktop.services.vault.keystores import SALT_FILE
 from lila_desktop.ui import i18n
+from lila_desktop.ui.asking import wait_finished
 from lila_desktop.ui.bridge import PoolBridge
 from lila_desktop.ui.controller import WindowController
-from lila_desktop.ui.dialogs.asking import wait_finished
 from lila_desktop.ui.dialogs.keyring_dialog import KeyringProblemDialog
 from lila_desktop.ui.icons import app_icon
 from lila_desktop.ui.main_window import MainWindow
-from lila_desktop.ui.quota_monitor import QuotaMonitor
+from lila_desktop.ui.message_texts import message_text
 from lila_desktop.ui.single_instance import InstanceServer, ask_first_instance
+from lila_desktop.ui.start_error import show_start_error
 from lila_desktop.ui.tray import TrayController
 
 logger = logging.getLogger(__name__)
 
-EXECUTOR_WORKERS = 64
 LOCK_RETRY_S = 3.0  # a first copy that is still starting gets this long to answer
 SHUTDOWN_TIMEOUT_S = 60.0
 
 
-def run_gui(config: AppConfig) -> int:
+def run_gui(config: RuntimeConfig) -> int:
     launched = time.monotonic()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -78,23 +66,25 @@ def run_gui(config: AppConfig) -> int:
     app.setDesktopFileName("lila-desktop")
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)  # closing the window may only hide it to the tray
-
-    store = SettingsStore(config.data_dir)
-    settings = store.load()
-    i18n.install_language(settings.language)
+    i18n.install_language(config.settings.language)
 
     if ask_first_instance(config.data_dir):
         logger.info("already running: showed that window", extra={"event": "handed_over"})
         return 0
     lock = InstanceLock(config.data_dir)
     if not _acquire(lock, config):
-        return 4
+        return EXIT_ALREADY_RUNNING
     server = InstanceServer(config.data_dir)
+    try:
+        check_port_free(config.api_port)
+    except ConfigError as exc:
+        lock.release()
+        return refuse(exc)
     server.listen()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    loop.set_default_executor(ThreadPoolExecutor(max_workers=EXECUTOR_WORKERS))
-    gui = GuiApp(app, config, settings, store, server, launched)
+    install_executor(loop)
+    gui = GuiApp(app, config, SettingsStore(config.data_dir), server, launched)
     try:
         with loop:
             return int(loop.run_until_complete(gui.run()))
@@ -103,7 +93,16 @@ def run_gui(config: AppConfig) -> int:
         lock.release()
 
 
-def _acquire(lock: InstanceLock, config: AppConfig) -> bool:
+def refuse(exc: ConfigError) -> int:
+    """The window face's refusal: one line on stderr and in a dialog; the exit code."""
+    line = str(exc)
+    print(f"lila-desktop: {line}", file=sys.stderr, flush=True)
+    logger.error("start refused: %s", line, extra={"event": "start_refused"})
+    show_start_error(line)
+    return exc.exit_code
+
+
+def _acquire(lock: InstanceLock, config: RuntimeConfig) -> bool:
     deadline = time.monotonic() + LOCK_RETRY_S
     while True:
         try:
@@ -121,21 +120,13 @@ def _acquire(lock: InstanceLock, config: AppConfig) -> bool:
             time.sleep(0.3)
 
 
-def _api_port(config: AppConfig, settings: Settings) -> int:
-    """--api-port wins when given (0 = off); otherwise Settings decide."""
-    if config.api_port == 0:
-        return 0
-    if config.api_port != DEFAULT_API_PORT:
-        return config.api_port
-    return settings.api_port if settings.api_enabled else 0
-
-
 class GuiApp(QObject):
+    """The window face: the window and tray over one `Runtime`."""
+
     def __init__(
         self,
         app: QApplication,
-        config: AppConfig,
-        settings: Settings,
+        config: RuntimeConfig,
         store: SettingsStore,
         server: InstanceServer,
         launched: float,
@@ -143,16 +134,12 @@ class GuiApp(QObject):
         super().__init__()
         self.app = app
         self.config = config
-        self.settings = settings
+        self.settings = config.settings
         self.store = store
         self.server = server
         self.launched = launched
-        self.pool: SessionPool | None = None
-        self.api: ApiServer | None = None
-        self.api_note = ""
-        self.ledger: QuotaLedger | None = None
-        self.ledger_problem = ""
-        self.window_quota: QuotaMonitor | None = None
+        self.runtime = Runtime(config)
+        self.exit_code = 0
         self._quit = asyncio.Event()
 
     def _catch_signals(self) -> None:
@@ -172,19 +159,14 @@ class GuiApp(QObject):
         self._signal_poll_timer.timeout.connect(lambda: None)
         self._signal_poll_timer.start(250)
 
-    def _build_pool(self, keystore: KeyStore | None) -> SessionPool:
-        keystore = keystore or choose_keystore(self.config.data_dir)
-        pool = build_pool(self.config, keystore, self.settings)
-        return pool
-
     async def run(self) -> int:
-        pool = self._build_pool(None)
-        bridge = PoolBridge(pool)
+        runtime = self.runtime
+        bridge = PoolBridge(runtime.pool)
         bridge.attach()
         window = MainWindow(bridge, log_file(self.config.data_dir))
-        self.window_quota = window.quota
         tray = TrayController(notifications=self.settings.notifications)
         autostart = autostart_for_platform(launch_command(self.config.data_dir))
+        from_env = self.config.sources.get("quota_limit") == ENV
         controller = WindowController(
             bridge=bridge,
             window=window,
@@ -194,6 +176,8 @@ class GuiApp(QObject):
             autostart=autostart,
             data_dir=self.config.data_dir,
             api_info=self._api_info,
+            env_limit=self.config.quota_limit if from_env else None,
+            env_uri=self.config.sources.get("uri") == ENV,
         )
         controller.quit_requested.connect(self._quit.set)
         self._catch_signals()
@@ -209,26 +193,42 @@ class GuiApp(QObject):
             shown * 1000,
             extra={"event": "window_shown", "ms": round(shown * 1000)},
         )
+
+        def swap_pool(pool: SessionPool) -> None:
+            bridge.detach()
+            bridge.pool = pool
+            bridge.attach()
+
         try:
-            started = await self._start_pool(bridge, window)
-            if started is None:
+            try:
+                started = await runtime.start(
+                    ask_keystore=lambda exc: self._ask_keystore(exc, window), on_pool=swap_pool
+                )
+            except ConfigError as exc:
+                window.hide()
+                return refuse(exc)
+            if not started:
                 return 3
-            self.pool = started
             window.setEnabled(True)
             window.statusBar().clearMessage()
             bridge.resync()
-            await self._start_ledger(window, controller)
-            await self._start_api(window)
+            window.quota.set_ledger(runtime.ledger)
+            if runtime.notices:  # told once: the damaged file is out of the way now
+                text = " ".join(message_text(m) for m in runtime.notices)
+                window.show_banner(text, bad=True)
+            from lila_desktop.services.quota.uri_store import MongoUriStore
+
+            controller.uri_store = MongoUriStore()
             logger.info(
                 "ready %.0f ms after launch",
                 (time.monotonic() - self.launched) * 1000,
                 extra={
                     "event": "ready",
-                    "sessions": len(started.snapshots()),
+                    "sessions": len(runtime.pool.snapshots()),
                     "tray": tray.available,
                 },
             )
-            demo = asyncio.get_running_loop().create_task(self._seed_demo(started, window))
+            demo = asyncio.get_running_loop().create_task(self._seed_demo(window))
             await self._quit.wait()
             demo.cancel()
             await asyncio.gather(demo, return_exceptions=True)
@@ -238,112 +238,47 @@ class GuiApp(QObject):
             controller.close_dialogs()
             window.hide()
             tray.hide()
-            await self._close(bridge)
+            window.quota.stop()
+            bridge.detach()
+            try:
+                await asyncio.wait_for(runtime.aclose(), SHUTDOWN_TIMEOUT_S)
+            except Exception:
+                logger.exception("closing the runtime failed")
             logger.info("stopped cleanly", extra={"event": "stopped"})
 
-    async def _start_pool(self, bridge: PoolBridge, window: MainWindow) -> SessionPool | None:
-        pool = bridge.pool
-        while True:
-            try:
-                await pool.start()
-                return pool
-            except VaultUnavailable as exc:
-                logger.warning("vault unavailable: %s", exc, extra={"event": "vault_unavailable"})
-                await pool.aclose()
-                window.setEnabled(True)
-                dialog = KeyringProblemDialog(
-                    str(exc),
-                    first_time=not (self.config.data_dir / SALT_FILE).exists(),
-                    parent=window,
-                )
-                choice = await wait_finished(dialog)
-                passphrase = dialog.passphrase
-                dialog.deleteLater()
-                window.setEnabled(False)
-                if choice != QDialog.DialogCode.Accepted:
-                    return None
-                pool = self._build_pool(PassphraseKeyStore(self.config.data_dir, passphrase))
-                bridge.detach()
-                bridge.pool = pool
-                bridge.attach()
+    async def _ask_keystore(self, exc: VaultUnavailable, window: MainWindow) -> KeyStore | None:
+        """The vault cannot open with the keyring: offer a passphrase instead, or quitting."""
+        window.setEnabled(True)
+        dialog = KeyringProblemDialog(
+            str(exc),
+            first_time=not (self.config.data_dir / SALT_FILE).exists(),
+            parent=window,
+        )
+        choice = await wait_finished(dialog)
+        passphrase = dialog.passphrase
+        dialog.deleteLater()
+        window.setEnabled(False)
+        if choice != QDialog.DialogCode.Accepted:
+            return None
+        return PassphraseKeyStore(self.config.data_dir, passphrase)
 
-    def _build_ledger(self) -> tuple[QuotaLedger, MongoUriStore]:
-        from lila_desktop.services.quota.uri_store import MongoUriStore
+    def _api_info(self) -> tuple[str | None, str]:
+        api = self.runtime.api
+        if api is not None:
+            note = QCoreApplication.translate(
+                "GuiApp", "Listening on %1. Changes apply from the next start."
+            ).replace("%1", api.url)
+            return api.api_key.value, note
+        return None, QCoreApplication.translate("GuiApp", "The local API is off.")
 
-        return build_quota_ledger(self.config, self.settings), MongoUriStore()
-
-    async def _start_ledger(self, window: MainWindow, controller: WindowController) -> None:
-        """The quota ledger, shared by the window's sends and the API. Built in a worker
-        thread: it reads the portal address from the keyring (and imports pymongo)."""
+    async def _seed_demo(self, window: MainWindow) -> None:
         try:
-            self.ledger, controller.uri_store = await run_blocking(self._build_ledger)
-        except QuotaConfigError as exc:
-            logger.error("quota not available: %s", exc, extra={"event": "quota_failed"})
-            self.ledger_problem = str(exc)
-            window.quota.set_ledger(None, str(exc))
+            await self.runtime.seed_demo()
+        except Exception:  # the demo is a convenience: say so, keep the app
+            logger.exception("demo numbers could not be prepared")
             window.show_banner(
-                QCoreApplication.translate("GuiApp", "Messages cannot be sent: %1").replace(
-                    "%1", str(exc)
+                QCoreApplication.translate(
+                    "GuiApp", "The demo numbers could not be prepared; see the log."
                 ),
                 bad=True,
             )
-            return
-        window.quota.set_ledger(self.ledger)
-
-    async def _start_api(self, window: MainWindow) -> None:
-        port = _api_port(self.config, self.settings)
-        if port == 0:
-            self.api_note = QCoreApplication.translate("GuiApp", "The local API is off.")
-            return
-        assert self.pool is not None
-        # Imported here, after the window is up: aiohttp and pymongo are slow to import.
-        from lila_desktop.services.api import ApiKeyError, ApiStartError, start_api
-
-        try:
-            if self.ledger is None:
-                raise QuotaConfigError(self.ledger_problem)
-            self.api = await start_api(
-                self.pool, self.ledger, port=port, api_key=None, data_dir=self.config.data_dir
-            )
-        except (ApiStartError, ApiKeyError, QuotaConfigError) as exc:
-            logger.error("local API not started: %s", exc, extra={"event": "api_failed"})
-            self.api_note = QCoreApplication.translate(
-                "GuiApp", "The local API could not start: %1"
-            ).replace("%1", str(exc))
-            window.show_banner(self.api_note, bad=True)
-            return
-        self.api_note = QCoreApplication.translate(
-            "GuiApp", "Listening on %1. Changes apply from the next start."
-        ).replace("%1", self.api.url)
-
-    def _api_info(self) -> tuple[str | None, str]:
-        return (self.api.api_key.value if self.api else None), self.api_note
-
-    async def _seed_demo(self, pool: SessionPool, window: MainWindow) -> None:
-        if not self.config.demo:
-            return
-        try:
-            await seed_demo(pool)
-        except Exception as exc:  # the demo is a convenience: say so, keep the app
-            logger.exception("demo numbers could not be prepared")
-            window.show_banner(str(exc), bad=True)
-
-    async def _close(self, bridge: PoolBridge) -> None:
-        """API first (no new requests), then the pool (seals every store), then the ledger."""
-        if self.window_quota is not None:
-            self.window_quota.stop()
-        if self.api is not None:
-            try:
-                await self.api.aclose()
-            except Exception:
-                logger.exception("closing the local API failed")
-        bridge.detach()
-        try:
-            await asyncio.wait_for(bridge.pool.aclose(), SHUTDOWN_TIMEOUT_S)
-        except Exception:
-            logger.exception("closing the pool failed")
-        if self.ledger is not None:
-            try:
-                await self.ledger.aclose()
-            except Exception:
-                logger.exception("closing the quota ledger failed")

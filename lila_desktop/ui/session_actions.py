@@ -17,22 +17,15 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 
 from lila_desktop.core.snapshot import SessionSnapshot
-from lila_desktop.core.status import Status
+from lila_desktop.core.status import ACTIVE, Status
 from lila_desktop.ui import texts
+from lila_desktop.ui.asking import confirm, wait_finished
 from lila_desktop.ui.aslot import async_slot
 from lila_desktop.ui.bridge import ActionError, PoolBridge
-from lila_desktop.ui.dialogs.asking import confirm, wait_finished
 
 logger = logging.getLogger(__name__)
 
-_RUNNING = (
-    Status.CONNECTING,
-    Status.QR,
-    Status.PAIRING,
-    Status.CONNECTED,
-    Status.RECONNECTING,
-    Status.TEMP_BANNED,
-)
+_RUNNING = ACTIVE
 _NEEDS_LINK = (Status.QR, Status.PAIRING, Status.LOGGED_OUT)
 _CAN_RETRY_NOW = (Status.RECONNECTING, Status.REPLACED, Status.FAILED, Status.CONNECTING)
 # (event, args) of the Demo menu, in order.

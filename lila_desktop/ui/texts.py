@@ -12,8 +12,9 @@ import time
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
 from lila_desktop.core.actions import NoticeKind
-from lila_desktop.core.snapshot import SessionSnapshot
+from lila_desktop.core.snapshot import Notice, SessionSnapshot
 from lila_desktop.core.status import Severity, Status
+from lila_desktop.ui.message_texts import message_text
 
 _status_cache: dict[Status, str] = {}
 
@@ -55,11 +56,9 @@ def status_text(snap: SessionSnapshot, now: float | None = None) -> str:
 
 
 def status_hint(snap: SessionSnapshot) -> str:
-    """What the owner should know or do; the pool's own words when the UI is English."""
-    from lila_desktop.ui import i18n
-
-    if snap.message and i18n.current_language() == "en":
-        return snap.message
+    """What the owner should know or do: the session's message, else the status's hint."""
+    if snap.message is not None:
+        return message_text(snap.message)
     return {
         Status.STOPPED: QCoreApplication.translate("Hint", "Press Connect to start it."),
         Status.CONNECTING: QCoreApplication.translate("Hint", "Connecting to WhatsApp…"),
@@ -111,8 +110,13 @@ def notice_title(kind: NoticeKind, who: str) -> str:
     return text.replace("%1", who)
 
 
+def notice_body(notice: Notice) -> str:
+    """A notification's body: what happened and what to do, in the owner's language."""
+    return message_text(notice.message)
+
+
 def notice_hint(kind: NoticeKind) -> str:
-    """What to do, in the owner's language (the pool's own message is English only)."""
+    """What to do for a kind of notice (used where no message is at hand)."""
     return {
         NoticeKind.DOWN: QCoreApplication.translate(
             "Notice", "Lila keeps retrying. Check the internet connection."

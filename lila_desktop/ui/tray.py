@@ -177,7 +177,7 @@ class TrayController(QObject):
 
     def _show_one(self, n: Notice, bad: bool) -> None:
         title = texts.notice_title(n.kind, texts.who(n.phone, n.name))
-        self._show(title, texts.notice_hint(n.kind), bad)
+        self._show(title, texts.notice_body(n), bad)
 
     def _show(self, title: str, body: str, bad: bool) -> None:
         if not self.notifications:

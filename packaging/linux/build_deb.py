@@ -155,7 +155,7 @@ def stage(bundle: Path, staging: Path, version: str, arch: str) -> None:
     (staging / "usr" / "bin" / PACKAGE).symlink_to(f"../../opt/{PACKAGE}/{PACKAGE}")
     apps = staging / "usr" / "share" / "applications"
     apps.mkdir(parents=True)
-    shutil.copy2(HERE / f"{PACKAGE}.desktop", apps / f"{PACKAGE}.desktop")
+    shutil.copy2(ROOT / "resources" / f"{PACKAGE}.desktop", apps / f"{PACKAGE}.desktop")
     hicolor = staging / "usr" / "share" / "icons" / "hicolor"
     for png in sorted((ICONS / "hicolor").glob(f"*/apps/{PACKAGE}.png")):
         target = hicolor / png.relative_to(ICONS / "hicolor")

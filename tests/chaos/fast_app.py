@@ -6,7 +6,7 @@ Everything is the real app (CLI, pool, engine process, vault, API); only the
 PolicyConfig the pool is built with is multiplied by LILA_CHAOS_POLICY_SCALE
 (default 0.05: backoff 50 ms .. 3 s, grace 6 s, replaced retry 1.5 s), so a
 campaign sees hundreds of faults in minutes instead of hours. The policy is
-a constructor argument of the pool by design; ui/main.py sets it the same way.
+a constructor argument of the pool by design; services/runtime.py sets it for both faces.
 
 With LILA_CHAOS_ENOSPC_FLAG=<file> and LILA_CHAOS_ENOSPC_DIR=<dir>, every
 Python-level os.write to a file under <dir> fails with ENOSPC while <file>
@@ -21,9 +21,9 @@ import os
 import sys
 from typing import Any
 
-from lila_desktop import app
 from lila_desktop.core.backoff import Backoff
 from lila_desktop.core.policy import DEFAULT_CONFIG, PolicyConfig
+from lila_desktop.services import runtime
 
 SCALE_ENV = "LILA_CHAOS_POLICY_SCALE"
 
@@ -40,14 +40,14 @@ def scaled_policy(scale: float) -> PolicyConfig:
 
 
 def _install_scaled_policy(scale: float) -> None:
-    real_build_pool = app.build_pool
+    real_build_pool = runtime.build_pool
 
-    def build_pool(config: app.AppConfig, keystore: Any = None) -> Any:
+    def build_pool(config: runtime.RuntimeConfig, keystore: Any) -> Any:
         pool = real_build_pool(config, keystore)
         pool.config = dataclasses.replace(scaled_policy(scale))
         return pool
 
-    app.build_pool = build_pool  # type: ignore[assignment]
+    runtime.build_pool = build_pool  # type: ignore[assignment]
 
 
 def _install_enospc(flag: str, folder: str) -> None:

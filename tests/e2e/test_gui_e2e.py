@@ -333,7 +333,7 @@ def test_link_logout_notify_restore_through_the_window(desktop: Desktop, tmp_pat
         assert desktop.notifications, "no Notify call reached the session bus"
         note = desktop.notifications[-1]
         assert note["summary"] == f"+{PHONE} was logged out"
-        assert "Restore a backup" in note["body"]
+        assert "Press Restore to try the last backup" in note["body"]
 
         # Restore from the timeline: Ctrl+R, Enter confirms.
         keys(main, "ctrl+r")

@@ -386,5 +386,5 @@ def test_a_taken_port_exits_with_a_clear_message(data_dir: Path, tmp_path: Path)
             timeout=60,
         )
     assert out.returncode == 3
-    failed = [json.loads(line) for line in out.stderr.splitlines() if "api_failed" in line]
-    assert failed and "already in use" in failed[0]["msg"]
+    refused = [json.loads(line) for line in out.stderr.splitlines() if "start_refused" in line]
+    assert refused and "already in use" in refused[0]["msg"]

@@ -31,6 +31,7 @@ from lila_desktop.services.engine.client import EngineClient
 from lila_desktop.services.pool import SessionPool
 from lila_desktop.services.registry import SessionRegistry
 from lila_desktop.services.vault import SessionVault
+from lila_desktop.services.wording import english
 from tests.conftest import MemoryKeyStore
 from tests.faults.fault_server import FaultServer, make_certificates
 
@@ -112,7 +113,12 @@ async def run(mode: str, work: Path) -> dict[str, Any]:
             retry_delays=_delays(seen),
             reason=snap.last_disconnect.reason if snap.last_disconnect else None,
             message=next(
-                (s.message for s in reversed(seen) if s.status is Status.RECONNECTING), None
+                (
+                    english(s.message)
+                    for s in reversed(seen)
+                    if s.status is Status.RECONNECTING and s.message is not None
+                ),
+                None,
             ),
             qr_shown=any(s.qr for s in seen),
             still_paired=store_schema.has_device(live),

@@ -71,7 +71,7 @@ def test_installers_and_app_agree_on_start_on_login() -> None:
     assert f'!define RUN_KEY "{autostart.WINDOWS_RUN_KEY}"' in nsi
     with (PACKAGING / "macos" / "Info.plist").open("rb") as fh:
         assert plistlib.load(fh)["CFBundleIdentifier"] == autostart.MAC_LABEL
-    desktop = (PACKAGING / "linux" / "lila-desktop.desktop").read_text(encoding="utf-8")
+    desktop = (ROOT / "resources" / "lila-desktop.desktop").read_text(encoding="utf-8")
     assert "Icon=lila-desktop\n" in desktop  # the icon name the autostart entry uses too
 
 
@@ -93,7 +93,7 @@ def test_macos_plists_parse() -> None:
 def test_desktop_entry_validates() -> None:
     require_tools("desktop-file-validate")
     proc = subprocess.run(
-        ["desktop-file-validate", str(PACKAGING / "linux" / "lila-desktop.desktop")],
+        ["desktop-file-validate", str(ROOT / "resources" / "lila-desktop.desktop")],
         capture_output=True,
         text=True,
     )

@@ -9,8 +9,10 @@ from collections.abc import Iterator
 import pytest
 
 from lila_desktop.core.actions import NoticeKind
+from lila_desktop.core.messages import Code, Message
 from lila_desktop.core.snapshot import Notice
 from lila_desktop.core.status import Severity, Status
+from lila_desktop.ui import i18n
 from lila_desktop.ui.bridge import ActionError, PoolBridge
 from lila_desktop.ui.models.sessions import Column, Role, SessionTableModel
 from lila_desktop.ui.tray import TrayController
@@ -77,7 +79,9 @@ def test_link_and_logout_show_in_table_tray_and_notifications(
     assert shown == [
         (
             "Front desk (+51911111111) was logged out",
-            "Restore a backup, or link the number again.",
+            "This number was logged out (401), usually because it was removed from Linked "
+            "devices on the phone. Press Restore to try the last backup, or link again "
+            "with a new QR.",
             True,
         )
     ]
@@ -115,16 +119,17 @@ def test_many_drops_at_once_make_one_notification(
 def test_grouping_keeps_only_the_latest_word_per_number(qloop: LoopRunner) -> None:
     tray = TrayController(group_window_ms=10_000)
     now = time.time()
-    tray.notify(Notice(A, "", NoticeKind.DOWN, "down", now))
-    tray.notify(Notice(A, "", NoticeKind.RECOVERED, "back", now))
-    tray.notify(Notice(B, "Deliveries", NoticeKind.REPLACED, "replaced", now))
+    down = Message.of(Code.STILL_DOWN, minutes=2, code=None)
+    tray.notify(Notice(A, "", NoticeKind.DOWN, down, now))
+    tray.notify(Notice(A, "", NoticeKind.RECOVERED, Message.of(Code.RECOVERED), now))
+    tray.notify(Notice(B, "Deliveries", NoticeKind.REPLACED, Message.of(Code.REPLACED_PAUSED), now))
     tray.flush_notices()
     assert [t for t, _ in tray.sent] == [
         "Deliveries (+51922222222) was opened elsewhere",
         "+51911111111 is connected again",
     ]
     tray.notifications = False  # switched off in Settings
-    tray.notify(Notice(C, "", NoticeKind.LOGGED_OUT, "x", now))
+    tray.notify(Notice(C, "", NoticeKind.LOGGED_OUT, Message.of(Code.LOGGED_OUT, code=401), now))
     tray.flush_notices()
     assert len(tray.sent) == 2
 
@@ -148,7 +153,14 @@ def test_refusals_come_back_as_plain_words(qloop: LoopRunner, ui_harness: PoolHa
     errors = qloop.run(scenario())
     assert len(errors) == 3
     assert "digits" in errors[0]
-    assert "No session for 51999999999" in errors[1]
+    assert errors[1] == "This number is not in the list. Add the number first."
+    i18n.install_language("es")
+    try:
+        spanish = qloop.run(scenario())
+    finally:
+        i18n.install_language("en")
+    assert spanish[1] == "Este número no está en la lista. Añade primero el número."
+    assert "dígitos" in spanish[0]
 
 
 def test_status_changes_under_a_reconnect_storm_stay_consistent(

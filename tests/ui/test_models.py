@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
+from lila_desktop.core.messages import Code, Message
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Status
 from lila_desktop.services.vault import BackupInfo
@@ -37,7 +38,9 @@ def test_session_model_passes_modeltester(qtmodeltester, qloop: LoopRunner) -> N
             snap("51900000002", Status.RECONNECTING, attempt=2, next_retry_at=time.time() + 12),
         ]
     )
-    model.apply([snap("51900000001", Status.LOGGED_OUT, message="Logged out")])
+    model.apply(
+        [snap("51900000001", Status.LOGGED_OUT, message=Message.of(Code.LOGGED_OUT, code=401))]
+    )
     model.remove("51900000002")
     qtmodeltester.check(model, force_py=True)
 

@@ -173,8 +173,8 @@ def test_a_keyring_that_fails_on_save_is_told_in_the_banner(qloop: LoopRunner, a
 def test_environment_overrides_are_named(
     qloop: LoopRunner, app: App, monkeypatch: pytest.MonkeyPatch, ledger: SqliteLedger
 ) -> None:
-    monkeypatch.setenv("LILA_QUOTA_LIMIT", "77")
-    monkeypatch.setenv("LILA_MONGODB_URI", "mongodb://env-host/")
+    # What services.config resolved from LILA_QUOTA_LIMIT and LILA_MONGODB_URI at start.
+    app.controller.env_limit, app.controller.env_uri = 77, True
     app.controller.uri_store = MongoUriStore(MemoryKeyring())
     app.window.quota.set_ledger(ledger)
 

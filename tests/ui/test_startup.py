@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Awaitable
 from pathlib import Path
 
+import keyring.backends.fail
 from PySide6.QtWidgets import QApplication
 
-from lila_desktop.app import AppConfig
 from lila_desktop.core.keystore import KeyStoreUnavailable
 from lila_desktop.core.settings import Settings
+from lila_desktop.services.config import CommandLine, RuntimeConfig, resolve
 from lila_desktop.services.logs import log_file
+from lila_desktop.services.pool import SessionPool
+from lila_desktop.services.quota.uri_store import MongoUriStore
+from lila_desktop.services.runtime import Runtime
 from lila_desktop.services.settings_store import SettingsStore
 from lila_desktop.services.vault.keystores import SALT_FILE
 from lila_desktop.ui.bridge import PoolBridge
 from lila_desktop.ui.dialogs.keyring_dialog import KeyringProblemDialog
-from lila_desktop.ui.main import GuiApp, _api_port
+from lila_desktop.ui.main import GuiApp
 from lila_desktop.ui.main_window import MainWindow
 from lila_desktop.ui.single_instance import InstanceServer, server_name
 from tests.conftest import build_test_pool
@@ -37,38 +42,53 @@ class LockedKeyring:
         raise AssertionError("never reached")
 
 
-def config(data_dir: Path) -> AppConfig:
-    return AppConfig(data_dir, "simulated", headless=False, demo=False, api_port=0, json_logs=False)
+def config(data_dir: Path) -> RuntimeConfig:
+    cli = CommandLine(data_dir=data_dir, transport="simulated", api_port="0")
+    return resolve(cli, {}, Settings())
 
 
 def make_gui(tmp_path: Path) -> GuiApp:
     cfg = config(tmp_path / "data")
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    return GuiApp(
-        app, cfg, Settings(), SettingsStore(cfg.data_dir), InstanceServer(cfg.data_dir), 0.0
-    )
+    return GuiApp(app, cfg, SettingsStore(cfg.data_dir), InstanceServer(cfg.data_dir), 0.0)
+
+
+def locked_runtime(gui: GuiApp, tmp_path: Path) -> tuple[Runtime, PoolBridge]:
+    """The window's runtime with a keyring that refuses (and none for the portal address)."""
+    runtime = gui.runtime
+    runtime.pool = build_test_pool(gui.config.data_dir, tmp_path / "run", LockedKeyring())  # type: ignore[arg-type]
+    runtime.uri_store = MongoUriStore(keyring.backends.fail.Keyring())
+    bridge = PoolBridge(runtime.pool)
+    return runtime, bridge
+
+
+def start(gui: GuiApp, runtime: Runtime, bridge: PoolBridge, window: MainWindow) -> Awaitable[bool]:
+    def swap(pool: SessionPool) -> None:
+        bridge.pool = pool
+
+    return runtime.start(ask_keystore=lambda exc: gui._ask_keystore(exc, window), on_pool=swap)
+
+
+def visible_keyring_dialogs() -> list[KeyringProblemDialog]:
+    return [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, KeyringProblemDialog) and w.isVisible()
+    ]
 
 
 def test_locked_keyring_offers_a_passphrase(qloop: LoopRunner, tmp_path: Path) -> None:
     gui = make_gui(tmp_path)
     data_dir = gui.config.data_dir
-    bridge = PoolBridge(build_test_pool(data_dir, tmp_path / "run", LockedKeyring()))  # type: ignore[arg-type]
+    runtime, bridge = locked_runtime(gui, tmp_path)
     window = MainWindow(bridge, log_file(data_dir))
 
     async def scenario() -> None:
-        starting = qloop.loop.create_task(gui._start_pool(bridge, window))
+        starting = qloop.loop.create_task(start(gui, runtime, bridge, window))
         dialog: list[KeyringProblemDialog] = []
         await wait_until(
-            lambda: (
-                dialog.extend(
-                    w
-                    for w in QApplication.topLevelWidgets()
-                    if isinstance(w, KeyringProblemDialog) and w.isVisible()
-                )
-                or dialog
-            ),
-            what="the keyring dialog",
+            lambda: dialog.extend(visible_keyring_dialogs()) or dialog, what="the keyring dialog"
         )
         box = dialog[0]
         assert box.first_time  # no salt yet: asks twice
@@ -79,10 +99,10 @@ def test_locked_keyring_offers_a_passphrase(qloop: LoopRunner, tmp_path: Path) -
         box.pass_edit.setText("correct horse battery")
         box.again_edit.setText("correct horse battery")
         box._on_buttons_accepted()
-        pool = await starting
-        assert pool is not None and bridge.pool is pool
+        assert await starting is True
+        assert bridge.pool is runtime.pool
         assert (data_dir / SALT_FILE).exists()  # the passphrase key store took over
-        await pool.aclose()
+        await runtime.aclose()
 
     qloop.run(scenario(), timeout=60)
     window.deleteLater()
@@ -90,39 +110,21 @@ def test_locked_keyring_offers_a_passphrase(qloop: LoopRunner, tmp_path: Path) -
 
 def test_quitting_at_the_keyring_dialog_stores_nothing(qloop: LoopRunner, tmp_path: Path) -> None:
     gui = make_gui(tmp_path)
-    bridge = PoolBridge(build_test_pool(gui.config.data_dir, tmp_path / "run", LockedKeyring()))  # type: ignore[arg-type]
+    runtime, bridge = locked_runtime(gui, tmp_path)
     window = MainWindow(bridge, log_file(gui.config.data_dir))
 
     async def scenario() -> object:
-        starting = qloop.loop.create_task(gui._start_pool(bridge, window))
+        starting = qloop.loop.create_task(start(gui, runtime, bridge, window))
         found: list[KeyringProblemDialog] = []
-        await wait_until(
-            lambda: (
-                found.extend(
-                    w
-                    for w in QApplication.topLevelWidgets()
-                    if isinstance(w, KeyringProblemDialog) and w.isVisible()
-                )
-                or found
-            )
-        )
+        await wait_until(lambda: found.extend(visible_keyring_dialogs()) or found)
         found[0].reject()
         return await starting
 
-    assert qloop.run(scenario()) is None
+    assert qloop.run(scenario()) is False
     assert not (gui.config.data_dir / "sessions").exists() or not any(
         (gui.config.data_dir / "sessions").rglob("*.lila")
     )
     window.deleteLater()
-
-
-def test_api_port_follows_command_line_then_settings(tmp_path: Path) -> None:
-    base = config(tmp_path)
-    assert _api_port(base, Settings()) == 0  # --api-port 0 wins
-    on = AppConfig(**{**base.__dict__, "api_port": 3001})
-    assert _api_port(on, Settings(api_port=4000)) == 4000
-    assert _api_port(on, Settings(api_enabled=False)) == 0
-    assert _api_port(AppConfig(**{**base.__dict__, "api_port": 5555}), Settings()) == 5555
 
 
 SECOND_LAUNCH = """

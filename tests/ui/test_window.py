@@ -258,6 +258,9 @@ def test_log_view_tails_the_log_file_with_filters(qloop: LoopRunner, app: App) -
 
 
 def test_settings_are_saved_and_the_language_switches(qloop: LoopRunner, app: App) -> None:
+    applied: list[object] = []
+    app.controller.settings_applied.connect(applied.append)
+
     async def scenario() -> None:
         app.window.settings_action.trigger()
         dialog = await modal(SettingsDialog)
@@ -273,7 +276,8 @@ def test_settings_are_saved_and_the_language_switches(qloop: LoopRunner, app: Ap
         dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("es"))
         save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
         save.click()
-        await wait_until(lambda: app.controller.settings.language == "es", what="applied")
+        # settings_applied is emitted after the save, autostart and language are done.
+        await wait_until(lambda: applied, what="settings applied")
 
     try:
         qloop.run(scenario())
@@ -286,6 +290,7 @@ def test_settings_are_saved_and_the_language_switches(qloop: LoopRunner, app: Ap
         header = app.window.model.headerData(Column.STATUS, Qt.Orientation.Horizontal)
         assert header == "Estado"
     finally:
+        app.controller.settings_applied.disconnect(applied.append)
         i18n.install_language("en")
 
 

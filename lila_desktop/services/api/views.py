@@ -9,6 +9,7 @@ from lila_desktop.core.quota import QuotaStatus
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Status
 from lila_desktop.services.vault import BackupInfo
+from lila_desktop.services.wording import english
 
 
 def iso(ts: float | None) -> str | None:
@@ -37,7 +38,8 @@ def session_status(snap: SessionSnapshot) -> dict[str, Any]:
         "isConnected": snap.is_connected,
         "name": snap.name,
         "since": iso(snap.since),
-        "message": snap.message,
+        "message": english(snap.message),
+        "messageCode": snap.message.code.value if snap.message else None,
         "needsAction": snap.status.needs_user,
         "lastBackupAt": iso(snap.last_backup_at),
         "loopDetected": snap.loop_detected,

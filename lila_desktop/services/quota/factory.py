@@ -2,24 +2,25 @@
 
 A configured MongoDB URI (Settings, kept in the keyring; or `LILA_MONGODB_URI`)
 selects the portal ledger; otherwise the embedded SQLite ledger serves, with
-the monthly limit from Settings or `LILA_QUOTA_LIMIT` (default 1000).
+the monthly limit from Settings or `LILA_QUOTA_LIMIT` (default 1000),
+as `services.config` resolved them. pymongo is imported only for the portal.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lila_desktop.core.quota import DEFAULT_LIMIT, QuotaLedger, parse_limit
-from lila_desktop.services.quota.mongo_ledger import ClientFactory, MongoLedger
+from lila_desktop.services.config import check_mongodb_uri as looks_like_mongodb_uri
 from lila_desktop.services.quota.sqlite_ledger import SqliteLedger
+
+if TYPE_CHECKING:  # pymongo loads only when a portal is configured
+    from lila_desktop.services.quota.mongo_ledger import ClientFactory
 
 logger = logging.getLogger(__name__)
 
-LIMIT_ENV = "LILA_QUOTA_LIMIT"
-MONGODB_URI_ENV = "LILA_MONGODB_URI"
 LEDGER_FILE = Path("quota") / "ledger.sqlite3"
 OUTBOX_FILE = Path("quota") / "portal-outbox.sqlite3"
 
@@ -28,30 +29,9 @@ class QuotaConfigError(ValueError):
     """A quota setting that cannot be used; the message says what to change."""
 
 
-def limit_from_env(environ: Mapping[str, str] | None = None) -> int | None:
-    """`LILA_QUOTA_LIMIT` as a positive integer, None when unset or empty.
-
-    Raises:
-        QuotaConfigError: the variable holds anything but a positive whole number.
-    """
-    raw = (os.environ if environ is None else environ).get(LIMIT_ENV, "").strip()
-    if not raw:
-        return None
-    try:
-        return parse_limit(raw, source=LIMIT_ENV)
-    except ValueError as exc:
-        raise QuotaConfigError(str(exc)) from None
-
-
-def mongodb_uri_from_env(environ: Mapping[str, str] | None = None) -> str | None:
-    """`LILA_MONGODB_URI`, checked for its scheme; None when unset or empty."""
-    raw = (os.environ if environ is None else environ).get(MONGODB_URI_ENV, "").strip()
-    return check_mongodb_uri(raw, source=MONGODB_URI_ENV) if raw else None
-
-
 def check_mongodb_uri(uri: str, *, source: str = "The MongoDB URI") -> str:
     """Refuse what is plainly not a MongoDB URI, without echoing it (it holds a password)."""
-    if not uri.startswith(("mongodb://", "mongodb+srv://")) or len(uri) <= len("mongodb://"):
+    if not looks_like_mongodb_uri(uri):
         raise QuotaConfigError(
             f"{source} must start with mongodb:// or mongodb+srv:// "
             "(copy the connection string from the company portal)."
@@ -74,6 +54,8 @@ def build_ledger(
     off the event loop.
     """
     if mongodb_uri:
+        from lila_desktop.services.quota.mongo_ledger import MongoLedger
+
         uri = check_mongodb_uri(mongodb_uri)
         logger.info("quota: company portal ledger (MongoDB)")
         return MongoLedger(

@@ -3,7 +3,7 @@
 The URI holds the portal's password, so it is kept like the vault key: in
 the OS keyring, service `lila-desktop`, entry `mongodb-uri`. Settings shows
 it masked; an empty field removes it. `LILA_MONGODB_URI` (for servers
-without a keyring) overrides it, see `factory.mongodb_uri_from_env`.
+without a keyring) overrides it, resolved once by `services.config`.
 
 Keyring calls block (D-Bus, Keychain): the async variants run them through
 run_blocking. The URI is never logged.

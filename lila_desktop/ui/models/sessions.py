@@ -183,7 +183,7 @@ class SessionTableModel(QAbstractTableModel):
         if column is Column.NAME and snap.name:
             return snap.name  # the Name column gives way first on a small screen
         if column is Column.STATUS:
-            return snap.message or texts.status_label(snap.status)
+            return texts.status_hint(snap) if snap.message else texts.status_label(snap.status)
         if column is Column.SINCE and snap.since:
             return texts.when(snap.since)
         return None

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Status
 from lila_desktop.ui import texts
+from lila_desktop.ui.asking import confirm
 from lila_desktop.ui.aslot import alive, async_slot
 from lila_desktop.ui.bridge import ActionError, PoolBridge
-from lila_desktop.ui.dialogs.asking import confirm
 from lila_desktop.ui.models.backups import BackupListModel, Column, reason_label
 
 logger = logging.getLogger(__name__)

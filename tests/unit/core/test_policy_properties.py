@@ -212,8 +212,8 @@ def check(
     # Notices: no secrets; one DOWN per outage; RECOVERED only after a problem notice.
     for action in actions:
         if isinstance(action, Notify):
-            assert QR_SECRET not in action.message and PAIR_SECRET not in action.message
-    assert QR_SECRET not in (after.message or "") and PAIR_SECRET not in (after.message or "")
+            assert QR_SECRET not in str(action.message) and PAIR_SECRET not in str(action.message)
+    assert QR_SECRET not in str(after.message) and PAIR_SECRET not in str(after.message)
     if NoticeKind.DOWN in kinds:
         assert isinstance(event, GraceExpired)
     if NoticeKind.RECOVERED in kinds:

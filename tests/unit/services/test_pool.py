@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from lila_desktop.core.actions import NoticeKind
+from lila_desktop.core.messages import Code
 from lila_desktop.core.status import Status
 from lila_desktop.services import store_schema
 from lila_desktop.services.pool import PoolError
@@ -84,7 +85,7 @@ async def test_replaced_retries_once_then_pauses_and_asks(harness: PoolHarness) 
     snap = await harness.wait(PHONE, lambda s: s.status is Status.REPLACED and s.loop_detected)
     await asyncio.sleep(0.5)  # longer than the retry delay: no automatic loop
     assert harness.pool.snapshot(PHONE).status is Status.REPLACED
-    assert snap.message and "Take over" in snap.message
+    assert snap.message and snap.message.code is Code.REPLACED_PAUSED
     assert await harness.notice_kinds(1) == [NoticeKind.REPLACED]
     assert _jid(harness) == jid
     await harness.pool.start_session(PHONE)  # "take over"
@@ -107,7 +108,7 @@ async def test_logout_resets_to_qr_only_and_backup_restores_it(harness: PoolHarn
     assert backups, "a verified backup is taken right after pairing"
     await harness.pool.simulate(PHONE, "logout", {"code": 401})
     snap = await harness.wait_status(PHONE, "logged_out")
-    assert snap.message and "Restore" in snap.message
+    assert snap.message and snap.message.code in (Code.LOGGED_OUT, Code.LOGGED_OUT_LOOP)
     assert await harness.notice_kinds(1) == [NoticeKind.LOGGED_OUT]
     assert _jid(harness) is None  # whatsmeow wiped it, as it does
     outcome = await harness.pool.restore(PHONE)
@@ -138,7 +139,7 @@ async def test_corrupt_store_is_moved_aside_and_restorable(harness: PoolHarness)
     jid = await _linked(harness)
     await harness.pool.simulate(PHONE, "corrupt_store", {})
     snap = await harness.wait_status(PHONE, "failed")
-    assert snap.message and "moved aside" in snap.message
+    assert snap.message and snap.message.code is Code.STORE_CORRUPT
     assert await harness.notice_kinds(1) == [NoticeKind.CORRUPT]  # after the quarantine
     backup_dir = harness.data_dir / "sessions" / "backups" / PHONE
     names = [p.name for p in backup_dir.iterdir()]
@@ -161,7 +162,7 @@ async def test_qr_expires_into_stopped_with_a_message(harness: PoolHarness) -> N
     await harness.pool.add(PHONE)
     await harness.wait_status(PHONE, "qr")
     snap = await harness.wait_status(PHONE, "stopped", timeout=5)  # 160 s x 0.01
-    assert snap.message and "expired" in snap.message
+    assert snap.message and snap.message.code is Code.QR_EXPIRED
 
 
 async def test_engine_crash_brings_every_session_back_with_the_same_login(

@@ -17,8 +17,8 @@ import keyring.backends.fail
 import keyring.errors
 import pytest
 
-from lila_desktop.app import AppConfig, build_quota_ledger
 from lila_desktop.core.settings import Settings
+from lila_desktop.services.config import CommandLine, ConfigError, RuntimeConfig, resolve
 from lila_desktop.services.quota import MongoLedger, SqliteLedger
 from lila_desktop.services.quota.factory import QuotaConfigError
 from lila_desktop.services.quota.uri_store import (
@@ -27,6 +27,7 @@ from lila_desktop.services.quota.uri_store import (
     MongoUriStore,
     UriStoreUnavailable,
 )
+from lila_desktop.services.runtime import build_quota_ledger
 from lila_desktop.services.settings_store import SettingsStore
 
 URI = "mongodb://lila:s3cret-pw@portal.example:27017/?authSource=admin"
@@ -138,15 +139,12 @@ async def test_async_variants_run_off_the_loop() -> None:
 # --- choosing the ledger --------------------------------------------------------
 
 
-def config(tmp_path: Path) -> AppConfig:
-    return AppConfig(
-        data_dir=tmp_path,
-        transport="simulated",
-        headless=True,
-        demo=False,
-        api_port=0,
-        json_logs=False,
-    )
+def config(
+    tmp_path: Path, settings: Settings | None = None, env: dict[str, str] | None = None
+) -> RuntimeConfig:
+    """As the app resolves it: the environment given, Settings from the folder when not given."""
+    chosen = settings if settings is not None else SettingsStore(tmp_path).load()
+    return resolve(CommandLine(data_dir=tmp_path, transport="simulated"), env or {}, chosen)
 
 
 @pytest.fixture
@@ -161,13 +159,13 @@ def test_local_ledger_takes_limit_and_company_from_settings(
 ) -> None:
     settings = Settings(quota_limit=250, company_id="tienda-lima")
     ledger = build_quota_ledger(
-        config(tmp_path), settings, uri_store=MongoUriStore(MemoryKeyring())
+        config(tmp_path, settings), uri_store=MongoUriStore(MemoryKeyring())
     )
     assert isinstance(ledger, SqliteLedger)
     assert ledger.limit == 250 and ledger._company_id == "tienda-lima"
-    clean_env.setenv("LILA_QUOTA_LIMIT", "40")
+    env = {"LILA_QUOTA_LIMIT": "40"}
     ledger = build_quota_ledger(
-        config(tmp_path), settings, uri_store=MongoUriStore(MemoryKeyring())
+        config(tmp_path, settings, env), uri_store=MongoUriStore(MemoryKeyring())
     )
     assert isinstance(ledger, SqliteLedger) and ledger.limit == 40, "the environment wins"
 
@@ -185,10 +183,10 @@ def test_the_keyring_uri_selects_the_portal_with_the_company_id(
 ) -> None:
     store = MongoUriStore(MemoryKeyring())
     store.save(URI)
-    ledger = build_quota_ledger(config(tmp_path), Settings(company_id="acme"), uri_store=store)
+    ledger = build_quota_ledger(config(tmp_path, Settings(company_id="acme")), uri_store=store)
     assert isinstance(ledger, MongoLedger)
     assert ledger._uri == URI and ledger._company_id == "acme"
-    ledger = build_quota_ledger(config(tmp_path), Settings(), uri_store=store)
+    ledger = build_quota_ledger(config(tmp_path, Settings()), uri_store=store)
     assert isinstance(ledger, MongoLedger) and ledger._company_id is None
 
 
@@ -196,9 +194,9 @@ def test_the_environment_uri_wins_over_the_keyring(
     tmp_path: Path, clean_env: pytest.MonkeyPatch
 ) -> None:
     env_uri = "mongodb+srv://svc:other@cluster.example/"
-    clean_env.setenv("LILA_MONGODB_URI", env_uri)
     backend = LockedKeyring()  # would raise if it were asked
-    ledger = build_quota_ledger(config(tmp_path), Settings(), uri_store=MongoUriStore(backend))
+    cfg = config(tmp_path, Settings(), {"LILA_MONGODB_URI": env_uri})
+    ledger = build_quota_ledger(cfg, uri_store=MongoUriStore(backend))
     assert isinstance(ledger, MongoLedger) and ledger._uri == env_uri
 
 
@@ -213,8 +211,8 @@ def test_an_unreadable_keyring_means_the_local_quota_and_says_so(
     backend: keyring.backend.KeyringBackend,
     level: int,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="lila_desktop.app")
-    ledger = build_quota_ledger(config(tmp_path), Settings(), uri_store=MongoUriStore(backend))
+    caplog.set_level(logging.INFO, logger="lila_desktop.services.runtime")
+    ledger = build_quota_ledger(config(tmp_path, Settings()), uri_store=MongoUriStore(backend))
     assert isinstance(ledger, SqliteLedger)
     [record] = [r for r in caplog.records if "Using the local quota" in r.getMessage()]
     assert record.levelno == level
@@ -225,8 +223,8 @@ def test_a_stored_uri_that_is_not_one_is_a_config_error(
 ) -> None:
     backend = MemoryKeyring()
     backend.entries[(SERVICE_NAME, URI_USERNAME)] = "portal.example:27017"  # hand-edited
-    with pytest.raises(QuotaConfigError, match="mongodb://"):
-        build_quota_ledger(config(tmp_path), Settings(), uri_store=MongoUriStore(backend))
+    with pytest.raises(ConfigError, match="mongodb://"):
+        build_quota_ledger(config(tmp_path, Settings()), uri_store=MongoUriStore(backend))
 
 
 def test_settings_json_never_holds_the_uri(tmp_path: Path) -> None:

@@ -16,12 +16,10 @@ import pytest_asyncio
 
 from lila_desktop.core.phone import InvalidPhoneNumber
 from lila_desktop.core.quota import QuotaExceeded, QuotaStatus
+from lila_desktop.core.settings import Settings
+from lila_desktop.services.config import CommandLine, ConfigError, resolve
 from lila_desktop.services.quota import MongoLedger, SqliteLedger, build_ledger
-from lila_desktop.services.quota.factory import (
-    QuotaConfigError,
-    limit_from_env,
-    mongodb_uri_from_env,
-)
+from lila_desktop.services.quota.factory import QuotaConfigError
 
 SENDER = "51902049935"
 REPO = Path(__file__).resolve().parents[3]
@@ -280,29 +278,24 @@ async def test_status_value_shape(ledger: SqliteLedger) -> None:
 
 @pytest.mark.parametrize(
     ("env", "value"),
-    [({}, None), ({"LILA_QUOTA_LIMIT": " "}, None), ({"LILA_QUOTA_LIMIT": "250"}, 250)],
+    [({}, 1000), ({"LILA_QUOTA_LIMIT": " "}, 1000), ({"LILA_QUOTA_LIMIT": "250"}, 250)],
 )
-def test_limit_from_env(env: dict[str, str], value: int | None) -> None:
-    assert limit_from_env(env) == value
+def test_limit_from_env(env: dict[str, str], value: int) -> None:
+    assert resolve(CommandLine(), env, Settings()).quota_limit == value
 
 
 @pytest.mark.parametrize("bad", ["0", "-5", "ten", "10.5"])
 def test_limit_from_env_bad_value_names_the_variable(bad: str) -> None:
-    with pytest.raises(QuotaConfigError, match="LILA_QUOTA_LIMIT must be a positive whole"):
-        limit_from_env({"LILA_QUOTA_LIMIT": bad})
-
-
-def test_limit_from_env_reads_the_process_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LILA_QUOTA_LIMIT", "77")
-    assert limit_from_env() == 77
+    with pytest.raises(ConfigError, match="LILA_QUOTA_LIMIT must be a positive whole"):
+        resolve(CommandLine(), {"LILA_QUOTA_LIMIT": bad}, Settings())
 
 
 def test_mongodb_uri_from_env_checks_the_scheme_without_echoing_it() -> None:
-    assert mongodb_uri_from_env({}) is None
+    assert resolve(CommandLine(), {}, Settings()).mongodb_uri is None
     uri = "mongodb+srv://u:p@cluster0.example.net/"
-    assert mongodb_uri_from_env({"LILA_MONGODB_URI": uri}) == uri
-    with pytest.raises(QuotaConfigError, match="must start with mongodb://") as info:
-        mongodb_uri_from_env({"LILA_MONGODB_URI": "http://u:secret@host"})
+    assert resolve(CommandLine(), {"LILA_MONGODB_URI": uri}, Settings()).mongodb_uri == uri
+    with pytest.raises(ConfigError, match="mongodb://") as info:
+        resolve(CommandLine(), {"LILA_MONGODB_URI": "http://u:secret@host"}, Settings())
     assert "secret" not in str(info.value)
 
 

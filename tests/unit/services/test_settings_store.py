@@ -32,7 +32,8 @@ def test_save_then_load_round_trips_privately(tmp_path: Path) -> None:
     assert json.loads(store.path.read_text())["keep_backups"] == 12
     if os.name == "posix":
         assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
-    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]  # no temp file left
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["settings.json", "settings.last-good.json"]  # no temp file left
 
 
 @pytest.mark.parametrize("content", [b"{not json", b"[1, 2]", b'{"keep_backups": 500}'])
@@ -40,7 +41,7 @@ def test_a_bad_file_is_kept_aside_and_defaults_used(tmp_path: Path, content: byt
     store = SettingsStore(tmp_path)
     store.path.write_bytes(content)
     assert store.load() == Settings()
-    kept = [p for p in tmp_path.iterdir() if p.name.startswith("settings.json.bad-")]
+    kept = [p for p in tmp_path.iterdir() if p.name.endswith(".damaged")]
     assert len(kept) == 1 and kept[0].read_bytes() == content
 
 
