@@ -23,7 +23,8 @@ import pytest
 
 from tests.faults.fault_server import MODES
 
-pytestmark = pytest.mark.neonize
+# All faults run at once in the first test's set-up; each child bounds its own wait.
+pytestmark = [pytest.mark.neonize, pytest.mark.timeout(360)]
 
 ROOT = Path(__file__).resolve().parents[2]
 FULL = bool(os.environ.get("LILA_FAULTS_FULL"))
