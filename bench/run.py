@@ -33,12 +33,14 @@ from report import render  # noqa: E402
 # name -> (command after the python executable, results file)
 BENCHES: dict[str, tuple[list[str], str]] = {
     "pool": (["bench/bench_pool.py"], "pool.json"),
+    "network": (["bench/bench_network.py"], "network.json"),
     "recovery": (["bench/bench_recovery.py"], "recovery.json"),
     "backup": (["bench/bench_backup.py"], "backup.json"),
     "startup": (["bench/bench_startup.py"], "startup.json"),
     "engine": (["bench/bench_engine.py"], "engine.json"),
     "api": (["bench/bench_api.py"], "api.json"),
     "api_sessions": (["bench/bench_api_sessions.py"], "api_sessions.json"),
+    "outbox": (["bench/bench_outbox.py"], "outbox.json"),
     "fuzz": (["bench/run.py", "--count-fuzz"], "fuzz.json"),
 }
 ON_DEMAND: dict[str, tuple[list[str], str]] = {
@@ -69,23 +71,36 @@ def machine() -> dict[str, Any]:
     }
 
 
+FUZZ_EXAMPLES = 600  # per operation and mode: >= 10,000 requests in all (target)
+
+
 def count_fuzz() -> None:
     """Run the API's schemathesis fuzz tests and count the requests they made."""
     t0 = time.monotonic()
+    load = os.getloadavg()[0]
     proc = subprocess.run(
         [
             *(sys.executable, "-m", "pytest", FUZZ_TEST, "-k", "fuzz", "-q"),
             *("-p", "no:cacheprovider", "--hypothesis-show-statistics"),
+            # 600 examples of a slow operation (simulate waits for its effect)
+            # outlast the suite's 120 s per-test timeout: that is not an API failure.
+            "--timeout=3600",
         ],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "LILA_FUZZ_EXAMPLES": str(FUZZ_EXAMPLES)},
     )
     cases = [tuple(int(x) for x in m.groups()) for m in _CASES.finditer(proc.stdout)]
     tail = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
     summary = {kind: int(n) for n, kind in _SUMMARY.findall(tail)}
     result = {
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+        },
         "test": FUZZ_TEST,
         "operations_x_modes": len(cases),
         "requests": sum(c[0] + c[1] for c in cases),
@@ -94,9 +109,23 @@ def count_fuzz() -> None:
         "pytest": summary,
         "exit_code": proc.returncode,
         "seconds": round(time.monotonic() - t0, 1),
+        "max_examples": FUZZ_EXAMPLES,
+        "loadavg_1m": [round(load, 2), round(os.getloadavg()[0], 2)],
+        "failures": _failures(proc.stdout),
     }
     (RESULTS / "fuzz.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
+
+
+def _failures(out: str) -> list[str]:
+    """The first lines of each failing case (a 5xx shows as `Server error`)."""
+    marks = ("Server error", "Timeout", "Undocumented", "does not conform", "not a valid")
+    keep = [
+        ln.strip()
+        for ln in out.splitlines()
+        if ln.startswith(("FAILED", "_ test_")) or any(m in ln for m in marks)
+    ]
+    return keep[:40]
 
 
 def run(name: str, command: list[str]) -> float:
@@ -130,7 +159,10 @@ def main() -> None:
             took = run(name, command)
             print(f"== {name}: {took:.0f} s", flush=True)
     results = {}
-    for name, (_, file) in {**BENCHES, **ON_DEMAND}.items():
+    files = {name: file for name, (_, file) in {**BENCHES, **ON_DEMAND}.items()}
+    # A/B runs against main, same minutes (a shared machine): see report.ab().
+    files |= {"pool_ab": "pool_ab.json", "backup_ab": "backup_ab.json", "bundle": "bundle.json"}
+    for name, file in files.items():
         path = RESULTS / file
         if path.exists():
             results[name] = json.loads(path.read_text())

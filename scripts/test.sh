@@ -17,7 +17,12 @@ export PATH="$VENV/bin:$PATH"
 echo "== ruff";          ruff check lila_desktop tests bench packaging
 echo "== ruff format";   ruff format --check lila_desktop tests bench packaging
 echo "== mypy";          mypy
+echo "== mypy win32";    mypy --platform win32
+echo "== mypy darwin";   mypy --platform darwin
 echo "== import-linter"; lint-imports
+# The release workflow runs only on GitHub's machines: lint it here.
+echo "== actionlint";    actionlint .github/workflows/*.yml
+echo "== zizmor";        zizmor --offline --no-progress .github/workflows
 
 echo "== pytest"
 exec xvfb-run -a -s "-screen 0 1280x800x24" \

@@ -119,6 +119,12 @@ class NetworkUp:
     """The network came back or the laptop woke up: skip the remaining backoff."""
 
 
+@dataclass(frozen=True)
+class NetworkDown:
+    """The OS says this computer has no route to the internet: dial only when
+    NetworkUp comes (a 10-minute outage then costs one dial, not fifteen)."""
+
+
 # --- timers owned by the supervisor ------------------------------------------
 
 
@@ -148,7 +154,14 @@ TransportEvent = (
     | EngineDied
 )
 Event = (
-    TransportEvent | UserStart | UserStop | UserReconnectNow | NetworkUp | RetryDue | GraceExpired
+    TransportEvent
+    | UserStart
+    | UserStop
+    | UserReconnectNow
+    | NetworkUp
+    | NetworkDown
+    | RetryDue
+    | GraceExpired
 )
 
 # Codes of the policy table, by class.

@@ -31,6 +31,7 @@ from lila_desktop.core.events import (
     Event,
     GraceExpired,
     LoggedOut,
+    NetworkDown,
     NetworkUp,
     PairCodeIssued,
     Paired,
@@ -56,6 +57,9 @@ class PolicyConfig:
     stable_after: float = 60.0  # a connection up this long resets the counters
     replaced_retry_delay: float = 30.0
     loop_window: float = 60.0  # a logout this soon after a 515 is a loop
+    # While the OS says offline, retries wait for NetworkUp; after this long
+    # reconnecting they dial anyway (in case the OS signal is wrong).
+    offline_patience: float = 900.0
 
 
 DEFAULT_CONFIG = PolicyConfig()
@@ -89,6 +93,7 @@ class SessionState:
     grace_token: int = 0
     grace_armed: bool = False
     owner_told: bool = False  # a problem was notified: announce the recovery
+    offline: bool = False  # the OS reported no route to the internet
     linked: bool = True  # the store holds a device (False: never linked, or logged out)
 
     @property
@@ -257,16 +262,24 @@ def transition(
             return new, (StopClient(), *actions)
 
         case NetworkUp():
+            state = replace(state, offline=False) if state.offline else state
             if state.desired and state.status is Status.RECONNECTING:
                 new = replace(state, next_retry_at=None, retry_token=state.retry_token + 1)
                 return new, (CancelRetry(), StartClient())
             return state, ()
+
+        case NetworkDown():
+            # The retry timer keeps running (and next_retry_at set, so that a
+            # stopped client's leftovers stay ignored); RetryDue defers to NetworkUp.
+            return (state if state.offline else replace(state, offline=True)), ()
 
         case RetryDue(token=token):
             # next_retry_at is None: nothing pending (paused, or the timer fired twice).
             if token != state.retry_token or not state.desired or state.next_retry_at is None:
                 return state, ()
             if state.status is Status.RECONNECTING:
+                if state.offline and now - state.since < config.offline_patience:
+                    return state, ()  # NetworkUp dials: no dial into a dead network
                 return replace(state, next_retry_at=None), (StartClient(),)
             if state.status in (Status.REPLACED, Status.TEMP_BANNED):
                 new = replace(

@@ -20,6 +20,7 @@ GRACE_MINUTES_RANGE: Final = (1, 60)
 API_PORT_RANGE: Final = (1024, 65535)
 QUOTA_LIMIT_RANGE: Final = (1, 1_000_000)
 MAX_COMPANY_ID: Final = 100
+SEND_INTERVAL_RANGE: Final = (0, 600)
 
 
 class SettingsError(ValueError):
@@ -41,6 +42,9 @@ class Settings:
     # The portal's `companyId` to count against; empty: found by the sending number.
     # The MongoDB URI itself holds a password and lives in the keyring, not here.
     company_id: str = ""
+    # Seconds between two messages of one number (plus up to half again at random):
+    # WhatsApp treats bursts as spam and may ban the number. 0 sends at once.
+    send_interval_seconds: int = 3
     # WhatsApp shows customers an "AI/bot" label on messages marked as a bot's
     # (neonize adds that mark unless told not to): off unless the owner wants it.
     bot_label: bool = False
@@ -59,6 +63,12 @@ class Settings:
                 raise SettingsError(f"{name} must be true or false.")
         _check_int("quota_limit", self.quota_limit, QUOTA_LIMIT_RANGE, "monthly message limit")
         _check_company_id(self.company_id)
+        _check_int(
+            "send_interval_seconds",
+            self.send_interval_seconds,
+            SEND_INTERVAL_RANGE,
+            "pause between messages of a number (seconds)",
+        )
         if self.language not in LANGUAGES:
             raise SettingsError(
                 f"language must be one of {', '.join(LANGUAGES)}; got {self.language!r}."

@@ -37,15 +37,36 @@ class Autostart(Protocol):
     def set_enabled(self, enabled: bool) -> None: ...
 
 
-def launch_command(data_dir: Path | None = None) -> list[str]:
-    """How to start this app again: the frozen executable, or this Python with -m."""
-    if getattr(sys, "frozen", False):
-        cmd = [sys.executable]
-    else:
-        cmd = [sys.executable, "-m", "lila_desktop"]
-    if data_dir is not None:
-        cmd += ["--data-dir", str(data_dir)]
-    return cmd
+def launch_command(
+    data_dir: Path | None = None,
+    *,
+    platform: str = sys.platform,
+    executable: str = sys.executable,
+    frozen: bool | None = None,
+) -> list[str]:
+    """How to start this app again, by a path that survives moves.
+
+    macOS: an app is moved around (and run from a random read-only copy under
+    App Translocation until it is in /Applications), so the LaunchAgent asks
+    LaunchServices for the app by its bundle id instead of naming a path.
+    Windows and Linux: the frozen executable (the installers put it at a fixed
+    place; `refresh` rewrites an enabled entry whenever the app starts from
+    elsewhere), or this Python with -m."""
+    frozen = getattr(sys, "frozen", False) if frozen is None else frozen
+    extra = ["--data-dir", str(data_dir)] if data_dir is not None else []
+    if frozen and platform == "darwin" and ".app/Contents/MacOS/" in executable:
+        return ["/usr/bin/open", "-b", MAC_LABEL, *(["--args", *extra] if extra else [])]
+    cmd = [executable] if frozen else [executable, "-m", "lila_desktop"]
+    return cmd + extra
+
+
+def refresh(autostart: Autostart) -> None:
+    """An enabled entry is rewritten with this run's command (the app may have moved)."""
+    try:
+        if autostart.available and autostart.is_enabled():
+            autostart.set_enabled(True)
+    except OSError as exc:
+        logger.warning("could not update the start-on-login entry: %s", exc)
 
 
 class NullAutostart:
@@ -115,7 +136,13 @@ class LaunchAgentAutostart:
         if not enabled:
             self.path.unlink(missing_ok=True)
             return
-        plist = {"Label": MAC_LABEL, "ProgramArguments": self._command, "RunAtLoad": True}
+        plist = {
+            "Label": MAC_LABEL,
+            "ProgramArguments": self._command,
+            "RunAtLoad": True,
+            "LimitLoadToSessionType": "Aqua",  # a login with a desktop, not ssh
+            "ProcessType": "Interactive",
+        }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(self.path, plistlib.dumps(plist))
 

@@ -16,6 +16,7 @@ import signal
 from lila_desktop.services.config import EXIT_ALREADY_RUNNING, RuntimeConfig, check_port_free
 from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
 from lila_desktop.services.runtime import Runtime, install_executor
+from lila_desktop.services.stop_request import watch_stop_requests
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ async def _serve(config: RuntimeConfig) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # Windows
             loop.add_signal_handler(sig, stop.set)
+    # Windows has no SIGTERM: services/stop_request.py's named event instead.
+    unwatch = watch_stop_requests(config.data_dir, loop, stop.set)
     runtime = Runtime(config)
     await runtime.start()  # a ConfigError closes what started, then reaches the caller
     try:
@@ -54,6 +57,7 @@ async def _serve(config: RuntimeConfig) -> int:
         await stop.wait()
         logger.info("shutting down", extra={"event": "stopping"})
     finally:
+        unwatch()
         await runtime.aclose()
     logger.info("stopped cleanly", extra={"event": "stopped"})
     return 0

@@ -2,6 +2,13 @@
 
 An OS file lock (released by the OS if the process dies, so a crash never
 leaves a stale lock) on `<data_dir>/lila.lock`, which also records the pid.
+
+Windows locks are mandatory byte-range locks: nobody else may read a locked
+byte. So the lock sits on one byte far past the pid text (locking past the
+end of a file is allowed there), and a second launch reads only the pid
+bytes before it: it can say "already running (pid N)" instead of failing
+with PermissionError. POSIX uses flock on the whole file (advisory, reads
+are never blocked).
 """
 
 from __future__ import annotations
@@ -10,7 +17,10 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import IO
+from typing import IO, Final
+
+LOCK_OFFSET: Final = 1 << 20  # the locked byte (Windows); the pid text stays far below it
+PID_BYTES: Final = 64  # how much a second launch reads: never up to LOCK_OFFSET
 
 
 class AlreadyRunning(Exception):
@@ -28,8 +38,7 @@ class InstanceLock:
         try:
             _lock(fh)
         except OSError:
-            fh.seek(0)
-            other = fh.read().strip() or "unknown"
+            other = read_holder(fh) or "unknown"
             fh.close()
             raise AlreadyRunning(
                 f"Lila Desktop is already running with this data folder (pid {other}). "
@@ -56,15 +65,24 @@ class InstanceLock:
         self.release()
 
 
+def read_holder(fh: IO[str]) -> str:
+    """The pid the holder wrote, or "" if it cannot be read (never touches the locked byte)."""
+    try:
+        fh.seek(0)
+        return fh.read(PID_BYTES).strip()
+    except (OSError, ValueError):
+        return ""
+
+
 if sys.platform == "win32":  # pragma: no cover - Windows
     import msvcrt
 
     def _lock(fh: IO[str]) -> None:
-        fh.seek(0)
+        fh.seek(LOCK_OFFSET)
         msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
 
     def _unlock(fh: IO[str]) -> None:
-        fh.seek(0)
+        fh.seek(LOCK_OFFSET)
         msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
 
 else:

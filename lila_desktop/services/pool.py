@@ -19,6 +19,7 @@ from typing import Any
 from lila_desktop.core.backup_naming import InvalidBackupTimestamp, parse_timestamp
 from lila_desktop.core.events import (
     EngineDied,
+    NetworkDown,
     NetworkUp,
     UserReconnectNow,
     UserStart,
@@ -87,9 +88,11 @@ class SessionPool:
         config: PolicyConfig = DEFAULT_CONFIG,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        os_network: bool | None = None,
     ) -> None:
         self.engine = engine
         self.vault = vault
+        vault.release_handles = engine.recycle  # Windows: leaked handles block a replace
         self.registry = registry
         self.config = config
         self.clock = clock
@@ -97,14 +100,19 @@ class SessionPool:
         self._sessions: dict[str, SessionSupervisor] = {}
         self._observers: list[Callable[[SessionSnapshot], None]] = []
         self._notice_observers: list[Callable[[Notice], None]] = []
+        self._receipt_observers: list[Callable[[str, list[str], str], None]] = []
         self._persisted: dict[str, SessionEntry] = {}
         self._changed = asyncio.Condition()
         self._housekeeping: asyncio.Task[None] | None = None
         # The simulated WhatsApp reports its network itself (EV_NETWORK); for
-        # the real one we probe DNS. Wake-from-sleep is watched either way.
+        # the real one the OS tells us (Qt in the window, netlink headless), or
+        # we probe DNS. Wake-from-sleep is watched either way.
+        real = engine.transport != "simulated"
         self.network = NetworkMonitor(
             lambda why: self.network_up(),
-            probe=None if engine.transport == "simulated" else dns_probe,
+            on_down=lambda why: self.network_down(),
+            probe=dns_probe if real else None,
+            os_events=real if os_network is None else os_network,
         )
         self._network_task: asyncio.Task[None] | None = None
         self._registry_task: asyncio.Task[None] | None = None
@@ -175,6 +183,13 @@ class SessionPool:
     def subscribe_notices(self, callback: Callable[[Notice], None]) -> Callable[[], None]:
         self._notice_observers.append(callback)
         return lambda: self._notice_observers.remove(callback)
+
+    def subscribe_receipts(
+        self, callback: Callable[[str, list[str], str], None]
+    ) -> Callable[[], None]:
+        """WhatsApp receipts: callback(phone, message ids, "delivered"|"read")."""
+        self._receipt_observers.append(callback)
+        return lambda: self._receipt_observers.remove(callback)
 
     def snapshots(self) -> list[SessionSnapshot]:
         return [sup.snapshot for sup in self._sessions.values()]
@@ -262,6 +277,11 @@ class SessionPool:
             if message.get("up"):
                 self.network_up()
             return
+        if message.get("ev") == p.EV_RECEIPT:
+            ids = [str(i) for i in message.get("ids") or ()]
+            for callback in list(self._receipt_observers):
+                callback(str(message.get("phone")), ids, str(message.get("kind")))
+            return
         sup = self._sessions.get(str(message.get("phone")))
         if sup is not None:
             sup.post_wire(message)
@@ -274,6 +294,11 @@ class SessionPool:
         """Network back or laptop awake: retry now instead of waiting."""
         for sup in self._sessions.values():
             sup.post(NetworkUp())
+
+    def network_down(self) -> None:
+        """The OS says offline: retries wait for `network_up` instead of dialling."""
+        for sup in self._sessions.values():
+            sup.post(NetworkDown())
 
     # --- commands ----------------------------------------------------------
 
@@ -294,7 +319,8 @@ class SessionPool:
             notify=self._notify,
             rng=self._rng,
         )
-        sup = SessionSupervisor(phone, name, ctx, SessionState(since=self.clock()))
+        offline = self.network.told_offline
+        sup = SessionSupervisor(phone, name, ctx, SessionState(since=self.clock(), offline=offline))
         self._sessions[phone] = sup
         return sup
 

@@ -8,10 +8,12 @@ Start (`Runtime.start`), in this order:
        the saved numbers brought back;
     2. the quota ledger (blocking: may read the keyring and import pymongo,
        so it runs in a worker thread, after the window shows);
+    2b. the durable outbox (services/outbox): recovers after a crash, then
+       sends what waits; the API and the window send through it;
     3. the local API, when `config.api_port` is not 0;
     4. the extra services the composition added (`Runtime.services`).
 Close (`Runtime.aclose`): the reverse — extra services, API (no new
-requests), pool (seals every store), ledger. Idempotent.
+requests), outbox, pool (seals every store), ledger. Idempotent.
 
 A start problem the owner must fix comes out as `ConfigError` (one plain
 line, an exit code); the faces show it and exit.
@@ -33,6 +35,7 @@ from lila_desktop.core.quota import QuotaLedger
 from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.config import PASSPHRASE_ENV, ConfigError, RuntimeConfig, port_error
 from lila_desktop.services.engine.client import EngineClient
+from lila_desktop.services.outbox.wiring import RunningOutbox, start_outbox
 from lila_desktop.services.pool import SessionPool
 from lila_desktop.services.registry import SessionRegistry
 from lila_desktop.services.vault import SessionVault, VaultUnavailable, default_runtime_dir
@@ -165,6 +168,7 @@ class Runtime:
         self.pool = build_pool(config, keystore or keystore_for(config))
         self.ledger: QuotaLedger | None = None
         self.api: ApiServer | None = None
+        self.outbox: RunningOutbox | None = None  # every message goes through it
         self.services: list[Service] = []
         self._started: list[Service] = []
         self._closed = False
@@ -189,6 +193,9 @@ class Runtime:
                 return False
             self.ledger = await run_blocking(
                 build_quota_ledger, self.config, uri_store=self.uri_store
+            )
+            self.outbox = await start_outbox(
+                self.pool, self.ledger, self.config.data_dir, self.config.settings
             )
             await self._start_api()
             for service in self.services:
@@ -237,6 +244,7 @@ class Runtime:
                 port=self.config.api_port,
                 api_key=key,
                 data_dir=self.config.data_dir,
+                outbox=self.outbox.outbox if self.outbox else None,
             )
         except ApiStartError as exc:
             cause = exc.__cause__
@@ -274,6 +282,11 @@ class Runtime:
                 await self.api.aclose()
             except Exception:
                 logger.exception("closing the local API failed")
+        if self.outbox is not None:  # a send in flight finishes first (CLOSE_GRACE)
+            try:
+                await self.outbox.aclose()
+            except Exception:
+                logger.exception("closing the outbox failed")
         try:
             await self.pool.aclose()
         except Exception:

@@ -66,6 +66,19 @@ def _connect(path: Path, *, create: bool = False) -> Iterator[sqlite3.Connection
         conn.close()
 
 
+# SQLite's primary result codes that mean the bytes are damaged; every other
+# error (BUSY, LOCKED, FULL, IOERR, CANTOPEN ...) is a moment, not the store.
+_DAMAGE_CODES: Final = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    """True if SQLite says the database itself is damaged (not busy, full, or I/O)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:  # raised by Python, not SQLite (e.g. a closed connection)
+        return False
+    return (code & 0xFF) in _DAMAGE_CODES
+
+
 def create_store(path: Path) -> None:
     """Create an empty (unpaired) store with the whatsmeow schema; no-op if it has one."""
     fresh = not path.exists()

@@ -217,23 +217,28 @@ class SessionSupervisor:
         except StoreUnreadable as exc:
             self.post(StoreCorrupt(str(exc)))
             return
+        except (VaultError, OSError) as exc:
+            # Locked past the busy timeout, disk full: the store is fine, this
+            # try is not. A failed start backs off and retries (raising here
+            # left the number "reconnecting" with no retry at all).
+            self._start_failed(exc)
+            return
         # Before the dial: a failure must not promise a "saved login" that is not there.
-        self.post(StoreInspected(await self.ctx.vault.has_device(self.phone)))
+        with contextlib.suppress(VaultError, OSError):
+            self.post(StoreInspected(await self.ctx.vault.has_device(self.phone)))
         try:
             await self.ctx.engine.request(
                 p.OP_START, phone=self.phone, gen=self.generation, store=str(store)
             )
         except EngineError as exc:
             # The engine is restarting or refused: a transient failure.
-            logger.warning("%s: start failed: %s", self.phone, exc)
-            self.post_wire(
-                {
-                    "ev": p.EV_CONNECT_FAILURE,
-                    "gen": self.generation,
-                    "code": None,
-                    "message": str(exc),
-                }
-            )
+            self._start_failed(exc)
+
+    def _start_failed(self, exc: Exception) -> None:
+        logger.warning("%s: start failed: %s", self.phone, exc)
+        self.post_wire(
+            {"ev": p.EV_CONNECT_FAILURE, "gen": self.generation, "code": None, "message": str(exc)}
+        )
 
     async def _stop_client(self) -> None:
         with contextlib.suppress(EngineError):

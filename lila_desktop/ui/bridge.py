@@ -23,7 +23,10 @@ from lila_desktop.core.quota import QuotaError, QuotaLedger
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
 from lila_desktop.services import messaging
 from lila_desktop.services.engine.client import EngineError
-from lila_desktop.services.messaging import MessageRefused, SentMessage
+from lila_desktop.services.messaging import MessageRefused
+from lila_desktop.services.outbox import Outbox, OutboxError
+from lila_desktop.services.outbox import send as outbox_send
+from lila_desktop.services.outbox.send import SentMessage
 from lila_desktop.services.pool import PoolError, RestoreOutcome, SessionPool
 from lila_desktop.services.vault import BackupInfo, VaultError
 from lila_desktop.services.vault.sealed import SealedFileError, read_header
@@ -47,6 +50,7 @@ _EXPECTED = (
     OSError,
     MessageRefused,
     QuotaError,
+    OutboxError,
 )
 
 
@@ -194,11 +198,13 @@ class PoolBridge(QObject):
     async def pair_phone(self, phone: str) -> str:
         return await self._call("pair", lambda: self.pool.pair_phone(phone))
 
-    async def send_text(self, ledger: QuotaLedger, phone: str, to: str, text: str) -> SentMessage:
-        """Send through the one send path (quota reserved, then counted or given back)."""
+    async def send_text(
+        self, outbox: Outbox, ledger: QuotaLedger, phone: str, to: str, text: str
+    ) -> SentMessage:
+        """Send through the one send path: the durable outbox (quota reserved on accept)."""
         key = messaging.new_key("ui")
         return await self._call(
-            "send", lambda: messaging.send_text(self.pool, ledger, phone, to, text, key=key)
+            "send", lambda: outbox_send.send_text(outbox, ledger, phone, to, text, key=key)
         )
 
     async def simulate(

@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog
 
+from lila_desktop.core.outbox import Pacing
 from lila_desktop.core.quota import QuotaExceeded
 from lila_desktop.core.settings import Settings
 from lila_desktop.core.status import Status
 from lila_desktop.services.autostart import Autostart
-from lila_desktop.services.messaging import SentMessage
+from lila_desktop.services.outbox import Outbox
+from lila_desktop.services.outbox.send import SentMessage
 from lila_desktop.services.settings_store import SettingsStore
 from lila_desktop.ui import i18n
 from lila_desktop.ui.asking import wait_finished
@@ -72,6 +74,7 @@ class WindowController(QObject):
         # Where Settings keeps the portal's MongoDB URI; None: not editable here
         # (the app sets it once the quota ledger has started).
         self.uri_store = uri_store
+        self.outbox: Outbox | None = None  # set by the app once the outbox has started
         self.env_limit = env_limit
         self.env_uri = env_uri
 
@@ -188,8 +191,10 @@ class WindowController(QObject):
                 monitor.problem
                 or self.tr("The message quota is still starting; try again in a moment.")
             )
+        if self.outbox is None:
+            raise ActionError(self.tr("The outbox is still starting; try again in a moment."))
         try:
-            sent = await self.bridge.send_text(monitor.ledger, phone, to, text)
+            sent = await self.bridge.send_text(self.outbox, monitor.ledger, phone, to, text)
         except ActionError as exc:
             if isinstance(exc.cause, QuotaExceeded) and alive(monitor):
                 monitor.show(phone, exc.cause.status)
@@ -327,6 +332,8 @@ class WindowController(QObject):
         self.tray.notifications = new.notifications
         if new.quota_limit != old.quota_limit:
             self._apply_quota_limit(new.quota_limit)
+        if new.send_interval_seconds != old.send_interval_seconds and self.outbox is not None:
+            self.outbox.pacing = Pacing(new.send_interval_seconds)  # from the next send
         if new.language != old.language:
             i18n.install_language(new.language)  # widgets get LanguageChange and re-set texts
             self.tray.retranslate()

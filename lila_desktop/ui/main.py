@@ -19,12 +19,12 @@ import signal
 import sys
 import time
 
-import qasync
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from lila_desktop.core.keystore import KeyStore
 from lila_desktop.services.autostart import autostart_for_platform, launch_command
+from lila_desktop.services.autostart import refresh as refresh_autostart
 from lila_desktop.services.config import (
     ENV,
     EXIT_ALREADY_RUNNING,
@@ -36,7 +36,9 @@ from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
 from lila_desktop.services.logs import log_file
 from lila_desktop.services.pool import SessionPool
 from lila_desktop.services.runtime import Runtime, install_executor
+from lila_desktop.services.session_end import seal_for_session_end
 from lila_desktop.services.settings_store import SettingsStore
+from lila_desktop.services.stop_request import watch_stop_requests
 from lila_desktop.services.vault import PassphraseKeyStore, VaultUnavailable
 from lila_desktop.services.vault.keystores import SALT_FILE
 from lila_desktop.ui import i18n
@@ -44,9 +46,12 @@ from lila_desktop.ui.asking import wait_finished
 from lila_desktop.ui.bridge import PoolBridge
 from lila_desktop.ui.controller import WindowController
 from lila_desktop.ui.dialogs.keyring_dialog import KeyringProblemDialog
+from lila_desktop.ui.event_loop import BatchingEventLoop
 from lila_desktop.ui.icons import app_icon
 from lila_desktop.ui.main_window import MainWindow
 from lila_desktop.ui.message_texts import message_text
+from lila_desktop.ui.network_info import attach_network_information
+from lila_desktop.ui.session_end import SessionEndGuard
 from lila_desktop.ui.single_instance import InstanceServer, ask_first_instance
 from lila_desktop.ui.start_error import show_start_error
 from lila_desktop.ui.tray import TrayController
@@ -81,13 +86,18 @@ def run_gui(config: RuntimeConfig) -> int:
         lock.release()
         return refuse(exc)
     server.listen()
-    loop = qasync.QEventLoop(app)
+    loop = BatchingEventLoop(app)  # qasync's, one Qt timer per batch of callbacks
     asyncio.set_event_loop(loop)
     install_executor(loop)
     gui = GuiApp(app, config, SettingsStore(config.data_dir), server, launched)
+    guard = SessionEndGuard(app, gui.seal_for_session_end)
     try:
         with loop:
             return int(loop.run_until_complete(gui.run()))
+    except RuntimeError:
+        if guard.ended_by is None:
+            raise
+        return 0  # the OS ended the session: the stores are sealed
     finally:
         server.close()
         lock.release()
@@ -142,6 +152,9 @@ class GuiApp(QObject):
         self.exit_code = 0
         self._quit = asyncio.Event()
 
+    def seal_for_session_end(self, why: str) -> None:
+        seal_for_session_end(self.runtime.pool, why)
+
     def _catch_signals(self) -> None:
         """SIGINT/SIGTERM quit cleanly (stores sealed). Python runs signal handlers only
         between bytecodes, so the named `signal_poll_timer` gives it a chance while
@@ -154,6 +167,8 @@ class GuiApp(QObject):
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, handler)
+        # Windows has no SIGTERM: services/stop_request.py's named event instead.
+        self._unwatch_stop = watch_stop_requests(self.config.data_dir, loop, self._quit.set)
         self._signal_poll_timer = QTimer(self)
         self._signal_poll_timer.setObjectName("signal_poll_timer")
         self._signal_poll_timer.timeout.connect(lambda: None)
@@ -166,6 +181,7 @@ class GuiApp(QObject):
         window = MainWindow(bridge, log_file(self.config.data_dir))
         tray = TrayController(notifications=self.settings.notifications)
         autostart = autostart_for_platform(launch_command(self.config.data_dir))
+        refresh_autostart(autostart)  # the app may have moved since it was enabled
         from_env = self.config.sources.get("quota_limit") == ENV
         controller = WindowController(
             bridge=bridge,
@@ -213,6 +229,11 @@ class GuiApp(QObject):
             window.statusBar().clearMessage()
             bridge.resync()
             window.quota.set_ledger(runtime.ledger)
+            if runtime.outbox is not None:  # the window's sends and its Outbox tab
+                from lila_desktop.ui.widgets.outbox_view import attach_outbox_view
+
+                controller.outbox = runtime.outbox.outbox
+                attach_outbox_view(window, runtime.outbox.outbox)
             if runtime.notices:  # told once: the damaged file is out of the way now
                 text = " ".join(message_text(m) for m in runtime.notices)
                 window.show_banner(text, bad=True)
@@ -228,6 +249,8 @@ class GuiApp(QObject):
                     "tray": tray.available,
                 },
             )
+            # OS network changes via Qt (~30 ms to load its backend: after "ready").
+            attach_network_information(runtime.pool.network)
             demo = asyncio.get_running_loop().create_task(self._seed_demo(window))
             await self._quit.wait()
             demo.cancel()

@@ -4,7 +4,7 @@
 #
 #   packaging/macos/build_macos.sh
 #
-# Needs macOS 12 or later, Python 3.11 (`python3.11` on PATH: python.org or
+# Needs macOS 13 or later (PySide6 6.10+), Python 3.11 (`python3.11` on PATH: python.org or
 # Homebrew) and Homebrew's libmagic (`brew install libmagic`; python-magic,
 # which neonize imports, loads it and the spec bundles it into the app).
 # Build on the architecture you ship (arm64 or x86_64): the neonize wheel and
@@ -16,8 +16,7 @@
 # .dmg. Without them the app is ad-hoc signed: it runs on the Mac that built
 # it; elsewhere Gatekeeper asks the user to right-click > Open once.
 #
-# Before packing it starts the built app headless in demo mode and checks
-# its /health answer, like the Linux smoke test.
+# Before packing it runs the smoke test's headless steps on the built app.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -26,7 +25,7 @@ if [ "$(uname -s)" != "Darwin" ]; then
   echo "build_macos.sh runs on macOS (it needs codesign and hdiutil)" >&2
   exit 2
 fi
-PY="${PYTHON:-python3.11}"
+PY="${PYTHON:-python3.11}"  # CI: PYTHON=python (actions/setup-python)
 if ! command -v "$PY" >/dev/null; then
   echo "Python 3.11 is missing: install it from python.org or 'brew install python@3.11'" >&2
   exit 1
@@ -49,34 +48,30 @@ ARCH="$(uname -m)"
   --distpath dist --workpath build packaging/lila-desktop.spec
 APP="dist/Lila Desktop.app"
 
+# The Keychain lets the app read its vault key again only if the new build
+# has the same designated requirement: bundle identifier + certificate. A
+# Developer ID (or any certificate kept from build to build, even a
+# self-signed one) keeps it across updates; an ad-hoc signature is a hash of
+# this very build, so after an update macOS asks once for the key.
+BUNDLE_ID="$(/usr/libexec/PlistBuddy -c 'Print :CFBundleIdentifier' "$APP/Contents/Info.plist")"
 if [ -n "${CODESIGN_IDENTITY:-}" ]; then
-  codesign --force --deep --timestamp --options runtime \
+  codesign --force --deep --timestamp --options runtime --identifier "$BUNDLE_ID" \
     --entitlements packaging/macos/entitlements.plist --sign "$CODESIGN_IDENTITY" "$APP"
 else
-  codesign --force --deep --sign - "$APP"
+  echo "no CODESIGN_IDENTITY: ad-hoc signature (Gatekeeper warns; the Keychain asks after updates)"
+  codesign --force --deep --identifier "$BUNDLE_ID" --sign - "$APP"
 fi
+codesign --display --requirements - "$APP"
 codesign --verify --deep --strict "$APP"
 
-# Smoke test: the frozen app, headless, demo numbers, its own engine process.
+# Smoke test (packaging/smoke.py, as in the release workflow): the frozen
+# app headless with demo numbers through its own engine process, a second
+# launch refused, restores, a clean quit without plaintext; and the real
+# neonize library and libmagic loaded by the engine.
 SMOKE="$(mktemp -d)"
 trap 'rm -rf "$SMOKE"' EXIT
-PORT=38417
-LILA_VAULT_PASSPHRASE="build smoke test only" \
-  "$APP/Contents/MacOS/lila-desktop" --headless --demo --data-dir "$SMOKE/data" \
-  --api-port "$PORT" --json-logs 2>"$SMOKE/log" &
-APP_PID=$!
-healthy=""
-for _ in $(seq 1 60); do
-  if curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then healthy=1; break; fi
-  sleep 0.5
-done
-kill -TERM "$APP_PID" 2>/dev/null || true
-wait "$APP_PID" || true
-if [ -z "$healthy" ]; then
-  echo "the built app never answered /health; its log:" >&2
-  cat "$SMOKE/log" >&2
-  exit 1
-fi
+.venv/bin/python packaging/smoke.py --exe "$APP/Contents/MacOS/lila-desktop" \
+  --out "$SMOKE/out" demo neonize
 
 DMG="dist/lila-desktop-$VERSION-$ARCH.dmg"
 STAGE="$SMOKE/dmg"

@@ -11,8 +11,10 @@ setlocal
 set "ROOT=%~dp0..\.."
 pushd "%ROOT%" || exit /b 1
 
+rem PYTHON: the interpreter to build with (CI: the one actions/setup-python installed).
+if not defined PYTHON set "PYTHON=py -3.11"
 if not exist .venv\Scripts\python.exe (
-  py -3.11 -m venv .venv || goto :fail
+  %PYTHON% -m venv .venv || goto :fail
 )
 .venv\Scripts\python -m pip install --upgrade pip || goto :fail
 .venv\Scripts\python -m pip install -e ".[packaging]" || goto :fail

@@ -23,6 +23,7 @@ SetCompressor /SOLID lzma
 
 !include "MUI2.nsh"
 !include "FileFunc.nsh"
+!include "LogicLib.nsh"
 
 !ifndef VERSION
   !error "Pass the version: makensis /DVERSION=0.1.0 lila-desktop.nsi"
@@ -87,8 +88,34 @@ LangString SecDesktopName ${LANG_SPANISH} "Acceso directo en el escritorio"
 LangString SecAutostartName ${LANG_ENGLISH} "Start Lila Desktop when I sign in"
 LangString SecAutostartName ${LANG_SPANISH} "Iniciar Lila Desktop al iniciar sesión"
 
+LangString AppRunning ${LANG_ENGLISH} "Lila Desktop is running. Quit it first (tray icon > Quit), then press Retry."
+LangString AppRunning ${LANG_SPANISH} "Lila Desktop está abierto. Ciérralo primero (icono junto al reloj > Salir) y pulsa Reintentar."
+
+; A running copy (the window or its engine: the same exe) keeps the program's
+; files open: replacing them would fail half-way and leave a broken install.
+; Windows lets nobody open a running exe for writing, so that is the test.
+; Silent (/S) runs do not ask: they stop with exit code 2.
+!macro REFUSE_WHILE_RUNNING
+  ${Do}
+    ${IfNot} ${FileExists} "$INSTDIR\${EXE}"
+      ${Break}
+    ${EndIf}
+    ClearErrors
+    FileOpen $R0 "$INSTDIR\${EXE}" a
+    ${IfNot} ${Errors}
+      FileClose $R0
+      ${Break}
+    ${EndIf}
+    ; Retry loops; Cancel (the default of a silent run) ends with exit code 2.
+    MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(AppRunning)" /SD IDCANCEL IDRETRY +3
+    SetErrorLevel 2
+    Quit
+  ${Loop}
+!macroend
+
 Section "!$(SecAppName)" SecApp
   SectionIn RO
+  !insertmacro REFUSE_WHILE_RUNNING
   SetOutPath "$INSTDIR"
   ; An update replaces the program folder whole, so no file of an older
   ; version lingers; _internal is ours alone (never a folder the user chose).
@@ -124,6 +151,7 @@ Section /o "$(SecAutostartName)" SecAutostart
 SectionEnd
 
 Section "Uninstall"
+  !insertmacro REFUSE_WHILE_RUNNING
   ; Only what the installer put there; RMDir without /r leaves a folder that
   ; still holds anything else.
   Delete "$INSTDIR\${EXE}"

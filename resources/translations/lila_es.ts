@@ -214,22 +214,22 @@
 <context>
     <name>GuiApp</name>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="178"/>
+        <location filename="../../lila_desktop/ui/main.py" line="202"/>
         <source>Starting…</source>
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="271"/>
+        <location filename="../../lila_desktop/ui/main.py" line="300"/>
         <source>The demo numbers could not be prepared; see the log.</source>
         <translation>No se pudieron preparar los números de demostración; mira el registro.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="263"/>
+        <location filename="../../lila_desktop/ui/main.py" line="292"/>
         <source>The local API is off.</source>
         <translation>La API local está apagada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="259"/>
+        <location filename="../../lila_desktop/ui/main.py" line="288"/>
         <source>Listening on %1. Changes apply from the next start.</source>
         <translation>Escuchando en %1. Los cambios se aplican al volver a abrir Lila.</translation>
     </message>
@@ -845,6 +845,124 @@
     </message>
 </context>
 <context>
+    <name>OutboxView</name>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="177"/>
+        <source>Select a number to see its outbox.</source>
+        <translation>Elija un número para ver su bandeja de salida.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="184"/>
+        <source>no messages yet</source>
+        <translation>aún no hay mensajes</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="188"/>
+        <source>Waiting messages are blocked: %1</source>
+        <translation>Los mensajes en espera están bloqueados: %1</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="191"/>
+        <source>Next send at %1; all out in about %2 s.</source>
+        <translation>Próximo envío a las %1; todo enviado en unos %2 s.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="198"/>
+        <source>waiting</source>
+        <translation>en espera</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="199"/>
+        <source>sending</source>
+        <translation>enviándose</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="200"/>
+        <source>sent</source>
+        <translation>enviados</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="201"/>
+        <source>delivered</source>
+        <translation>entregados</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="202"/>
+        <source>read</source>
+        <translation>leídos</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="203"/>
+        <source>failed</source>
+        <translation>fallidos</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="204"/>
+        <source>unknown (may have arrived)</source>
+        <translation>desconocidos (pueden haber llegado)</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="205"/>
+        <source>expired</source>
+        <translation>caducados</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="206"/>
+        <source>cancelled</source>
+        <translation>cancelados</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="231"/>
+        <source>Cancelled; it will not be sent.</source>
+        <translation>Cancelado; no se enviará.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="237"/>
+        <source>Queued again.</source>
+        <translation>En cola de nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <source>To</source>
+        <translation>Para</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <source>Message or reason</source>
+        <translation>Mensaje o motivo</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="276"/>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="277"/>
+        <source>Send again</source>
+        <translation>Enviar de nuevo</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="278"/>
+        <source>Webhook…</source>
+        <translation>Webhook…</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="288"/>
+        <source>Outbox</source>
+        <translation>Bandeja de salida</translation>
+    </message>
+</context>
+<context>
     <name>QrView</name>
     <message>
         <location filename="../../lila_desktop/ui/widgets/qr_view.py" line="55"/>
@@ -966,95 +1084,100 @@
 <context>
     <name>SendMessageDialog</name>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="59"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="60"/>
         <source>Not sent: %1 is not connected (%2). Connect it, or link it again, and wait until it shows Connected; then send again.</source>
         <translation>No enviado: %1 no está conectado (%2). Conéctalo, o vuélvelo a vincular, y espera a que diga Conectado; luego envía otra vez.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="71"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="72"/>
         <source>Type the recipient&apos;s number with its country code, e.g. 51987654321 (or a WhatsApp id such as 51987654321@s.whatsapp.net).</source>
         <translation>Escribe el número del destinatario con su código de país, p. ej. 51987654321 (o un identificador de WhatsApp como 51987654321@s.whatsapp.net).</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="78"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="79"/>
         <source>The message is too long: %1 characters; at most %2.</source>
         <translation>El mensaje es demasiado largo: %1 caracteres; como máximo %2.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="84"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="85"/>
         <source>Write the message to send.</source>
         <translation>Escribe el mensaje que quieres enviar.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="99"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="100"/>
         <source>Not sent: this month&apos;s message quota is used up (%1 of %2 in %3; WHATSAPP_QUOTA_EXCEEDED).</source>
         <translation>No enviado: el cupo de mensajes de este mes está agotado (%1 de %2 en %3; WHATSAPP_QUOTA_EXCEEDED).</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="112"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="113"/>
         <source>Wait for next month, or raise the monthly limit in Settings.</source>
         <translation>Espera al mes que viene, o sube el límite mensual en Ajustes.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="120"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="121"/>
         <source>Wait for next month, or ask the company for a bigger plan.</source>
         <translation>Espera al mes que viene, o pide a la empresa un plan mayor.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="127"/>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="130"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="128"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="131"/>
         <source>Not sent: %1</source>
         <translation>No enviado: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="152"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="153"/>
         <source>Send a test message</source>
         <translation>Enviar un mensaje de prueba</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="155"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="156"/>
         <source>Sends a real WhatsApp message from %1. It counts against this month&apos;s message quota.</source>
         <translation>Envía un mensaje de WhatsApp de verdad desde %1. Cuenta para el cupo de mensajes de este mes.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="166"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="167"/>
         <source>e.g. 51987654321</source>
         <translation>p. ej. 51987654321</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="170"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="171"/>
         <source>Test message from Lila Desktop.</source>
         <translation>Mensaje de prueba de Lila Desktop.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="176"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="177"/>
         <source>&amp;To:</source>
         <translation>&amp;Para:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="179"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="180"/>
         <source>&amp;Message:</source>
         <translation>&amp;Mensaje:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="188"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="189"/>
         <source>&amp;Send</source>
         <translation>&amp;Enviar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="206"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="207"/>
         <source>%1 of %2 characters</source>
         <translation>%1 de %2 caracteres</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="228"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="229"/>
         <source>Sending…</source>
         <translation>Enviando…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="242"/>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="244"/>
         <source>Sent to %1 (message id %2).</source>
         <translation>Enviado a %1 (id. del mensaje %2).</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/dialogs/send_dialog.py" line="246"/>
+        <source>Queued for %1: it goes out once the number is connected (id %2).</source>
+        <translation>En cola para %1: sale en cuanto el número esté conectado (id %2).</translation>
     </message>
 </context>
 <context>
@@ -1263,17 +1386,17 @@
         <translation>Última copia</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="172"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="174"/>
         <source>now</source>
         <translation>ahora</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="173"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="175"/>
         <source>in %1</source>
         <translation>en %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="177"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="179"/>
         <source>after %1</source>
         <translation>después de las %1</translation>
     </message>
@@ -1281,27 +1404,27 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="63"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="64"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="78"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="79"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="80"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="81"/>
         <source>Start Lila Desktop when I log in</source>
         <translation>Abrir Lila Desktop al iniciar sesión</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="85"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="86"/>
         <source>Not available on this system.</source>
         <translation>No disponible en este sistema.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="86"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="87"/>
         <source>Tell me when a number needs me or recovers</source>
         <translation>Avisarme cuando un número me necesite o se recupere</translation>
     </message>
@@ -1316,137 +1439,152 @@
         <translation>Desactivado: sus mensajes se ven como los de cualquier persona. Se aplica desde el próximo inicio.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="92"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="93"/>
         <source>Same as the system</source>
         <translation>El del sistema</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="102"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="103"/>
         <source>&amp;Backups kept per number:</source>
         <translation>&amp;Copias que se guardan por número:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="105"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="106"/>
         <source>Tell me after a number is down for:</source>
         <translation>Avisarme cuando un número lleve caído:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="110"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="111"/>
         <source>&amp;Language:</source>
         <translation>&amp;Idioma:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="112"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="113"/>
         <source>Backups kept and the waiting time apply from the next start.</source>
         <translation>Las copias guardadas y el tiempo de espera se aplican al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="119"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="120"/>
         <source>Let the shop&apos;s other programs use Lila (local API)</source>
         <translation>Dejar que otros programas del negocio usen Lila (API local)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="132"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="133"/>
         <source>not available</source>
         <translation>no disponible</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="133"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="134"/>
         <source>S&amp;how</source>
         <translation>&amp;Mostrar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="136"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="137"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="159"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="160"/>
         <source>Data folder:</source>
         <translation>Carpeta de datos:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="164"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="165"/>
         <source>&amp;General</source>
         <translation>&amp;General</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="165"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="166"/>
         <source>Local &amp;API</source>
         <translation>&amp;API local</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="166"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="167"/>
         <source>&amp;Messages</source>
         <translation>Me&amp;nsajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="190"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="191"/>
         <source> messages</source>
         <translation> mensajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="193"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="194"/>
         <source>Monthly &amp;limit (local):</source>
         <translation>&amp;Límite mensual (local):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="198"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="199"/>
         <source>LILA_QUOTA_LIMIT is set to %1 and overrides this limit.</source>
         <translation>LILA_QUOTA_LIMIT vale %1 y manda sobre este límite.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="207"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="208"/>
         <source>empty: count messages on this computer</source>
         <translation>vacío: contar los mensajes en este ordenador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="208"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="209"/>
         <source>Sho&amp;w</source>
         <translation>Mos&amp;trar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="214"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="215"/>
         <source>Company &amp;portal (MongoDB URI):</source>
         <translation>&amp;Portal de la empresa (URI de MongoDB):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="224"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="225"/>
         <source>LILA_MONGODB_URI is set and overrides this address.</source>
         <translation>LILA_MONGODB_URI está definida y manda sobre esta dirección.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="229"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="230"/>
         <source>optional: found by the sending number</source>
         <translation>opcional: se busca por el número que envía</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="230"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="231"/>
         <source>Company &amp;id:</source>
         <translation>Identificador de la &amp;empresa:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="234"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="235"/>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="238"/>
+        <source>&amp;Pause between messages:</source>
+        <translation>&amp;Pausa entre mensajes:</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="244"/>
+        <source>WhatsApp may ban a number that sends many messages in a burst. Lila waits at least this long between two messages of the same number (up to half as long again, at random); the others wait their turn in the outbox. 3 seconds suits most shops; applies at once.</source>
+        <translation>WhatsApp puede bloquear un número que envía muchos mensajes de golpe. Lila espera al menos este tiempo entre dos mensajes del mismo número (hasta la mitad más, al azar); los demás esperan su turno en la bandeja de salida. 3 segundos va bien para la mayoría de tiendas; se aplica al momento.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="255"/>
         <source>Without a portal address, messages count against the monthly limit on this computer; with one, against the company&apos;s plan in the portal. The address is kept in the system keyring, never in a file. The limit applies at once; the address and the company id from the next start.</source>
         <translation>Sin dirección del portal, los mensajes cuentan para el límite mensual de este ordenador; con ella, para el plan de la empresa en el portal. La dirección se guarda en el llavero del sistema, nunca en un archivo. El límite se aplica enseguida; la dirección y el identificador de la empresa, al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="295"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="317"/>
         <source>The company portal address must start with mongodb:// or mongodb+srv://; copy the connection string from the company portal.</source>
         <translation>La dirección del portal de la empresa debe empezar por mongodb:// o mongodb+srv://; copia la cadena de conexión del portal de la empresa.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="148"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="149"/>
         <source>&amp;Port:</source>
         <translation>&amp;Puerto:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="149"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="150"/>
         <source>API &amp;key:</source>
         <translation>&amp;Clave de la API:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="267"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="288"/>
         <source>Copied</source>
         <translation>Copiada</translation>
     </message>
@@ -1655,64 +1793,137 @@
     </message>
 </context>
 <context>
+    <name>WebhookDialog</name>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="36"/>
+        <source>Webhook</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="41"/>
+        <source>Lila can tell the shop&apos;s system about every message: queued, sent, delivered, read, failed… Each change is sent to this address as JSON, signed with a secret (header X-Lila-Signature), and sent again until your server accepts it.</source>
+        <translation>Lila puede avisar al sistema de la tienda de cada mensaje: en cola, enviado, entregado, leído, fallido… Cada cambio se envía a esta dirección como JSON, firmado con un secreto (cabecera X-Lila-Signature), y se reenvía hasta que su servidor lo acepte.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="53"/>
+        <source>Allow an address on this computer or the shop&apos;s network</source>
+        <translation>Permitir una dirección de este equipo o de la red de la tienda</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="59"/>
+        <source>Copy</source>
+        <translation>Copiar</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="68"/>
+        <source>Save</source>
+        <translation>Guardar</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="71"/>
+        <source>Turn off</source>
+        <translation>Desactivar</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="74"/>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="78"/>
+        <source>Address:</source>
+        <translation>Dirección:</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="80"/>
+        <source>Secret:</source>
+        <translation>Secreto:</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="100"/>
+        <source>Webhook on. Save again to get a new secret.</source>
+        <translation>Webhook activo. Guarde de nuevo para obtener un secreto nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="126"/>
+        <source>Saved. Copy the secret into your server to check the signatures.</source>
+        <translation>Guardado. Copie el secreto en su servidor para comprobar las firmas.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="135"/>
+        <source>Webhook off: nothing more is sent.</source>
+        <translation>Webhook desactivado: no se envía nada más.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="139"/>
+        <source>Copied</source>
+        <translation>Copiado</translation>
+    </message>
+</context>
+<context>
     <name>WindowController</name>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="122"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="126"/>
         <source>Lila Desktop is still running</source>
         <translation>Lila Desktop sigue funcionando</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="124"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="128"/>
         <source>Your numbers stay connected. Open the window from this icon; quit from its menu.</source>
         <translation>Tus números siguen conectados. Abre la ventana desde este icono; para salir, usa su menú.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="188"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="192"/>
         <source>The message quota is still starting; try again in a moment.</source>
         <translation>El cupo de mensajes todavía se está preparando; inténtalo de nuevo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="214"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="195"/>
+        <source>The outbox is still starting; try again in a moment.</source>
+        <translation>La bandeja de salida aún se está iniciando; inténtelo de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/controller.py" line="220"/>
         <source>+%1 was imported and is connecting.</source>
         <translation>+%1 se importó y se está conectando.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="229"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="235"/>
         <source>Exported +%1 to %2. Keep the passphrase apart from the file.</source>
         <translation>Se exportó +%1 a %2. Guarda la frase separada del archivo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="266"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="272"/>
         <source>The company portal can be set once Lila has started.</source>
         <translation>El portal de la empresa se puede configurar cuando Lila haya terminado de arrancar.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="275"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="281"/>
         <source>There is no system keyring on this computer to keep the portal address; set the environment variable LILA_MONGODB_URI instead.</source>
         <translation>Este ordenador no tiene llavero del sistema donde guardar la dirección del portal; define en su lugar la variable de entorno LILA_MONGODB_URI.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="279"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="285"/>
         <source>The system keyring is not available, so the portal address cannot be read or changed here. Unlock the keyring (GNOME Keyring, KWallet, Keychain or Credential Manager) and open Settings again, or set the environment variable LILA_MONGODB_URI.</source>
         <translation>El llavero del sistema no está disponible, así que aquí no se puede leer ni cambiar la dirección del portal. Desbloquea el llavero (GNOME Keyring, KWallet, Llavero de macOS o Administrador de credenciales) y vuelve a abrir Ajustes, o define la variable de entorno LILA_MONGODB_URI.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="296"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="302"/>
         <source>The company portal address was not saved: %1</source>
         <translation>No se guardó la dirección del portal de la empresa: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="301"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="307"/>
         <source>The company portal address was saved; it applies from the next start.</source>
         <translation>Se guardó la dirección del portal de la empresa; se aplica al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="304"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="310"/>
         <source>The company portal address was removed; from the next start messages count against the local limit.</source>
         <translation>Se quitó la dirección del portal de la empresa; al volver a abrir Lila, los mensajes cuentan para el límite local.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="317"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="323"/>
         <source>Settings could not be saved: %1</source>
         <translation>No se pudieron guardar los ajustes: %1</translation>
     </message>

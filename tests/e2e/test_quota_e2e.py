@@ -23,7 +23,10 @@ def test_sends_stop_at_the_quota_from_settings_then_from_the_environment(
 ) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    (data_dir / "settings.json").write_text(json.dumps({"quota_limit": 2}))
+    # No pacing: each send answers 200 "sent" instead of 202 "queued" behind the pause.
+    (data_dir / "settings.json").write_text(
+        json.dumps({"quota_limit": 2, "send_interval_seconds": 0})
+    )
     app = App(data_dir, env={"LILA_MONGODB_URI": "", "LILA_QUOTA_LIMIT": ""})
     try:
         app.wait_log("api_listening")

@@ -128,3 +128,45 @@ def test_icon_rasters_have_every_platform_size() -> None:
     with Image.open(icons / "lila-desktop.icns") as icns:
         sizes = set(icns.info["sizes"])
     assert {(16, 16, 2), (32, 32, 2), (128, 128, 1), (256, 256, 1), (512, 512, 2)} <= sizes
+
+
+def test_windows_installer_refuses_while_the_app_runs_and_carries_its_version(
+    tmp_path: Path,
+) -> None:
+    """Both the install and the uninstall section check first that no running copy
+    holds the exe (Windows lets nobody open a running exe for writing), before any
+    file is removed or replaced; the setup's version resource is read back."""
+    import pefile
+
+    nsi = NSI.read_text(encoding="utf-8")
+    install = nsi[nsi.index('Section "!$(SecAppName)"') :]
+    uninstall = nsi[nsi.index('Section "Uninstall"') :]
+    for section, first_change in ((install, "RMDir /r"), (uninstall, "Delete ")):
+        assert section.index("!insertmacro REFUSE_WHILE_RUNNING") < section.index(first_change)
+    macro = nsi[nsi.index("!macro REFUSE_WHILE_RUNNING") : nsi.index("!macroend")]
+    assert 'FileOpen $R0 "$INSTDIR\\${EXE}" a' in macro and "SetErrorLevel 2" in macro
+    assert "/SD IDCANCEL" in macro  # a silent run never waits for a click
+
+    require_tools("makensis")
+    dist = tmp_path / "dist" / "lila-desktop"
+    (dist / "_internal").mkdir(parents=True)
+    (dist / "lila-desktop.exe").write_bytes(b"MZ stand-in")
+    (dist / "_internal" / "base_library.zip").write_bytes(b"stand-in")
+    setup = tmp_path / "lila-desktop-1.4.2-setup.exe"
+    proc = subprocess.run(
+        ["makensis", "-WX", "-V2", "-DVERSION=1.4.2", f"-DDIST_DIR={dist}", f"-DOUTFILE={setup}",
+         str(NSI)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    pe = pefile.PE(str(setup), fast_load=True)
+    pe.parse_data_directories([pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_RESOURCE"]])
+    strings = {
+        key.decode(): value.decode()
+        for info in pe.FileInfo[0]
+        if info.Key == b"StringFileInfo"
+        for table in info.StringTable
+        for key, value in table.entries.items()
+    }
+    assert strings["ProductName"] == "Lila Desktop" and strings["ProductVersion"] == "1.4.2"
+    pe.close()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication
 
 from lila_desktop.services.pool import SessionPool
 from lila_desktop.ui import i18n
+from lila_desktop.ui.event_loop import BatchingEventLoop
 from tests.conftest import MemoryKeyStore, PoolHarness, build_test_pool
 
 T = TypeVar("T")
@@ -71,7 +72,7 @@ def _collect_on_the_gui_thread() -> Iterator[None]:
 @pytest.fixture
 def qloop(qapp: QApplication) -> Iterator[LoopRunner]:
     qapp.setQuitOnLastWindowClosed(False)  # as run_gui does: hiding a window is not quitting
-    loop = qasync.QEventLoop(qapp)
+    loop = BatchingEventLoop(qapp)  # the app's loop (ui/main.py)
     asyncio.set_event_loop(loop)
     loop.set_default_executor(ThreadPoolExecutor(max_workers=64))
     runner = LoopRunner(loop)

@@ -16,7 +16,9 @@ from pymongo import MongoClient
 from PySide6.QtCore import QObject, QTimer
 
 from lila_desktop.core.quota import CircuitBreaker
+from lila_desktop.core.settings import Settings
 from lila_desktop.services.messaging import MAX_TEXT
+from lila_desktop.services.outbox.wiring import RunningOutbox, start_outbox
 from lila_desktop.services.quota import MongoLedger, SqliteLedger
 from lila_desktop.ui.dialogs.send_dialog import SendMessageDialog
 from tests.ui.conftest import LoopRunner, wait_until
@@ -39,10 +41,21 @@ def ledger(qloop: LoopRunner, tmp_path: Path) -> Iterator[SqliteLedger]:
 
 
 @pytest.fixture
-def sending(app: App, ledger: SqliteLedger) -> App:
-    """The window with the local quota ledger, as GuiApp wires it."""
+def sending(qloop: LoopRunner, app: App, ledger: SqliteLedger) -> Iterator[App]:
+    """The window with the local quota ledger and the outbox, as GuiApp wires them."""
     app.window.quota.set_ledger(ledger)
-    return app
+    running = qloop.run(with_outbox(app, ledger))
+    yield app
+    qloop.run(running.aclose())
+
+
+async def with_outbox(app: App, ledger: Any) -> RunningOutbox:
+    """The outbox over `ledger`, as the window's send path (no pacing in tests)."""
+    running = await start_outbox(
+        app.harness.pool, ledger, app.harness.data_dir, Settings(send_interval_seconds=0)
+    )
+    app.controller.outbox = running.outbox
+    return running
 
 
 def counts(ledger: SqliteLedger) -> tuple[int, int]:
@@ -292,11 +305,13 @@ def test_a_dead_portal_shows_unreachable_and_never_freezes_the_window(
     async def scenario() -> None:
         # Cleaned up inside the loop run: qasync processes Qt events once more after
         # run_until_complete returns, and a flusher step then would find no loop.
+        running: RunningOutbox | None = None
         try:
             await app.harness.link(A)
             app.window.select_phone(A)
             started = time.monotonic()
             app.window.quota.set_ledger(ledger)
+            running = await with_outbox(app, ledger)
             await wait_until(
                 lambda: quota_text(app).startswith("Company portal unreachable"),
                 timeout=10,
@@ -311,6 +326,8 @@ def test_a_dead_portal_shows_unreachable_and_never_freezes_the_window(
         finally:
             lag.timer.stop()
             app.window.quota.stop()
+            if running is not None:
+                await running.aclose()
             await ledger.aclose()
 
     qloop.run(scenario())
@@ -333,10 +350,12 @@ def test_a_portal_that_goes_away_leaves_sending_within_the_last_known_quota(
     async def scenario() -> None:
         # Cleaned up inside the loop run: qasync processes Qt events once more after
         # run_until_complete returns, and a flusher step then would find no loop.
+        running: RunningOutbox | None = None
         try:
             await app.harness.link(A)
             app.window.select_phone(A)
             app.window.quota.set_ledger(ledger)
+            running = await with_outbox(app, ledger)
             await wait_until(
                 lambda: quota_text(app) == "Messages this month: 3 of 10 (company portal)",
                 timeout=10,
@@ -364,6 +383,8 @@ def test_a_portal_that_goes_away_leaves_sending_within_the_last_known_quota(
         finally:
             app.window.quota.stop()
             portal.stop()
+            if running is not None:
+                await running.aclose()
             await ledger.aclose()
 
     qloop.run(scenario())

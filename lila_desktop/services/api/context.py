@@ -1,4 +1,4 @@
-"""What every handler needs: the pool, the quota ledger and the API's settings."""
+"""What every handler needs: the pool, the quota ledger, the outbox and the API's settings."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from aiohttp import web
 
 from lila_desktop.core.quota import QuotaLedger
 from lila_desktop.core.snapshot import SessionSnapshot
-from lila_desktop.services.api.sends import SendLog
+from lila_desktop.services.outbox import Outbox
 from lila_desktop.services.pool import SessionPool
 
 
@@ -21,7 +21,8 @@ class ApiContext:
     qr_wait: float = 20.0  # how long POST /api/sessions waits for the first QR
     effect_wait: float = 5.0  # how long /simulate waits for the event to show
     started_at: float = field(default_factory=time.monotonic)
-    sends: SendLog = field(default_factory=SendLog)
+    outbox: Outbox | None = None  # every message goes through it (None: not started)
+    send_wait: float = 3.0  # how long a send answers 200 "sent" rather than 202 "queued"
 
     async def settle(
         self, phone: str, predicate: Callable[[SessionSnapshot], bool], seconds: float

@@ -29,6 +29,7 @@ from lila_desktop.services.api import views
 from lila_desktop.services.api.api_key import ApiKey
 from lila_desktop.services.api.errors import ApiError, fail
 from lila_desktop.services.api.validation import MAX_BODY
+from lila_desktop.services.outbox.errors import OutboxError
 from lila_desktop.services.pool import PoolError
 from lila_desktop.services.vault import (
     BackupNotFound,
@@ -86,6 +87,8 @@ def error_for(exc: Exception) -> ApiError | None:
     if isinstance(exc, InvalidPhoneNumber):
         return ApiError(400, "INVALID_PHONE_NUMBER", str(exc))
     if isinstance(exc, PoolError):
+        return ApiError(exc.status, exc.code, str(exc))
+    if isinstance(exc, OutboxError):
         return ApiError(exc.status, exc.code, str(exc))
     if isinstance(exc, InvalidTimestamp):
         return ApiError(400, "INVALID_TIMESTAMP", str(exc))

@@ -15,10 +15,16 @@ from typing import Final
 from aiohttp import web
 
 from lila_desktop.core.quota import QuotaLedger
-from lila_desktop.services.api import middleware, routes_messages, routes_sessions
+from lila_desktop.services.api import (
+    middleware,
+    routes_messages,
+    routes_sessions,
+    routes_webhooks,
+)
 from lila_desktop.services.api.api_key import ApiKey, check_key, discard_run_key, obtain_api_key
 from lila_desktop.services.api.context import CONTEXT, ApiContext
 from lila_desktop.services.api.validation import MAX_BODY
+from lila_desktop.services.outbox import Outbox
 from lila_desktop.services.pool import SessionPool
 
 logger = logging.getLogger(__name__)
@@ -44,6 +50,7 @@ def build_app(
     *,
     qr_wait: float = 20.0,
     effect_wait: float = 5.0,
+    outbox: Outbox | None = None,
 ) -> web.Application:
     """The aiohttp application (no socket yet); tests may serve it themselves."""
     app = web.Application(
@@ -55,10 +62,13 @@ def build_app(
         ],
         client_max_size=MAX_BODY,
     )
-    ctx = ApiContext(pool=pool, ledger=ledger, qr_wait=qr_wait, effect_wait=effect_wait)
+    ctx = ApiContext(
+        pool=pool, ledger=ledger, qr_wait=qr_wait, effect_wait=effect_wait, outbox=outbox
+    )
     app[CONTEXT] = ctx
     routes_sessions.register(app, ctx)
     app.add_routes(routes_messages.routes)
+    app.add_routes(routes_webhooks.routes)
     document = openapi_bytes()
 
     async def openapi(request: web.Request) -> web.Response:
@@ -103,6 +113,7 @@ async def start_api(
     api_key: ApiKey | str | None,
     data_dir: Path,
     qr_wait: float = 20.0,
+    outbox: Outbox | None = None,
 ) -> ApiServer:
     """Serve the API on 127.0.0.1:`port` (0 picks a free port; see `ApiServer.port`).
 
@@ -119,7 +130,7 @@ async def start_api(
         key = ApiKey(check_key(api_key, "The API key"), "env", "the caller")
     else:
         key = api_key
-    app = build_app(pool, ledger, key, qr_wait=qr_wait)
+    app = build_app(pool, ledger, key, qr_wait=qr_wait, outbox=outbox)
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
     await runner.setup()
     site = web.TCPSite(runner, HOST, port)

@@ -76,14 +76,24 @@ def engine_command(transport: str) -> list[str]:
     return [sys.executable, "-m", "lila_desktop", "--engine", "--transport", transport]
 
 
-def fd_budget() -> int:
-    """Recycle well before the per-process file limit (macOS: 256)."""
-    try:
+WINDOWS_HANDLE_BUDGET = 8192  # Windows has no small per-process limit; this bounds a runaway
+
+
+def fd_budget(platform: str = sys.platform) -> int:
+    """Recycle well before the per-process file limit (macOS: 256).
+
+    Windows reports handles (psutil `num_handles`: files, but also threads,
+    events, registry keys — a few hundred at rest, ~20 per session) and
+    limits them only at millions: the budget there bounds a leak without
+    recycling a busy engine every 30 s."""
+    if platform == "win32":
+        return WINDOWS_HANDLE_BUDGET
+    soft = 512
+    if sys.platform != "win32":
         import resource
 
-        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    except (ImportError, OSError, ValueError):
-        soft = 512
+        with contextlib.suppress(OSError, ValueError):
+            soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft <= 0 or soft > 4096:
         soft = 4096
     return max(64, soft // 2)
@@ -117,6 +127,9 @@ class EngineClient:
         self._proc: asyncio.subprocess.Process | None = None
         self._ids = itertools.count(1)
         self._pending: dict[int, asyncio.Future[Any]] = {}
+        # Requests of this loop iteration, each with the engine it was meant for.
+        self._outbox: list[tuple[asyncio.subprocess.Process, bytes]] = []
+        self._flush_pending = False
         self._ready = asyncio.Event()
         self._closing = False
         self._planned_exit = False
@@ -223,6 +236,26 @@ class EngineClient:
             await self._call(p.OP_SHUTDOWN, {}, REQUEST_TIMEOUT, wait_ready=True)
         await self._wait_exit(self._proc, 10.0)
 
+    def end_now(self, timeout: float = 5.0) -> None:
+        """The OS is ending the session: no loop turn is left for a clean shutdown.
+        Kill the engine and wait (blocking) until it is gone, so its handles on the
+        live stores are closed before they are sealed and deleted."""
+        self._closing = True
+        proc = self._proc
+        if proc is None or proc.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        if sys.platform == "win32":
+            # Its handles close only when it is gone. (POSIX: a file can be deleted
+            # while open, and waiting there would reap the child under asyncio.)
+            import psutil
+
+            try:
+                psutil.Process(proc.pid).wait(timeout)
+            except psutil.Error as exc:
+                logger.warning("engine at session end: %s", exc)
+
     async def kill(self) -> None:
         """For tests and the chaos campaign: what a Go panic looks like."""
         if self._proc is not None and self._proc.returncode is None:
@@ -279,8 +312,9 @@ class EngineClient:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[req_id] = future
         try:
-            proc.stdin.write(p.request(req_id, op, **args))
-            await proc.stdin.drain()
+            self._send(proc, p.request(req_id, op, **args))
+            if proc.stdin.transport.get_write_buffer_size() > p.MAX_LINE:
+                await proc.stdin.drain()  # the engine stopped reading: wait
             return await asyncio.wait_for(future, timeout)
         except (BrokenPipeError, ConnectionResetError):
             raise EngineUnavailable() from None
@@ -290,6 +324,25 @@ class EngineClient:
             ) from None
         finally:
             self._pending.pop(req_id, None)
+
+    def _send(self, proc: asyncio.subprocess.Process, line: bytes) -> None:
+        """Queue a request; those of one loop iteration leave in one write (a
+        burst of 200 drops is one round trip to the engine, not 200)."""
+        self._outbox.append((proc, line))
+        if not self._flush_pending:
+            self._flush_pending = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_pending = False
+        queued, self._outbox = self._outbox, []
+        proc = self._proc
+        # Lines for an engine that is gone are dropped: _supervise fails them.
+        data = b"".join(line for target, line in queued if target is proc)
+        if not data or proc is None or proc.stdin is None or proc.stdin.is_closing():
+            return
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            proc.stdin.write(data)
 
     def _fail_pending(self, exc: EngineError) -> None:
         for future in self._pending.values():

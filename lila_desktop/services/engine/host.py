@@ -51,11 +51,35 @@ class EngineHost:
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = asyncio.Event()
         self.stop_timeouts = 0
+        self._queued: list[bytes] = []  # lines waiting for this iteration's write
+        self._flush_pending = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread = 0
 
     # --- output ------------------------------------------------------------
 
     def send(self, data: bytes) -> None:
+        """Queue one line; the lines of one loop iteration leave in one write
+        (a burst of 200 answers and events is one pipe write, not 200)."""
         with self._write_lock:
+            self._queued.append(data)
+            if self._flush_pending:
+                return
+            self._flush_pending = True
+        loop = self._loop
+        if loop is None or loop.is_closed() or self._closing.is_set():
+            self._flush()  # no loop to wait for (start-up, shutdown): now
+        elif threading.get_ident() == self._loop_thread:
+            loop.call_soon(self._flush)
+        else:  # a transport callback on one of its own threads
+            loop.call_soon_threadsafe(self._flush)
+
+    def _flush(self) -> None:
+        with self._write_lock:
+            data, self._queued = b"".join(self._queued), []
+            self._flush_pending = False
+            if not data:
+                return
             try:
                 self._out.write(data)
                 self._out.flush()
@@ -76,6 +100,7 @@ class EngineHost:
     # --- requests ----------------------------------------------------------
 
     async def serve(self, lines: asyncio.Queue[bytes | None]) -> None:
+        self._loop, self._loop_thread = asyncio.get_running_loop(), threading.get_ident()
         while not self._closing.is_set():
             line = await lines.get()
             if line is None:
@@ -92,11 +117,13 @@ class EngineHost:
             if message["op"] == p.OP_SHUTDOWN:
                 await self.shutdown()
                 self.send(p.response_ok(message["id"]))
+                self._flush()  # the loop ends here: nothing may stay queued
                 return
             task = asyncio.get_running_loop().create_task(self._handle(message))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         await self.shutdown()
+        self._flush()
 
     async def _handle(self, message: dict[str, Any]) -> None:
         req_id: int = message["id"]
@@ -218,8 +245,36 @@ def _take_over_stdout() -> BinaryIO:
     sys.stdout.flush()
     proto_fd = os.dup(1)
     os.dup2(2, 1)
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        _point_std_output_at_stderr()
     sys.stdout = sys.stderr
     return os.fdopen(proto_fd, "wb", buffering=0)
+
+
+def _point_std_output_at_stderr() -> None:
+    """Windows: Go's os.Stdout is GetStdHandle(STD_OUTPUT_HANDLE), read when the
+    library loads, and dup2 moves only the C runtime's fd 1 (it updates the
+    standard handle only in console programs; the frozen app is not one). So
+    the handle itself is pointed at stderr, before neonize is imported."""
+    if sys.platform != "win32":
+        return
+    import ctypes
+    import msvcrt
+    from ctypes import wintypes
+
+    std_output = wintypes.DWORD(-11 & 0xFFFFFFFF)  # STD_OUTPUT_HANDLE
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.SetStdHandle.argtypes = [wintypes.DWORD, wintypes.HANDLE]
+    kernel32.SetStdHandle.restype = wintypes.BOOL
+    kernel32.GetStdHandle.argtypes = [wintypes.DWORD]
+    kernel32.GetStdHandle.restype = wintypes.HANDLE
+    err = msvcrt.get_osfhandle(2)
+    # A failure is logged, not fatal: the pool skips (and logs) lines that are
+    # not protocol, so stray output costs log noise, not the engine.
+    if not kernel32.SetStdHandle(std_output, err):
+        logger.error("SetStdHandle(STD_OUTPUT_HANDLE) failed: %s", ctypes.get_last_error())
+    elif kernel32.GetStdHandle(std_output) != err:
+        logger.error("the standard output handle still points at the protocol pipe")
 
 
 def _stdin_reader(loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[bytes | None]) -> None:

@@ -56,6 +56,9 @@ EV_LOGGED_OUT: Final = "logged_out"  # {"code", "on_connect"}
 EV_OUTDATED: Final = "outdated"
 EV_CONNECT_FAILURE: Final = "connect_failure"  # {"code": int|null, "message"}
 EV_STORE_CORRUPT: Final = "store_corrupt"  # {"reason"}
+# WhatsApp's delivery/read receipt for messages this number sent (the outbox
+# listens; the session's status does not change).
+EV_RECEIPT: Final = "receipt"  # {"ids": [message id...], "kind": "delivered"|"read"}
 # Engine-wide events (no phone).
 EV_NETWORK: Final = "network"  # {"up": bool}
 EV_LOG: Final = "log"  # {"level", "logger", "msg"}
@@ -89,6 +92,8 @@ SIM_EVENTS: Final = (
     "outdated",
     "corrupt_store",
     "engine_crash",
+    "receipt",  # {"ids": [...], "kind": "delivered"|"read"}: the recipient's receipt
+    "refuse",  # {"to"}: WhatsApp refuses messages to this recipient (not on WhatsApp)
 )
 
 

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lila_desktop.core.outbox import RESERVATION_TTL
 from lila_desktop.core.quota import DEFAULT_LIMIT, QuotaLedger, parse_limit
 from lila_desktop.services.config import check_mongodb_uri as looks_like_mongodb_uri
 from lila_desktop.services.quota.sqlite_ledger import SqliteLedger
@@ -63,10 +64,16 @@ def build_ledger(
             outbox_path=data_dir / OUTBOX_FILE,
             company_id=company_id or None,
             client_factory=client_factory,
+            reservation_ttl=RESERVATION_TTL,
         )
     try:
         checked = parse_limit(limit)
     except ValueError as exc:
         raise QuotaConfigError(str(exc)) from None
     logger.info("quota: local ledger, %d messages a month", checked)
-    return SqliteLedger(data_dir / LEDGER_FILE, limit=checked, company_id=company_id or "local")
+    return SqliteLedger(
+        data_dir / LEDGER_FILE,
+        limit=checked,
+        company_id=company_id or "local",
+        reservation_ttl=RESERVATION_TTL,
+    )

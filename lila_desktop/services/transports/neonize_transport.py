@@ -9,9 +9,8 @@ with every handler registered first and `get_me()` never called (2); one
 set-up and around every stop, send, pairing code and logout (1, 13); Go's
 first callbacks and login statuses watched, and a silent set-up reported
 (14); aborted links and parked Go workers counted for the engine's recycling
-(15); a failed first dial reported (`connect_failure`, or `store_corrupt`
-when the store cannot be opened); our own QR timeout (10). What neonize's
-lifecycle events mean lives in `neonize_events.py`.
+(15); a failed first dial reported (`connect_failure`, or `store_corrupt`);
+our own QR timeout (10). What neonize's events mean: `neonize_events.py`.
 """
 
 from __future__ import annotations
@@ -114,6 +113,7 @@ class NeonizeClient(SessionEvents):
             (ev.ClientOutdatedEv, lambda _event: self._end("outdated")),
             (ev.ConnectFailureEv, self._on_connect_failure),
             (ev.StreamErrorEv, self._on_stream_error),
+            (ev.ReceiptEv, self._on_receipt),
         ):
             client.event(event_type)(self._guard(handler))
         self._client = client
@@ -318,6 +318,15 @@ class NeonizeClient(SessionEvents):
         else:
             # The phone scanned but linking failed; a fresh attempt gets a new QR.
             self._end("connect_failure", code=None, message=f"pairing failed: {event.Error}")
+
+    def _on_receipt(self, event: Any) -> None:
+        # Only the recipient's receipts for what we sent: delivered, read.
+        kind = _RECEIPT_KINDS.get(int(event.Type))
+        if kind is not None and event.MessageIDs:
+            self._emit("receipt", ids=[str(i) for i in event.MessageIDs], kind=kind)
+
+
+_RECEIPT_KINDS = {ev.ReceiptEv.DELIVERED: "delivered", ev.ReceiptEv.READ: "read"}
 
 
 class NeonizeTransport:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import json
 import logging
 import os
 import random
@@ -98,7 +99,13 @@ class SimulatedClient:
         try:
             store_schema.create_store(self.store_path)
         except sqlite3.DatabaseError as exc:
-            self.emit("store_corrupt", reason=str(exc))
+            # As the real adapter (store_problem): only a damaged store is
+            # "corrupt"; locked past the busy timeout, disk full or I/O is a
+            # failed dial (a locked store was once set aside as corrupt).
+            if store_schema.is_damage(exc):
+                self.emit("store_corrupt", reason=str(exc))
+            else:
+                self.emit("connect_failure", code=None, message=f"store: {exc}")
             return False
         if not self.world.network_up:
             self.emit(
@@ -160,9 +167,8 @@ class SimulatedClient:
         self._task = asyncio.get_running_loop().create_task(self._auto_reconnect())
 
     async def _auto_reconnect(self) -> None:
-        # whatsmeow's built-in loop (hazards 9, 17): the first try at once, then
-        # errors x 2 s, no cap. Our pool stops the client on every drop, so this
-        # only runs if it forgets to.
+        # whatsmeow's own loop (hazards 9, 17): at once, then errors x 2 s, no cap.
+        # Our pool stops the client on every drop: this runs only if it forgets to.
         await self.world.sleep(2.0 * (self._errors - 1))
         if not self.stopped and await self._dial():
             self._set_up()
@@ -173,8 +179,7 @@ class SimulatedClient:
 
     async def stop(self) -> None:
         if not self.stopped and self.waiting_scan is not None:
-            # Like neonize 0.5.2 (hazard 15): a link attempt stopped while a QR
-            # shows keeps its worker for good.
+            # neonize 0.5.2 keeps a worker for good when a QR is stopped (hazard 15).
             self.world.aborted_links += 1
         self.stopped = True
         self.up = False
@@ -205,19 +210,34 @@ class SimulatedClient:
     async def send_text(self, to: str, text: str) -> SendResult:
         if not self.up:
             raise TransportError("this number is not connected", "NOT_CONNECTED")
+        if to in self.world.refused:  # WhatsApp's answer for a number without WhatsApp
+            raise TransportError(
+                f"WhatsApp did not accept the message: {to} is not on WhatsApp", "SEND_FAILED"
+            )
         # Like a Go send (hazard 17): once under way it runs to the end even if
         # the engine stops waiting for it, so a timed-out send may still arrive.
-        delivery = asyncio.ensure_future(self._deliver(to, text))
-        self.world.deliveries.add(delivery)
-        delivery.add_done_callback(self.world.deliveries.discard)
-        return await asyncio.shield(delivery)
+        sending = asyncio.ensure_future(self._send(to, text))
+        self.world.deliveries.add(sending)
+        sending.add_done_callback(self.world.deliveries.discard)
+        return await asyncio.shield(sending)
 
-    async def _deliver(self, to: str, text: str) -> SendResult:
+    async def _send(self, to: str, text: str) -> SendResult:
         await self.world.sleep(0.005)
         if self.world.send_delay:
             await asyncio.sleep(self.world.send_delay)  # real seconds: the engine's bound is
         self.world.sent.append((self.phone, to, text))
-        return SendResult(message_id=self.world.message_id(), timestamp=time.time())
+        result = SendResult(message_id=self.world.message_id(), timestamp=time.time())
+        self.world.record_sent(self.phone, to, text, result.message_id)
+        # The recipient's phone confirms a moment later, as WhatsApp's receipts do.
+        task = asyncio.get_running_loop().create_task(self._deliver(result.message_id))
+        self.world.background.add(task)
+        task.add_done_callback(self.world.background.discard)
+        return result
+
+    async def _deliver(self, message_id: str) -> None:
+        await self.world.sleep(0.05)
+        if not self.stopped:
+            self.emit("receipt", ids=[message_id], kind="delivered")
 
 
 class SimulatedTransport:
@@ -235,6 +255,11 @@ class SimulatedTransport:
         self.sent: list[tuple[str, str, str]] = []
         self.send_delay = 0.0  # "slow_send": WhatsApp confirms sends this late
         self.deliveries: set[asyncio.Future[SendResult]] = set()
+        # Tests only: every send also appended (fsync) to this file, so a test can
+        # count what "WhatsApp" got across kills of the app.
+        self.sent_log = os.environ.get("LILA_SIM_SENT_LOG") or None
+        self.background: set[asyncio.Task[None]] = set()
+        self.refused: set[str] = set()  # recipients WhatsApp refuses (simulate "refuse")
         # The engine subscribes to engine-wide events (network up/down).
         self.on_engine_event: Callable[..., None] = lambda event, **fields: None
 
@@ -252,6 +277,15 @@ class SimulatedTransport:
 
     def message_id(self) -> str:
         return "3EB0" + self.rng.randbytes(8).hex().upper()
+
+    def record_sent(self, phone: str, to: str, text: str, message_id: str) -> None:
+        if self.sent_log is None:
+            return
+        line = json.dumps({"phone": phone, "to": to, "text": text, "id": message_id})
+        with open(self.sent_log, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
 
     def create_client(
         self, phone: str, generation: int, store_path: Path, sink: EventSink
@@ -334,6 +368,13 @@ class SimulatedTransport:
             store_schema.wipe_device(client.store_path)
             client.park()
             client.emit("logged_out", code=code, on_connect=False)
+        elif event == "refuse":
+            self.refused.add(str(args.get("to", "")))
+        elif event == "receipt":
+            kind = str(args.get("kind", "read"))
+            if kind not in ("delivered", "read"):
+                raise TransportError("receipt kind must be 'delivered' or 'read'", "BAD_REQUEST")
+            client.emit("receipt", ids=[str(i) for i in args.get("ids", [])], kind=kind)
         elif event == "corrupt_store":
             _scribble(client.store_path)
             client.park()

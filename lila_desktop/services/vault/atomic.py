@@ -16,8 +16,13 @@ import os
 import re
 import secrets
 import stat
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -26,14 +31,45 @@ _TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{16}\.tmp")
 _POSIX: Final = os.name == "posix"
 
 
+IN_USE_WAIT_S: Final = 2.0  # Windows: a scanner or indexer lets go within this
+_IN_USE_WINERRORS: Final = frozenset({5, 32, 33})  # access denied, sharing/lock violation
+
+
 class UnsafeDirectory(Exception):
     """A directory that others could read or swap; str(e) says what to do."""
+
+
+class FileInUse(OSError):
+    """Windows: another process (the engine) holds the file open, so it cannot be
+    replaced or deleted. POSIX never raises it: there a rename or unlink of an
+    open file succeeds and the holder keeps the old inode."""
+
+
+def is_in_use(exc: OSError) -> bool:
+    return isinstance(exc, PermissionError) and getattr(exc, "winerror", None) in _IN_USE_WINERRORS
+
+
+def retry_in_use(op: Callable[[], T], path: Path, wait: float | None = None) -> T:
+    """Run a rename/unlink; while Windows says the file is in use, retry for `wait`
+    seconds (a blocking worker thread, never the event loop), then raise FileInUse."""
+    deadline = time.monotonic() + (IN_USE_WAIT_S if wait is None else wait)
+    while True:
+        try:
+            return op()
+        except OSError as exc:
+            if not is_in_use(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise FileInUse(
+                    exc.errno, f"{path.name} is open in another process", str(path)
+                ) from exc
+        time.sleep(0.05)
 
 
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` (and parents) and make it 0700; refuse a symlink or another owner's dir."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not _POSIX:
+    if sys.platform == "win32":
         return path  # Windows: the per-user profile's ACLs are what protect it.
     info = os.lstat(path)
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
@@ -84,7 +120,7 @@ def write_temp(path: Path, data: bytes) -> Path:
 
 def commit_temp(tmp: Path, path: Path) -> None:
     """Rename a finished temp file over `path` and make the rename durable."""
-    os.replace(tmp, path)
+    retry_in_use(lambda: os.replace(tmp, path), path)
     fsync_dir(path.parent)
 
 
@@ -103,7 +139,7 @@ def atomic_move(src: Path, dst: Path) -> None:
     """Rename within one file system, refusing to overwrite, durably in both folders."""
     if dst.exists():
         raise FileExistsError(f"{dst} already exists")
-    os.replace(src, dst)
+    retry_in_use(lambda: os.replace(src, dst), src)
     fsync_dir(dst.parent)
     if src.parent != dst.parent:
         fsync_dir(src.parent)
@@ -112,7 +148,7 @@ def atomic_move(src: Path, dst: Path) -> None:
 def unlink_durably(path: Path) -> bool:
     """Remove a file if present and make that durable; True if it was there."""
     try:
-        os.unlink(path)
+        retry_in_use(lambda: os.unlink(path), path)
     except FileNotFoundError:
         return False
     fsync_dir(path.parent)

@@ -3,10 +3,11 @@
 Synchronous and not thread-safe per phone: `SessionVault` calls it through
 `run_blocking` under the phone's lock.
 
-A backup only gets its final name `creds-<ts>.lila` after the temp file has
-been written, fsynced, read back, decrypted and checked (SQLite integrity,
-a paired device, the same content). So a final name always means a backup
-that can be restored; a crash leaves at most a temp file.
+A backup only gets its final name `creds-<ts>.lila` after its plaintext has
+passed one SQLite integrity check (with a paired device) and the temp file
+has been written, fsynced, read back and authenticated by its GCM tag to the
+very plaintext that was checked. So a final name always means a backup that
+can be restored; a crash leaves at most a temp file.
 """
 
 from __future__ import annotations
@@ -140,7 +141,8 @@ class Backups:
         connected: bool,
         protect: Collection[str] = (),
     ) -> BackupInfo | None:
-        """Back up `data` unless it holds no device or equals the newest backup."""
+        """Back up `data` unless it holds no device or equals the newest backup.
+        `data` is integrity-checked here, once (free if it is CheckedBytes)."""
         if not check_store(data).has_device:
             logger.info("no backup of %s (%s): the store holds no linked device", phone, reason)
             return None
@@ -183,13 +185,7 @@ class Backups:
         blob = seal_bytes(data, self._key, phone=phone, purpose=PURPOSE_BACKUP, meta=meta)
         tmp = write_temp(final, blob)
         try:
-            # Read back what reached the file, not what we meant to write.
-            _, back = open_bytes(tmp.read_bytes(), self._key, phone=phone, purpose=PURPOSE_BACKUP)
-            if self.content_id(back) != content_id or not check_store(back).has_device:
-                raise VaultError(
-                    f"A backup of {phone} failed its check after writing; the disk may be "
-                    "failing. Nothing was replaced."
-                )
+            self._verify_written(tmp, phone, data)
             commit_temp(tmp, final)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -214,6 +210,23 @@ class Backups:
         self.rotate(phone, protect={timestamp, *protect})
         return info
 
+    def _verify_written(self, tmp: Path, phone: str, data: bytes) -> None:
+        """Read back what reached the file, not what we meant to write, and check
+        it by its GCM tag: a tag that verifies proves the file decrypts to the
+        very plaintext we sealed, which passed its one integrity check (`take`).
+        The plaintext is compared too (a memcmp): no second SQLite check, no hash."""
+        try:
+            _, back = open_bytes(tmp.read_bytes(), self._key, phone=phone, purpose=PURPOSE_BACKUP)
+        except SealedFileError as exc:
+            back, why = b"", str(exc)
+        else:
+            why = "its contents differ from the store"
+        if back != data:
+            raise VaultError(
+                f"A backup of {phone} failed its check after writing ({why}); the disk may be "
+                "failing. Nothing was replaced."
+            )
+
     def rotate(self, phone: str, protect: Collection[str] = ()) -> list[str]:
         """Delete the backups beyond the newest `keep` (see backups_to_delete)."""
         listed = self.listed(phone)
@@ -226,8 +239,8 @@ class Backups:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._layout.backup_path(phone, timestamp))
             logger.info("rotated away backup %s of %s", timestamp, phone)
-        if doomed:
-            fsync_dir(self._layout.backups_dir(phone))
+        # No directory fsync: a deletion lost in a crash only brings back an
+        # old, valid backup, which the next rotation removes again.
         return doomed
 
     # -- setting aside -----------------------------------------------------------

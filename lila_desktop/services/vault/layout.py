@@ -17,6 +17,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +49,7 @@ def default_runtime_dir(data_dir: Path) -> Path:
     xdg = os.environ.get("XDG_RUNTIME_DIR", "")
     if xdg and os.path.isabs(xdg) and os.path.isdir(xdg) and os.access(xdg, os.W_OK):
         return Path(xdg) / f"lila-desktop-{digest}"
-    if os.name == "posix":
+    if sys.platform != "win32":
         user = str(os.getuid())
     else:
         user = "".join(c for c in getpass.getuser() if c.isalnum()) or "user"

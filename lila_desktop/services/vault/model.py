@@ -27,6 +27,10 @@ class VaultError(Exception):
     """Base of vault errors; str(e) tells the owner what happened and what to do."""
 
 
+class StoreInUse(VaultError):
+    """Windows: a store file stayed open in another process, even after the engine let go."""
+
+
 class VaultUnavailable(VaultError):
     """No usable key: no keyring, a locked keyring, no or a wrong passphrase."""
 

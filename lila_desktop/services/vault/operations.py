@@ -46,6 +46,7 @@ from lila_desktop.services.vault.snapshot import (
     StoreBusy,
     StoreCorrupt,
     check_store,
+    checked,
     snapshot_store,
 )
 
@@ -76,13 +77,17 @@ class VaultOps:
             data = snapshot_store(live)
         except FileNotFoundError:
             return None
-        except StoreBusy:
+        except StoreBusy as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise VaultError(
+                    f"The store of {phone} stayed locked for more than 5 seconds. Stop the "
+                    "session and try again."
+                ) from None
             raise VaultError(
-                f"The store of {phone} stayed locked for more than 5 seconds. Stop the session "
-                "and try again."
+                f"The store of {phone} could not be read just now ({exc}). Check the disk "
+                "(free space, errors) and try again; nothing was changed."
             ) from None
-        check_store(data)
-        return data
+        return checked(data)
 
     def read_sealed(self, phone: str) -> bytes | None:
         """Checked plaintext of the sealed store, None if absent (SealedFileError, StoreCorrupt)."""
@@ -90,8 +95,7 @@ class VaultOps:
         if not path.exists():
             return None
         _, data = open_file(path, self._key, phone=phone, purpose=PURPOSE_STORE)
-        check_store(data)
-        return data
+        return checked(data)
 
     def current(self, phone: str) -> bytes | None:
         """The newest state: live if present, else sealed. Unreadable ones are quarantined."""

@@ -11,6 +11,9 @@ replace the same files (different phones never share a file).
 
 Callers stop a session before `restore`, `reset`, `import_session` and
 `remove` (the engine must not hold the live file while it is replaced).
+On Windows a stopped session is not enough (services/vault/in_use.py): such
+an operation calls `release_handles` (the pool recycles the engine) and runs
+once more.
 """
 
 from __future__ import annotations
@@ -19,19 +22,21 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from lila_desktop.core.backup_naming import DEFAULT_KEEP, InvalidBackupTimestamp, parse_timestamp
 from lila_desktop.core.keystore import KeyStore, KeyStoreUnavailable
 from lila_desktop.core.phone import normalize_phone
 from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.vault.atomic import (
+    FileInUse,
     UnsafeDirectory,
     atomic_write_bytes,
     ensure_private_dir,
 )
+from lila_desktop.services.vault.in_use import replacing
 from lila_desktop.services.vault.layout import Layout, default_runtime_dir
 from lila_desktop.services.vault.model import (
     BackupInfo,
@@ -59,6 +64,7 @@ __all__ = ["SessionVault", "default_runtime_dir"]
 logger = logging.getLogger(__name__)
 
 _CHECK_PLAINTEXT: Final = b"lila-desktop vault key check v1"
+T = TypeVar("T")
 
 
 class SessionVault:
@@ -80,6 +86,8 @@ class SessionVault:
         self._ops: VaultOps | None = None
         self._closed = False
         self._locks: dict[str, asyncio.Lock] = {}
+        # Set by the pool: closes every handle the engine holds on live stores.
+        self.release_handles: Callable[[], Awaitable[None]] | None = None
 
     # -- life cycle --------------------------------------------------------------------
 
@@ -220,9 +228,34 @@ class SessionVault:
                     # the next start re-seals it (crash recovery).
                     logger.error("could not seal %s at shutdown: %s", phone, exc)
                     continue
-                await run_blocking(ops.drop_live, phone)
+                try:
+                    await run_blocking(ops.drop_live, phone)
+                except FileInUse as exc:  # sealed: the next start removes it
+                    logger.error("could not delete the plaintext of %s: %s", phone, exc)
         await run_blocking(self._remove_runtime_dir_if_empty)
         logger.info("vault closed")
+
+    def seal_now(self) -> list[str]:
+        """Seal every live store and delete the plaintext, synchronously, now.
+
+        For the OS ending the session (sign-out, shutdown, Cmd-Q): no event loop
+        turn is left, so this runs on the caller's thread. Call it after the
+        engine has exited (it holds the live files). Returns the phones whose
+        plaintext could not be sealed (kept: the next start seals it)."""
+        if self._ops is None or self._closed:
+            return []
+        self._closed = True
+        ops, kept = self._ops, []
+        for phone in self._layout.live_phones():
+            try:
+                ops.seal(phone)
+                ops.drop_live(phone)
+            except (VaultError, OSError) as exc:
+                logger.error("could not seal %s at session end: %s", phone, exc)
+                kept.append(phone)
+        self._remove_runtime_dir_if_empty()
+        logger.info("vault sealed at session end", extra={"event": "sealed_at_exit"})
+        return kept
 
     def _remove_runtime_dir_if_empty(self) -> None:
         with contextlib.suppress(OSError):
@@ -239,6 +272,9 @@ class SessionVault:
 
     def _lock(self, phone: str) -> asyncio.Lock:
         return self._locks.setdefault(phone, asyncio.Lock())
+
+    async def _replacing(self, phone: str, step: Callable[[], Awaitable[T]]) -> T:
+        return await replacing(phone, step, self.release_handles)
 
     def _opened(self) -> VaultOps:
         if self._ops is None:
@@ -264,7 +300,8 @@ class SessionVault:
         p = normalize_phone(phone)
         ops = self._opened()
         async with self._lock(p):
-            return await run_blocking(ops.prepare_live, p)
+            # Replaces a stale or corrupt live copy the engine may still hold (Windows).
+            return await self._replacing(p, lambda: run_blocking(ops.prepare_live, p))
 
     async def seal(self, phone: str) -> bool:
         p = normalize_phone(phone)
@@ -300,13 +337,13 @@ class SessionVault:
         p = normalize_phone(phone)
         ops = self._opened()
         async with self._lock(p):
-            await run_blocking(ops.reset, p, reason)
+            await self._replacing(p, lambda: run_blocking(ops.reset, p, reason))
 
     async def quarantine(self, phone: str, reason: str) -> Path:
         p = normalize_phone(phone)
         ops = self._opened()
         async with self._lock(p):
-            return await run_blocking(ops.quarantine, p, reason)
+            return await self._replacing(p, lambda: run_blocking(ops.quarantine, p, reason))
 
     async def restore(self, phone: str, timestamp: str | None = None) -> BackupInfo:
         p = normalize_phone(phone)
@@ -317,7 +354,7 @@ class SessionVault:
                 raise InvalidTimestamp(str(exc)) from None
         ops = self._opened()
         async with self._lock(p):
-            return await run_blocking(ops.restore, p, timestamp)
+            return await self._replacing(p, lambda: run_blocking(ops.restore, p, timestamp))
 
     async def has_device(self, phone: str) -> bool:
         p = normalize_phone(phone)
@@ -346,14 +383,14 @@ class SessionVault:
         blob = await run_blocking(read_import_file, Path(src))
         phone, data = await run_blocking(import_bytes, blob, passphrase)
         async with self._lock(phone):
-            await run_blocking(ops.import_store, phone, data)
+            await self._replacing(phone, lambda: run_blocking(ops.import_store, phone, data))
         return phone
 
     async def remove(self, phone: str, *, delete_backups: bool) -> None:
         p = normalize_phone(phone)
         ops = self._opened()
         async with self._lock(p):
-            await run_blocking(ops.remove, p, delete_backups)
+            await self._replacing(p, lambda: run_blocking(ops.remove, p, delete_backups))
 
 
 def _holds_device(data: bytes) -> bool:

@@ -32,10 +32,11 @@ from lila_desktop.services.messaging import (
     InvalidText,
     MessageRefused,
     NotConnected,
-    SentMessage,
     check_recipient,
     check_text,
 )
+from lila_desktop.services.outbox import NeedsOwner
+from lila_desktop.services.outbox.send import SentMessage
 from lila_desktop.services.pool import PoolError
 from lila_desktop.ui import texts
 from lila_desktop.ui.aslot import alive, async_slot
@@ -87,7 +88,7 @@ def input_words(exc: MessageRefused, text: str) -> str:
 def refusal_words(error: ActionError, who: str, status: str | None, text: str = "") -> str:
     """A refused send in the owner's words: what happened and what to do."""
     cause = error.cause
-    if isinstance(cause, NotConnected):
+    if isinstance(cause, (NotConnected, NeedsOwner)):
         return not_connected_words(who, cause.status_value)
     if isinstance(cause, PoolError) and cause.code in _NOT_CONNECTED_CODES:
         return not_connected_words(who, status)
@@ -238,11 +239,12 @@ class SendMessageDialog(QDialog):
         if not alive(self):
             return sent
         self.sent.append(sent)
-        words = (
-            self.tr("Sent to %1 (message id %2).")
-            .replace("%1", sent.to if "@" in sent.to else f"+{sent.to}")
-            .replace("%2", sent.message_id)
-        )
+        to = sent.to if "@" in sent.to else f"+{sent.to}"
+        if sent.status in ("sent", "delivered", "read"):
+            words = self.tr("Sent to %1 (message id %2).")
+        else:  # kept in the outbox: it goes out once the number is connected
+            words = self.tr("Queued for %1: it goes out once the number is connected (id %2).")
+        words = words.replace("%1", to).replace("%2", sent.message_id)
         view = describe(sent.quota) if sent.quota is not None else None
         self._show(words + (f" {view.text}" if view else ""), good=True)
         return sent

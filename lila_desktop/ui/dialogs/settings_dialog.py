@@ -35,6 +35,7 @@ from lila_desktop.core.settings import (
     KEEP_BACKUPS_RANGE,
     MAX_COMPANY_ID,
     QUOTA_LIMIT_RANGE,
+    SEND_INTERVAL_RANGE,
     Settings,
     SettingsError,
 )
@@ -238,6 +239,26 @@ class SettingsDialog(QDialog):
         self.company_edit.setMaxLength(MAX_COMPANY_ID)
         self.company_edit.setPlaceholderText(self.tr("optional: found by the sending number"))
         form.addRow(self._label(self.tr("Company &id:"), self.company_edit), self.company_edit)
+        self.interval_spin = QSpinBox(page)
+        self.interval_spin.setObjectName("send_interval_spin")
+        self.interval_spin.setRange(*SEND_INTERVAL_RANGE)
+        self.interval_spin.setSuffix(self.tr(" s"))
+        self.interval_spin.setValue(settings.send_interval_seconds)
+        form.addRow(
+            self._label(self.tr("&Pause between messages:"), self.interval_spin),
+            self.interval_spin,
+        )
+        form.addRow(
+            self._note(
+                self.tr(
+                    "WhatsApp may ban a number that sends many messages in a burst. Lila "
+                    "waits at least this long between two messages of the same number (up "
+                    "to half as long again, at random); the others wait their turn in the "
+                    "outbox. 3 seconds suits most shops; applies at once."
+                ),
+                page,
+            )
+        )
         form.addRow(
             self._note(
                 self.tr(
@@ -288,6 +309,7 @@ class SettingsDialog(QDialog):
             language=str(self.language_combo.currentData()),
             quota_limit=self.limit_spin.value(),
             company_id=self.company_edit.text().strip(),
+            send_interval_seconds=self.interval_spin.value(),
         )
 
     def _on_buttons_accepted(self) -> None:

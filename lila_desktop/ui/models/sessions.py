@@ -100,6 +100,7 @@ class SessionTableModel(QAbstractTableModel):
         self._countdown_timer.timeout.connect(self._on_countdown_timer_timeout)
         self._countdown_timer.start()
         self.changed_cells = 0  # cells reported through dataChanged (tests read it)
+        self._waiting: dict[str, int] = {}  # messages queued in the outbox, per number
 
     # --- Qt model API ------------------------------------------------------
 
@@ -151,7 +152,8 @@ class SessionTableModel(QAbstractTableModel):
         now = self._clock()
         match column:
             case Column.NUMBER:
-                return f"+{snap.phone}"
+                waiting = self._waiting.get(snap.phone, 0)
+                return f"+{snap.phone}" + (f"  ✉ {waiting}" if waiting else "")
             case Column.NAME:
                 return snap.name
             case Column.STATUS:
@@ -223,6 +225,16 @@ class SessionTableModel(QAbstractTableModel):
             case _:
                 snaps = list(self._rows)
         return [self._display(snap, column) for snap in snaps]
+
+    def set_waiting(self, waiting: dict[str, int]) -> None:
+        """Outbox messages waiting per number: the row shows "✉ n" next to the number."""
+        changed = set(waiting.items()) ^ set(self._waiting.items())
+        self._waiting = {phone: n for phone, n in waiting.items() if n}
+        for phone in {phone for phone, _ in changed}:
+            row = self._index.get(phone)
+            if row is not None:
+                cell = self.index(row, Column.NUMBER)
+                self.dataChanged.emit(cell, cell)
 
     def snapshot_at(self, row: int) -> SessionSnapshot | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

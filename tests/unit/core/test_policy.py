@@ -34,6 +34,7 @@ from lila_desktop.core.events import (
     Event,
     GraceExpired,
     LoggedOut,
+    NetworkDown,
     NetworkUp,
     PairCodeIssued,
     Paired,
@@ -325,6 +326,35 @@ def test_network_up_skips_the_remaining_backoff() -> None:
 def test_network_up_elsewhere_changes_nothing(name: str) -> None:
     state = STATES[name][0]()
     assert step(state, NetworkUp(), T0 + 200) == (state, ())
+
+
+def test_offline_retries_wait_for_the_network_then_dial_once() -> None:
+    state, actions = step(connected(), NetworkDown(), T0 + 5)
+    assert state.offline and actions == ()  # a live connection is left alone
+    state, actions = step(state, Disconnected(408, "timed out"), T0 + 10)
+    assert state.status is Status.RECONNECTING and StopClient() in actions
+    dials = 0
+    for minute in range(1, 11):  # ten minutes of retries falling due: no dial
+        state, actions = step(state, RetryDue(state.retry_token), T0 + 10 + 60 * minute)
+        dials += len(of(actions, StartClient))
+    assert dials == 0 and state.next_retry_at is not None  # leftovers stay ignored
+    state, actions = step(state, NetworkUp(), T0 + 620)
+    assert actions == (CancelRetry(), StartClient()) and not state.offline
+    state, _ = step(state, Connected(), T0 + 621)
+    assert state.status is Status.CONNECTED
+
+
+def test_offline_for_longer_than_the_patience_dials_anyway() -> None:
+    state, _ = step(reconnecting(), NetworkDown(), T0 + 11)
+    late = T0 + 10 + DEFAULT_CONFIG.offline_patience
+    assert step(state, RetryDue(state.retry_token), late - 1)[1] == ()
+    assert step(state, RetryDue(state.retry_token), late)[1] == (StartClient(),)
+
+
+def test_network_down_changes_no_status() -> None:
+    for make, status in STATES.values():
+        state, actions = step(make(), NetworkDown(), T0 + 200)
+        assert (state.status, actions) == (status, ())
 
 
 # --- connection replaced (440) --------------------------------------------------

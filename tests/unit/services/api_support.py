@@ -3,7 +3,7 @@ SQLite quota ledger and the API on a real loopback port."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,11 @@ from typing import Any
 import aiohttp
 import pytest_asyncio
 
+from lila_desktop.core.settings import Settings
 from lila_desktop.services.api import ApiKey, ApiServer, start_api
+from lila_desktop.services.api.context import CONTEXT
+from lila_desktop.services.outbox import Outbox
+from lila_desktop.services.outbox.wiring import RunningOutbox, start_outbox
 from lila_desktop.services.quota import SqliteLedger
 from tests.conftest import PoolHarness
 
@@ -19,6 +23,8 @@ KEY = "test-api-key-0123456789abcdef"
 PHONE = "51902049935"
 OTHER = "51987654321"
 QUOTA_LIMIT = 3
+# No pacing in tests: their messages go out as fast as the number allows.
+TEST_SETTINGS = Settings(send_interval_seconds=0)
 
 
 @dataclass
@@ -27,6 +33,20 @@ class Api:
     server: ApiServer
     http: aiohttp.ClientSession
     ledger: SqliteLedger
+    running: RunningOutbox
+
+    @property
+    def outbox(self) -> Outbox:
+        return self.running.outbox
+
+    async def restart_outbox(self, before_start: Callable[[], None] = lambda: None) -> None:
+        """Close the outbox, run `before_start` (e.g. damage its file), open it again."""
+        await self.running.aclose()
+        before_start()
+        self.running = await start_outbox(
+            self.harness.pool, self.ledger, self.harness.data_dir, TEST_SETTINGS
+        )
+        self.server._runner.app[CONTEXT].outbox = self.running.outbox
 
     @property
     def pool(self) -> Any:
@@ -75,6 +95,7 @@ def assert_error(status: int, data: Any, expected_status: int, code: str | None 
 @pytest_asyncio.fixture
 async def api(harness: PoolHarness, tmp_path: Path) -> AsyncIterator[Api]:
     ledger = SqliteLedger(tmp_path / "quota.sqlite3", limit=QUOTA_LIMIT)
+    outbox = await start_outbox(harness.pool, ledger, harness.data_dir, TEST_SETTINGS)
     server = await start_api(
         harness.pool,
         ledger,
@@ -82,10 +103,17 @@ async def api(harness: PoolHarness, tmp_path: Path) -> AsyncIterator[Api]:
         api_key=ApiKey(KEY, "env", "tests"),
         data_dir=harness.data_dir,
         qr_wait=5.0,
+        outbox=outbox.outbox,
     )
+    # Generous: a connected number's send must answer 200 even on a loaded machine
+    # (a number away answers 202 at once, without waiting).
+    server._runner.app[CONTEXT].send_wait = 10.0
+    handle: Api | None = None
     try:
         async with aiohttp.ClientSession(base_url=server.url) as http:
-            yield Api(harness, server, http, ledger)
+            handle = Api(harness, server, http, ledger, outbox)
+            yield handle
     finally:
         await server.aclose()
+        await (handle.running if handle else outbox).aclose()
         await ledger.aclose()

@@ -51,6 +51,7 @@ from neonize.aioze.events import (  # noqa: E402
     KeepAliveTimeoutEv,
     LoggedOutEv,
     PairStatusEv,
+    ReceiptEv,
     StreamErrorEv,
     StreamReplacedEv,
     TemporaryBanEv,
@@ -329,6 +330,9 @@ def _steps(now_jid: JID) -> list[tuple[str, Any]]:
         ),
         ("connect_failure_no_code", ConnectFailureEv(Message="", Raw=raw("failure", {}))),
         ("pair_error", PairStatusEv(Status=PairStatusEv.ERROR, Error="bad signature")),
+        ("receipt_delivered", ReceiptEv(MessageIDs=["3EB0A", "3EB0B"], Type=ReceiptEv.DELIVERED)),
+        ("receipt_read", ReceiptEv(MessageIDs=["3EB0A"], Type=ReceiptEv.READ)),
+        ("receipt_read_self", ReceiptEv(MessageIDs=["3EB0C"], Type=ReceiptEv.READ_SELF)),
         ("paired", PairStatusEv(Status=PairStatusEv.SUCCESS, ID=now_jid)),
     ]
     return steps

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,16 +25,19 @@ from schemathesis.checks import (
 
 from lila_desktop.services.api import ApiKey, ApiServer, build_app, start_api
 from lila_desktop.services.api.server import openapi_bytes
+from lila_desktop.services.outbox.wiring import RunningOutbox, start_outbox
 from lila_desktop.services.quota import SqliteLedger
 from tests.conftest import FAST_POLICY, MemoryKeyStore, PoolHarness, build_test_pool
-from tests.unit.services.api_support import KEY, PHONE, Api, api
+from tests.unit.services.api_support import KEY, PHONE, TEST_SETTINGS, Api, api
 
 __all__ = ["api"]
 
 ROOT = Path(__file__).resolve().parents[3]
 DOC = json.loads(openapi_bytes())
 # 503 is by design when a number is not connected or the engine restarts; never 500.
-MAX_EXAMPLES = 25  # per operation and mode: the whole file stays well under a minute
+# Per operation and mode: the whole file stays well under a minute in CI;
+# bench/run.py --only fuzz raises it (LILA_FUZZ_EXAMPLES) to >= 10,000 requests.
+MAX_EXAMPLES = int(os.environ.get("LILA_FUZZ_EXAMPLES", "25"))
 ALLOWED_503 = {"SESSION_NOT_CONNECTED", "ENGINE_UNAVAILABLE", "NOT_CONNECTED", "NOT_RUNNING"}
 # Live sessions: PHONE is the document's example, so the explicit-examples
 # phase hits a connected number; generated numbers are random (mostly 404).
@@ -119,12 +123,20 @@ class LiveApi:
         await pool.start()
         ledger = SqliteLedger(self.tmp / "q.sqlite3", limit=5)
         server: ApiServer | None = None
+        outbox: RunningOutbox | None = None
         try:
             harness = PoolHarness(pool, self.tmp / "data", self.tmp / "run")
             for phone in FUZZ_PHONES:
                 await harness.link(phone)
+            outbox = await start_outbox(pool, ledger, self.tmp / "data", TEST_SETTINGS)
             server = await start_api(
-                pool, ledger, port=0, api_key=KEY, data_dir=self.tmp / "data", qr_wait=1.0
+                pool,
+                ledger,
+                port=0,
+                api_key=KEY,
+                data_dir=self.tmp / "data",
+                qr_wait=1.0,
+                outbox=outbox.outbox,
             )
             self.url = server.url
             self._ready.set()
@@ -132,6 +144,8 @@ class LiveApi:
         finally:
             if server is not None:
                 await server.aclose()
+            if outbox is not None:
+                await outbox.aclose()
             await asyncio.wait_for(pool.aclose(), 30)
             await ledger.aclose()
 

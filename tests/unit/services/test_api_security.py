@@ -31,7 +31,7 @@ PROTECTED = [op for op in _operations() if op not in OPEN_ROUTES]
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{phone}", PHONE)
+    return path.replace("{phone}", PHONE).replace("{id}", "msg_0123456789abcdef")
 
 
 async def _raw(port: int, request: bytes) -> tuple[int, bytes]:

@@ -97,8 +97,9 @@ def test_offline_connect_reports_the_dns_failure_quickly(
     assert one(lines, "first_event")["seconds"] < 2.0  # measured ~0.02 s
     done = one(lines, "done")
     assert _counts(done["stats"]) == {"connects": 1, "clients": 0}
-    # Every lifecycle event (PairStatus=2 ... Disconnected=12) was subscribed before connect.
-    assert done["handlers"] == list(range(2, 13))
+    # Every lifecycle event (PairStatus=2 ... Disconnected=12) and receipts (18, for the
+    # outbox) were subscribed before connect.
+    assert done["handlers"] == [*range(2, 13), 18]
     assert done["store_size"] > 0 and store.exists()
 
 
@@ -235,6 +236,9 @@ EXPECTED_STEPS: dict[str, list[dict[str, Any]]] = {
     "pair_error": [
         {"event": "connect_failure", "code": None, "message": "pairing failed: bad signature"}
     ],
+    "receipt_delivered": [{"event": "receipt", "ids": ["3EB0A", "3EB0B"], "kind": "delivered"}],
+    "receipt_read": [{"event": "receipt", "ids": ["3EB0A"], "kind": "read"}],
+    "receipt_read_self": [],  # our own other device read it: not the recipient
     "paired": [{"event": "paired", "jid": "51900000002:7@s.whatsapp.net"}],
     "qr_after_paired": [],
 }

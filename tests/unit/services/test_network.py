@@ -62,3 +62,35 @@ async def test_probes_more_often_while_the_network_is_down() -> None:
 
 def test_dns_probe_answers_false_for_an_unresolvable_name() -> None:
     assert dns_probe("name.invalid") is False
+
+
+@pytest.mark.asyncio
+async def test_os_reports_act_on_flips_and_the_probe_does_not_repeat_them() -> None:
+    answers = iter([False, False, True])
+    seen: list[str] = []
+    monitor = NetworkMonitor(
+        lambda why: seen.append(f"up {why}"),
+        on_down=lambda why: seen.append(f"down {why}"),
+        probe=lambda: next(answers),
+    )
+    monitor.report(True, "os")  # the first verdict: nothing to undo
+    monitor.report(False, "os")  # confirmed by the probe (it fails), then told
+    monitor.report(False, "os")
+    await asyncio.gather(*monitor._confirming)
+    await monitor.check()  # fails while offline
+    monitor.report(True, "os")
+    await monitor.check()  # succeeds: the OS already said so
+    assert seen == ["down os", "up os"]
+
+
+@pytest.mark.asyncio
+async def test_offline_by_the_os_but_whatsapp_resolves_keeps_dialling() -> None:
+    """No default route, yet the name resolves (a proxy, a hosts entry): no NetworkDown."""
+    seen: list[str] = []
+    monitor = NetworkMonitor(
+        lambda why: seen.append("up"), on_down=lambda why: seen.append("down"), probe=lambda: True
+    )
+    monitor.report(True, "os")
+    monitor.report(False, "os")
+    await asyncio.gather(*monitor._confirming)
+    assert seen == []

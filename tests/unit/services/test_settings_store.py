@@ -81,3 +81,31 @@ def test_factory_and_null_fallback(tmp_path: Path) -> None:
         null.set_enabled(True)
     cmd = launch_command(tmp_path)
     assert cmd[-2:] == ["--data-dir", str(tmp_path)] and "lila_desktop" in cmd
+
+
+def test_launch_command_survives_moves_on_macos(tmp_path: Path) -> None:
+    translocated = (
+        "/private/var/folders/x/AppTranslocation/1234/d/"
+        "Lila Desktop.app/Contents/MacOS/lila-desktop"
+    )
+    cmd = launch_command(tmp_path, platform="darwin", executable=translocated, frozen=True)
+    assert cmd == ["/usr/bin/open", "-b", "com.lila.desktop", "--args", "--data-dir", str(tmp_path)]
+    assert launch_command(None, platform="darwin", executable=translocated, frozen=True) == [
+        "/usr/bin/open",
+        "-b",
+        "com.lila.desktop",
+    ]
+    exe = r"C:\Users\a\AppData\Local\Programs\Lila Desktop\lila-desktop.exe"
+    assert launch_command(None, platform="win32", executable=exe, frozen=True) == [exe]
+
+
+def test_an_enabled_entry_follows_the_app_when_it_moves(tmp_path: Path) -> None:
+    from lila_desktop.services.autostart import refresh
+
+    XdgAutostart(["/old/place/lila-desktop"], config_home=tmp_path).set_enabled(True)
+    moved = XdgAutostart(["/new/place/lila-desktop"], config_home=tmp_path)
+    refresh(moved)
+    assert "Exec=/new/place/lila-desktop" in moved.path.read_text()
+    off = XdgAutostart(["/new/place/lila-desktop"], config_home=tmp_path / "off")
+    refresh(off)
+    assert not off.is_enabled(), "a disabled entry stays off"
