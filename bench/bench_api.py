@@ -16,10 +16,7 @@ import asyncio
 import json
 import os
 import platform
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,43 +25,24 @@ from typing import Any
 
 import aiohttp
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.harness.app_process import AppProcess
+
 RESULTS = Path(__file__).parent / "results"
 PHONE = "51902049935"
 KEY = "bench-api-key-0123456789abcdef"
 DURATION = 5.0  # seconds per measurement, after a warm-up
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start_app(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    script = Path(sys.executable).with_name("lila-desktop")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "lila_desktop"]
-    env = {
-        **os.environ,
-        "LILA_API_KEY": KEY,
-        "LILA_VAULT_PASSPHRASE": "benchmark passphrase",
-        "LILA_SIM_TIME_SCALE": "0.01",
-    }
-    args = ["--headless", "--transport", "simulated", "--data-dir", str(data_dir)]
-    args += ["--api-port", str(port), "--log-level", "WARNING"]
-    return subprocess.Popen([*command, *args], env=env, stderr=subprocess.DEVNULL)
-
-
-async def _wait_up(http: aiohttp.ClientSession) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            async with http.get("/health") as resp:
-                if resp.status == 200:
-                    return
-        except aiohttp.ClientConnectionError:
-            pass
-        await asyncio.sleep(0.1)
-    raise TimeoutError("the app did not start")
+def _start_app(data_dir: Path) -> AppProcess:
+    """The installed app on a port of its own choosing, followed through its log."""
+    return AppProcess(
+        data_dir,
+        api_key=KEY,
+        passphrase="benchmark passphrase",
+        time_scale="0.01",
+    )
 
 
 async def _link(http: aiohttp.ClientSession) -> None:
@@ -115,15 +93,12 @@ async def _measure(http: aiohttp.ClientSession, path: str, concurrency: int) -> 
 
 
 async def run() -> dict[str, Any]:
-    port = _free_port()
     with tempfile.TemporaryDirectory(prefix="lila-bench-api-") as tmp:
-        proc = _start_app(Path(tmp) / "data", port)
+        app = _start_app(Path(tmp) / "data")
         try:
+            app.wait_ready(60)
             connector = aiohttp.TCPConnector(limit=64)
-            async with aiohttp.ClientSession(
-                base_url=f"http://127.0.0.1:{port}", connector=connector
-            ) as http:
-                await _wait_up(http)
+            async with aiohttp.ClientSession(base_url=app.base, connector=connector) as http:
                 await _link(http)
                 status = f"/api/sessions/{PHONE}/status"
                 runs = [
@@ -131,9 +106,9 @@ async def run() -> dict[str, Any]:
                     await _measure(http, status, 16),
                     await _measure(http, "/health", 16),
                 ]
+            assert app.terminate(30) == 0
         finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(30)
+            app.close()
     return {
         "benchmark": "local API, GET status on loopback (app in its own process)",
         "machine": {

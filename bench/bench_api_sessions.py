@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import bench_api  # noqa: E402
 
-from tests.chaos.app_process import AppProcess  # noqa: E402
+from bench.harness.app_process import AppProcess  # noqa: E402
 
 SESSIONS = 50
 PHONES = [f"5194{i:07d}" for i in range(SESSIONS)]

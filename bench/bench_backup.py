@@ -44,12 +44,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.harness.pool import MemoryKeyStore
 from lila_desktop.services import store_schema
 from lila_desktop.services.vault import SessionVault
 from lila_desktop.services.vault.atomic import atomic_write_bytes
 from lila_desktop.services.vault.sealed import PURPOSE_BACKUP, open_bytes, seal_bytes
 from lila_desktop.services.vault.snapshot import check_store, snapshot_store
-from tests.conftest import MemoryKeyStore
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"

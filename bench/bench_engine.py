@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psutil
 
+from bench.harness.pool import FAST_POLICY, MemoryKeyStore, PoolHarness, build_test_pool
 from lila_desktop.core.policy import DEFAULT_CONFIG, PolicyConfig
 from lila_desktop.core.status import Status
-from tests.conftest import FAST_POLICY, MemoryKeyStore, PoolHarness, build_test_pool
 
 RESULTS = Path(__file__).parent / "results"
 

@@ -50,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import psutil
 from PySide6.QtWidgets import QApplication
 
+from bench.harness.pool import FAST_POLICY, MemoryKeyStore, PoolHarness, build_test_pool
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Status
 from lila_desktop.services.engine import protocol as p
@@ -58,7 +59,6 @@ from lila_desktop.ui import i18n
 from lila_desktop.ui.bridge import PoolBridge
 from lila_desktop.ui.event_loop import BatchingEventLoop
 from lila_desktop.ui.main_window import MainWindow
-from tests.conftest import FAST_POLICY, MemoryKeyStore, PoolHarness, build_test_pool
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SIZES = tuple(int(x) for x in os.environ.get("LILA_BENCH_SIZES", "1,10,50,200").split(","))

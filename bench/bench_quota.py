@@ -33,14 +33,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pymongo
 
-from lila_desktop.core.quota import CircuitBreaker, QuotaUnavailable
-from lila_desktop.services.quota import MongoLedger, SqliteLedger
-from tests.unit.services.test_quota_mongo import (
+from bench.harness.portal import (
     FakePortal,
     company,
     fast_client,
     usage,
 )
+from lila_desktop.core.quota import CircuitBreaker, QuotaUnavailable
+from lila_desktop.services.quota import MongoLedger, SqliteLedger
 
 RESULTS = Path(__file__).parent / "results"
 SENDER = "51902049935"
@@ -177,6 +177,31 @@ async def bench_portal(tmp: Path) -> dict[str, Any]:
     return out
 
 
+async def bench_stalled_portal(tmp: Path) -> dict[str, Any]:
+    """A portal that takes the command and sits on it: the first send waits
+    op_timeout (1 s here), then the breaker makes later sends local at once.
+    (Measured here, not asserted in tests/unit/services/test_quota_mongo.py.)"""
+    shop = company(limit=10**9)
+    slow = FakePortal([shop])
+    slow.start()
+    try:
+        async with MongoLedger(
+            slow.uri, outbox_path=tmp / "slow.sqlite3", client_factory=fast_client, op_timeout=1.0
+        ) as led:
+            await led.status(SENDER)
+            slow.stall_seconds = 60.0
+            slow.fail_next("findAndModify", "stall")
+            waits = []
+            for i in range(3):
+                t = time.perf_counter()
+                await led.reserve(SENDER, f"s{i}")
+                waits.append(round(time.perf_counter() - t, 4))
+            slow.end_stall.set()
+    finally:
+        slow.stop()
+    return {"op_timeout_s": 1.0, "waits_s_first_3_sends": waits}
+
+
 async def main() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(dir=Path.home()) as d:
         tmp = Path(d)
@@ -188,6 +213,7 @@ async def main() -> dict[str, Any]:
             },
             "local_sqlite_ledger": await bench_local(tmp),
             "mongo_portal_ledger_vs_mockupdb": await bench_portal(tmp),
+            "mongo_portal_stalled": await bench_stalled_portal(tmp),
         }
 
 

@@ -34,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.chaos.app_process import AppProcess, app_command  # noqa: E402
+from bench.harness.app_process import AppProcess, app_command  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PHONES = ("51900000001", "51900000002", "51900000003")

@@ -237,16 +237,14 @@ def chaos(r: dict[str, Any] | None, fuzz: dict[str, Any] | None) -> str:
             f"\n- Checks: {checks}."
         )
         notes = r.get("notes", {})
-        owner = ", ".join(
-            f"{k.replace('_', ' ')} {v}"
-            for k, v in sorted(notes.items())
-            if k.startswith(("restored_", "owner_pressed"))
-        )
+        owner = ", ".join(f"{k} {v}" for k, v in sorted(r.get("owner_actions", {}).items()))
         logged = sum(v for k, v in notes.items() if k.startswith("logged_exception"))
         parts.append(
-            f"What the owner had to do afterwards (expected for logouts, corrupt stores, "
-            f"a second 'replaced', 'outdated'): {owner}. Exceptions caught and logged by the "
-            f"app (not unhandled): {logged}; backups asked for on a full disk were answered "
+            "What the owner had to do afterwards, with the fault that legitimately needed "
+            "it (a number needing the owner after any other fault is a violation, and so "
+            f"is a logged exception the injected fault does not explain): {owner or 'nothing'}."
+            f" Exceptions caught and logged by the app, each explained by its fault: {logged};"
+            " backups asked for on a full disk were answered "
             f"{', '.join(f'{k[-3:]} × {v}' for k, v in notes.items() if 'full_disk' in k)}."
         )
         for title, items in (("Violations", r["violations"]), ("Anomalies", r.get("anomalies"))):
@@ -261,6 +259,27 @@ def chaos(r: dict[str, Any] | None, fuzz: dict[str, Any] | None) -> str:
             f"runs, {fuzz['failing']} failing; pytest {fuzz['pytest']}."
         )
     return "\n\n".join(parts)
+
+
+def mutation(r: dict[str, Any] | None) -> str:
+    if not r or "after" not in r:
+        return "Not run yet (`nice -n 10 .venv/bin/python bench/mutation.py`)."
+    before = r.get("before", {})
+    rows = []
+    for module, row in sorted(r["after"].items()):
+        was = before.get(module, {}).get("score_percent")
+        now = row["score_percent"]
+        rows.append(
+            [
+                f"`{module}`",
+                row["mutants"],
+                "—" if was is None else f"{was} %",
+                "not run" if now is None else f"{now} %",
+                "—" if now is None else row["survived"] + row["no_tests"],
+            ]
+        )
+    head = ["module", "mutants", "score before", "score after", "survivors"]
+    return table(head, rows) + "\n\n" + str(r.get("note", ""))
 
 
 def soak(r: dict[str, Any] | None) -> str:
@@ -408,5 +427,6 @@ def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
         soak(results.get("soak")),
         "",
     ]
+    out += ["## Mutation testing (on demand)", "", mutation(results.get("mutation")), ""]
     out += [NOTES]
     return "\n".join(out) + "\n"

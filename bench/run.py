@@ -46,6 +46,8 @@ BENCHES: dict[str, tuple[list[str], str]] = {
 ON_DEMAND: dict[str, tuple[list[str], str]] = {
     "soak": (["-m", "tests.chaos.soak", "--minutes", "30", "--sessions", "50"], "soak.json"),
     "chaos": (["-m", "tests.chaos.campaign", "--runs", "200", "--sessions", "8"], "chaos.json"),
+    # mutmut over core and the seams: ~40 min on one core (bench/mutation.py).
+    "mutation": (["bench/mutation.py"], "mutation.json"),
 }
 FUZZ_TEST = "tests/unit/services/test_api_openapi.py"
 _CASES = re.compile(r"(\d+) passing, (\d+) failing, and (\d+) invalid")

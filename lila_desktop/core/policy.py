@@ -297,6 +297,10 @@ def transition(
                 # Fired while another status speaks for the session (replaced, qr):
                 # disarm, so that the next outage gets a grace period of its own.
                 return replace(state, grace_armed=False, grace_token=spent), ()
+            if state.owner_told:
+                # The owner already heard of this outage: one DOWN per outage, even
+                # if a timer with the spent token (never armed) were to fire.
+                return replace(state, grace_token=spent), ()
             last = state.last_disconnect
             msg = Message.of(
                 Code.STILL_DOWN,

@@ -241,6 +241,8 @@ class SessionPool:
         if snapshot.phone in self._restoring:
             return  # a crash mid-restore must not leave the number saved as stopped
         status = parked(snapshot.status)
+        if snapshot.status is Status.REPLACED and snapshot.next_retry_at is not None:
+            status = None  # a first 'replaced' retries by itself: not parked across a restart
         entry = SessionEntry(
             phone=snapshot.phone,
             name=snapshot.name,

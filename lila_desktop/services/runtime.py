@@ -29,11 +29,16 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from lila_desktop.core.keystore import KeyStore
-from lila_desktop.core.messages import Message
+from lila_desktop.core.messages import Code, Message
 from lila_desktop.core.policy import DEFAULT_CONFIG
 from lila_desktop.core.quota import QuotaLedger
 from lila_desktop.services.blocking import run_blocking
-from lila_desktop.services.config import PASSPHRASE_ENV, ConfigError, RuntimeConfig, port_error
+from lila_desktop.services.config import (
+    PASSPHRASE_ENV,
+    RuntimeConfig,
+    port_refusal,
+    refusal,
+)
 from lila_desktop.services.engine.client import EngineClient
 from lila_desktop.services.outbox.wiring import RunningOutbox, start_outbox
 from lila_desktop.services.pool import SessionPool
@@ -128,10 +133,8 @@ def build_quota_ledger(
             limit=config.quota_limit,
             company_id=config.settings.company_id or None,
         )
-    except QuotaConfigError as exc:
-        raise ConfigError(
-            f"{exc} Correct the company portal address in Settings, or set LILA_MONGODB_URI."
-        ) from None
+    except QuotaConfigError:
+        raise refusal(Code.START_PORTAL_URI_STORED) from None
 
 
 async def seed_demo(pool: SessionPool) -> None:
@@ -217,7 +220,7 @@ class Runtime:
                 logger.warning("vault unavailable: %s", exc, extra={"event": "vault_unavailable"})
                 await self.pool.aclose()
                 if ask_keystore is None:
-                    raise ConfigError(str(exc)) from None
+                    raise refusal(Code.START_OTHER, detail=str(exc)) from None
                 keystore = await ask_keystore(exc)
                 if keystore is None:
                     return False
@@ -241,7 +244,7 @@ class Runtime:
             self.api = await start_api(
                 self.pool,
                 self.ledger,
-                port=self.config.api_port,
+                port=self.config.api_bind_port,
                 api_key=key,
                 data_dir=self.config.data_dir,
                 outbox=self.outbox.outbox if self.outbox else None,
@@ -249,11 +252,14 @@ class Runtime:
         except ApiStartError as exc:
             cause = exc.__cause__
             port = self.config.api_port
-            line = port_error(port, cause) if isinstance(cause, OSError) else str(exc)
-            logger.error("local API not started: %s", line, extra={"event": "api_failed"})
-            raise ConfigError(line, EXIT_PORT) from None
+            if isinstance(cause, OSError):
+                refused = port_refusal(port, cause)
+            else:
+                refused = refusal(Code.START_OTHER, EXIT_PORT, detail=str(exc))
+            logger.error("local API not started: %s", refused, extra={"event": "api_failed"})
+            raise refused from None
         except ApiKeyError as exc:
-            raise ConfigError(str(exc)) from None
+            raise refusal(Code.START_OTHER, detail=str(exc)) from None
 
     @property
     def notices(self) -> list[Message]:

@@ -44,6 +44,7 @@ from lila_desktop.services.vault.keystores import SALT_FILE
 from lila_desktop.ui import i18n
 from lila_desktop.ui.asking import wait_finished
 from lila_desktop.ui.bridge import PoolBridge
+from lila_desktop.ui.collector import GuiThreadCollector
 from lila_desktop.ui.controller import WindowController
 from lila_desktop.ui.dialogs.keyring_dialog import KeyringProblemDialog
 from lila_desktop.ui.event_loop import BatchingEventLoop
@@ -53,7 +54,7 @@ from lila_desktop.ui.message_texts import message_text
 from lila_desktop.ui.network_info import attach_network_information
 from lila_desktop.ui.session_end import SessionEndGuard
 from lila_desktop.ui.single_instance import InstanceServer, ask_first_instance
-from lila_desktop.ui.start_error import show_start_error
+from lila_desktop.ui.start_error import show_start_error, start_error_box
 from lila_desktop.ui.tray import TrayController
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,8 @@ def run_gui(config: RuntimeConfig) -> int:
     app.setDesktopFileName("lila-desktop")
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)  # closing the window may only hide it to the tray
+    collector = GuiThreadCollector(app)  # QObjects are never freed on a worker thread
+    collector.start()
     i18n.install_language(config.settings.language)
 
     if ask_first_instance(config.data_dir):
@@ -101,6 +104,7 @@ def run_gui(config: RuntimeConfig) -> int:
     finally:
         server.close()
         lock.release()
+        collector.stop()
 
 
 def refuse(exc: ConfigError) -> int:
@@ -108,7 +112,7 @@ def refuse(exc: ConfigError) -> int:
     line = str(exc)
     print(f"lila-desktop: {line}", file=sys.stderr, flush=True)
     logger.error("start refused: %s", line, extra={"event": "start_refused"})
-    show_start_error(line)
+    show_start_error(exc.message)
     return exc.exit_code
 
 
@@ -222,7 +226,8 @@ class GuiApp(QObject):
                 )
             except ConfigError as exc:
                 window.hide()
-                return refuse(exc)
+                await self._refuse(exc)
+                return exc.exit_code
             if not started:
                 return 3
             window.setEnabled(True)
@@ -268,6 +273,26 @@ class GuiApp(QObject):
             except Exception:
                 logger.exception("closing the runtime failed")
             logger.info("stopped cleanly", extra={"event": "stopped"})
+
+    async def _refuse(self, exc: ConfigError) -> None:
+        """One plain line on stderr and a dialog until the owner (or a signal) closes it.
+
+        Awaited, not exec()'d: a nested event loop inside this coroutine would let
+        other tasks step while this one is suspended mid-step.
+        """
+        line = str(exc)
+        print(f"lila-desktop: {line}", file=sys.stderr, flush=True)
+        logger.error("start refused: %s", line, extra={"event": "start_refused"})
+        box = start_error_box(exc.message)
+        closed = asyncio.ensure_future(wait_finished(box))
+        quit_ = asyncio.ensure_future(self._quit.wait())
+        await asyncio.wait({closed, quit_}, return_when=asyncio.FIRST_COMPLETED)
+        if not closed.done():
+            box.reject()
+        for task in (closed, quit_):
+            task.cancel()
+        await asyncio.gather(closed, quit_, return_exceptions=True)
+        box.deleteLater()
 
     async def _ask_keystore(self, exc: VaultUnavailable, window: MainWindow) -> KeyStore | None:
         """The vault cannot open with the keyring: offer a passphrase instead, or quitting."""

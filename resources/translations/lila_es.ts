@@ -214,22 +214,22 @@
 <context>
     <name>GuiApp</name>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="202"/>
+        <location filename="../../lila_desktop/ui/main.py" line="203"/>
         <source>Starting…</source>
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="300"/>
+        <location filename="../../lila_desktop/ui/main.py" line="324"/>
         <source>The demo numbers could not be prepared; see the log.</source>
         <translation>No se pudieron preparar los números de demostración; mira el registro.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="292"/>
+        <location filename="../../lila_desktop/ui/main.py" line="316"/>
         <source>The local API is off.</source>
         <translation>La API local está apagada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="288"/>
+        <location filename="../../lila_desktop/ui/main.py" line="312"/>
         <source>Listening on %1. Changes apply from the next start.</source>
         <translation>Escuchando en %1. Los cambios se aplican al volver a abrir Lila.</translation>
     </message>
@@ -749,6 +749,81 @@
         <location filename="../../lila_desktop/ui/message_texts.py" line="181"/>
         <source>The settings file could not be read, so the defaults are used. Open Settings to choose your values again.</source>
         <translation>No se pudo leer el archivo de ajustes, así que se usan los valores predeterminados. Abre Ajustes para elegir de nuevo tus valores.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="187"/>
+        <source>--demo runs on the simulated transport; drop --transport neonize.</source>
+        <translation>--demo funciona con el transporte simulado; quita --transport neonize.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="192"/>
+        <source>The API port (%1) must be a number from 1 to 65535, 0 to turn the local API off, or auto for any free port; got &apos;%2&apos;.</source>
+        <translation>El puerto de la API (%1) debe ser un número de 1 a 65535, 0 para apagar la API local, o auto para cualquier puerto libre; se recibió &apos;%2&apos;.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="202"/>
+        <source>LILA_API_KEY must be %1 to 256 printable characters without spaces; change it or unset it.</source>
+        <translation>LILA_API_KEY debe tener de %1 a 256 caracteres imprimibles sin espacios; cámbiala o quítala.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="211"/>
+        <source>LILA_VAULT_PASSPHRASE is empty: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
+        <translation>LILA_VAULT_PASSPHRASE está vacía: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="220"/>
+        <source>LILA_VAULT_PASSPHRASE is too short: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
+        <translation>LILA_VAULT_PASSPHRASE es demasiado corta: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="229"/>
+        <source>LILA_QUOTA_LIMIT must be a positive whole number of messages per month, e.g. 1000; got &apos;%1&apos;. Fix or unset LILA_QUOTA_LIMIT.</source>
+        <translation>LILA_QUOTA_LIMIT debe ser un número entero positivo de mensajes al mes, p. ej. 1000; se recibió &apos;%1&apos;. Corrige o quita LILA_QUOTA_LIMIT.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="237"/>
+        <source>LILA_MONGODB_URI is not a MongoDB connection string: copy it from the company portal (it starts with mongodb:// or mongodb+srv://), or unset it.</source>
+        <translation>LILA_MONGODB_URI no es una cadena de conexión de MongoDB: cópiala del portal de la empresa (empieza por mongodb:// o mongodb+srv://), o quítala.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="243"/>
+        <source>The company portal address kept in the system keyring is not a MongoDB connection string: set LILA_MONGODB_URI to the right one, or remove the keyring entry &apos;mongodb-uri&apos; of &apos;lila-desktop&apos;.</source>
+        <translation>La dirección del portal de la empresa guardada en el llavero del sistema no es una cadena de conexión de MongoDB: pon la correcta en LILA_MONGODB_URI, o borra la entrada &apos;mongodb-uri&apos; de &apos;lila-desktop&apos; del llavero.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="251"/>
+        <source>The data folder %1 is a file, not a folder: move that file away, or start with --data-dir pointing to a folder.</source>
+        <translation>La carpeta de datos %1 es un archivo, no una carpeta: mueve ese archivo a otro sitio, o abre Lila con --data-dir apuntando a una carpeta.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="260"/>
+        <source>The data folder %1 is a link or belongs to another user: start with --data-dir pointing to a folder of your own.</source>
+        <translation>La carpeta de datos %1 es un enlace o pertenece a otro usuario: abre Lila con --data-dir apuntando a una carpeta tuya.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="269"/>
+        <source>The data folder %1 cannot be created (%2): start with --data-dir pointing to a folder you can write to.</source>
+        <translation>No se puede crear la carpeta de datos %1 (%2): abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="279"/>
+        <source>The data folder %1 is not writable: give your user write permission on it, or start with --data-dir pointing to a folder you can write to.</source>
+        <translation>No se puede escribir en la carpeta de datos %1: da permiso de escritura a tu usuario, o abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="288"/>
+        <source>Port %1 is already in use (another Lila Desktop or lila-app?): stop it, or start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
+        <translation>El puerto %1 ya está en uso (¿otro Lila Desktop o lila-app?): ciérralo, o abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="298"/>
+        <source>The local API cannot listen on port %1 (%2): start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
+        <translation>La API local no puede escuchar en el puerto %1 (%2): abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="308"/>
+        <source>Lila Desktop cannot start: %1</source>
+        <translation>Lila Desktop no puede arrancar: %1</translation>
     </message>
 </context>
 <context>
@@ -1615,7 +1690,7 @@
 <context>
     <name>StartError</name>
     <message>
-        <location filename="../../lila_desktop/ui/start_error.py" line="19"/>
+        <location filename="../../lila_desktop/ui/start_error.py" line="22"/>
         <source>Lila Desktop could not start.</source>
         <translation>Lila Desktop no pudo iniciarse.</translation>
     </message>

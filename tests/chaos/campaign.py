@@ -15,10 +15,15 @@ shutdown. Now and then the next start finds the key store gone (no keyring,
 no passphrase) and must refuse plainly without touching anything.
 
 Invariants, checked every run (see `Report.checks`): every linked number is
-connected again or restorable from a verified backup; no QR code after a
-transient fault; no unhandled exception; no half-written file; no plaintext
+connected again by itself; a number that waits for the owner (QR, logged out,
+failed, replaced, outdated, stopped) is a violation unless a fault that
+legitimately needs the owner hit it (tests/chaos/verdicts.py), and only then
+does the campaign restore it or press Connect, counting the action with its
+cause; no QR code ever; no unhandled exception, and no caught-and-logged one
+that the injected fault does not explain; no half-written file; no plaintext
 credential at rest after a clean shutdown; file handles bounded; the engine
-never outlives the app; a missing key is refused with nothing changed.
+never outlives the app; a missing key is refused with nothing changed. The
+campaign always ends with one more life of the app and its clean shutdown.
 """
 
 from __future__ import annotations
@@ -39,10 +44,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.harness.app_process import PASSPHRASE, AppProcess, wait_gone
 from lila_desktop.services.vault import PassphraseKeyStore, default_runtime_dir
 from lila_desktop.services.vault.keystores import KeyringKeyStore
-from tests.chaos import invariants
-from tests.chaos.app_process import PASSPHRASE, AppProcess, wait_gone
+from tests.chaos import invariants, verdicts
 from tests.chaos.disk import Disk
 
 RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results"
@@ -77,6 +82,9 @@ class Config:
     seed: int = 20260128
     scale: float = 0.05
     keyring_gone_every: int = 4  # one start in this many finds no key store
+    faults: dict[str, int] = field(default_factory=lambda: dict(FAULTS))
+    transient: tuple[int, ...] = TRANSIENT
+    env: dict[str, str] = field(default_factory=dict)  # e.g. a product mutant for fast_app
 
 
 @dataclass
@@ -86,6 +94,8 @@ class Report:
     endings: Counter[str] = field(default_factory=Counter)
     checks: Counter[str] = field(default_factory=Counter)
     notes: Counter[str] = field(default_factory=Counter)
+    # "<action> <status> after <cause>": every press of the owner's buttons, with why
+    owner_actions: Counter[str] = field(default_factory=Counter)
     violations: list[str] = field(default_factory=list)
     anomalies: list[str] = field(default_factory=list)  # not violations; worth a look
     fds: dict[str, list[int]] = field(default_factory=lambda: {"app": [], "engine": []})
@@ -117,7 +127,11 @@ class Campaign:
         self.disk = Disk(root, self.data_dir)
         self.app: AppProcess | None = None
         self.key = b""
-        self.last_fault: dict[str, str] = {}
+        # Faults aimed at each number since it was last seen connected; what
+        # happened in this life of the app (some verdicts depend on it).
+        self.history: dict[str, list[str]] = {p: [] for p in self.phones}
+        self.replaced_at: dict[str, list[float]] = {p: [] for p in self.phones}
+        self.life_faults: set[str] = set()
         self._log_from = 0  # QR lines before this index belong to the first linking
         self._deck: list[str] = []
         self._previous_lines: list[dict[str, Any]] = []  # the last life's log, for anomalies
@@ -130,7 +144,7 @@ class Campaign:
     def _env(self) -> dict[str, str]:
         env = {"LILA_CHAOS_POLICY_SCALE": str(self.config.scale)}
         env["LILA_SIM_SEED"] = str(self.rng.randrange(2**31))
-        return env | self.disk.env()
+        return env | self.disk.env() | self.config.env
 
     def _start(self) -> AppProcess:
         passphrase = PASSPHRASE if self.key_mode == "passphrase" else None
@@ -138,6 +152,7 @@ class Campaign:
         app.wait_ready(60)
         self.app = app
         self._log_from = 0
+        self.life_faults.clear()
         return app
 
     def violation(self, what: str) -> None:
@@ -162,8 +177,11 @@ class Campaign:
             self.key = self._load_key()
             for _ in range(self.config.runs):
                 self.one_run()
-            if self.app is not None:
-                self._end_clean(self.app)
+            # The last life always ends cleanly, so its checks run every campaign.
+            app = self.app or self._start()
+            self.settle(app)
+            self.report.endings["final_clean"] += 1
+            self._end_clean(app)
         finally:
             if self.app is not None:
                 self.app.close()
@@ -183,8 +201,9 @@ class Campaign:
         self.report.runs += 1
         app = self.app or self._start()
         self.settle(app)
+        faults = self.config.faults
         for _ in range(self.config.steps):
-            fault = self.rng.choices(list(FAULTS), weights=list(FAULTS.values()))[0]
+            fault = self.rng.choices(list(faults), weights=list(faults.values()))[0]
             self.report.faults[fault] += 1
             self.inject(app, fault)
         if not self._deck:  # every ending comes up once before any comes twice
@@ -233,10 +252,10 @@ class Campaign:
         phone = self.rng.choice(up or self.phones)
         if up and self.rng.random() < 0.7:
             self.churn(self.rng.choice(up))
-        self.last_fault[phone] = fault
+        self._aim(phone, fault)
         rng = self.rng
         if fault == "disconnect":
-            app.simulate(phone, "disconnect", code=rng.choice(TRANSIENT))
+            app.simulate(phone, "disconnect", code=rng.choice(self.config.transient))
         elif fault == "network_flap":
             app.simulate(phone, "network_down")
             time.sleep(rng.uniform(0.0, 0.5))
@@ -264,6 +283,12 @@ class Campaign:
             self.disk_full(app)
         time.sleep(rng.uniform(0.0, 0.3))
 
+    def _aim(self, phone: str, fault: str) -> None:
+        self.history[phone].append(fault)
+        self.life_faults.add(fault)
+        if fault == "replaced":
+            self.replaced_at[phone].append(time.monotonic())
+
     def _network_back(self, app: AppProcess, phone: str) -> None:
         """The network comes back, for sure: a 503 (the engine was restarting when
         asked) would otherwise leave the simulated network down for good."""
@@ -281,8 +306,9 @@ class Campaign:
         try:
             for _ in range(3):
                 phone = self.rng.choice(self.phones)
+                self.history[phone].append("disk_full")
                 if self.rng.random() < 0.5:
-                    app.simulate(phone, "disconnect", code=self.rng.choice(TRANSIENT))
+                    app.simulate(phone, "disconnect", code=self.rng.choice(self.config.transient))
                 else:
                     self.churn(phone)
                     resp = app.call("POST", f"/api/sessions/{phone}/backups")
@@ -301,13 +327,17 @@ class Campaign:
     # --- settling and the per-run checks -------------------------------------
 
     def settle(self, app: AppProcess) -> None:
-        """Every linked number back: by itself, or by what the owner would press."""
+        """Every linked number back by itself; the owner acts only where a fault
+        legitimately needs them, and any other number waiting for them is lost."""
         deadline = time.monotonic() + SETTLE_S
         acted: set[str] = set()
         since: dict[str, tuple[str | None, float]] = {}
         while True:
             statuses = app.sessions()
             now = time.monotonic()
+            for phone in self.phones:
+                if statuses.get(phone) == "connected":
+                    self.history[phone].clear()
             pending = [p for p in self.phones if statuses.get(p) != "connected"]
             if not pending:
                 break
@@ -315,21 +345,15 @@ class Campaign:
                 status = statuses.get(phone)
                 if since.get(phone, (None, 0.0))[0] != status:
                     since[phone] = (status, now)
-                if phone in acted:
+                if phone in acted or status not in verdicts.NEEDS_OWNER:
                     continue
                 # Right after a start a number is 'stopped' until its supervisor
-                # runs; a replaced one retries once by itself after 1.5 s.
+                # runs; a first 'replaced' retries by itself after 1.5 s.
                 lasting = now - since[phone][1] >= PARKED_S
-                if status in ("logged_out", "failed", "qr"):
-                    if status == "qr":
-                        self.violation(f"{phone} asks for a QR ({self.last_fault.get(phone)})")
-                    acted.add(phone)
-                    self._owner_restores(app, phone, status)
-                elif status in ("replaced", "outdated", "stopped") and lasting:
-                    acted.add(phone)
-                    cause = self.last_fault.get(phone, "?")
-                    self.report.notes[f"owner_pressed_connect_after_{status}_{cause}"] += 1
-                    app.call("POST", "/api/sessions", {"phoneNumber": phone})
+                if status in ("replaced", "stopped") and not lasting:
+                    continue
+                acted.add(phone)
+                self._owner_acts(app, phone, str(status))
             if time.monotonic() > deadline:
                 for phone in pending:
                     self.violation(f"{phone} not back: {statuses.get(phone)}")
@@ -341,28 +365,42 @@ class Campaign:
                 break
             time.sleep(0.1)
         self.report.checks["linked_back"] += len(self.phones)
-        self.last_fault.clear()
 
-    def _owner_restores(self, app: AppProcess, phone: str, status: str | None) -> None:
-        cause = self.last_fault.get(phone, "?")
-        self.report.notes[f"restored_{status}_after_{cause}"] += 1
-        if cause not in ("logout", "corrupt_store"):
-            # Restorable, so no violation; but say what the app said about it.
-            said = [
-                f"{ln.get('level')}: {str(ln.get('msg'))[:200]}"
-                for ln in [*self._previous_lines, *app.lines]
-                if (ln.get("phone") == phone or phone in str(ln.get("msg")))
-                and ln.get("level") in ("warning", "error")
-            ]
-            self.report.anomalies.append(
-                f"run {self.report.runs}: {phone} {status} after {cause}: {said[-6:]}"
-            )
+    def _owner_acts(self, app: AppProcess, phone: str, status: str) -> None:
+        """What the owner would press; a violation unless a fault explains the need."""
+        history = self.history[phone]
+        cause = verdicts.legitimate_cause(status, history, self.replaced_at[phone])
+        self.check(
+            "no_owner_needed_without_cause",
+            cause is not None,
+            f"{phone} needs the owner ({status}) after {history or 'no fault'}: "
+            f"{self._said_about(app, phone)}",
+        )
+        action = "restore" if status in verdicts.RESTORED else "connect"
+        self.report.owner_actions[f"{action} {status} after {cause or 'NO CAUSE'}"] += 1
+        if action == "connect":
+            self.replaced_at[phone].clear()  # taken over: a new count from here
+            resp = app.call("POST", "/api/sessions", {"phoneNumber": phone})
+            self.check("connect_accepted", resp.status < 300, f"{phone}: {resp.status} {resp.body}")
+            return
         resp = app.call("POST", f"/api/sessions/{phone}/restore", {})
         self.check(
             "restorable",
             resp.status == 200 and bool(resp.data and resp.data.get("accepted")),
             f"{phone}: restore -> {resp.status} {resp.body}",
         )
+
+    def _said_about(self, app: AppProcess, phone: str) -> list[str]:
+        """The app's last warnings and errors about a number (for a violation's detail)."""
+        said = [
+            f"{ln.get('previous')}->{ln.get('status')} on {ln.get('cause')}"
+            if ln.get("event") == "status"
+            else f"{ln.get('level')}: {str(ln.get('msg'))[:200]}"
+            for ln in [*self._previous_lines, *app.lines]
+            if (ln.get("phone") == phone or phone in str(ln.get("msg")))
+            and (ln.get("level") in ("warning", "error") or ln.get("event") == "status")
+        ]
+        return said[-10:]
 
     def _check_fds(self) -> None:
         for role, seen in self.report.fds.items():
@@ -382,13 +420,16 @@ class Campaign:
         ]
         self.check("no_qr_after_transient", not qr, f"QR shown: {qr[:2]}")
         self.check("no_unhandled_exception", not app.unhandled(), f"{app.unhandled()[:3]}")
-        handled = Counter(
-            f"{str(ln.get('msg'))[:60]} | {str(ln.get('exc')).strip().splitlines()[-1][:80]}"
-            for ln in app.lines
-            if "exc" in ln and ln.get("level")
-        )
-        for msg, n in handled.items():
-            self.report.notes[f"logged_exception: {msg}"] += n
+        for line in verdicts.logged_exceptions(app.lines):
+            fault = verdicts.explaining_fault(line, self.life_faults)
+            key = verdicts.exception_key(line)
+            self.check(
+                "logged_exception_explained",
+                fault is not None,
+                f"{key} (faults in this life: {sorted(self.life_faults)})",
+            )
+            if fault is not None:
+                self.report.notes[f"logged_exception after {fault}: {key}"] += 1
 
     # --- endings ---------------------------------------------------------------
 

@@ -11,6 +11,9 @@ a constructor argument of the pool by design; services/runtime.py sets it for bo
 With LILA_CHAOS_ENOSPC_FLAG=<file> and LILA_CHAOS_ENOSPC_DIR=<dir>, every
 Python-level os.write to a file under <dir> fails with ENOSPC while <file>
 exists: the "disk full" fault where a small tmpfs cannot be mounted.
+
+With LILA_CHAOS_MUTANT=<name> one promise of the product is broken on
+purpose (see MUTANTS), so the campaign's own test can show it sees the loss.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from lila_desktop.core.policy import DEFAULT_CONFIG, PolicyConfig
 from lila_desktop.services import runtime
 
 SCALE_ENV = "LILA_CHAOS_POLICY_SCALE"
+MUTANT_ENV = "LILA_CHAOS_MUTANT"
+# The audit's mutant: a 408 (keep-alive timeout, transient) read as a logout,
+# which throws the number's credentials away.
+MUTANTS = ("408-logout",)
 
 
 def scaled_policy(scale: float) -> PolicyConfig:
@@ -67,7 +74,26 @@ def _install_enospc(flag: str, folder: str) -> None:
     os.write = write
 
 
+def _install_mutant(name: str) -> None:
+    from lila_desktop.core.events import Disconnected, LoggedOut
+    from lila_desktop.services import supervisor
+
+    if name not in MUTANTS:
+        raise SystemExit(f"unknown {MUTANT_ENV}: {name!r} (known: {', '.join(MUTANTS)})")
+    real = supervisor.event_from_wire
+
+    def event_from_wire(message: dict[str, Any], now: float | None = None) -> Any:
+        event = real(message, now)
+        if isinstance(event, Disconnected) and event.code == 408:
+            return LoggedOut(408, on_connect=False)
+        return event
+
+    supervisor.event_from_wire = event_from_wire  # type: ignore[assignment]
+
+
 def main() -> int:
+    if os.environ.get(MUTANT_ENV):
+        _install_mutant(os.environ[MUTANT_ENV])
     _install_scaled_policy(float(os.environ.get(SCALE_ENV, "0.05")))
     flag, folder = os.environ.get("LILA_CHAOS_ENOSPC_FLAG"), os.environ.get("LILA_CHAOS_ENOSPC_DIR")
     if flag and folder:

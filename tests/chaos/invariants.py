@@ -5,8 +5,8 @@
 - Every other file the app writes atomically parses (sessions.json).
 - The quota ledger passes SQLite's integrity check (on a copy).
 - After a clean shutdown, no plaintext SQLite is left under the data folder
-  (the quota ledger aside: it holds counts, not credentials) or in the
-  runtime folder.
+  (the quota ledger and the message outbox aside: counts and queued texts,
+  not credentials) or in the runtime folder.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from bench.harness.app_process import plaintext_files
 from lila_desktop.core.backup_naming import parse_backup_file_name
 from lila_desktop.services.vault import default_runtime_dir
 from lila_desktop.services.vault.atomic import is_temp_name
@@ -30,11 +31,12 @@ from lila_desktop.services.vault.sealed import (
     open_file,
 )
 from lila_desktop.services.vault.snapshot import StoreCorrupt, check_store
-from tests.chaos.app_process import plaintext_files
 
 # Files the app keeps beside the credentials that are not written atomically
 # by design (logs, the instance lock) or are our own filler.
 _NOT_CHECKED = ("logs", "lila.lock", "filler")
+# Folders of SQLite files that hold no credential (checked for integrity only).
+NOT_CREDENTIALS = frozenset({"quota", "outbox"})
 
 
 def _skip(path: Path, data_dir: Path) -> bool:
@@ -86,8 +88,8 @@ def _check_one(path: Path, data_dir: Path, key: bytes) -> list[str]:
         json.loads(path.read_bytes())
     elif name.endswith(".sqlite3"):
         return _sqlite_ok(path)
-    elif name.endswith(("-journal", ".damaged")):
-        pass  # SQLite's own rollback journal beside the ledger; a kept-aside list
+    elif name.endswith(("-journal", "-wal", "-shm", ".damaged")):
+        pass  # SQLite's own journal or WAL beside the ledger and the outbox; a kept-aside list
     else:
         return [f"{path.relative_to(data_dir)}: unexpected file"]
     return []
@@ -97,9 +99,10 @@ def _sqlite_ok(path: Path) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / path.name
         shutil.copy2(path, copy)
-        journal = path.with_name(path.name + "-journal")
-        if journal.exists():
-            shutil.copy2(journal, copy.with_name(copy.name + "-journal"))
+        for suffix in ("-journal", "-wal"):
+            journal = path.with_name(path.name + suffix)
+            if journal.exists():
+                shutil.copy2(journal, copy.with_name(copy.name + suffix))
         conn = sqlite3.connect(copy)
         try:
             result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
@@ -109,11 +112,12 @@ def _sqlite_ok(path: Path) -> list[str]:
 
 
 def plaintext_at_rest(data_dir: Path) -> list[Path]:
-    """Plain SQLite left after a clean shutdown (the quota ledger is not a credential)."""
+    """Plain SQLite left after a clean shutdown (the quota ledger and the message
+    outbox hold counts and queued texts, not credentials)."""
     return plaintext_files(
         data_dir,
         default_runtime_dir(data_dir.resolve()),
-        skip=lambda p: "quota" in p.parts or p.name.startswith("filler"),
+        skip=lambda p: bool(NOT_CREDENTIALS & set(p.parts)) or p.name.startswith("filler"),
     )
 
 
@@ -121,7 +125,7 @@ def fingerprint(data_dir: Path) -> dict[str, str]:
     """Hashes of every credential-bearing file: 'nothing changed' is comparable."""
     out: dict[str, str] = {}
     for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
-        if _skip(path, data_dir) or "quota" in path.parts:
+        if _skip(path, data_dir) or NOT_CREDENTIALS & set(path.parts):
             continue
         out[str(path.relative_to(data_dir))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out

@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.harness.app_process import AppProcess, plaintext_files, wait_gone
 from lila_desktop.services.vault import default_runtime_dir
-from tests.chaos.app_process import AppProcess, plaintext_files, wait_gone
 
 RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results"
 CODES = (408, 428, 500, 503, 515)

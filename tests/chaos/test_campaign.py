@@ -2,7 +2,9 @@
 
     LILA_CHAOS_RUNS=200 .venv/bin/pytest tests/chaos -m chaos   # long (about 30 min)
 
-See tests/chaos/campaign.py for the faults and the invariants.
+See tests/chaos/campaign.py for the faults and the invariants. The second
+test proves the campaign can fail: against a product that reads a 408 as a
+logout (tests/chaos/fast_app.py MUTANTS) it must report the lost numbers.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos.campaign import ENDINGS, Campaign, config_from_env
+from tests.chaos.campaign import ENDINGS, Campaign, Config, config_from_env
 
 pytestmark = pytest.mark.chaos
 
@@ -28,7 +30,8 @@ def test_faults_never_lose_a_linked_number(tmp_path: Path) -> None:
     assert report.violations == [], "\n".join(report.violations)
     # The campaign really did its work: every run, every ending, every invariant.
     assert report.runs == config.runs
-    assert len(report.endings) == min(config.runs, len(ENDINGS))
+    assert len(report.endings) == min(config.runs, len(ENDINGS)) + 1  # + the final clean one
+    assert report.endings["final_clean"] == 1
     assert sum(report.faults.values()) >= config.runs * config.steps
     for invariant in (
         "linked_back",
@@ -42,3 +45,26 @@ def test_faults_never_lose_a_linked_number(tmp_path: Path) -> None:
         "keyring_nothing_changed",
     ):
         assert report.checks[invariant] > 0, invariant
+    # Every press of the owner's buttons had a fault that legitimately needed it.
+    assert not [a for a in report.owner_actions if a.endswith("NO CAUSE")], report.owner_actions
+
+
+@pytest.mark.timeout(90)
+def test_the_campaign_sees_a_mutant_that_drops_credentials_on_a_408(tmp_path: Path) -> None:
+    config = Config(
+        runs=1,
+        sessions=2,
+        steps=2,
+        faults={"disconnect": 1},
+        transient=(408,),
+        keyring_gone_every=1000,
+        env={"LILA_CHAOS_MUTANT": "408-logout"},
+    )
+    report = Campaign(tmp_path, config).run()
+    lost = [v for v in report.violations if "no_owner_needed_without_cause" in v]
+    assert lost, f"the campaign did not see the lost numbers: {report.as_dict()}"
+    assert all("logged_out" in v and "disconnect" in v for v in lost), lost
+    assert report.owner_actions["restore logged_out after NO CAUSE"] >= 1
+    # The last life still ended cleanly, with its checks.
+    assert report.endings["final_clean"] == 1
+    assert report.checks["clean_exit"] >= 1

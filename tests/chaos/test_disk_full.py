@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.harness.app_process import PASSPHRASE, AppProcess
 from lila_desktop.services.vault import PassphraseKeyStore
 from tests.chaos import invariants
-from tests.chaos.app_process import PASSPHRASE, AppProcess
 from tests.chaos.campaign import Campaign, Config
 from tests.chaos.disk import Disk
 
@@ -28,7 +28,9 @@ def test_full_disk_is_reported_and_survived(tmp_path: Path) -> None:
     disk: Disk = campaign.disk
     disk.setup()
     app = AppProcess(
-        campaign.data_dir, env=campaign.disk.env() | {"LILA_CHAOS_POLICY_SCALE": "0.05"}
+        campaign.data_dir,
+        fast=True,
+        env=campaign.disk.env() | {"LILA_CHAOS_POLICY_SCALE": "0.05"},
     )
     try:
         app.wait_ready(60)
@@ -40,8 +42,9 @@ def test_full_disk_is_reported_and_survived(tmp_path: Path) -> None:
         assert resp.body["error"]["code"] == "DISK_FULL"
         assert "Free some space" in resp.body["error"]["message"]
         # A drop means a seal that cannot be written: the number still comes back.
+        start = app.mark()
         assert app.simulate(PHONE, "disconnect", code=428).status == 200
-        app.poll(PHONE, lambda s: s["status"] == "connected", 20)
+        app.wait_status(PHONE, "connected", 20, start)
         disk.free()
         campaign.churn(PHONE)
         resp = app.call("POST", f"/api/sessions/{PHONE}/backups")

@@ -18,18 +18,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from bench.harness.app_process import AppProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -132,51 +130,12 @@ class FakeDesktop:
 # --- the app as a subprocess, followed through its JSON log lines ------------
 
 
-class RunningApp:
-    def __init__(self, proc: subprocess.Popen[str]) -> None:
-        self.proc = proc
-        self.lines: list[dict[str, Any]] = []
-        self.raw: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:
-            self.raw.append(line)
-            try:
-                data = json.loads(line)
-            except ValueError:
-                continue
-            data["_seen_at"] = time.monotonic()  # when the test saw it (launch timing)
-            self.lines.append(data)
-
-    def wait_for(
-        self, what: str, check: Callable[[dict[str, Any]], bool], timeout: float = 30.0
-    ) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in list(self.lines):
-                if check(line):
-                    return line
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        tail = "".join(self.raw[-40:])
-        raise AssertionError(f"timed out waiting for {what}; app output ends with:\n{tail}")
-
-    def event(self, name: str, timeout: float = 30.0, **fields: Any) -> dict[str, Any]:
-        return self.wait_for(
-            f"{name} {fields}",
-            lambda d: d.get("event") == name and all(d.get(k) == v for k, v in fields.items()),
-            timeout,
-        )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def event(app: AppProcess, name: str, timeout: float = 30.0, **fields: Any) -> dict[str, Any]:
+    """The app's log line of event `name` with these fields (waits for it)."""
+    return app.wait_log(
+        lambda d: d.get("event") == name and all(d.get(k) == v for k, v in fields.items()),
+        timeout,
+    )
 
 
 def xdotool(*args: str) -> str:
@@ -220,23 +179,15 @@ def crop_timeline(window_png: Path, out: Path) -> None:
         img.crop((0, int(height * 0.48), width, height)).save(out)
 
 
-def api(port: int, key: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}",
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"x-api-key": key, "content-type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
-
-
 class Desktop:
     """The fake desktop process and what it recorded."""
 
     def __init__(self, record: Path) -> None:
         self.record = record
-        self.proc = subprocess.Popen([sys.executable, __file__, "--fake-desktop", str(record)])
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.e2e.test_gui_e2e", "--fake-desktop", str(record)],
+            cwd=ROOT,
+        )
         deadline = time.monotonic() + 15
         while not record.exists():
             if self.proc.poll() is not None or time.monotonic() > deadline:
@@ -264,47 +215,30 @@ def desktop(tmp_path: Path) -> Iterator[Desktop]:
         fake.stop()
 
 
-def launch(data_dir: Path, port: int, key: str) -> subprocess.Popen[str]:
-    env = dict(
-        os.environ,
-        QT_QPA_PLATFORM="xcb",
-        LILA_SIM_TIME_SCALE="1",  # real QR timing: the dialog must stay up for its screenshot
-        LILA_VAULT_PASSPHRASE="e2e passphrase 123",
-        LILA_API_KEY=key,
-        LANG="en_US.UTF-8",
-    )
-    env.pop("QT_SCALE_FACTOR", None)
-    cmd = [
-        sys.executable,
-        "-m",
-        "lila_desktop",
-        "--transport",
-        "simulated",
-        "--data-dir",
-        str(data_dir),
-        "--json-logs",
-        "--api-port",
-        str(port),
-    ]
-    return subprocess.Popen(
-        cmd, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT
+def launch(data_dir: Path, key: str, *, port: int | None = None) -> AppProcess:
+    """The window app; the API on a port the OS picks, or on `port` (a second launch)."""
+    env = {"QT_QPA_PLATFORM": "xcb", "LANG": "en_US.UTF-8", "QT_SCALE_FACTOR": None}
+    return AppProcess(
+        data_dir,
+        command=[sys.executable, "-m", "lila_desktop"],
+        headless=False,
+        time_scale="1",  # real QR timing: the dialog must stay up for its screenshot
+        passphrase="e2e passphrase 123",
+        api_key=key,
+        env=env,
+        api=port is None,
+        extra_args=[] if port is None else ["--api-port", str(port)],
     )
 
 
 def test_link_logout_notify_restore_through_the_window(desktop: Desktop, tmp_path: Path) -> None:
-    port, key = free_port(), "e2e-key-" + "x" * 24
+    key = "e2e-key-" + "x" * 24
     data_dir = tmp_path / "data"
-    started = time.monotonic()
-    app = RunningApp(launch(data_dir, port, key))
+    app = launch(data_dir, key)
     try:
-        shown = app.event("window_shown")
-        ready = app.event("ready")
+        event(app, "window_shown")
+        ready = event(app, "ready")
         assert ready["tray"] is True, "Qt did not find the tray host on the session bus"
-        print(
-            f"launch to window shown: {shown['_seen_at'] - started:.2f} s "
-            f"({shown['ms']} ms of it in run_gui); launch to ready: "
-            f"{ready['_seen_at'] - started:.2f} s"
-        )
         main = window_id("Lila Desktop")
 
         # Add a number with the keyboard; the QR appears inline.
@@ -312,21 +246,20 @@ def test_link_logout_notify_restore_through_the_window(desktop: Desktop, tmp_pat
         dialog = window_id("Add a number")
         xdotool("type", "--delay", "20", "+51 987 654 321")
         keys(dialog, "Return")
-        app.event("status", phone=PHONE, status="qr")
+        event(app, "status", phone=PHONE, status="qr")
         shot(dialog, "qr-dialog.png")
         keys(dialog, "alt+s")  # "Simulate scan (demo)"
-        app.event("ui_linked", phone=PHONE)
-        app.wait_for("first backup", lambda d: "backup of " + PHONE in d.get("msg", ""))
+        event(app, "ui_linked", phone=PHONE)
+        app.wait_log(lambda d: "backup of " + PHONE in str(d.get("msg", "")))  # the first one
 
         # WhatsApp logs the number out: the owner is told over D-Bus.
-        api(
-            port,
-            key,
+        code, _ = app.call(
             "POST",
             f"/api/sessions/{PHONE}/simulate",
             {"event": "logout", "args": {"code": 401}},
         )
-        app.event("status", phone=PHONE, status="logged_out")
+        assert code == 200
+        event(app, "status", phone=PHONE, status="logged_out")
         deadline = time.monotonic() + 20
         while not desktop.notifications and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -337,23 +270,20 @@ def test_link_logout_notify_restore_through_the_window(desktop: Desktop, tmp_pat
 
         # Restore from the timeline: Ctrl+R, Enter confirms.
         keys(main, "ctrl+r")
-        time.sleep(0.5)
         confirm = window_id("Restore a backup")
         keys(confirm, "Return")
-        restored = app.event("ui_restored", phone=PHONE, timeout=40)
+        restored = event(app, "ui_restored", 40, phone=PHONE)
         assert restored["accepted"] is True
-        app.event("status", phone=PHONE, status="connected")
+        event(app, "status", phone=PHONE, status="connected")
         time.sleep(1.2)  # the outcome text and the green row
         window_png = shot(main, "main-window.png")
         crop_timeline(window_png, SHOTS / "backup-timeline.png")
-        status = api(port, key, "GET", f"/api/sessions/{PHONE}/status")
-        assert status["data"]["status"] == "connected"
+        assert app.status(PHONE)["status"] == "connected"
 
         # A second launch shows the first window and exits 0.
-        second = launch(data_dir, port, key)
-        second.communicate(timeout=30)
-        assert second.returncode == 0
-        app.event("show_requested")
+        with launch(data_dir, key, port=app.port) as second:
+            assert second.proc.wait(30) == 0
+        event(app, "show_requested")
     except BaseException:
         SHOTS.mkdir(parents=True, exist_ok=True)
         subprocess.run(
@@ -361,14 +291,10 @@ def test_link_logout_notify_restore_through_the_window(desktop: Desktop, tmp_pat
         )
         raise
     finally:
-        if app.proc.poll() is None:
-            app.proc.send_signal(signal.SIGTERM)
-        code = app.proc.wait(60)
-        app._reader.join(10)
-        if app.proc.stderr is not None:
-            app.proc.stderr.close()
+        code = app.terminate(60)
+        app.close()
     assert code == 0
-    app.event("stopped")
+    event(app, "stopped")
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--fake-desktop"]:

@@ -5,12 +5,11 @@ from LILA_QUOTA_LIMIT on the next start, and the use survives the restart."""
 from __future__ import annotations
 
 import json
-import signal
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_headless_api import PHONE, App
+from tests.e2e.test_headless_api import PHONE, simulate, start_app
 
 pytestmark = pytest.mark.e2e
 
@@ -27,12 +26,11 @@ def test_sends_stop_at_the_quota_from_settings_then_from_the_environment(
     (data_dir / "settings.json").write_text(
         json.dumps({"quota_limit": 2, "send_interval_seconds": 0})
     )
-    app = App(data_dir, env={"LILA_MONGODB_URI": "", "LILA_QUOTA_LIMIT": ""})
+    app = start_app(data_dir, env={"LILA_MONGODB_URI": "", "LILA_QUOTA_LIMIT": ""})
     try:
-        app.wait_log("api_listening")
         code, _ = app.call("POST", "/api/sessions", {"phoneNumber": PHONE})
         assert code == 201
-        assert app.simulate("scan")["status"] == "connected"
+        assert simulate(app, "scan")["status"] == "connected"
         for i in range(2):
             code, data = app.call("POST", SEND, {"to": OTHER, "text": f"Hola {i}"})
             assert code == 200, data
@@ -48,19 +46,18 @@ def test_sends_stop_at_the_quota_from_settings_then_from_the_environment(
             2,
             "local",
         )
-        assert app.stop(signal.SIGTERM) == 0
+        assert app.terminate(30) == 0
     finally:
-        app.kill()
+        app.close()
 
-    again = App(data_dir, env={"LILA_MONGODB_URI": "", "LILA_QUOTA_LIMIT": "3"})
+    again = start_app(data_dir, env={"LILA_MONGODB_URI": "", "LILA_QUOTA_LIMIT": "3"})
     try:
-        again.wait_log("api_listening")
-        again.poll(lambda s: bool(s["isConnected"]), timeout=30)
+        again.wait_status(PHONE, "connected", 30)
         code, data = again.call("POST", SEND, {"to": OTHER, "text": "the third"})
         assert code == 200, data
         assert (data["data"]["quota"]["used"], data["data"]["quota"]["limit"]) == (3, 3)
         code, data = again.call("POST", SEND, {"to": OTHER, "text": "the fourth"})
         assert code == 429, data
-        assert again.stop(signal.SIGTERM) == 0
+        assert again.terminate(30) == 0
     finally:
-        again.kill()
+        again.close()

@@ -8,7 +8,6 @@ so a failure inside an async slot can never pass silently.
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 
 from lila_desktop.services.pool import SessionPool
 from lila_desktop.ui import i18n
+from lila_desktop.ui.collector import GuiThreadCollector
 from lila_desktop.ui.event_loop import BatchingEventLoop
 from tests.conftest import MemoryKeyStore, PoolHarness, build_test_pool
 
@@ -52,21 +52,16 @@ class LoopRunner:
 
 
 @pytest.fixture(autouse=True)
-def _collect_on_the_gui_thread() -> Iterator[None]:
-    """No garbage collection during a UI test; one on this (the GUI) thread after it.
-
-    Python-owned QObjects in reference cycles are freed whenever the collector
-    runs, in whatever thread allocates then (a pymongo monitor, an executor
-    worker). A QObject with live timers destroyed there leaves them
-    registered, and a later timer event lands on freed memory: a segfault.
-    """
-    gc.collect()
-    gc.disable()
+def _collect_on_the_gui_thread(qapp: QApplication) -> Iterator[GuiThreadCollector]:
+    """The collector on, as the window's process runs it: the product's
+    GuiThreadCollector collects from a timer on this (the GUI) thread, so a
+    Python-owned QObject in a cycle is never freed on a worker thread."""
+    collector = GuiThreadCollector()
+    collector.start()
     try:
-        yield
+        yield collector
     finally:
-        gc.enable()
-        gc.collect()
+        collector.stop()
 
 
 @pytest.fixture

@@ -46,8 +46,9 @@ def test_session_model_passes_modeltester(qtmodeltester, qloop: LoopRunner) -> N
 
 
 def test_session_model_shows_colour_and_text(qloop: LoopRunner) -> None:
-    model = SessionTableModel(tick_ms=10_000)
-    model.apply([snap(status=Status.RECONNECTING, attempt=3, next_retry_at=time.time() + 9.2)])
+    now = time.time()
+    model = SessionTableModel(tick_ms=10_000, clock=lambda: now)  # a clock that stands still
+    model.apply([snap(status=Status.RECONNECTING, attempt=3, next_retry_at=now + 9.2)])
     status = model.index(0, Column.STATUS)
     assert model.data(status) == "Reconnecting (attempt 3)"
     assert model.data(status, Qt.ItemDataRole.DecorationRole) is not None  # the light

@@ -1,24 +1,23 @@
-"""The window over a real pool, for the quota and send tests, torn down on the GUI thread.
+"""The window over a real pool (the window, quota and send tests), torn down
+on the GUI thread.
 
-Same wiring as test_window's `app` fixture, with one difference at the end:
-the window, controller, tray and bridge are deleted right here, on the GUI
-thread, while this fixture still holds them. Released to Python instead,
-these parentless (Python-owned) objects sit in reference cycles until the
-garbage collector runs, and that can be in any thread that allocates: a
-pymongo monitor, an executor worker. A QObject with live timers destroyed
-there leaves its timers registered ("Timers cannot be stopped from another
-thread"), and the next timer event lands on freed memory (a segfault in a
-later test, found with gdb in QTimerInfoList::activateTimers).
+The window, controller, tray and bridge are deleted right here, on the GUI
+thread, while this fixture still holds them (and the window's process only
+ever collects garbage on the GUI thread: ui/collector.py). A QObject with
+live timers destroyed on another thread leaves its timers registered, and
+the next timer event lands on freed memory (found with gdb in
+QTimerInfoList::activateTimers).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from lila_desktop.core.settings import Settings
 from lila_desktop.services.autostart import XdgAutostart
@@ -27,12 +26,40 @@ from lila_desktop.services.settings_store import SettingsStore
 from lila_desktop.ui.bridge import PoolBridge
 from lila_desktop.ui.controller import WindowController
 from lila_desktop.ui.main_window import MainWindow
+from lila_desktop.ui.models.sessions import Column, Role
 from lila_desktop.ui.tray import TrayController
 from tests.conftest import PoolHarness
-from tests.ui.conftest import LoopRunner
-from tests.ui.test_window import App, modal
+from tests.ui.conftest import LoopRunner, wait_until
 
-__all__ = ["App", "app", "modal"]
+
+@dataclass
+class App:
+    harness: PoolHarness
+    bridge: PoolBridge
+    window: MainWindow
+    tray: TrayController
+    controller: WindowController
+    quits: list[bool]
+
+    def status(self, phone: str) -> str | None:
+        row = self.window.model.row_of(phone)
+        m = self.window.model
+        return None if row < 0 else m.data(m.index(row, Column.STATUS), Role.STATUS)
+
+
+async def modal(kind: type[QWidget], name: str | None = None, timeout: float = 5.0) -> QWidget:
+    """The dialog of `kind` (and objectName) that is open now."""
+    found: list[QWidget] = []
+
+    def look() -> bool:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, kind) and w.isVisible() and (name is None or w.objectName() == name):
+                found.append(w)
+                return True
+        return False
+
+    await wait_until(look, timeout, what=f"{kind.__name__} {name or ''}")
+    return found[0]
 
 
 @pytest.fixture
@@ -56,6 +83,7 @@ def app(qloop: LoopRunner, ui_harness: PoolHarness, tmp_path: Path) -> Iterator[
     window.resize(1100, 700)
     window.show()
     yield App(ui_harness, bridge, window, tray, controller, quits)
+    # Nothing of this test may fire in a later one (a pending notice timer would).
     window.quota.stop()
     bridge.detach()
     tray.hide()

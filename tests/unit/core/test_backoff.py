@@ -39,9 +39,19 @@ def test_jitter_stays_within_20_percent_and_under_the_cap(failures: int) -> None
     if nominal < 60.0:
         assert max(delays) > nominal * 1.15
         assert len(set(delays)) > 400
-    # At the cap the upper half is clamped to 60 s (reported to the lead); the
-    # lower half must still spread.
-    assert len({d for d in delays if d < 60.0}) > 200
+    # At the cap the jitter goes only downward (next test): every delay spreads.
+    assert len(set(delays)) > 490
+
+
+def test_at_the_cap_retries_spread_below_it_never_in_lockstep() -> None:
+    """Jitter clamped at the cap would put half of the numbers on exactly 60 s,
+    retrying together: at the cap it only goes downward."""
+    for failures in (7, 8, 50, 10**6):
+        delays = [DEFAULT_BACKOFF.delay(failures, random.Random(seed)) for seed in range(500)]
+        assert not [d for d in delays if d >= 60.0]
+        assert 48.0 <= min(delays) < 49.0 and 59.0 < max(delays) < 60.0
+        # Spread over the whole 48..60 s band, not bunched near one end.
+        assert 20 <= sum(d >= 54.0 for d in delays) * 100 / len(delays) <= 80
 
 
 def test_same_seed_same_delays() -> None:
@@ -81,3 +91,15 @@ def test_backoff_is_an_immutable_value() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         DEFAULT_BACKOFF.cap = 5.0  # type: ignore[misc]
     assert Backoff(base=1.0, cap=60.0, jitter=0.2) == DEFAULT_BACKOFF
+
+
+def test_without_jitter_no_randomness_is_drawn() -> None:
+    """A policy run stays reproducible: no jitter, no draw from the seeded rng."""
+    rng = random.Random(7)
+    assert Backoff(jitter=0.0).delay(3, rng) == 4.0
+    assert rng.random() == random.Random(7).random()
+
+
+def test_full_jitter_really_spreads() -> None:
+    wild = Backoff(jitter=1.0)
+    assert len({wild.delay(3, random.Random(s)) for s in range(50)}) > 40

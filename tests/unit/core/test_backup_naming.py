@@ -131,8 +131,11 @@ def test_reason_slug_and_aside_names() -> None:
     assert aside_file_name("corrupt", SEED_TS, "undecryptable store") == (
         f"corrupt-{SEED_TS}-undecryptable-store.lila"
     )
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown kind of file set aside: 'creds'"):
         aside_file_name("creds", SEED_TS, "x")
+    # Cut at 40 characters, never ending on a dash; x at the edges is a letter.
+    assert reason_slug("a" * 39 + " b") == "a" * 39
+    assert reason_slug("xenon box") == "xenon-box"
 
 
 def test_next_timestamp_is_strictly_after_existing() -> None:
@@ -194,3 +197,27 @@ def test_retention_properties(spec: str, keep: int) -> None:
         assert connected[-1] in kept
     extra = 1 if connected and connected[-1] not in newest else 0
     assert len(kept) == min(len(entries), keep) + extra
+
+
+def test_timestamps_are_utc_whatever_the_laptops_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names sort and read the same on a laptop in Lima (mutation testing found
+    the tests ran only where local time is UTC)."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/Lima")
+    time.tzset()
+    try:
+        assert format_timestamp(SEED_EPOCH) == SEED_TS
+        assert parse_timestamp(SEED_TS) == SEED_EPOCH
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_refused_timestamp_shows_what_was_given_and_the_form() -> None:
+    with pytest.raises(InvalidBackupTimestamp) as refused:
+        parse_timestamp("x" * 100)
+    assert str(refused.value) == (
+        f"{repr('x' * 100)[:60]} is not a backup timestamp; use the form "
+        "e.g. 2026-01-28T12-30-45-123Z (UTC, as listed with the backups)."
+    )

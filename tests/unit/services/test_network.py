@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
+from collections.abc import Callable
 
 import pytest
 
+from lila_desktop.services import network
 from lila_desktop.services.network import NetworkMonitor, dns_probe
 
 
@@ -20,44 +21,67 @@ async def test_reports_the_network_coming_back_once() -> None:
     assert seen == ["network", "network"]
 
 
+class _Sleeps:
+    """Stands in for the monitor's `asyncio`: records the waits it asks for and
+    yields at once, so a test follows its rhythm without waiting on a clock."""
+
+    wait_for = staticmethod(asyncio.wait_for)
+
+    def __init__(self) -> None:
+        self.asked: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.asked.append(seconds)
+        await asyncio.sleep(0)
+
+
+async def _until(done: Callable[[], bool]) -> None:
+    while not done():  # each pass lets the monitor's task run one step
+        await asyncio.sleep(0)
+
+
 @pytest.mark.asyncio
-async def test_reports_a_wake_when_the_wall_clock_jumps() -> None:
+async def test_reports_a_wake_when_the_wall_clock_jumps(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(network, "asyncio", _Sleeps())
     wall = [1000.0]
-    mono = [50.0]
+    reads: list[float] = []
     seen: list[str] = []
 
     def tick_wall() -> float:
+        reads.append(wall[0])
         return wall[0]
 
     monitor = NetworkMonitor(
-        seen.append, probe=None, interval=0.01, wall=tick_wall, monotonic=lambda: mono[0]
+        seen.append, probe=None, interval=0.01, wall=tick_wall, monotonic=lambda: 50.0
     )
     task = asyncio.get_running_loop().create_task(monitor.run())
-    await asyncio.sleep(0.03)
-    assert seen == []
+    await asyncio.wait_for(_until(lambda: len(reads) >= 3), 5)
+    assert seen == []  # two rounds with both clocks still: no wake
     wall[0] += 3600  # an hour of sleep: monotonic stood still
-    await asyncio.sleep(0.03)
+    await asyncio.wait_for(_until(lambda: bool(seen)), 5)
     task.cancel()
     assert seen == ["wake"]
 
 
 @pytest.mark.asyncio
-async def test_probes_more_often_while_the_network_is_down() -> None:
+async def test_probes_more_often_while_the_network_is_down(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sleeps = _Sleeps()
+    monkeypatch.setattr(network, "asyncio", sleeps)
     answers = [True, False]  # reachable, then gone for good
-    probes: list[float] = []
-    loop = asyncio.get_running_loop()
+    probes: list[bool] = []
 
     def probe() -> bool:
-        probes.append(loop.time())
-        return answers[min(len(probes), len(answers)) - 1]
+        probes.append(answers[min(len(probes), len(answers) - 1)])
+        return probes[-1]
 
     monitor = NetworkMonitor(lambda why: None, probe=probe, interval=0.2, offline_interval=0.02)
-    task = loop.create_task(monitor.run())
-    await asyncio.sleep(0.8)
+    task = asyncio.get_running_loop().create_task(monitor.run())
+    await asyncio.wait_for(_until(lambda: len(probes) >= 6), 5)
     task.cancel()
-    gaps = [b - a for a, b in itertools.pairwise(probes)]
-    assert gaps[0] >= 0.15  # online: the slow interval
-    assert len(gaps) > 5 and max(gaps[1:]) < 0.15  # offline: the fast one
+    # Online: the slow interval; once a probe failed, the fast one every time.
+    assert sleeps.asked[:6] == [0.2, 0.2, 0.02, 0.02, 0.02, 0.02]
 
 
 def test_dns_probe_answers_false_for_an_unresolvable_name() -> None:

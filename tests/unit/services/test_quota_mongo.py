@@ -1,21 +1,15 @@
 """The MongoDB portal ledger over real sockets, against mockupdb.
 
-No MongoDB server can be installed here (TOOLCHAIN.md), so `FakePortal` serves
-MongoDB's wire protocol with mockupdb and evaluates, on an in-memory document
-list, exactly the operators the ledger sends (`$in`, `$ne`, `$gt`, `$expr`
-with `$lt`/`$ifNull`, `$inc`, `$push` with `$each`/`$slice`, `$pull`). That
-makes the counting assertions real: a double count shows up in the document.
-Faults are injected per command: a reply lost after the write was applied, a
-hang-up before it, a stall; and the whole server can be stopped and started
-again on the same port. test_quota_mongo_real.py runs against a real server.
+`FakePortal` (bench/harness/portal.py) serves MongoDB's wire protocol and
+evaluates exactly the operators the ledger sends, which makes the counting
+assertions real: a double count shows up in the document. Faults are
+injected per command. test_quota_mongo_real.py runs against a real server.
 """
 
 from __future__ import annotations
 
 import asyncio
-import copy
 import socket
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -23,10 +17,8 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from bson import ObjectId
-from mockupdb import MockupDB
-from pymongo import MongoClient
 
+from bench.harness.portal import SENDER, FakePortal, company, fast_client, usage
 from lila_desktop.core.quota import (
     CircuitBreaker,
     CompanyNotFound,
@@ -34,242 +26,8 @@ from lila_desktop.core.quota import (
     QuotaUnavailable,
 )
 from lila_desktop.services.quota import MongoLedger
-from lila_desktop.services.quota.portal_docs import default_client_factory
 
-SENDER = "51902049935"
-HELLO = {"ismaster": True, "maxWireVersion": 21, "minWireVersion": 0}
-_MISSING: Any = object()
-
-
-# --- a MongoDB stand-in --------------------------------------------------------
-
-
-def _get(doc: Any, dotted: str) -> Any:
-    for part in dotted.split("."):
-        if not isinstance(doc, dict) or part not in doc:
-            return _MISSING
-        doc = doc[part]
-    return doc
-
-
-def _set(doc: dict[str, Any], dotted: str, value: Any) -> None:
-    *parents, last = dotted.split(".")
-    for part in parents:
-        doc = doc.setdefault(part, {})
-    doc[last] = value
-
-
-def _eq(value: Any, wanted: Any) -> bool:
-    if isinstance(value, list):
-        return wanted in value or value == wanted
-    return value is not _MISSING and value == wanted
-
-
-def _expr(doc: dict[str, Any], e: Any) -> Any:
-    if isinstance(e, str) and e.startswith("$"):
-        return _get(doc, e[1:])
-    if isinstance(e, dict):
-        ((op, args),) = e.items()
-        vals = [_expr(doc, a) for a in args]
-        if op == "$lt":
-            return vals[0] < vals[1]
-        if op == "$ifNull":
-            return vals[1] if vals[0] is _MISSING or vals[0] is None else vals[0]
-        raise NotImplementedError(op)
-    return e
-
-
-def _matches(doc: dict[str, Any], flt: dict[str, Any]) -> bool:
-    for field, cond in flt.items():
-        if field == "$expr":
-            if not _expr(doc, cond):
-                return False
-            continue
-        value = _get(doc, field)
-        if isinstance(cond, dict) and cond and all(k.startswith("$") for k in cond):
-            for op, arg in cond.items():
-                if op == "$in":
-                    ok = any(_eq(value, a) for a in arg)
-                elif op == "$ne":
-                    ok = not _eq(value, arg)
-                elif op == "$gt":
-                    ok = isinstance(value, int) and value > arg
-                else:
-                    raise NotImplementedError(op)
-                if not ok:
-                    return False
-        elif not _eq(value, cond):
-            return False
-    return True
-
-
-def _apply(doc: dict[str, Any], update: dict[str, Any]) -> None:
-    for op, fields in update.items():
-        for field, arg in fields.items():
-            current = _get(doc, field)
-            if op == "$inc":
-                _set(doc, field, (0 if current is _MISSING else current) + arg)
-            elif op == "$push":
-                items = [] if current is _MISSING else list(current)
-                items.extend(arg["$each"])
-                _set(doc, field, items[arg["$slice"] :] if "$slice" in arg else items)
-            elif op == "$pull":
-                _set(doc, field, [x for x in current if x != arg])
-            else:
-                raise NotImplementedError(op)
-
-
-def _project(doc: dict[str, Any], projection: dict[str, Any] | None) -> dict[str, Any]:
-    if not projection:
-        return copy.deepcopy(doc)
-    out: dict[str, Any] = {"_id": doc["_id"]}
-    for field in projection:
-        value = _get(doc, field)
-        if value is not _MISSING:
-            _set(out, field, copy.deepcopy(value))
-    return out
-
-
-class FakePortal:
-    """The portal's `shared_db.companies` behind a real MongoDB wire-protocol socket."""
-
-    def __init__(self, docs: list[dict[str, Any]]) -> None:
-        self.docs = docs
-        self.lock = threading.Lock()
-        self.log: list[tuple[str, dict[str, Any]]] = []
-        self.faults: dict[str, list[str]] = {}  # command -> faults for its next calls
-        self.errors: list[Exception] = []  # commands this fake could not evaluate
-        self.stall_seconds = 1.5
-        self.port: int | None = None
-        self.server: MockupDB | None = None
-
-    def start(self) -> None:
-        self.server = MockupDB(port=self.port, auto_ismaster=HELLO)
-        self.server.autoresponds(self._handle)
-        self.port = self.server.run()
-
-    def stop(self) -> None:
-        if self.server is not None:
-            # mockupdb race: stop() right after run() closes the listening socket
-            # while its accept thread is still inside setblocking(0) (EBADF in
-            # that thread). CPython flips the flag before the fcntl call, so
-            # wait for the flag and then a little longer.
-            sock = self.server._listening_sock
-            deadline = time.monotonic() + 5
-            while sock.getblocking() and time.monotonic() < deadline:
-                time.sleep(0.005)
-            time.sleep(0.05)
-            self.server.stop()
-            self.server = None
-
-    @property
-    def uri(self) -> str:
-        return f"mongodb://localhost:{self.port}/"
-
-    def doc(self, _id: Any) -> dict[str, Any]:
-        return next(d for d in self.docs if d["_id"] == _id)
-
-    def calls(self, name: str) -> list[dict[str, Any]]:
-        return [body for cmd, body in self.log if cmd == name]
-
-    def fail_next(self, command: str, *faults: str) -> None:
-        self.faults.setdefault(command, []).extend(faults)
-
-    def _handle(self, request: Any) -> bool:
-        name = request.command_name
-        if name not in ("find", "findAndModify", "update", "insert", "dropDatabase", "ping"):
-            return False  # hello/ismaster: mockupdb's auto responder
-        body = dict(request.doc)
-        with self.lock:
-            self.log.append((name, body))
-            queue = self.faults.get(name)
-            fault = queue.pop(0) if queue else None
-        try:
-            if fault == "hangup":  # the write never reaches the server
-                request.hangup()
-                return True
-            if fault == "stall":  # a server too slow to wait for
-                time.sleep(self.stall_seconds)
-                request.hangup()
-                return True
-            try:
-                with self.lock:
-                    reply = getattr(self, "_" + name)(body)
-            except Exception as exc:  # a bug in this fake: fail the test, not the thread
-                self.errors.append(exc)
-                request.command_err(errmsg=f"FakePortal: {exc!r}")
-                return True
-            if fault == "drop_reply":  # applied, but the reply is lost
-                request.hangup()
-            else:
-                request.ok(**reply)
-        except OSError:
-            pass  # the client gave up on this socket first
-        return True
-
-    def _find(self, body: dict[str, Any]) -> dict[str, Any]:
-        found = [d for d in self.docs if _matches(d, body.get("filter", {}))]
-        if body.get("limit"):
-            found = found[: abs(body["limit"])]
-        batch = [_project(d, body.get("projection")) for d in found]
-        return {"cursor": {"id": 0, "firstBatch": batch, "ns": "shared_db.companies"}}
-
-    def _findAndModify(self, body: dict[str, Any]) -> dict[str, Any]:
-        for d in self.docs:
-            if _matches(d, body["query"]):
-                before = _project(d, body.get("fields"))
-                _apply(d, body["update"])
-                after = _project(d, body.get("fields"))
-                value = after if body.get("new") else before
-                return {"value": value, "lastErrorObject": {"n": 1, "updatedExisting": True}}
-        return {"value": None, "lastErrorObject": {"n": 0, "updatedExisting": False}}
-
-    def _ping(self, body: dict[str, Any]) -> dict[str, Any]:
-        return {}
-
-    def _insert(self, body: dict[str, Any]) -> dict[str, Any]:
-        self.docs.extend(copy.deepcopy(d) for d in body["documents"])
-        return {"n": len(body["documents"])}
-
-    def _dropDatabase(self, body: dict[str, Any]) -> dict[str, Any]:
-        self.docs.clear()
-        return {}
-
-    def _update(self, body: dict[str, Any]) -> dict[str, Any]:
-        n = 0
-        for spec in body["updates"]:
-            for d in self.docs:
-                if _matches(d, spec["q"]):
-                    _apply(d, spec["u"])
-                    n += 1
-                    break
-        return {"n": n, "nModified": n}
-
-
-def company(
-    *, sender: str = "+" + SENDER, limit: int | None = 10, used: int = 0, active: bool = True
-) -> dict[str, Any]:
-    doc: dict[str, Any] = {
-        "_id": ObjectId(),
-        "companyId": "acme",
-        "isActive": active,
-        "whatsappConfig": {"sender": sender},
-        "subscription": {"usage": {"whatsappMessages": used}},
-    }
-    if limit is not None:
-        doc["limits"] = {"whatsappMessages": limit}
-    return doc
-
-
-def usage(portal: FakePortal, doc: dict[str, Any]) -> int:
-    return int(portal.doc(doc["_id"])["subscription"]["usage"]["whatsappMessages"])
-
-
-def fast_client(uri: str) -> MongoClient[dict[str, Any]]:
-    # The seed's settings with test-sized waits (the production defaults are 5 s).
-    return default_client_factory(
-        uri, serverSelectionTimeoutMS=1000, heartbeatFrequencyMS=500, connectTimeoutMS=1000
-    )
+__all__ = ["FakePortal", "company", "fast_client", "usage"]  # also for the UI send tests
 
 
 @pytest.fixture
@@ -509,15 +267,16 @@ async def test_server_down_outbox_then_flushed_exactly_once(
     try:
         assert (await led.status(SENDER)).remaining == 10
         portal.stop()
-        started = time.monotonic()
         statuses = []
         for i in range(6):
             statuses.append(await led.reserve(SENDER, f"off{i}"))
+            # One bounded wait (the first send), then the breaker: the rest never
+            # ask the portal (how long that one wait takes: bench/bench_quota.py).
+            assert not led._gate.breaker.is_closed, i
             if i == 5:
                 await led.release(SENDER, f"off{i}")  # one send failed
             else:
                 await led.commit(SENDER, f"off{i}")
-        assert time.monotonic() - started < 3.0  # one bounded wait, then the breaker
         assert all(s.stale and not s.portal_reachable for s in statuses)
         s = await led.status(SENDER)
         assert (s.used, s.reserved, s.remaining, s.portal_reachable) == (5, 0, 5, False)
@@ -578,31 +337,32 @@ async def test_outage_before_any_contact_is_unavailable(tmp_path: Path) -> None:
 
 @pytest.mark.asyncio
 async def test_slow_server_bounded_wait_then_breaker_fails_fast(
-    ledger: MongoLedger, portal: FakePortal, acme: dict[str, Any]
+    portal: FakePortal, acme: dict[str, Any], tmp_path: Path
 ) -> None:
+    clock = [1000.0]  # the breaker's clock, moved by hand
+    async with make_ledger(portal, tmp_path, monotonic=lambda: clock[0]) as ledger:
+        await _slow_server(ledger, portal, clock)
+    assert usage(portal, acme) == 2
+
+
+async def _slow_server(ledger: MongoLedger, portal: FakePortal, clock: list[float]) -> None:
     await ledger.status(SENDER)
-    portal.stall_seconds = 2.5
+    portal.stall_seconds = 60.0  # held until the test ends it
     portal.fail_next("findAndModify", "stall")
-    started = time.monotonic()
     s = await ledger.reserve(SENDER, "slow")
-    waited = time.monotonic() - started
-    assert waited < 1.0 + 0.5  # op_timeout plus scheduling, not the stall
-    assert s.stale
+    # The send went on (stale) while the portal still sat on the command: the
+    # wait was op_timeout's, not the stall's (its length: bench/bench_quota.py).
+    assert s.stale and portal.stalling.is_set()
     calls = len(portal.log)
-    started = time.monotonic()
-    await ledger.reserve(SENDER, "fast")  # breaker open: no wait at all
-    assert time.monotonic() - started < 0.2
-    await asyncio.sleep(0.4)  # past reset_after: still, a send never carries the probe
-    started = time.monotonic()
+    await ledger.reserve(SENDER, "fast")  # breaker open: the portal is not asked
+    clock[0] += 10.0  # past reset_after: still, a send never carries the probe
     await ledger.reserve(SENDER, "fast-2")
-    assert time.monotonic() - started < 0.2
     assert len(portal.log) == calls
     await ledger.release(SENDER, "fast-2")
     await ledger.commit(SENDER, "slow")
     await ledger.commit(SENDER, "fast")
-    await asyncio.sleep(portal.stall_seconds)  # let the stalled handler finish
+    portal.end_stall.set()
     await wait_reachable(ledger)
-    assert usage(portal, acme) == 2
 
 
 @pytest.mark.asyncio

@@ -62,7 +62,7 @@ async def _child(root: Path, seed: int, mode: str, crash_at: int, kill_after: fl
             proc.send_signal(signal.SIGKILL)
     _, err = await asyncio.wait_for(proc.communicate(), 60)
     expected = CRASH_EXIT if mode == "inject" else -signal.SIGKILL
-    assert proc.returncode in (expected, 0), err.decode()[-3000:]
+    assert proc.returncode == expected, err.decode()[-3000:]
     return proc.returncode
 
 
@@ -140,6 +140,6 @@ async def test_random_crashes_never_lose_credentials(tmp_path: Path) -> None:
         checked += _check_raw_state(root, key)
         if run % 3 == 2 or run == len(plan) - 1:
             await _check_recovers(root, scratch)
-    # The campaign really crashed the vault mid-work, many times.
-    assert crashed >= (INJECTED_RUNS + KILLED_RUNS) * 3 // 4
+    # Every run crashed the vault mid-work, as it claims.
+    assert crashed == INJECTED_RUNS + KILLED_RUNS
     assert checked > len(plan)

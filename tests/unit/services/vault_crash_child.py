@@ -13,10 +13,12 @@ Prints "ready" once the vault is open.
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import os
 import random
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,11 +42,16 @@ def make(root: Path, keep: int = 3) -> SessionVault:
 
 def install_crash_points(crash_at: int, rng: random.Random) -> None:
     counter = [0]
+    # File steps run on several executor threads at once: an unlocked `+=`
+    # and a later read could both skip crash_at, and the crash would never come.
+    lock = threading.Lock()
 
     def wrap(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
         def crashing(*args: Any, **kwargs: Any) -> Any:
-            counter[0] += 1
-            if counter[0] != crash_at:
+            with lock:
+                counter[0] += 1
+                step = counter[0]
+            if step != crash_at:
                 return real(*args, **kwargs)
             how = rng.choice(
                 ["before", "after", "torn"] if name == "write" else ["before", "after"]
@@ -55,9 +62,10 @@ def install_crash_points(crash_at: int, rng: random.Random) -> None:
                 fd, data = args
                 real(fd, bytes(data[: max(1, len(data) // 2)]))
                 os._exit(CRASH_EXIT)
-            result = real(*args, **kwargs)
-            os._exit(CRASH_EXIT)
-            return result
+            try:  # "after" even when the call fails (an unlink of a file already gone)
+                return real(*args, **kwargs)
+            finally:
+                os._exit(CRASH_EXIT)
 
         return crashing
 
@@ -107,13 +115,17 @@ async def work(vault: SessionVault, rng: random.Random, steps: int) -> None:
 
 
 async def main(root: Path, seed: int, mode: str, crash_at: int) -> None:
+    # A child that never crashes says where it is stuck (the parent waits 60 s).
+    faulthandler.dump_traceback_later(45, exit=True)
     rng = random.Random(seed)
     vault = make(root)
     if mode == "inject":
         install_crash_points(crash_at, rng)
     await vault.open()
     print("ready", flush=True)
-    await work(vault, rng, steps=400 if mode == "inject" else 100_000)
+    # Work until the crash: an injected crash point or the parent's SIGKILL always
+    # comes first (the parent requires it; a clean exit would be a crash not run).
+    await work(vault, rng, steps=10**9)
     await vault.aclose()
 
 
