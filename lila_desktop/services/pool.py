@@ -48,6 +48,9 @@ from lila_desktop.services.wording import english
 logger = logging.getLogger(__name__)
 
 _RUNNING = RUNNING
+QR_WINDOW = 160.0  # WhatsApp's QR codes of one link attempt last ~160 s in all
+PAIR_CODE_WINDOW = 60.0  # a pairing code needs at least this much of it to be typed in
+PAIR_RESTART_WAIT = 30.0  # for the first QR of the fresh attempt
 REGISTRY_DEBOUNCE = 0.2  # seconds: coalesces bursts of changes to the session list
 SEAL_INTERVAL = 60.0  # live stores are sealed at least this often (~50 ms for 5 MB)
 BACKUP_INTERVAL = 6 * 3600.0  # periodic backup (skipped when unchanged)
@@ -419,6 +422,13 @@ class SessionPool:
             raise PoolError(
                 "Start linking first: the number must be showing a QR code.", "NOT_PAIRING", 409
             )
+        if self.clock() - sup.snapshot.since > QR_WINDOW - PAIR_CODE_WINDOW:
+            # Too little of this attempt's QR window is left to type a code in:
+            # start a fresh attempt (a new QR) and ask for the code on that one.
+            await self.reconnect_now(sup.phone)
+            await self.wait_for(
+                sup.phone, lambda s: s.status is Status.QR and s.qr is not None, PAIR_RESTART_WAIT
+            )
         result = await self._engine_call(p.OP_PAIR_PHONE, phone=sup.phone)
         return str(result["code"])
 
@@ -452,6 +462,8 @@ class SessionPool:
             status = (
                 503 if exc.code in ("ENGINE_UNAVAILABLE", "NOT_CONNECTED", "NOT_RUNNING") else 409
             )
+            if exc.code == "SEND_UNKNOWN":
+                status = 504  # may have been delivered: not a failure to retry blindly
             raise PoolError(str(exc), exc.code, status) from exc
 
     # --- backups -----------------------------------------------------------

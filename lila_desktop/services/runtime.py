@@ -91,6 +91,7 @@ def build_pool(config: RuntimeConfig, keystore: KeyStore) -> SessionPool:
         config.transport,
         on_event=lambda message: pool.on_engine_event(message),
         on_died=lambda reason: pool.on_engine_died(reason),
+        bot_label=config.settings.bot_label,
     )
     pool = SessionPool(
         engine=engine,

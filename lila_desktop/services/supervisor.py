@@ -36,6 +36,7 @@ from lila_desktop.core.events import (
     QrReceived,
     RetryDue,
     StoreCorrupt,
+    StoreInspected,
 )
 from lila_desktop.core.policy import PolicyConfig, SessionState, transition
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
@@ -61,6 +62,7 @@ class Vault(Protocol):
     async def backup(self, phone: str, reason: str, *, connected: bool) -> Any: ...
     async def reset(self, phone: str, reason: str) -> None: ...
     async def quarantine(self, phone: str, reason: str) -> Path: ...
+    async def has_device(self, phone: str) -> bool: ...
 
 
 @dataclass
@@ -221,6 +223,9 @@ class SessionSupervisor:
             # left the number "reconnecting" with no retry at all).
             self._start_failed(exc)
             return
+        # Before the dial: a failure must not promise a "saved login" that is not there.
+        with contextlib.suppress(VaultError, OSError):
+            self.post(StoreInspected(await self.ctx.vault.has_device(self.phone)))
         try:
             await self.ctx.engine.request(
                 p.OP_START, phone=self.phone, gen=self.generation, store=str(store)

@@ -47,6 +47,10 @@ _ENGLISH: dict[Code, Callable[[dict[str, Param]], str]] = {
         f"Connection lost ({describe_code(a.get('code'))}). Reconnecting by itself; "
         "the saved login is kept, no QR needed."
     ),
+    Code.NOT_LINKED_RETRYING: lambda a: (
+        f"Could not reach WhatsApp ({describe_code(a.get('code'))}). Retrying by itself. "
+        "This number is not linked yet: a QR code to scan shows once WhatsApp answers."
+    ),
     Code.STILL_DOWN: lambda a: (
         f"Still not connected after {_num(a.get('minutes'))} min "
         f"({describe_code(a.get('code'))}). "

@@ -66,6 +66,15 @@ def message_text(message: Message) -> str:
                 ),
                 disconnect_reason(a.get("code")),
             )
+        case Code.NOT_LINKED_RETRYING:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "Could not reach WhatsApp (%1). Retrying by itself. This number is not "
+                    "linked yet: a QR code to scan shows once WhatsApp answers.",
+                ),
+                disconnect_reason(a.get("code")),
+            )
         case Code.STILL_DOWN:
             return _fill(
                 QCoreApplication.translate(

@@ -833,6 +833,11 @@
         <translation>Se perdió la conexión (%1). Lila se reconecta sola; el inicio de sesión guardado se conserva, no hace falta QR.</translation>
     </message>
     <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="70"/>
+        <source>Could not reach WhatsApp (%1). Retrying by itself. This number is not linked yet: a QR code to scan shows once WhatsApp answers.</source>
+        <translation>No se pudo contactar a WhatsApp (%1). Se reintenta solo. Este número aún no está vinculado: un código QR para escanear aparece cuando WhatsApp responda.</translation>
+    </message>
+    <message>
         <location filename="../../lila_desktop/ui/message_texts.py" line="71"/>
         <source>Still not connected after %1 min (%2). Lila keeps retrying by itself; check this computer&apos;s internet connection.</source>
         <translation>Sigue sin conexión después de %1 min (%2). Lila sigue reintentando sola; revisa la conexión a internet de este ordenador.</translation>
@@ -1717,6 +1722,16 @@
         <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="87"/>
         <source>Tell me when a number needs me or recovers</source>
         <translation>Avisarme cuando un número me necesite o se recupere</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="91"/>
+        <source>Mark my messages as sent by a bot (customers see an AI/bot label)</source>
+        <translation>Marcar mis mensajes como enviados por un bot (los clientes ven una etiqueta de IA/bot)</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="96"/>
+        <source>Off: your messages look like any person&apos;s. Applies from the next start.</source>
+        <translation>Desactivado: sus mensajes se ven como los de cualquier persona. Se aplica desde el próximo inicio.</translation>
     </message>
     <message>
         <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="93"/>

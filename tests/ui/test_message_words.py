@@ -28,6 +28,7 @@ def _collect_on_the_gui_thread() -> Iterator[None]:
 PARAMS: dict[Code, dict[str, str | int | float | None]] = {
     Code.LOST_WHILE_LINKING: {"code": 428},
     Code.LOST_RECONNECTING: {"code": 408},
+    Code.NOT_LINKED_RETRYING: {"code": None},
     Code.STILL_DOWN: {"minutes": 2.0, "code": None},
     Code.REPLACED_RETRYING: {"seconds": 30.0},
     Code.TEMP_BANNED: {"until": 1_800_000_000.0},

@@ -203,6 +203,8 @@ def test_settings_are_saved_and_the_language_switches(qloop: LoopRunner, app: Ap
         assert QApplication.clipboard().text() == "k" * 43
         dialog.keep_spin.setValue(9)
         dialog.notify_check.setChecked(False)
+        assert dialog.bot_check.isChecked() is False  # no AI/bot label unless asked
+        dialog.bot_check.setChecked(True)
         dialog.login_check.setChecked(True)
         dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("es"))
         save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
@@ -214,6 +216,7 @@ def test_settings_are_saved_and_the_language_switches(qloop: LoopRunner, app: Ap
         qloop.run(scenario())
         stored = SettingsStore(app.harness.data_dir).load()
         assert (stored.keep_backups, stored.notifications, stored.language) == (9, False, "es")
+        assert stored.bot_label is True
         assert app.controller.autostart.is_enabled()
         assert app.tray.notifications is False
         assert app.window.file_menu.title() == "&Archivo"
