@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--api-port",
         default=None,
         metavar="PORT",
-        help="local API port (default: Settings, else 3001; 0 = off; auto: any free one, logged)",
+        help="local API port (default: Settings, else 3001; 0 = off; auto = any free port, logged)",
     )
     parser.add_argument("--json-logs", action="store_true", help="log JSON lines to stderr")
     parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING"))

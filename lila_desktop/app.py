@@ -88,7 +88,7 @@ def refuse(exc: ConfigError, *, window: bool, language: str = "system") -> int:
     if window:
         from lila_desktop.ui.start_error import show_start_error
 
-        show_start_error(line, language)
+        show_start_error(exc.message, language)
     return exc.exit_code
 
 

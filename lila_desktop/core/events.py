@@ -83,6 +83,13 @@ class StoreCorrupt:
 
 
 @dataclass(frozen=True)
+class StoreInspected:
+    """Before a dial: whether the number's store holds a linked device."""
+
+    linked: bool
+
+
+@dataclass(frozen=True)
 class EngineDied:
     """The engine process ended (crash, kill, recycle): every client is gone."""
 
@@ -143,6 +150,7 @@ TransportEvent = (
     | LoggedOut
     | ClientOutdated
     | StoreCorrupt
+    | StoreInspected
     | EngineDied
 )
 Event = (

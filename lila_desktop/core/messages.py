@@ -18,6 +18,7 @@ class Code(StrEnum):
     # the disconnect policy (core/policy.py)
     LOST_WHILE_LINKING = "lost_while_linking"  # code
     LOST_RECONNECTING = "lost_reconnecting"  # code
+    NOT_LINKED_RETRYING = "not_linked_retrying"  # code: a never-linked number offline
     STILL_DOWN = "still_down"  # minutes, code
     QR_EXPIRED = "qr_expired"
     RECOVERED = "recovered"
@@ -37,6 +38,22 @@ class Code(StrEnum):
     # start-up recovery (services/registry.py, services/settings_store.py)
     LIST_RECOVERED = "list_recovered"  # count, unnamed, aside
     SETTINGS_RECOVERED = "settings_recovered"  # aside, from_copy (0/1)
+    # a start refused: one line saying what to change (services/config.py)
+    START_DEMO_TRANSPORT = "start_demo_transport"
+    START_API_PORT = "start_api_port"  # source, value
+    START_API_KEY = "start_api_key"  # min
+    START_PASSPHRASE_EMPTY = "start_passphrase_empty"  # min
+    START_PASSPHRASE_SHORT = "start_passphrase_short"  # min
+    START_QUOTA_LIMIT = "start_quota_limit"  # value
+    START_MONGODB_URI = "start_mongodb_uri"
+    START_PORTAL_URI_STORED = "start_portal_uri_stored"
+    START_DATA_DIR_FILE = "start_data_dir_file"  # path
+    START_DATA_DIR_UNSAFE = "start_data_dir_unsafe"  # path
+    START_DATA_DIR_CREATE = "start_data_dir_create"  # path, reason
+    START_DATA_DIR_WRITE = "start_data_dir_write"  # path
+    START_PORT_IN_USE = "start_port_in_use"  # port
+    START_PORT_UNUSABLE = "start_port_unusable"  # port, reason
+    START_OTHER = "start_other"  # detail (English, from a library or the OS)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from lila_desktop.core.events import (
     QrReceived,
     RetryDue,
     StoreCorrupt,
+    StoreInspected,
     StreamReplaced,
     TemporaryBan,
     UserReconnectNow,
@@ -93,6 +94,7 @@ class SessionState:
     grace_armed: bool = False
     owner_told: bool = False  # a problem was notified: announce the recovery
     offline: bool = False  # the OS reported no route to the internet
+    linked: bool = True  # the store holds a device (False: never linked, or logged out)
 
     @property
     def attempt(self) -> int:
@@ -154,7 +156,9 @@ def _start(state: SessionState, now: float, *, keep_failures: bool) -> Result:
     return new, (CancelRetry(), StartClient())
 
 
-def _transient_message(previous: Status, code: int | None) -> Message:
+def _transient_message(previous: Status, code: int | None, linked: bool = True) -> Message:
+    if not linked and previous not in (Status.QR, Status.PAIRING):
+        return Message.of(Code.NOT_LINKED_RETRYING, code=code)
     if previous in (Status.QR, Status.PAIRING):
         return Message.of(Code.LOST_WHILE_LINKING, code=code)
     return Message.of(Code.LOST_RECONNECTING, code=code)
@@ -185,7 +189,7 @@ def _transient(
         next_retry_at=now + delay,
         connected_at=None,
         last_disconnect=DisconnectInfo(code, reason, now),
-        message=_transient_message(state.status, code),
+        message=_transient_message(state.status, code, state.linked),
         replaced_count=0 if stable else state.replaced_count,
         last_515_at=now if code == 515 else state.last_515_at,
         retry_token=token,
@@ -307,8 +311,12 @@ def transition(
                 Notify(NoticeKind.DOWN, msg),
             )
 
+        case StoreInspected(linked=linked):
+            return replace(state, linked=linked), ()
+
         case QrReceived():
-            if _leftover(state):
+            # whatsmeow keeps rotating QR codes behind a pairing code, which stays valid.
+            if _leftover(state) or state.status is Status.PAIRING:
                 return state, ()
             since = state.since if state.status is Status.QR else now
             return replace(state, status=Status.QR, since=since, message=None), ()

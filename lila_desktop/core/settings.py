@@ -45,6 +45,9 @@ class Settings:
     # Seconds between two messages of one number (plus up to half again at random):
     # WhatsApp treats bursts as spam and may ban the number. 0 sends at once.
     send_interval_seconds: int = 3
+    # WhatsApp shows customers an "AI/bot" label on messages marked as a bot's
+    # (neonize adds that mark unless told not to): off unless the owner wants it.
+    bot_label: bool = False
 
     def __post_init__(self) -> None:
         _check_int("keep_backups", self.keep_backups, KEEP_BACKUPS_RANGE, "backups kept")
@@ -55,7 +58,7 @@ class Settings:
             "grace period (minutes)",
         )
         _check_int("api_port", self.api_port, API_PORT_RANGE, "API port")
-        for name in ("start_on_login", "notifications", "api_enabled"):
+        for name in ("start_on_login", "notifications", "api_enabled", "bot_label"):
             if not isinstance(getattr(self, name), bool):
                 raise SettingsError(f"{name} must be true or false.")
         _check_int("quota_limit", self.quota_limit, QUOTA_LIMIT_RANGE, "monthly message limit")

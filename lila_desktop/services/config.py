@@ -28,10 +28,11 @@ from typing import Final
 
 import platformdirs
 
-from lila_desktop.core.messages import Message
+from lila_desktop.core.messages import Code, Message
 from lila_desktop.core.quota import parse_limit
 from lila_desktop.core.settings import Settings
 from lila_desktop.services.vault.atomic import UnsafeDirectory, ensure_private_dir
+from lila_desktop.services.wording import english
 
 API_PORT_ENV: Final = "LILA_API_PORT"
 # `--api-port auto`: a port the OS picks, named in the 'api_listening' log line
@@ -51,17 +52,27 @@ ENV: Final = "environment"
 SETTINGS: Final = "settings"
 DEFAULT: Final = "default"
 
+
 EXIT_CONFIG: Final = 2  # a start value the owner must change
 EXIT_PORT: Final = 3  # the API port is taken (kept from earlier releases)
 EXIT_ALREADY_RUNNING: Final = 4  # another copy runs for this data folder
 
 
 class ConfigError(Exception):
-    """A start value that cannot be used; `str(e)` is one line saying what to change."""
+    """A start value that cannot be used; `str(e)` is one line saying what to change.
 
-    def __init__(self, line: str, exit_code: int = EXIT_CONFIG) -> None:
-        super().__init__(line)
+    `message` is the same as a code and parameters, for a face that words it in
+    the owner's language (the window's dialog); `str(e)` is its English.
+    """
+
+    def __init__(self, message: Message, exit_code: int = EXIT_CONFIG) -> None:
+        super().__init__(english(message))
+        self.message = message
         self.exit_code = exit_code
+
+
+def refusal(code: Code, exit_code: int = EXIT_CONFIG, **params: str | int | None) -> ConfigError:
+    return ConfigError(Message.of(code, **params), exit_code)
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,7 @@ class RuntimeConfig:
     transport: str
     headless: bool
     demo: bool
-    api_port: int  # 0: the local API is off
+    api_port: int  # 0: the local API is off; API_PORT_AUTO: any free port
     json_logs: bool
     log_level: str
     settings: Settings
@@ -100,6 +111,11 @@ class RuntimeConfig:
     @property
     def api_enabled(self) -> bool:
         return self.api_port != 0
+
+    @property
+    def api_bind_port(self) -> int:
+        """The port to bind: `auto` binds 0 (the OS picks; no race with another process)."""
+        return 0 if self.api_port == API_PORT_AUTO else self.api_port
 
 
 def default_data_dir(demo: bool) -> Path:
@@ -122,7 +138,7 @@ def resolve(cli: CommandLine, env: Mapping[str, str], settings: Settings) -> Run
     sources: dict[str, str] = {}
     transport = cli.transport or ("simulated" if cli.demo else "neonize")
     if cli.demo and transport != "simulated":
-        raise ConfigError("--demo runs on the simulated transport; drop --transport neonize.")
+        raise refusal(Code.START_DEMO_TRANSPORT)
 
     port_env = env.get(API_PORT_ENV, "").strip()
     if cli.api_port is not None:
@@ -138,8 +154,8 @@ def resolve(cli: CommandLine, env: Mapping[str, str], settings: Settings) -> Run
     if limit_env:
         try:
             quota_limit = parse_limit(limit_env, source=LIMIT_ENV)
-        except ValueError as exc:
-            raise ConfigError(f"{exc} Fix or unset {LIMIT_ENV}.") from None
+        except ValueError:
+            raise refusal(Code.START_QUOTA_LIMIT, value=limit_env) from None
         sources["quota_limit"] = ENV
     else:
         quota_limit = settings.quota_limit
@@ -179,10 +195,7 @@ def _port(text: str, source: str) -> int:
     except ValueError:
         value = -1
     if not 0 <= value <= 65535:
-        raise ConfigError(
-            f"The API port ({source}) must be a number from 1 to 65535, 0 to turn "
-            f"the local API off, or auto; got {text.strip()!r}."
-        )
+        raise refusal(Code.START_API_PORT, source=source, value=text.strip())
     return value
 
 
@@ -192,11 +205,7 @@ def _api_key(env: Mapping[str, str]) -> str | None:
         return None
     value = raw.strip()
     if not (MIN_API_KEY <= len(value) <= 256) or not all("!" <= c <= "~" for c in value):
-        raise ConfigError(
-            f"{API_KEY_ENV} must be {MIN_API_KEY} to 256 printable characters without spaces; "
-            'make one with: python -c "import secrets; print(secrets.token_urlsafe(32))", '
-            "or unset it."
-        )
+        raise refusal(Code.START_API_KEY, min=MIN_API_KEY)
     return value
 
 
@@ -205,11 +214,9 @@ def _passphrase(env: Mapping[str, str]) -> str | None:
     if raw is None:
         return None
     if len(raw.strip()) < MIN_PASSPHRASE:
-        what = "is empty" if not raw.strip() else "is too short"
-        raise ConfigError(
-            f"{PASSPHRASE_ENV} {what}: use at least {MIN_PASSPHRASE} characters, "
-            "or unset it to keep the key in the system keyring."
-        )
+        empty = not raw.strip()
+        code = Code.START_PASSPHRASE_EMPTY if empty else Code.START_PASSPHRASE_SHORT
+        raise refusal(code, min=MIN_PASSPHRASE)
     return raw
 
 
@@ -218,10 +225,7 @@ def _mongodb_uri(env: Mapping[str, str]) -> str | None:
     if not raw:
         return None
     if not check_mongodb_uri(raw):
-        raise ConfigError(
-            f"{MONGODB_URI_ENV} is not a MongoDB connection string: copy it from the company "
-            "portal (it starts with mongodb:// or mongodb+srv://), or unset it."
-        )
+        raise refusal(Code.START_MONGODB_URI)
     return raw
 
 
@@ -258,32 +262,19 @@ def check_data_dir(path: Path) -> None:
         ConfigError: it is a file, or cannot be created or written.
     """
     if path.exists() and not path.is_dir():
-        raise ConfigError(
-            f"The data folder {path} is a file, not a folder: "
-            "move that file away, or start with --data-dir pointing to a folder."
-        )
+        raise refusal(Code.START_DATA_DIR_FILE, path=str(path))
     try:
         ensure_private_dir(path)  # logs and lists name the owner's numbers
-    except UnsafeDirectory as exc:
-        raise ConfigError(f"The data folder {exc}") from None
+    except UnsafeDirectory:
+        raise refusal(Code.START_DATA_DIR_UNSAFE, path=str(path)) from None
     except OSError as exc:
-        raise ConfigError(
-            f"The data folder {path} cannot be created ({exc.strerror or exc}): "
-            "start with --data-dir pointing to a folder you can write to."
-        ) from None
+        reason = exc.strerror or str(exc)
+        raise refusal(Code.START_DATA_DIR_CREATE, path=str(path), reason=reason) from None
     try:  # a real write: access() says yes to root on a read-only mount
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError:
-        raise ConfigError(
-            f"The data folder {path} is not writable: give your user write permission "
-            "on it, or start with --data-dir pointing to a folder you can write to."
-        ) from None
-
-
-def bind_port(port: int) -> int:
-    """The port to bind: `auto` binds 0 (the OS picks)."""
-    return 0 if port == API_PORT_AUTO else port
+        raise refusal(Code.START_DATA_DIR_WRITE, path=str(path)) from None
 
 
 def check_port_free(port: int) -> None:
@@ -300,18 +291,14 @@ def check_port_free(port: int) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((API_HOST, port))
     except OSError as exc:
-        raise ConfigError(port_error(port, exc), EXIT_PORT) from None
+        raise port_refusal(port, exc) from None
     finally:
         probe.close()
 
 
-def port_error(port: int, exc: OSError) -> str:
+def port_refusal(port: int, exc: OSError) -> ConfigError:
+    """A port that cannot be bound, as a refusal with the API port's exit code."""
     if exc.errno == errno.EADDRINUSE:
-        return (
-            f"Port {port} is already in use (another Lila Desktop or lila-app?): stop it, or "
-            "start with --api-port N for another port, or --api-port 0 to turn the API off."
-        )
-    return (
-        f"The local API cannot listen on {API_HOST}:{port} ({exc.strerror or exc}): "
-        "start with --api-port N for another port, or --api-port 0 to turn the API off."
-    )
+        return refusal(Code.START_PORT_IN_USE, EXIT_PORT, port=port)
+    reason = exc.strerror or str(exc)
+    return refusal(Code.START_PORT_UNUSABLE, EXIT_PORT, port=port, reason=reason)

@@ -127,11 +127,18 @@ def _dump(sock: socket.socket, kind: int, body: bytes, seq: int) -> Iterator[tup
             yield msg_kind, payload
 
 
+def _netlink_socket(*, blocking: bool) -> socket.socket:
+    """An rtnetlink socket; OSError elsewhere than Linux (mypy checks the
+    Windows and macOS builds too, where these constants do not exist)."""
+    if sys.platform != "linux":
+        raise OSError("network-change events from netlink exist only on Linux")
+    flags = socket.SOCK_RAW | socket.SOCK_CLOEXEC | (0 if blocking else socket.SOCK_NONBLOCK)
+    return socket.socket(socket.AF_NETLINK, flags, NETLINK_ROUTE)
+
+
 def read_state() -> bool:
     """Ask the kernel now: is there a usable default route?"""
-    with socket.socket(
-        socket.AF_NETLINK, socket.SOCK_RAW | socket.SOCK_CLOEXEC, NETLINK_ROUTE
-    ) as s:
+    with _netlink_socket(blocking=True) as s:
         s.settimeout(2.0)
         s.bind((0, 0))
         links: dict[int, bool] = {}
@@ -163,11 +170,7 @@ class NetlinkWatcher:
     def start(self) -> None:
         """Subscribe, then read the state (so no change between the two is missed).
         Raises OSError where netlink is not available."""
-        sock = socket.socket(
-            socket.AF_NETLINK,
-            socket.SOCK_RAW | socket.SOCK_NONBLOCK | socket.SOCK_CLOEXEC,
-            NETLINK_ROUTE,
-        )
+        sock = _netlink_socket(blocking=False)
         try:
             sock.bind((0, GROUPS))
         except OSError:

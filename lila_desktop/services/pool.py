@@ -50,6 +50,9 @@ from lila_desktop.services.wording import english
 logger = logging.getLogger(__name__)
 
 _RUNNING = RUNNING
+QR_WINDOW = 160.0  # WhatsApp's QR codes of one link attempt last ~160 s in all
+PAIR_CODE_WINDOW = 60.0  # a pairing code needs at least this much of it to be typed in
+PAIR_RESTART_WAIT = 30.0  # for the first QR of the fresh attempt
 REGISTRY_DEBOUNCE = 0.2  # seconds: coalesces bursts of changes to the session list
 SEAL_INTERVAL = 60.0  # live stores are sealed at least this often (~50 ms for 5 MB)
 BACKUP_INTERVAL = 6 * 3600.0  # periodic backup (skipped when unchanged)
@@ -106,6 +109,7 @@ class SessionPool:
         self._sessions: dict[str, SessionSupervisor] = {}
         self._observers: list[Callable[[SessionSnapshot], None]] = []
         self._notice_observers: list[Callable[[Notice], None]] = []
+        self._restore_observers: list[Callable[[RestoreOutcome], None]] = []
         self._receipt_observers: list[Callable[[str, list[str], str], None]] = []
         self._persisted: dict[str, SessionEntry] = {}
         self._changed = asyncio.Condition()
@@ -167,8 +171,7 @@ class SessionPool:
         for result in results:
             if isinstance(result, BaseException):
                 logger.error("closing a session failed: %r", result)
-        if self._registry_task is not None:
-            await self._registry_task  # the last change of the list is on disk
+        await self._flush_registry()
         with contextlib.suppress(Exception):
             await self.engine.aclose()
         await self.vault.aclose()
@@ -189,6 +192,11 @@ class SessionPool:
     def subscribe_notices(self, callback: Callable[[Notice], None]) -> Callable[[], None]:
         self._notice_observers.append(callback)
         return lambda: self._notice_observers.remove(callback)
+
+    def subscribe_restores(self, callback: Callable[[RestoreOutcome], None]) -> Callable[[], None]:
+        """Told of every restore's outcome, whoever asked (window or API): the history."""
+        self._restore_observers.append(callback)
+        return lambda: self._restore_observers.remove(callback)
 
     def subscribe_receipts(
         self, callback: Callable[[str, list[str], str], None]
@@ -267,6 +275,25 @@ class SessionPool:
         if self._registry_task is None or self._registry_task.done():
             loop = asyncio.get_running_loop()
             self._registry_task = loop.create_task(self._write_registry())
+
+    async def _flush_registry(self) -> None:
+        """At close the last change of the list is on disk, even when the debounced
+        writer failed (its error is logged, the write is tried once more): a failed
+        list write never stops the stores from being sealed."""
+        task = self._registry_task
+        if task is not None:
+            try:
+                await task
+            except Exception as exc:
+                logger.warning("the session list writer failed (%r); writing it again", exc)
+                self._registry_dirty = True
+        if self._registry_dirty:
+            self._registry_dirty = False
+            entries = [self._persisted[p] for p in self._sessions if p in self._persisted]
+            try:
+                await run_blocking(self.registry.save, entries)
+            except OSError as exc:
+                logger.error("could not save the session list: %s", exc)
 
     async def _write_registry(self) -> None:
         while self._registry_dirty:
@@ -405,6 +432,13 @@ class SessionPool:
             raise PoolError(
                 "Start linking first: the number must be showing a QR code.", "NOT_PAIRING", 409
             )
+        if self.clock() - sup.snapshot.since > QR_WINDOW - PAIR_CODE_WINDOW:
+            # Too little of this attempt's QR window is left to type a code in:
+            # start a fresh attempt (a new QR) and ask for the code on that one.
+            await self.reconnect_now(sup.phone)
+            await self.wait_for(
+                sup.phone, lambda s: s.status is Status.QR and s.qr is not None, PAIR_RESTART_WAIT
+            )
         result = await self._engine_call(p.OP_PAIR_PHONE, phone=sup.phone)
         return str(result["code"])
 
@@ -438,6 +472,8 @@ class SessionPool:
             status = (
                 503 if exc.code in ("ENGINE_UNAVAILABLE", "NOT_CONNECTED", "NOT_RUNNING") else 409
             )
+            if exc.code == "SEND_UNKNOWN":
+                status = 504  # may have been delivered: not a failure to retry blindly
             raise PoolError(str(exc), exc.code, status) from exc
 
     # --- backups -----------------------------------------------------------
@@ -456,6 +492,15 @@ class SessionPool:
         self, phone: str, timestamp: str | None = None, *, wait: float = 30.0
     ) -> RestoreOutcome:
         """Stop, back up, swap in a backup, reconnect, and say honestly how it went."""
+        outcome = await self._restore(phone, timestamp, wait)
+        for callback in list(self._restore_observers):
+            try:
+                callback(outcome)
+            except Exception:
+                logger.exception("restore observer failed")
+        return outcome
+
+    async def _restore(self, phone: str, timestamp: str | None, wait: float) -> RestoreOutcome:
         sup = self._get(phone)
 
         async def run() -> BackupInfo:

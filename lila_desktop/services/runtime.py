@@ -29,18 +29,18 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from lila_desktop.core.keystore import KeyStore
-from lila_desktop.core.messages import Message
+from lila_desktop.core.messages import Code, Message
 from lila_desktop.core.policy import DEFAULT_CONFIG
 from lila_desktop.core.quota import QuotaLedger
 from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.config import (
     PASSPHRASE_ENV,
-    ConfigError,
     RuntimeConfig,
-    bind_port,
-    port_error,
+    port_refusal,
+    refusal,
 )
 from lila_desktop.services.engine.client import EngineClient
+from lila_desktop.services.history import SessionHistory
 from lila_desktop.services.outbox.wiring import RunningOutbox, start_outbox
 from lila_desktop.services.pool import SessionPool
 from lila_desktop.services.registry import SessionRegistry
@@ -91,6 +91,7 @@ def build_pool(config: RuntimeConfig, keystore: KeyStore) -> SessionPool:
         config.transport,
         on_event=lambda message: pool.on_engine_event(message),
         on_died=lambda reason: pool.on_engine_died(reason),
+        bot_label=config.settings.bot_label,
     )
     pool = SessionPool(
         engine=engine,
@@ -133,10 +134,8 @@ def build_quota_ledger(
             limit=config.quota_limit,
             company_id=config.settings.company_id or None,
         )
-    except QuotaConfigError as exc:
-        raise ConfigError(
-            f"{exc} Correct the company portal address in Settings, or set LILA_MONGODB_URI."
-        ) from None
+    except QuotaConfigError:
+        raise refusal(Code.START_PORTAL_URI_STORED) from None
 
 
 async def seed_demo(pool: SessionPool) -> None:
@@ -171,6 +170,7 @@ class Runtime:
         self.config = config
         self.uri_store = uri_store
         self.pool = build_pool(config, keystore or keystore_for(config))
+        self.history = SessionHistory(config.data_dir)  # each number's past, for the timeline
         self.ledger: QuotaLedger | None = None
         self.api: ApiServer | None = None
         self.outbox: RunningOutbox | None = None  # every message goes through it
@@ -196,6 +196,8 @@ class Runtime:
         try:
             if not await self._start_pool(ask_keystore, on_pool):
                 return False
+            await self.history.open()
+            self.history.attach(self.pool)
             self.ledger = await run_blocking(
                 build_quota_ledger, self.config, uri_store=self.uri_store
             )
@@ -222,7 +224,7 @@ class Runtime:
                 logger.warning("vault unavailable: %s", exc, extra={"event": "vault_unavailable"})
                 await self.pool.aclose()
                 if ask_keystore is None:
-                    raise ConfigError(str(exc)) from None
+                    raise refusal(Code.START_OTHER, detail=str(exc)) from None
                 keystore = await ask_keystore(exc)
                 if keystore is None:
                     return False
@@ -246,7 +248,7 @@ class Runtime:
             self.api = await start_api(
                 self.pool,
                 self.ledger,
-                port=bind_port(self.config.api_port),
+                port=self.config.api_bind_port,
                 api_key=key,
                 data_dir=self.config.data_dir,
                 outbox=self.outbox.outbox if self.outbox else None,
@@ -254,11 +256,14 @@ class Runtime:
         except ApiStartError as exc:
             cause = exc.__cause__
             port = self.config.api_port
-            line = port_error(port, cause) if isinstance(cause, OSError) else str(exc)
-            logger.error("local API not started: %s", line, extra={"event": "api_failed"})
-            raise ConfigError(line, EXIT_PORT) from None
+            if isinstance(cause, OSError):
+                refused = port_refusal(port, cause)
+            else:
+                refused = refusal(Code.START_OTHER, EXIT_PORT, detail=str(exc))
+            logger.error("local API not started: %s", refused, extra={"event": "api_failed"})
+            raise refused from None
         except ApiKeyError as exc:
-            raise ConfigError(str(exc)) from None
+            raise refusal(Code.START_OTHER, detail=str(exc)) from None
 
     @property
     def notices(self) -> list[Message]:
@@ -271,6 +276,8 @@ class Runtime:
     async def seed_demo(self) -> None:
         if self.config.demo:
             await seed_demo(self.pool)
+            # A believable day behind the connected and the logged-out number.
+            self.history.seed_demo([DEMO_NUMBERS[0][0], DEMO_NUMBERS[2][0]])
 
     async def aclose(self) -> None:
         """Extra services, then the API, then the pool (seals), then the ledger. Idempotent."""
@@ -292,6 +299,10 @@ class Runtime:
                 await self.outbox.aclose()
             except Exception:
                 logger.exception("closing the outbox failed")
+        try:
+            await self.history.aclose()  # "not running" from now on, and written
+        except Exception:
+            logger.exception("closing the history failed")
         try:
             await self.pool.aclose()
         except Exception:

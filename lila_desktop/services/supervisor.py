@@ -37,6 +37,7 @@ from lila_desktop.core.events import (
     QrReceived,
     RetryDue,
     StoreCorrupt,
+    StoreInspected,
 )
 from lila_desktop.core.messages import Code, Message
 from lila_desktop.core.policy import PolicyConfig, SessionState, transition
@@ -65,6 +66,7 @@ class Vault(Protocol):
     async def backup(self, phone: str, reason: str, *, connected: bool) -> Any: ...
     async def reset(self, phone: str, reason: str) -> None: ...
     async def quarantine(self, phone: str, reason: str) -> Path: ...
+    async def has_device(self, phone: str) -> bool: ...
 
 
 @dataclass
@@ -285,6 +287,9 @@ class SessionSupervisor:
             # and retries (raising here left the number "reconnecting" with no retry).
             self._start_failed(exc)
             return
+        # Before the dial: a failure must not promise a "saved login" that is not there.
+        with contextlib.suppress(VaultError, OSError):
+            self.post(StoreInspected(await self.ctx.vault.has_device(self.phone)))
         try:
             await self.ctx.engine.request(
                 p.OP_START, phone=self.phone, gen=self.generation, store=str(store)

@@ -47,6 +47,10 @@ _ENGLISH: dict[Code, Callable[[dict[str, Param]], str]] = {
         f"Connection lost ({describe_code(a.get('code'))}). Reconnecting by itself; "
         "the saved login is kept, no QR needed."
     ),
+    Code.NOT_LINKED_RETRYING: lambda a: (
+        f"Could not reach WhatsApp ({describe_code(a.get('code'))}). Retrying by itself. "
+        "This number is not linked yet: a QR code to scan shows once WhatsApp answers."
+    ),
     Code.STILL_DOWN: lambda a: (
         f"Still not connected after {_num(a.get('minutes'))} min "
         f"({describe_code(a.get('code'))}). "
@@ -117,6 +121,64 @@ _ENGLISH: dict[Code, Callable[[dict[str, Param]], str]] = {
         + ("the last good copy is used." if a.get("from_copy") else "the defaults are used.")
         + " Check Settings."
     ),
+    Code.START_DEMO_TRANSPORT: lambda a: (
+        "--demo runs on the simulated transport; drop --transport neonize."
+    ),
+    Code.START_API_PORT: lambda a: (
+        f"The API port ({a.get('source')}) must be a number from 1 to 65535, 0 to turn "
+        f"the local API off, or auto for any free port; got {a.get('value')!r}."
+    ),
+    Code.START_API_KEY: lambda a: (
+        f"LILA_API_KEY must be {a.get('min')} to 256 printable characters without spaces; "
+        'make one with: python -c "import secrets; print(secrets.token_urlsafe(32))", '
+        "or unset it."
+    ),
+    Code.START_PASSPHRASE_EMPTY: lambda a: (
+        f"LILA_VAULT_PASSPHRASE is empty: use at least {a.get('min')} characters, "
+        "or unset it to keep the key in the system keyring."
+    ),
+    Code.START_PASSPHRASE_SHORT: lambda a: (
+        f"LILA_VAULT_PASSPHRASE is too short: use at least {a.get('min')} characters, "
+        "or unset it to keep the key in the system keyring."
+    ),
+    Code.START_QUOTA_LIMIT: lambda a: (
+        "LILA_QUOTA_LIMIT must be a positive whole number of messages per month, e.g. 1000; "
+        f"got {a.get('value')!r}. Fix or unset LILA_QUOTA_LIMIT."
+    ),
+    Code.START_MONGODB_URI: lambda a: (
+        "LILA_MONGODB_URI is not a MongoDB connection string: copy it from the company "
+        "portal (it starts with mongodb:// or mongodb+srv://), or unset it."
+    ),
+    Code.START_PORTAL_URI_STORED: lambda a: (
+        "The company portal address kept in the system keyring is not a MongoDB connection "
+        "string: set LILA_MONGODB_URI to the right one (it starts with mongodb:// or "
+        "mongodb+srv://), or remove the keyring entry 'mongodb-uri' of 'lila-desktop'."
+    ),
+    Code.START_DATA_DIR_FILE: lambda a: (
+        f"The data folder {a.get('path')} is a file, not a folder: "
+        "move that file away, or start with --data-dir pointing to a folder."
+    ),
+    Code.START_DATA_DIR_UNSAFE: lambda a: (
+        f"The data folder {a.get('path')} is a link or belongs to another user: "
+        "start with --data-dir pointing to a folder of your own."
+    ),
+    Code.START_DATA_DIR_CREATE: lambda a: (
+        f"The data folder {a.get('path')} cannot be created ({a.get('reason')}): "
+        "start with --data-dir pointing to a folder you can write to."
+    ),
+    Code.START_DATA_DIR_WRITE: lambda a: (
+        f"The data folder {a.get('path')} is not writable: give your user write permission "
+        "on it, or start with --data-dir pointing to a folder you can write to."
+    ),
+    Code.START_PORT_IN_USE: lambda a: (
+        f"Port {a.get('port')} is already in use (another Lila Desktop or lila-app?): stop "
+        "it, or start with --api-port N for another port, or --api-port 0 to turn the API off."
+    ),
+    Code.START_PORT_UNUSABLE: lambda a: (
+        f"The local API cannot listen on 127.0.0.1:{a.get('port')} ({a.get('reason')}): "
+        "start with --api-port N for another port, or --api-port 0 to turn the API off."
+    ),
+    Code.START_OTHER: lambda a: str(a.get("detail")),
 }
 
 

@@ -120,6 +120,7 @@ class WindowController(QObject):
     def _on_tray_number_activated(self, phone: str) -> None:
         self.window.select_phone(phone)
         self.window.bring_to_front()
+        logger.info("number opened from the tray", extra={"event": "ui_opened", "phone": phone})
 
     def _on_window_hidden_to_tray(self) -> None:
         self.tray.tell(

@@ -54,7 +54,7 @@ from lila_desktop.ui.message_texts import message_text
 from lila_desktop.ui.network_info import attach_network_information
 from lila_desktop.ui.session_end import SessionEndGuard
 from lila_desktop.ui.single_instance import InstanceServer, ask_first_instance
-from lila_desktop.ui.start_error import show_start_error
+from lila_desktop.ui.start_error import show_start_error, start_error_box
 from lila_desktop.ui.tray import TrayController
 
 logger = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ def refuse(exc: ConfigError) -> int:
     line = str(exc)
     print(f"lila-desktop: {line}", file=sys.stderr, flush=True)
     logger.error("start refused: %s", line, extra={"event": "start_refused"})
-    show_start_error(line)
+    show_start_error(exc.message)
     return exc.exit_code
 
 
@@ -182,7 +182,7 @@ class GuiApp(QObject):
         runtime = self.runtime
         bridge = PoolBridge(runtime.pool)
         bridge.attach()
-        window = MainWindow(bridge, log_file(self.config.data_dir))
+        window = MainWindow(bridge, log_file(self.config.data_dir), history=runtime.history)
         tray = TrayController(notifications=self.settings.notifications)
         autostart = autostart_for_platform(launch_command(self.config.data_dir))
         refresh_autostart(autostart)  # the app may have moved since it was enabled
@@ -203,7 +203,7 @@ class GuiApp(QObject):
         self._catch_signals()
         self.server.show_requested.connect(window.bring_to_front)
         area = window.screen().availableGeometry()
-        window.resize(min(1180, int(area.width() * 0.92)), min(720, int(area.height() * 0.9)))
+        window.resize(min(1320, int(area.width() * 0.95)), min(760, int(area.height() * 0.92)))
         window.statusBar().showMessage(QCoreApplication.translate("GuiApp", "Starting…"))
         window.setEnabled(False)
         window.show()
@@ -226,7 +226,8 @@ class GuiApp(QObject):
                 )
             except ConfigError as exc:
                 window.hide()
-                return refuse(exc)
+                await self._refuse(exc)
+                return exc.exit_code
             if not started:
                 return 3
             window.setEnabled(True)
@@ -273,6 +274,26 @@ class GuiApp(QObject):
                 logger.exception("closing the runtime failed")
             logger.info("stopped cleanly", extra={"event": "stopped"})
 
+    async def _refuse(self, exc: ConfigError) -> None:
+        """One plain line on stderr and a dialog until the owner (or a signal) closes it.
+
+        Awaited, not exec()'d: a nested event loop inside this coroutine would let
+        other tasks step while this one is suspended mid-step.
+        """
+        line = str(exc)
+        print(f"lila-desktop: {line}", file=sys.stderr, flush=True)
+        logger.error("start refused: %s", line, extra={"event": "start_refused"})
+        box = start_error_box(exc.message)
+        closed = asyncio.ensure_future(wait_finished(box))
+        quit_ = asyncio.ensure_future(self._quit.wait())
+        await asyncio.wait({closed, quit_}, return_when=asyncio.FIRST_COMPLETED)
+        if not closed.done():
+            box.reject()
+        for task in (closed, quit_):
+            task.cancel()
+        await asyncio.gather(closed, quit_, return_exceptions=True)
+        box.deleteLater()
+
     async def _ask_keystore(self, exc: VaultUnavailable, window: MainWindow) -> KeyStore | None:
         """The vault cannot open with the keyring: offer a passphrase instead, or quitting."""
         window.setEnabled(True)
@@ -301,6 +322,7 @@ class GuiApp(QObject):
     async def _seed_demo(self, window: MainWindow) -> None:
         try:
             await self.runtime.seed_demo()
+            window.history_view.redraw()  # the demo's day of history
         except Exception:  # the demo is a convenience: say so, keep the app
             logger.exception("demo numbers could not be prepared")
             window.show_banner(

@@ -1,54 +1,56 @@
-"""The main window: the sessions table, what the selected number needs and its
-message quota, its backup timeline and the log; menus, toolbar, context menu
-and shortcuts for everything.
+"""The main window: a summary line; the sessions table beside the selected
+number's detail (what it needs, the QR inline while it waits to be linked,
+its message quota); below, its timeline picture, its backups and the log;
+menus, toolbar, context menu and shortcuts for everything. With no number
+yet, the first-run flow fills the window instead.
 
 The window holds no pool state of its own: it shows the bridge's snapshots
-(through the table model) and sends requests through the bridge.
+(through the table model) and sends requests through the bridge. Other
+views hook in small: `tabs` takes more tabs, `_update_detail` more words.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt, Signal, SignalInstance
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
     QMainWindow,
-    QSplitter,
-    QTableView,
+    QStackedWidget,
     QTabWidget,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Severity, severity
+from lila_desktop.core.timeline import build_timeline
+from lila_desktop.services.history import SessionHistory
 from lila_desktop.ui import texts
+from lila_desktop.ui.aslot import alive
 from lila_desktop.ui.bridge import PoolBridge
 from lila_desktop.ui.icons import app_icon
-from lila_desktop.ui.models.sessions import Column, SessionTableModel, fit_columns
+from lila_desktop.ui.models.sessions import SessionTableModel
 from lila_desktop.ui.quota_monitor import QuotaLabel, QuotaMonitor
 from lila_desktop.ui.session_actions import SessionActions
 from lila_desktop.ui.widgets.backup_timeline import BackupTimeline
+from lila_desktop.ui.widgets.banner import Banner
+from lila_desktop.ui.widgets.first_run import FirstRunPanel
 from lila_desktop.ui.widgets.log_view import LogView
+from lila_desktop.ui.widgets.main_area import MainArea
+from lila_desktop.ui.widgets.number_panel import Fix, NumberPanel
+from lila_desktop.ui.widgets.sessions_view import SessionsView
+from lila_desktop.ui.widgets.summary_bar import SummaryBar
+from lila_desktop.ui.widgets.timeline_panel import TimelinePanel
+from lila_desktop.ui.window_menus import build_menus, set_icons
 
 logger = logging.getLogger(__name__)
 
-_BANNER_STYLE = {
-    True: "background: #fbe9e7; border: 1px solid #f1b6ae; border-radius: 4px;",
-    False: "background: #e8f5e9; border: 1px solid #a9d5b2; border-radius: 4px;",
-}
-_BANNER_TEXT = {True: "color: #8f231a;", False: "color: #1d6b34;"}
 _DETAIL_STYLE = {
     Severity.OK: "color: #1d6b34;",
     Severity.IDLE: "color: palette(text);",
@@ -68,178 +70,134 @@ class MainWindow(QMainWindow):
     about_requested = Signal()
     hidden_to_tray = Signal()  # first time the window went to the tray
 
-    def __init__(self, bridge: PoolBridge, log_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        bridge: PoolBridge,
+        log_path: Path,
+        parent: QWidget | None = None,
+        *,
+        history: SessionHistory | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
         self.setWindowIcon(app_icon())
         self.bridge = bridge
+        self.history = history
+        if history is not None:
+            undo = history.add_listener(self._on_history_changed)
+            self.destroyed.connect(lambda *_: undo())
+        self._paged = False
+        self._browsing = False  # the owner asked for a tab before any number existed
         # Set by the app: is there a tray to come back from? (checked at each close)
         self.can_hide_to_tray: Callable[[], bool] = lambda: False
         self._told_about_tray = False
 
-        self.model = SessionTableModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("sessions_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table: keyboard users move on
-        header = self.table.horizontalHeader()
-        # Fitted to the contents when rows arrive, not live: ResizeToContents
-        # measures every row again on each dataChanged, which froze the window
-        # with 200 numbers flapping (bench/bench_pool.py: loop lag p99 1.8 s).
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(90)
-        self.model.rowsInserted.connect(self._fit_columns)
-        self.model.modelReset.connect(self._fit_columns)
+        self.model = SessionTableModel(self, uptime_of=self._uptime_of)
+        self.table = SessionsView(self.model, self)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.table.activated.connect(self._on_table_activated)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
 
-        self.banner_frame = QFrame(self)
-        self.banner_frame.setObjectName("banner_frame")
-        self.banner = QLabel(self.banner_frame)
-        self.banner.setObjectName("notice_banner")
-        self.banner.setWordWrap(True)
-        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner_close = QToolButton(self.banner_frame)
-        self.banner_close.setObjectName("banner_close")
-        self.banner_close.setText("✕")
-        self.banner_close.setAutoRaise(True)
-        self.banner_close.clicked.connect(self.banner_frame.hide)
-        banner_row = QHBoxLayout(self.banner_frame)
-        banner_row.setContentsMargins(8, 4, 4, 4)
-        banner_row.addWidget(self.banner, 1)
-        banner_row.addWidget(self.banner_close, 0, Qt.AlignmentFlag.AlignTop)
-        self.banner_frame.hide()
-        self.detail = QLabel(self)
-        self.detail.setObjectName("detail_label")
-        self.detail.setMinimumHeight(self.fontMetrics().height() * 2 + 8)
-        self.detail.setContentsMargins(6, 4, 6, 4)
-        self.detail.setWordWrap(True)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner_frame = Banner(self)
+        self.banner, self.banner_close = self.banner_frame.label, self.banner_frame.close_button
+        self.number_panel = NumberPanel(bridge, self)
+        self.number_panel.fix_requested.connect(self._on_number_panel_fix_requested)
+        self.detail = self.number_panel.detail
+        self.link_panel = self.number_panel.link
         self.quota = QuotaMonitor(self)
         self.quota_label = QuotaLabel(self.quota, self)
+        self.number_panel.box.addWidget(self.quota_label)
+        self.number_panel.extras.append(self.quota_label)
 
         self.timeline = BackupTimeline(bridge, self)
         self.timeline.export_requested.connect(self.export_requested)
+        self.history_view = TimelinePanel(bridge, history, self)
+        self.history_view.restore_requested.connect(self.timeline.restore_backup)
         self.log_view = LogView(log_path, self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("bottom_tabs")
+        self.tabs.addTab(self.history_view, "")
         self.tabs.addTab(self.timeline, "")
         self.tabs.addTab(self.log_view, "")
+        self.timeline.restore_started.connect(lambda: self.tabs.setCurrentWidget(self.timeline))
 
-        top = QWidget(self)
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.banner_frame)
-        top_layout.addWidget(self.table, 1)
-        top_layout.addWidget(self.detail)
-        top_layout.addWidget(self.quota_label)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(top)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        self.summary_bar = SummaryBar(self)
+        self.first_run = FirstRunPanel(bridge, self)
+        self.first_run.done_pressed.connect(self._on_first_run_done_pressed)
+        self.main_area = MainArea(self.table, self.number_panel, self.tabs, self)
+        self.pages = QStackedWidget(self)
+        self.pages.setObjectName("window_pages")
+        self.pages.addWidget(self.first_run)
+        self.pages.addWidget(self.main_area)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.summary_bar)
+        column.addWidget(self.banner_frame)
+        column.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
 
         self.actions_ = SessionActions(bridge, self, self.current_snapshot)
         self.actions_.link_requested.connect(self.link_requested)
         self.actions_.send_requested.connect(self.send_requested)
         self.actions_.failed.connect(self._on_actions_failed)
         self._build_menus()
-        self.summary = QLabel(self)
-        self.summary.setObjectName("summary_label")
-        self.statusBar().addPermanentWidget(self.summary)
 
         bridge.snapshots_changed.connect(self._on_bridge_snapshots_changed)
         bridge.session_removed.connect(self._on_bridge_session_removed)
+        self._set_tab_order()
         self.model.reset(bridge.snapshots())
         self.retranslate()
         self._select_first()
+        self._update_page()
 
     # --- building ----------------------------------------------------------
 
     def _build_menus(self) -> None:
-        def make(
-            name: str,
-            shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
-            signal: SignalInstance | None = None,
-        ) -> QAction:
-            action = QAction(self)
-            action.setObjectName(name)
-            if shortcut is not None:
-                action.setShortcut(QKeySequence(shortcut))
-            if signal is not None:
-                action.triggered.connect(lambda _=False: signal.emit())
-            return action
+        signals = {
+            "add": self.add_requested,
+            "import": self.import_requested,
+            "settings": self.settings_requested,
+            "quit": self.quit_requested,
+            "about": self.about_requested,
+        }
+        m = build_menus(
+            self,
+            self.actions_,
+            signals,
+            lambda: self.show_tab(self.log_view),
+            lambda: self.show_tab(self.timeline),
+            lambda: self.show_tab(self.history_view),
+            demo=self.bridge.transport == "simulated",
+        )
+        self.menus = m
+        self.add_action, self.import_action = m.add_action, m.import_action
+        self.settings_action, self.quit_action = m.settings_action, m.quit_action
+        self.about_action, self.logs_action = m.about_action, m.logs_action
+        self.backups_action, self.file_menu = m.backups_action, m.file_menu
+        self.timeline_action = m.timeline_action
+        self.number_menu, self.view_menu = m.number_menu, m.view_menu
+        self.demo_menu, self.help_menu = m.demo_menu, m.help_menu
+        self.toolbar = m.toolbar
 
-        self.add_action = make("add_action", QKeySequence.StandardKey.New, self.add_requested)
-        self.import_action = make("import_action", "Ctrl+I", self.import_requested)
-        self.settings_action = make("settings_action", "Ctrl+,", self.settings_requested)
-        self.quit_action = make("quit_action", QKeySequence.StandardKey.Quit, self.quit_requested)
-        self.about_action = make("about_action", None, self.about_requested)
-        self.logs_action = make("show_log_action", "Ctrl+Shift+L")
-        self.logs_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.log_view))
-        self.backups_action = make("show_backups_action", "Ctrl+Shift+B")
-        self.backups_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.timeline))
-
-        bar = self.menuBar()
-        self.file_menu = bar.addMenu("")
-        for item in (
-            self.add_action,
-            self.import_action,
-            None,
-            self.settings_action,
-            None,
-            self.quit_action,
-        ):
-            self.file_menu.addSeparator() if item is None else self.file_menu.addAction(item)
-        self.number_menu = bar.addMenu("")
-        a = self.actions_
-        for item in (
-            a.link,
-            a.connect_,
-            a.disconnect_,
-            a.reconnect,
-            None,
-            a.send_test,
-            None,
-            a.rename,
-            a.logout,
-            a.remove,
-        ):
-            self.number_menu.addSeparator() if item is None else self.number_menu.addAction(item)
-        self.view_menu = bar.addMenu("")
-        self.view_menu.addAction(self.backups_action)
-        self.view_menu.addAction(self.logs_action)
-        self.demo_menu = None
-        if self.bridge.transport == "simulated":
-            self.demo_menu = bar.addMenu("")
-            self.demo_menu.setObjectName("demo_menu")
-            for action in a.simulations:
-                self.demo_menu.addAction(action)
-        self.help_menu = bar.addMenu("")
-        self.help_menu.addAction(self.about_action)
-
-        tools = QToolBar(self)
-        tools.setObjectName("main_toolbar")
-        tools.setMovable(False)
-        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        tools.addAction(self.add_action)
-        tools.addSeparator()
-        for action in (a.link, a.connect_, a.disconnect_, a.reconnect, a.logout, a.remove):
-            tools.addAction(action)
-        tools.addSeparator()
-        tools.addAction(a.send_test)
-        self.addToolBar(tools)
-        self.toolbar = tools
+    def _set_tab_order(self) -> None:
+        """Tab: the list, what the selected number needs (its button, the code's
+        buttons), then its timeline (tabs, range, the picture)."""
+        link = self.link_panel
+        chain: list[QWidget] = [
+            self.table,
+            self.number_panel.fix_button,
+            link.pair_button,
+            link.regenerate_button,
+            link.simulate_button,
+            self.tabs,
+            *self.history_view.range_buttons.values(),
+            self.history_view.canvas,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def retranslate(self) -> None:
         demo = self.bridge.transport == "simulated"
@@ -252,14 +210,19 @@ class MainWindow(QMainWindow):
         self.about_action.setText(self.tr("&About Lila Desktop"))
         self.logs_action.setText(self.tr("&Log"))
         self.backups_action.setText(self.tr("&Backups"))
+        self.timeline_action.setText(self.tr("&Timeline"))
         self.file_menu.setTitle(self.tr("&File"))
         self.number_menu.setTitle(self.tr("&Number"))
         self.view_menu.setTitle(self.tr("&View"))
         if self.demo_menu is not None:
             self.demo_menu.setTitle(self.tr("&Demo"))
         self.help_menu.setTitle(self.tr("&Help"))
-        self.tabs.setTabText(0, self.tr("&Backups"))
-        self.tabs.setTabText(1, self.tr("Lo&g"))
+        self.toolbar.setWindowTitle(self.tr("Toolbar"))
+        self.tabs.setTabText(self.tabs.indexOf(self.history_view), self.tr("&Timeline"))
+        self.tabs.setTabText(self.tabs.indexOf(self.timeline), self.tr("&Backups"))
+        self.tabs.setTabText(self.tabs.indexOf(self.log_view), self.tr("Lo&g"))
+        self.table.setAccessibleName(self.tr("Your WhatsApp numbers"))
+        self.tabs.setAccessibleName(self.tr("Timeline, backups and log"))
         self.actions_.retranslate()
         self.model.retranslate()
         self._fit_columns()  # every header and label changed width
@@ -270,6 +233,8 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        elif event.type() == QEvent.Type.PaletteChange:
+            set_icons(self, self.menus, self.actions_)
         super().changeEvent(event)
 
     # --- selection ---------------------------------------------------------
@@ -296,13 +261,18 @@ class MainWindow(QMainWindow):
     def _on_table_current_changed(self, *_: object) -> None:
         snap = self.current_snapshot()
         self.timeline.set_phone(snap.phone if snap else None)
+        self.history_view.set_phone(snap.phone if snap else None)
         self.quota.watch(snap.phone if snap else None)
         self.actions_.update_enabled()
         self._update_detail()
 
     def _on_table_activated(self) -> None:
-        if self.actions_.link.isEnabled():
-            self.actions_.link.trigger()
+        # Enter on a row: do what it needs (link inline, connect, take over), if anything.
+        if self.number_panel.fix_button.isVisibleTo(self.number_panel):
+            self.number_panel.fix_button.animateClick()
+        elif self.link_panel.isVisibleTo(self.number_panel):
+            self.link_panel.setFocus()
+            self.link_panel.focusNextChild()
 
     def _on_table_context_menu_requested(self, pos: QPoint) -> None:
         if self.table.indexAt(pos).isValid():
@@ -311,33 +281,33 @@ class MainWindow(QMainWindow):
     # --- bridge ------------------------------------------------------------
 
     def _fit_columns(self, *_: object) -> None:
-        fit_columns(self.table, self.model)
+        self.table.fit()
 
     def _on_bridge_snapshots_changed(self, batch: list[SessionSnapshot]) -> None:
         self.model.apply(batch)
+        self.table.show_retry_column()
         self._select_first()
         self.actions_.update_enabled()
         self._update_detail()
         self._update_summary()
+        self._update_page()
 
     def _on_bridge_session_removed(self, phone: str) -> None:
         self.model.remove(phone)
         self._select_first()
         if self.model.rowCount() == 0:
             self.timeline.set_phone(None)
+            self.history_view.set_phone(None)
         self.actions_.update_enabled()
         self._update_detail()
         self._update_summary()
+        self._update_page()
 
     def _on_actions_failed(self, text: str) -> None:
         self.show_banner(text, bad=True)
 
     def show_banner(self, text: str, *, bad: bool) -> None:
-        self.banner_frame.setStyleSheet(f"#banner_frame {{{_BANNER_STYLE[bad]}}}")
-        self.banner.setStyleSheet(_BANNER_TEXT[bad])
-        self.banner.setText(text)
-        self.banner_close.setToolTip(self.tr("Dismiss"))
-        self.banner_frame.show()
+        self.banner_frame.say(text, bad=bad)
 
     def show_notification(self, title: str, body: str, bad: bool) -> None:
         """Used when there is no tray: the notice goes into the window itself."""
@@ -346,32 +316,68 @@ class MainWindow(QMainWindow):
 
     def _update_detail(self) -> None:
         snap = self.current_snapshot()
+        self.number_panel.show_snapshot(snap, self.model.uptime(snap.phone) if snap else None)
         if snap is None:
             self.detail.setText(
                 self.tr("No number yet. Press Add number (Ctrl+N) to link your first one.")
                 if self.model.rowCount() == 0
-                else ""
+                else self.tr("Select a number to see what it needs.")
             )
             self.detail.setStyleSheet("")
             return
+        if self.link_panel.isVisibleTo(self.number_panel):
+            self.main_area.make_room()
+        else:
+            self.main_area.give_back()
         level = severity(snap.status)
-        text = f"{texts.who(snap.phone, snap.name)}: {texts.status_label(snap.status)}"
-        hint = " ".join(h for h in (texts.status_hint(snap), texts.backup_failing_hint(snap)) if h)
-        self.detail.setText(f"{text}. {hint}" if hint else text)
+        hints = (texts.status_hint(snap), texts.backup_failing_hint(snap))
+        self.detail.setText(" ".join(h for h in hints if h))
         self.detail.setStyleSheet(_DETAIL_STYLE[level])
 
     def _update_summary(self) -> None:
-        snaps = self.model.snapshots()
-        connected = sum(1 for s in snaps if s.is_connected)
-        attention = sum(1 for s in snaps if severity(s.status) is Severity.ATTENTION)
-        text = (
-            self.tr("%1 of %2 connected")
-            .replace("%1", str(connected))
-            .replace("%2", str(len(snaps)))
-        )
-        if attention:
-            text += " · " + self.tr("%1 need you").replace("%1", str(attention))
-        self.summary.setText(text)
+        self.summary_bar.show_snapshots(self.model.snapshots())
+
+    def _update_page(self) -> None:
+        """The first-run flow while there is no number (or the owner is inside it)."""
+        first = (self.model.rowCount() == 0 and not self._browsing) or self.first_run.in_progress
+        page = self.first_run if first else self.main_area
+        if self.pages.currentWidget() is not page or not self._paged:
+            self._paged = True  # the first call: the page was current, its focus not set
+            self.pages.setCurrentWidget(page)
+            if first:
+                self.first_run.start_button.setFocus()  # Enter starts linking
+            else:
+                self._size_splitters()
+                self.table.setFocus()
+
+    def show_tab(self, tab: QWidget) -> None:
+        """Show a bottom tab (the log, the backups), even before the first number."""
+        self._browsing = self.model.rowCount() == 0
+        self.tabs.setCurrentWidget(tab)
+        self._update_page()
+
+    def _on_first_run_done_pressed(self, phone: str) -> None:
+        self._update_page()
+        self.select_phone(phone)
+
+    def _on_number_panel_fix_requested(self, phone: str, fix: str) -> None:
+        self.select_phone(phone)
+        action = {
+            Fix.CONNECT: self.actions_.connect_,
+            Fix.TAKE_OVER: self.actions_.reconnect,
+            Fix.RETRY: self.actions_.reconnect,
+        }.get(fix)
+        if action is not None and action.isEnabled():
+            action.trigger()
+
+    def _on_history_changed(self, phone: str) -> None:
+        if alive(self):
+            self.model.forget_uptime(phone)
+
+    def _uptime_of(self, phone: str, now: float) -> float | None:
+        if self.history is None:
+            return None
+        return build_timeline(self.history.events(phone), now - 86400, now).uptime
 
     # --- window ------------------------------------------------------------
 
@@ -382,6 +388,16 @@ class MainWindow(QMainWindow):
         )
         self.raise_()
         self.activateWindow()
+
+    def _size_splitters(self) -> None:
+        if self.isVisible():
+            height = max(self.pages.height(), self.height() - 120)
+            self.main_area.size_once(self.width(), height, self.link_panel.minimumWidth() + 24)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.pages.currentWidget() is self.main_area:
+            self._size_splitters()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.can_hide_to_tray():

@@ -66,6 +66,15 @@ def message_text(message: Message) -> str:
                 ),
                 disconnect_reason(a.get("code")),
             )
+        case Code.NOT_LINKED_RETRYING:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "Could not reach WhatsApp (%1). Retrying by itself. This number is not "
+                    "linked yet: a QR code to scan shows once WhatsApp answers.",
+                ),
+                disconnect_reason(a.get("code")),
+            )
         case Code.STILL_DOWN:
             return _fill(
                 QCoreApplication.translate(
@@ -201,5 +210,130 @@ def message_text(message: Message) -> str:
                 "Message",
                 "The settings file could not be read, so the defaults are used. "
                 "Open Settings to choose your values again.",
+            )
+        case Code.START_DEMO_TRANSPORT:
+            return QCoreApplication.translate(
+                "Message", "--demo runs on the simulated transport; drop --transport neonize."
+            )
+        case Code.START_API_PORT:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "The API port (%1) must be a number from 1 to 65535, 0 to turn the local API "
+                    "off, or auto for any free port; got '%2'.",
+                ),
+                str(a.get("source")),
+                str(a.get("value")),
+            )
+        case Code.START_API_KEY:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "LILA_API_KEY must be %1 to 256 printable characters without spaces; "
+                    "change it or unset it.",
+                ),
+                str(a.get("min")),
+            )
+        case Code.START_PASSPHRASE_EMPTY:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "LILA_VAULT_PASSPHRASE is empty: use at least %1 characters, or unset it to "
+                    "keep the key in the system keyring.",
+                ),
+                str(a.get("min")),
+            )
+        case Code.START_PASSPHRASE_SHORT:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "LILA_VAULT_PASSPHRASE is too short: use at least %1 characters, or unset it "
+                    "to keep the key in the system keyring.",
+                ),
+                str(a.get("min")),
+            )
+        case Code.START_QUOTA_LIMIT:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "LILA_QUOTA_LIMIT must be a positive whole number of messages per month, "
+                    "e.g. 1000; got '%1'. Fix or unset LILA_QUOTA_LIMIT.",
+                ),
+                str(a.get("value")),
+            )
+        case Code.START_MONGODB_URI:
+            return QCoreApplication.translate(
+                "Message",
+                "LILA_MONGODB_URI is not a MongoDB connection string: copy it from the company "
+                "portal (it starts with mongodb:// or mongodb+srv://), or unset it.",
+            )
+        case Code.START_PORTAL_URI_STORED:
+            return QCoreApplication.translate(
+                "Message",
+                "The company portal address kept in the system keyring is not a MongoDB "
+                "connection string: set LILA_MONGODB_URI to the right one, or remove the "
+                "keyring entry 'mongodb-uri' of 'lila-desktop'.",
+            )
+        case Code.START_DATA_DIR_FILE:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "The data folder %1 is a file, not a folder: move that file away, or start "
+                    "with --data-dir pointing to a folder.",
+                ),
+                str(a.get("path")),
+            )
+        case Code.START_DATA_DIR_UNSAFE:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "The data folder %1 is a link or belongs to another user: start with "
+                    "--data-dir pointing to a folder of your own.",
+                ),
+                str(a.get("path")),
+            )
+        case Code.START_DATA_DIR_CREATE:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "The data folder %1 cannot be created (%2): start with --data-dir pointing "
+                    "to a folder you can write to.",
+                ),
+                str(a.get("path")),
+                str(a.get("reason")),
+            )
+        case Code.START_DATA_DIR_WRITE:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "The data folder %1 is not writable: give your user write permission on it, "
+                    "or start with --data-dir pointing to a folder you can write to.",
+                ),
+                str(a.get("path")),
+            )
+        case Code.START_PORT_IN_USE:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "Port %1 is already in use (another Lila Desktop or lila-app?): stop it, or "
+                    "start with --api-port N for another port, or --api-port 0 to turn the API "
+                    "off.",
+                ),
+                str(a.get("port")),
+            )
+        case Code.START_PORT_UNUSABLE:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "The local API cannot listen on port %1 (%2): start with --api-port N for "
+                    "another port, or --api-port 0 to turn the API off.",
+                ),
+                str(a.get("port")),
+                str(a.get("reason")),
+            )
+        case Code.START_OTHER:
+            return _fill(
+                QCoreApplication.translate("Message", "Lila Desktop cannot start: %1"),
+                str(a.get("detail")),
             )
     raise KeyError(message.code)  # pragma: no cover - the test covers every code

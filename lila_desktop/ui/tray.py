@@ -50,6 +50,7 @@ class TrayController(QObject):
         self._menu_key: tuple[object, ...] | None = None
         self._pending: dict[str, Notice] = {}
         self.sent: list[tuple[str, str]] = []  # what was shown, in order (tests, About)
+        self._about: list[str] = []  # the numbers the last notification spoke of
 
         self._notice_group_timer = QTimer(self)
         self._notice_group_timer.setObjectName("notice_group_timer")
@@ -77,6 +78,7 @@ class TrayController(QObject):
             self.icon.setObjectName("tray_icon")
             self.icon.setContextMenu(self.menu)
             self.icon.activated.connect(self._on_icon_activated)
+            self.icon.messageClicked.connect(self._on_icon_message_clicked)
             self.icon.show()
         else:
             logger.info("no system tray on this desktop: notifications go to the window")
@@ -167,6 +169,8 @@ class TrayController(QObject):
         self._pending.clear()
         bad = [n for n in pending if n.kind not in GOOD_NEWS]
         good = [n for n in pending if n.kind in GOOD_NEWS]
+        if pending:  # a click opens the number that needs the owner (the first of a group)
+            self._about = [n.phone for n in (bad or good)]
         if len(bad) == 1:
             self._show_one(bad[0], True)
         elif bad:
@@ -198,9 +202,22 @@ class TrayController(QObject):
             self.icon.showMessage(title, body, icon, 10_000)
         self.notified.emit(title, body, bad)
 
+    def _on_icon_message_clicked(self) -> None:
+        """A click on the notification opens the number it spoke of (the first of a group)."""
+        about = [p for p in self._about if p in self._snapshots]
+        logger.info(
+            "notification clicked",
+            extra={"event": "notification_clicked", "phone": about[0] if about else None},
+        )
+        if about:
+            self.number_activated.emit(about[0])
+        else:
+            self.open_requested.emit()
+
     def tell(self, title: str, body: str) -> None:
         """A one-off message that is not a notice (e.g. "still running in the tray")."""
         if self.available and self.icon is not None:
+            self._about = []  # a click on this one just opens the window
             self.icon.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 8_000)
 
     def hide(self) -> None:

@@ -106,130 +106,252 @@
 <context>
     <name>BackupTimeline</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="113"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="116"/>
+        <source>Backups of this number</source>
+        <translation>Copias de seguridad de este número</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="117"/>
         <source>&amp;Back up now</source>
         <translation>Hacer &amp;copia ahora</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="114"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="118"/>
         <source>Take a backup of this number now (Ctrl+B)</source>
         <translation>Hacer ahora una copia de seguridad de este número (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="115"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="119"/>
         <source>&amp;Restore…</source>
         <translation>&amp;Restaurar…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="117"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="121"/>
         <source>Put the selected backup back (the newest if none is selected) (Ctrl+R)</source>
         <translation>Volver a poner la copia elegida (la más reciente si no eliges ninguna) (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="119"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="123"/>
         <source>E&amp;xport…</source>
         <translation>E&amp;xportar…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="121"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="125"/>
         <source>Save this number&apos;s login to move it to another computer</source>
         <translation>Guardar la sesión de este número para llevarla a otro ordenador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="133"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="137"/>
         <source>Select a number to see its backups.</source>
         <translation>Elige un número para ver sus copias de seguridad.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="135"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="139"/>
         <source>No backups of +%1 yet.</source>
         <translation>Aún no hay copias de +%1.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="137"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="141"/>
         <source>Backups of +%1 (newest first)</source>
         <translation>Copias de +%1 (la más reciente primero)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="194"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="198"/>
         <source>Restoring… the number is now: %1</source>
         <translation>Restaurando… el número ahora está: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="236"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="240"/>
         <source>Nothing changed since the last backup, so none was needed.</source>
         <translation>Nada cambió desde la última copia, así que no hacía falta otra.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="240"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="244"/>
         <source>Backed up at %1.</source>
         <translation>Copia hecha a las %1.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="257"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="272"/>
         <source>Restore a backup</source>
         <translation>Restaurar una copia</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="258"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="273"/>
         <source>Put back the backup of +%1 taken %2 (%3)?</source>
         <translation>¿Volver a poner la copia de +%1 hecha %2 (%3)?</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="263"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="278"/>
         <source>The number disconnects for a moment. What it has now is backed up first, so nothing is lost.</source>
         <translation>El número se desconecta un momento. Antes se copia lo que tiene ahora, así que no se pierde nada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="266"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="281"/>
         <source>&amp;Restore</source>
         <translation>&amp;Restaurar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="273"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="289"/>
         <source>Restoring…</source>
         <translation>Restaurando…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="277"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="293"/>
         <source>The restore did not happen: %1</source>
         <translation>No se restauró: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="284"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="300"/>
         <source>Restored: +%1 is connected again.</source>
         <translation>Restaurado: +%1 vuelve a estar conectado.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="288"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="304"/>
         <source>WhatsApp did not accept this backup: the phone removed this device, and a removed device cannot come back. Link the number again with a new QR.</source>
         <translation>WhatsApp no aceptó esta copia: el teléfono quitó este dispositivo y un dispositivo quitado no puede volver. Vincula el número otra vez con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="296"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="312"/>
         <source>The backup is back in place, but WhatsApp has not answered yet; Lila keeps trying by itself.</source>
         <translation>La copia ya está puesta, pero WhatsApp aún no responde; Lila sigue intentándolo sola.</translation>
     </message>
 </context>
 <context>
+    <name>Banner</name>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/banner.py" line="36"/>
+        <location filename="../../lila_desktop/ui/widgets/banner.py" line="37"/>
+        <source>Dismiss</source>
+        <translation>Cerrar</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunPanel</name>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="188"/>
+        <source>Welcome to Lila Desktop</source>
+        <translation>Te damos la bienvenida a Lila Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="191"/>
+        <source>Lila keeps your shop&apos;s WhatsApp numbers connected on this computer, and backs them up so a glitch never makes you scan again. Linking a number takes about a minute: type it, scan a code with the phone, done.</source>
+        <translation>Lila mantiene conectados los números de WhatsApp de tu negocio en este ordenador y guarda copias de seguridad, para que un fallo nunca te obligue a escanear otra vez. Vincular un número lleva cerca de un minuto: lo escribes, escaneas un código con el teléfono y listo.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="196"/>
+        <source>&amp;Link your first number</source>
+        <translation>&amp;Vincula tu primer número</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="197"/>
+        <source>Link your first number</source>
+        <translation>Vincula tu primer número</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="198"/>
+        <source>Step 1 of 2: which number?</source>
+        <translation>Paso 1 de 2: ¿qué número?</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="199"/>
+        <source>WhatsApp &amp;number, with country code:</source>
+        <translation>&amp;Número de WhatsApp, con código de país:</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="200"/>
+        <source>A &amp;name for it (optional):</source>
+        <translation>Un n&amp;ombre para él (opcional):</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="201"/>
+        <source>WhatsApp number, with country code</source>
+        <translation>Número de WhatsApp, con código de país</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="202"/>
+        <source>A name for it (optional)</source>
+        <translation>Un nombre para él (opcional)</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="203"/>
+        <source>e.g. Shop front</source>
+        <translation>p. ej. Mostrador</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="204"/>
+        <source>&amp;Back</source>
+        <translation>&amp;Atrás</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="205"/>
+        <source>Back</source>
+        <translation>Atrás</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="206"/>
+        <source>&amp;Next: show the code</source>
+        <translation>&amp;Siguiente: mostrar el código</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="207"/>
+        <source>Next: show the code</source>
+        <translation>Siguiente: mostrar el código</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="208"/>
+        <source>&amp;Open my numbers</source>
+        <translation>&amp;Abrir mis números</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="209"/>
+        <source>Open my numbers</source>
+        <translation>Abrir mis números</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="212"/>
+        <source>Step 2 of 2: scan this code with the phone of +%1</source>
+        <translation>Paso 2 de 2: escanea este código con el teléfono del +%1</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="216"/>
+        <source>Linked! +%1 is connected.</source>
+        <translation>¡Vinculado! El +%1 está conectado.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="261"/>
+        <source>Type the number with its country code and digits only, 8 to 15 of them (for example 51902049935).</source>
+        <translation>Escribe el número con su código de país y solo dígitos, entre 8 y 15 (por ejemplo 51902049935).</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="306"/>
+        <source>Making the first backup…</source>
+        <translation>Haciendo la primera copia de seguridad…</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="310"/>
+        <source>First backup made at %1. If WhatsApp ever drops this computer, Lila can put it back from a backup instead of making you scan again.</source>
+        <translation>Primera copia de seguridad hecha a las %1. Si WhatsApp alguna vez desconecta este ordenador, Lila puede recuperarlo desde una copia en vez de hacerte escanear otra vez.</translation>
+    </message>
+</context>
+<context>
     <name>GuiApp</name>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="203"/>
+        <location filename="../../lila_desktop/ui/main.py" line="207"/>
         <source>Starting…</source>
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="303"/>
+        <location filename="../../lila_desktop/ui/main.py" line="329"/>
         <source>The demo numbers could not be prepared; see the log.</source>
         <translation>No se pudieron preparar los números de demostración; mira el registro.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="295"/>
+        <location filename="../../lila_desktop/ui/main.py" line="320"/>
         <source>The local API is off.</source>
         <translation>La API local está apagada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="291"/>
+        <location filename="../../lila_desktop/ui/main.py" line="316"/>
         <source>Listening on %1. Changes apply from the next start.</source>
         <translation>Escuchando en %1. Los cambios se aplican al volver a abrir Lila.</translation>
     </message>
@@ -348,109 +470,138 @@
 <context>
     <name>LinkDialog</name>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="178"/>
+        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="131"/>
         <source>Add a number</source>
         <translation>Añadir un número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="178"/>
+        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="131"/>
         <source>Link a number</source>
         <translation>Vincular un número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="181"/>
+        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="134"/>
         <source>Type the WhatsApp number with its country code, digits only.</source>
         <translation>Escribe el número de WhatsApp con su código de país, solo dígitos.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="183"/>
+        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="136"/>
         <source>&amp;Number:</source>
         <translation>&amp;Número:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="184"/>
+        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="137"/>
         <source>N&amp;ame (optional):</source>
         <translation>N&amp;ombre (opcional):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="185"/>
+        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="138"/>
         <source>e.g. Shop front</source>
         <translation>p. ej. Mostrador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="186"/>
+        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="139"/>
         <source>&amp;Next</source>
         <translation>&amp;Siguiente</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="188"/>
-        <source>Link with &amp;phone number</source>
-        <translation>Vincular con número de &amp;teléfono</translation>
-    </message>
-    <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="190"/>
-        <source>Show &amp;QR code</source>
-        <translation>Mostrar código &amp;QR</translation>
-    </message>
-    <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="192"/>
-        <source>&amp;New code</source>
-        <translation>Código &amp;nuevo</translation>
-    </message>
-    <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="193"/>
-        <source>&amp;Simulate scan (demo)</source>
-        <translation>&amp;Simular escaneo (demo)</translation>
-    </message>
-    <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="194"/>
+        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="140"/>
         <source>&amp;Close</source>
         <translation>&amp;Cerrar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="196"/>
+        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="142"/>
         <source>Link %1</source>
         <translation>Vincular %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="208"/>
-        <source>On the phone: WhatsApp › Settings › Linked devices › Link a device › Link with phone number instead, then type this code.</source>
-        <translation>En el teléfono: WhatsApp › Ajustes › Dispositivos vinculados › Vincular un dispositivo › Vincular con el número de teléfono, y escribe este código.</translation>
-    </message>
-    <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="215"/>
-        <source>On the phone: WhatsApp › Settings › Linked devices › Link a device, then point the camera at this code.</source>
-        <translation>En el teléfono: WhatsApp › Ajustes › Dispositivos vinculados › Vincular un dispositivo, y apunta la cámara a este código.</translation>
-    </message>
-    <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="234"/>
+        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="163"/>
         <source>+%1 is already linked and connected.</source>
         <translation>+%1 ya está vinculado y conectado.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="249"/>
+        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="178"/>
         <source>Type the number with its country code and digits only, 8 to 15 of them (for example 51902049935).</source>
         <translation>Escribe el número con su código de país y solo dígitos, de 8 a 15 (por ejemplo 51902049935).</translation>
     </message>
+</context>
+<context>
+    <name>LinkPanel</name>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="301"/>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="124"/>
+        <source>Link with &amp;phone number</source>
+        <translation>Vincular con número de &amp;teléfono</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="126"/>
+        <source>Show &amp;QR code</source>
+        <translation>Mostrar código &amp;QR</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="129"/>
+        <source>&amp;New code</source>
+        <translation>&amp;Nuevo código</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="130"/>
+        <source>New code</source>
+        <translation>Nuevo código</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="131"/>
+        <source>&amp;Simulate scan (demo)</source>
+        <translation>&amp;Simular escaneo (demo)</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="132"/>
+        <source>Simulate scan (demo)</source>
+        <translation>Simular escaneo (demo)</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="133"/>
+        <source>QR code to scan with the phone</source>
+        <translation>Código QR para escanear con el teléfono</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="134"/>
+        <source>Pairing code</source>
+        <translation>Código de vinculación</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="138"/>
+        <source>On the phone: WhatsApp › Settings › Linked devices › Link a device › Link with phone number instead, then type this code.</source>
+        <translation>En el teléfono: WhatsApp › Ajustes › Dispositivos vinculados › Vincular un dispositivo › Vincular con el número de teléfono, y escribe este código.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="145"/>
+        <source>On the phone: WhatsApp › Settings › Linked devices › Link a device, then point the camera at this code.</source>
+        <translation>En el teléfono: WhatsApp › Ajustes › Dispositivos vinculados › Vincular un dispositivo, y apunta la cámara a este código.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="223"/>
         <source>This code expired.</source>
         <translation>Este código caducó.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="303"/>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="226"/>
         <source>Press New code to try again.</source>
-        <translation>Pulsa Código nuevo para intentarlo otra vez.</translation>
+        <translation>Pulsa Nuevo código para intentarlo otra vez.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="318"/>
-        <source>New code in %1 s</source>
-        <translation>Código nuevo en %1 s</translation>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="241"/>
+        <source>Type it within %1 s</source>
+        <translation>Escríbelo en menos de %1 s</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/link_dialog.py" line="320"/>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="243"/>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="251"/>
         <source>A new code is on its way…</source>
-        <translation>Viene un código nuevo…</translation>
+        <translation>Llega un código nuevo…</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/link_panel.py" line="249"/>
+        <source>New code in %1 s</source>
+        <translation>Nuevo código en %1 s</translation>
     </message>
 </context>
 <context>
@@ -499,22 +650,27 @@
         <translation>palabras del mensaje</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="96"/>
+        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="95"/>
+        <source>Log lines</source>
+        <translation>Líneas del registro</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="97"/>
         <source>Everything</source>
         <translation>Todo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="97"/>
+        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="98"/>
         <source>Info and above</source>
         <translation>Información y más</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="98"/>
+        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="99"/>
         <source>Warnings and errors</source>
         <translation>Avisos y errores</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="99"/>
+        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="100"/>
         <source>Errors only</source>
         <translation>Solo errores</translation>
     </message>
@@ -522,105 +678,116 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="246"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="204"/>
         <source>Lila Desktop</source>
         <translation>Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="246"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="204"/>
         <source>demo</source>
         <translation>demostración</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="247"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="205"/>
         <source>&amp;Add number…</source>
         <translation>&amp;Añadir número…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="248"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
         <source>Add a WhatsApp number and link it (Ctrl+N)</source>
         <translation>Añadir un número de WhatsApp y vincularlo (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="249"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="207"/>
         <source>&amp;Import session…</source>
         <translation>&amp;Importar sesión…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="250"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="208"/>
         <source>&amp;Settings…</source>
         <translation>A&amp;justes…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="251"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="209"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="252"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="210"/>
         <source>&amp;About Lila Desktop</source>
         <translation>&amp;Acerca de Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="253"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="211"/>
         <source>&amp;Log</source>
         <translation>&amp;Registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="254"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="261"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="212"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="222"/>
         <source>&amp;Backups</source>
         <translation>Co&amp;pias</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="255"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="213"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="221"/>
+        <source>&amp;Timeline</source>
+        <translation>&amp;Historial</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/main_window.py" line="214"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="215"/>
         <source>&amp;Number</source>
         <translation>&amp;Número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="257"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="216"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="259"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="218"/>
         <source>&amp;Demo</source>
         <translation>&amp;Demo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="260"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="219"/>
         <source>&amp;Help</source>
         <translation>Ay&amp;uda</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="262"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="220"/>
+        <source>Toolbar</source>
+        <translation>Barra de herramientas</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
         <source>Lo&amp;g</source>
         <translation>Re&amp;gistro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="339"/>
-        <source>Dismiss</source>
-        <translation>Cerrar aviso</translation>
+        <location filename="../../lila_desktop/ui/main_window.py" line="224"/>
+        <source>Your WhatsApp numbers</source>
+        <translation>Tus números de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="351"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="225"/>
+        <source>Timeline, backups and log</source>
+        <translation>Historial, copias de seguridad y registro</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/main_window.py" line="324"/>
+        <source>Select a number to see what it needs.</source>
+        <translation>Elige un número para ver qué necesita.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/main_window.py" line="322"/>
         <source>No number yet. Press Add number (Ctrl+N) to link your first one.</source>
         <translation>Aún no hay números. Pulsa Añadir número (Ctrl+N) para vincular el primero.</translation>
-    </message>
-    <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="368"/>
-        <source>%1 of %2 connected</source>
-        <translation>%1 de %2 conectados</translation>
-    </message>
-    <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="373"/>
-        <source>%1 need you</source>
-        <translation>%1 te necesitan</translation>
     </message>
 </context>
 <context>
@@ -672,93 +839,173 @@
     </message>
     <message>
         <location filename="../../lila_desktop/ui/message_texts.py" line="71"/>
+        <source>Could not reach WhatsApp (%1). Retrying by itself. This number is not linked yet: a QR code to scan shows once WhatsApp answers.</source>
+        <translation>No se pudo contactar a WhatsApp (%1). Se reintenta solo. Este número aún no está vinculado: un código QR para escanear aparece cuando WhatsApp responda.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="80"/>
         <source>Still not connected after %1 min (%2). Lila keeps retrying by itself; check this computer&apos;s internet connection.</source>
         <translation>Sigue sin conexión después de %1 min (%2). Lila sigue reintentando sola; revisa la conexión a internet de este ordenador.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="80"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="89"/>
         <source>The QR code expired before it was scanned. Press Link to get a new one.</source>
         <translation>El código QR caducó antes de escanearlo. Pulsa Vincular para obtener uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="84"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="93"/>
         <source>Connected again. Nothing to do.</source>
         <translation>Conectado de nuevo. No hay nada que hacer.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="87"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="96"/>
         <source>This number was opened in another WhatsApp Web or Desktop. Trying once more in %1 s.</source>
         <translation>Este número se abrió en otro WhatsApp Web o de escritorio. Se intentará una vez más en %1 s.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="95"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="104"/>
         <source>This number is open somewhere else (another computer or browser). Lila paused it so the two do not keep pushing each other out. Press Reconnect now to use it here.</source>
         <translation>Este número está abierto en otro sitio (otro ordenador o navegador). Lila lo pausó para que los dos no se expulsen mutuamente. Pulsa Reconectar ahora para usarlo aquí.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="104"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="113"/>
         <source>WhatsApp has temporarily blocked this number until %1. Lila reconnects by itself then; do not link it again. Sending fewer messages avoids this.</source>
         <translation>WhatsApp bloqueó temporalmente este número hasta el %1. Lila se reconectará sola entonces; no lo vuelvas a vincular. Enviar menos mensajes lo evita.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="113"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="122"/>
         <source>This number was logged out (%1), usually because it was removed from Linked devices on the phone. Press Restore to try the last backup, or link again with a new QR.</source>
         <translation>Se cerró la sesión de este número (%1), normalmente porque se quitó de Dispositivos vinculados en el teléfono. Pulsa Restaurar para probar la última copia, o vuelve a vincularlo con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="122"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="131"/>
         <source>WhatsApp ended this session right after asking for a restart (a known reconnect loop). Your backups are safe: press Restore to bring the last one back, or link again with a new QR.</source>
         <translation>WhatsApp cerró esta sesión justo después de pedir un reinicio (un bucle de reconexión conocido). Tus copias están a salvo: pulsa Restaurar para recuperar la última, o vuelve a vincular con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="129"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="138"/>
         <source>WhatsApp says this version of Lila Desktop is too old. Install the latest version; your numbers stay linked.</source>
         <translation>WhatsApp dice que esta versión de Lila Desktop es demasiado antigua. Instala la última versión; tus números siguen vinculados.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="136"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="145"/>
         <source>The saved login of this number could not be read (%1). It was moved aside, not deleted. Press Restore to use the last good backup, or link again with a new QR.</source>
         <translation>No se pudo leer el inicio de sesión guardado de este número (%1). Se apartó, no se borró. Pulsa Restaurar para usar la última copia buena, o vuelve a vincular con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="146"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="155"/>
         <source>The saved login of this number could not be read, and it could not be moved aside either (%1); nothing was deleted. Free some space or fix the data folder, then press Restore or link again with a new QR.</source>
         <translation>No se pudo leer el inicio de sesión guardado de este número, y tampoco se pudo apartar (%1); no se borró nada. Libera espacio o arregla la carpeta de datos y luego pulsa Restaurar o vuelve a vincularlo con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="156"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="165"/>
         <source>Backups of this number are failing (%1). Lila keeps trying; free some space or fix the data folder.</source>
         <translation>Las copias de seguridad de este número están fallando (%1). Lila sigue intentándolo; libera espacio o arregla la carpeta de datos.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="164"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="173"/>
         <source>You logged this number out. Link it again with a new QR, or restore a backup.</source>
         <translation>Cerraste la sesión de este número. Vuelve a vincularlo con un QR nuevo o restaura una copia.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="169"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="178"/>
         <source>You logged this number out. Link it again with a new QR, or restore a backup. WhatsApp could not be reached: also remove this device under Linked devices on the phone.</source>
         <translation>Cerraste la sesión de este número. Vuelve a vincularlo con un QR nuevo o restaura una copia. No se pudo avisar a WhatsApp: quita también este dispositivo en Dispositivos vinculados en el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="177"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="186"/>
         <source>The list of numbers could not be read, so Lila rebuilt it from the saved logins: %1 number(s) are back. Nothing was lost.</source>
         <translation>No se pudo leer la lista de números, así que Lila la reconstruyó a partir de los inicios de sesión guardados: %1 número(s) han vuelto. No se perdió nada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="186"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="195"/>
         <source>%1 of them have no name yet: select one and press F2 (Rename) to name it.</source>
         <translation>%1 aún no tienen nombre: selecciona uno y pulsa F2 (Renombrar) para ponérselo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="195"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="204"/>
         <source>The settings file could not be read; the last good copy is used. Check Settings.</source>
         <translation>No se pudo leer el archivo de ajustes; se usa la última copia buena. Revisa los Ajustes.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="200"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="209"/>
         <source>The settings file could not be read, so the defaults are used. Open Settings to choose your values again.</source>
         <translation>No se pudo leer el archivo de ajustes, así que se usan los valores predeterminados. Abre Ajustes para elegir de nuevo tus valores.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="215"/>
+        <source>--demo runs on the simulated transport; drop --transport neonize.</source>
+        <translation>--demo funciona con el transporte simulado; quita --transport neonize.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="220"/>
+        <source>The API port (%1) must be a number from 1 to 65535, 0 to turn the local API off, or auto for any free port; got &apos;%2&apos;.</source>
+        <translation>El puerto de la API (%1) debe ser un número de 1 a 65535, 0 para apagar la API local, o auto para cualquier puerto libre; se recibió &apos;%2&apos;.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="230"/>
+        <source>LILA_API_KEY must be %1 to 256 printable characters without spaces; change it or unset it.</source>
+        <translation>LILA_API_KEY debe tener de %1 a 256 caracteres imprimibles sin espacios; cámbiala o quítala.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="239"/>
+        <source>LILA_VAULT_PASSPHRASE is empty: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
+        <translation>LILA_VAULT_PASSPHRASE está vacía: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="248"/>
+        <source>LILA_VAULT_PASSPHRASE is too short: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
+        <translation>LILA_VAULT_PASSPHRASE es demasiado corta: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="257"/>
+        <source>LILA_QUOTA_LIMIT must be a positive whole number of messages per month, e.g. 1000; got &apos;%1&apos;. Fix or unset LILA_QUOTA_LIMIT.</source>
+        <translation>LILA_QUOTA_LIMIT debe ser un número entero positivo de mensajes al mes, p. ej. 1000; se recibió &apos;%1&apos;. Corrige o quita LILA_QUOTA_LIMIT.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="265"/>
+        <source>LILA_MONGODB_URI is not a MongoDB connection string: copy it from the company portal (it starts with mongodb:// or mongodb+srv://), or unset it.</source>
+        <translation>LILA_MONGODB_URI no es una cadena de conexión de MongoDB: cópiala del portal de la empresa (empieza por mongodb:// o mongodb+srv://), o quítala.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="271"/>
+        <source>The company portal address kept in the system keyring is not a MongoDB connection string: set LILA_MONGODB_URI to the right one, or remove the keyring entry &apos;mongodb-uri&apos; of &apos;lila-desktop&apos;.</source>
+        <translation>La dirección del portal de la empresa guardada en el llavero del sistema no es una cadena de conexión de MongoDB: pon la correcta en LILA_MONGODB_URI, o borra la entrada &apos;mongodb-uri&apos; de &apos;lila-desktop&apos; del llavero.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="279"/>
+        <source>The data folder %1 is a file, not a folder: move that file away, or start with --data-dir pointing to a folder.</source>
+        <translation>La carpeta de datos %1 es un archivo, no una carpeta: mueve ese archivo a otro sitio, o abre Lila con --data-dir apuntando a una carpeta.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="288"/>
+        <source>The data folder %1 is a link or belongs to another user: start with --data-dir pointing to a folder of your own.</source>
+        <translation>La carpeta de datos %1 es un enlace o pertenece a otro usuario: abre Lila con --data-dir apuntando a una carpeta tuya.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="297"/>
+        <source>The data folder %1 cannot be created (%2): start with --data-dir pointing to a folder you can write to.</source>
+        <translation>No se puede crear la carpeta de datos %1 (%2): abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="307"/>
+        <source>The data folder %1 is not writable: give your user write permission on it, or start with --data-dir pointing to a folder you can write to.</source>
+        <translation>No se puede escribir en la carpeta de datos %1: da permiso de escritura a tu usuario, o abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="316"/>
+        <source>Port %1 is already in use (another Lila Desktop or lila-app?): stop it, or start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
+        <translation>El puerto %1 ya está en uso (¿otro Lila Desktop o lila-app?): ciérralo, o abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="326"/>
+        <source>The local API cannot listen on port %1 (%2): start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
+        <translation>La API local no puede escuchar en el puerto %1 (%2): abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="336"/>
+        <source>Lila Desktop cannot start: %1</source>
+        <translation>Lila Desktop no puede arrancar: %1</translation>
     </message>
 </context>
 <context>
@@ -862,6 +1109,49 @@
         <location filename="../../lila_desktop/ui/texts.py" line="178"/>
         <source>%1 numbers are connected again</source>
         <translation>%1 números vuelven a estar conectados</translation>
+    </message>
+</context>
+<context>
+    <name>NumberPanel</name>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/number_panel.py" line="139"/>
+        <source>In this state since %1</source>
+        <translation>En este estado desde %1</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/number_panel.py" line="141"/>
+        <source>Last backup: %1</source>
+        <translation>Última copia: %1</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/number_panel.py" line="143"/>
+        <source>No backup yet</source>
+        <translation>Aún sin copia de seguridad</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/number_panel.py" line="147"/>
+        <source>Connected %1 of the last 24 hours</source>
+        <translation>Conectado el %1 de las últimas 24 horas</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/number_panel.py" line="155"/>
+        <source>&amp;Link again (new QR code)</source>
+        <translation>&amp;Vincular de nuevo (código QR nuevo)</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/number_panel.py" line="156"/>
+        <source>&amp;Connect</source>
+        <translation>&amp;Conectar</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/number_panel.py" line="157"/>
+        <source>&amp;Take it back on this computer</source>
+        <translation>&amp;Recuperarlo en este ordenador</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/number_panel.py" line="158"/>
+        <source>&amp;Try again now</source>
+        <translation>&amp;Reintentar ahora</translation>
     </message>
 </context>
 <context>
@@ -1376,49 +1666,59 @@
 <context>
     <name>SessionTableModel</name>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="76"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="80"/>
         <source>Number</source>
         <translation>Número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="77"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="81"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="78"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="82"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="79"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="83"/>
         <source>Since</source>
         <translation>Desde hace</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="80"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="84"/>
         <source>Next retry</source>
         <translation>Próximo intento</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="81"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="85"/>
         <source>Last backup</source>
         <translation>Última copia</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="174"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="86"/>
+        <source>Uptime 24 h</source>
+        <translation>Conexión 24 h</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="199"/>
         <source>now</source>
         <translation>ahora</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="175"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="200"/>
         <source>in %1</source>
         <translation>en %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="179"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="204"/>
         <source>after %1</source>
         <translation>después de las %1</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="217"/>
+        <source>Share of the last 24 hours this number was connected</source>
+        <translation>Parte de las últimas 24 horas en que este número estuvo conectado</translation>
     </message>
 </context>
 <context>
@@ -1449,152 +1749,162 @@
         <translation>Avisarme cuando un número me necesite o se recupere</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="93"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="92"/>
+        <source>Mark my messages as sent by a bot (customers see an AI/bot label)</source>
+        <translation>Marcar mis mensajes como enviados por un bot (los clientes ven una etiqueta de IA/bot)</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="96"/>
+        <source>Off: your messages look like any person&apos;s. Applies from the next start.</source>
+        <translation>Desactivado: sus mensajes se ven como los de cualquier persona. Se aplica desde el próximo inicio.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="102"/>
         <source>Same as the system</source>
         <translation>El del sistema</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="103"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="112"/>
         <source>&amp;Backups kept per number:</source>
         <translation>&amp;Copias que se guardan por número:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="106"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="115"/>
         <source>Tell me after a number is down for:</source>
         <translation>Avisarme cuando un número lleve caído:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="111"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="121"/>
         <source>&amp;Language:</source>
         <translation>&amp;Idioma:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="113"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="123"/>
         <source>Backups kept and the waiting time apply from the next start.</source>
         <translation>Las copias guardadas y el tiempo de espera se aplican al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="120"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="130"/>
         <source>Let the shop&apos;s other programs use Lila (local API)</source>
         <translation>Dejar que otros programas del negocio usen Lila (API local)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="133"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="143"/>
         <source>not available</source>
         <translation>no disponible</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="134"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="144"/>
         <source>S&amp;how</source>
         <translation>&amp;Mostrar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="137"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="147"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="160"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="170"/>
         <source>Data folder:</source>
         <translation>Carpeta de datos:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="165"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="175"/>
         <source>&amp;General</source>
         <translation>&amp;General</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="166"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="176"/>
         <source>Local &amp;API</source>
         <translation>&amp;API local</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="167"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="177"/>
         <source>&amp;Messages</source>
         <translation>Me&amp;nsajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="191"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="201"/>
         <source> messages</source>
         <translation> mensajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="194"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="204"/>
         <source>Monthly &amp;limit (local):</source>
         <translation>&amp;Límite mensual (local):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="199"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="209"/>
         <source>LILA_QUOTA_LIMIT is set to %1 and overrides this limit.</source>
         <translation>LILA_QUOTA_LIMIT vale %1 y manda sobre este límite.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="208"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="218"/>
         <source>empty: count messages on this computer</source>
         <translation>vacío: contar los mensajes en este ordenador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="209"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="219"/>
         <source>Sho&amp;w</source>
         <translation>Mos&amp;trar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="215"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="225"/>
         <source>Company &amp;portal (MongoDB URI):</source>
         <translation>&amp;Portal de la empresa (URI de MongoDB):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="225"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="235"/>
         <source>LILA_MONGODB_URI is set and overrides this address.</source>
         <translation>LILA_MONGODB_URI está definida y manda sobre esta dirección.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="230"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="240"/>
         <source>optional: found by the sending number</source>
         <translation>opcional: se busca por el número que envía</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="231"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="241"/>
         <source>Company &amp;id:</source>
         <translation>Identificador de la &amp;empresa:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="235"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="245"/>
         <source> s</source>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="238"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="248"/>
         <source>&amp;Pause between messages:</source>
         <translation>&amp;Pausa entre mensajes:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="244"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="254"/>
         <source>WhatsApp may ban a number that sends many messages in a burst. Lila waits at least this long between two messages of the same number (up to half as long again, at random); the others wait their turn in the outbox. 3 seconds suits most shops; applies at once.</source>
         <translation>WhatsApp puede bloquear un número que envía muchos mensajes de golpe. Lila espera al menos este tiempo entre dos mensajes del mismo número (hasta la mitad más, al azar); los demás esperan su turno en la bandeja de salida. 3 segundos va bien para la mayoría de tiendas; se aplica al momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="255"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="265"/>
         <source>Without a portal address, messages count against the monthly limit on this computer; with one, against the company&apos;s plan in the portal. The address is kept in the system keyring, never in a file. The limit applies at once; the address and the company id from the next start.</source>
         <translation>Sin dirección del portal, los mensajes cuentan para el límite mensual de este ordenador; con ella, para el plan de la empresa en el portal. La dirección se guarda en el llavero del sistema, nunca en un archivo. El límite se aplica enseguida; la dirección y el identificador de la empresa, al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="317"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="328"/>
         <source>The company portal address must start with mongodb:// or mongodb+srv://; copy the connection string from the company portal.</source>
         <translation>La dirección del portal de la empresa debe empezar por mongodb:// o mongodb+srv://; copia la cadena de conexión del portal de la empresa.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="149"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="159"/>
         <source>&amp;Port:</source>
         <translation>&amp;Puerto:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="150"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="160"/>
         <source>API &amp;key:</source>
         <translation>&amp;Clave de la API:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="288"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="298"/>
         <source>Copied</source>
         <translation>Copiada</translation>
     </message>
@@ -1625,7 +1935,7 @@
 <context>
     <name>StartError</name>
     <message>
-        <location filename="../../lila_desktop/ui/start_error.py" line="19"/>
+        <location filename="../../lila_desktop/ui/start_error.py" line="22"/>
         <source>Lila Desktop could not start.</source>
         <translation>Lila Desktop no pudo iniciarse.</translation>
     </message>
@@ -1727,6 +2037,296 @@
     </message>
 </context>
 <context>
+    <name>Timeline</name>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="19"/>
+        <source>Connected</source>
+        <translation>Conectado</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="20"/>
+        <source>Connecting or retrying</source>
+        <translation>Conectando o reintentando</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="21"/>
+        <source>Needed you</source>
+        <translation>Te necesitaba</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="22"/>
+        <source>Stopped</source>
+        <translation>Detenido</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="23"/>
+        <source>Lila was not running</source>
+        <translation>Lila no estaba abierto</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="24"/>
+        <source>Not in Lila yet</source>
+        <translation>Aún no estaba en Lila</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="31"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="33"/>
+        <source>the phone removed this computer</source>
+        <translation>el teléfono quitó este ordenador</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="32"/>
+        <source>WhatsApp refused the login</source>
+        <translation>WhatsApp rechazó el inicio de sesión</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="34"/>
+        <source>WhatsApp paused the number</source>
+        <translation>WhatsApp pausó el número</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="35"/>
+        <source>this app needs an update</source>
+        <translation>esta aplicación necesita actualizarse</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="36"/>
+        <source>the connection timed out</source>
+        <translation>la conexión agotó el tiempo de espera</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="37"/>
+        <source>WhatsApp closed the connection</source>
+        <translation>WhatsApp cerró la conexión</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="38"/>
+        <source>opened on another computer</source>
+        <translation>abierto en otro ordenador</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="39"/>
+        <source>WhatsApp had a problem</source>
+        <translation>WhatsApp tuvo un problema</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="40"/>
+        <source>WhatsApp was unavailable</source>
+        <translation>WhatsApp no estaba disponible</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="41"/>
+        <source>WhatsApp asked to reconnect</source>
+        <translation>WhatsApp pidió reconectar</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="47"/>
+        <source>the internet connection was lost</source>
+        <translation>se perdió la conexión a internet</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="49"/>
+        <source>Lila&apos;s connection helper restarted</source>
+        <translation>el asistente de conexión de Lila se reinició</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="51"/>
+        <source>code %1</source>
+        <translation>código %1</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="52"/>
+        <source>no reason given</source>
+        <translation>sin motivo indicado</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="57"/>
+        <source>24 hours</source>
+        <translation>24 horas</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="58"/>
+        <source>%1 days</source>
+        <translation>%1 días</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="66"/>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="72"/>
+        <source>No number linked yet</source>
+        <translation>Aún no hay ningún número vinculado</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="80"/>
+        <source>1 number needs you</source>
+        <translation>1 número te necesita</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="82"/>
+        <source>%1 numbers need you</source>
+        <translation>%1 números te necesitan</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="89"/>
+        <source>%1 of %2 connected, the rest on their way</source>
+        <translation>%1 de %2 conectados, el resto en camino</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="95"/>
+        <source>All numbers are stopped</source>
+        <translation>Todos los números están detenidos</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="98"/>
+        <source>%1 of %2 connected, %3 stopped by you</source>
+        <translation>%1 de %2 conectados, %3 detenidos por ti</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="105"/>
+        <source>Your number is connected</source>
+        <translation>Tu número está conectado</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="107"/>
+        <source>Both numbers connected</source>
+        <translation>Los dos números conectados</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="109"/>
+        <source>All %1 numbers connected</source>
+        <translation>Los %1 números conectados</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="119"/>
+        <source>Green circle: connected</source>
+        <translation>Círculo verde: conectado</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="120"/>
+        <source>Grey square: stopped</source>
+        <translation>Cuadrado gris: detenido</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="121"/>
+        <source>Amber diamond: connecting or retrying by itself</source>
+        <translation>Rombo ámbar: conectando o reintentando por sí solo</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="124"/>
+        <source>Red triangle: needs you</source>
+        <translation>Triángulo rojo: te necesita</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="131"/>
+        <source>link it again</source>
+        <translation>vincúlalo de nuevo</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="132"/>
+        <source>take it back</source>
+        <translation>recupéralo</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="133"/>
+        <source>press Connect</source>
+        <translation>pulsa Conectar</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="134"/>
+        <source>update Lila</source>
+        <translation>actualiza Lila</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineCanvas</name>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_canvas.py" line="155"/>
+        <source>Dropped at %1: %2</source>
+        <translation>Se cayó a las %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_canvas.py" line="166"/>
+        <source>Backup of %1 (%2). Click to restore it.</source>
+        <translation>Copia de %1 (%2). Haz clic para restaurarla.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_canvas.py" line="176"/>
+        <source>Backup of %1; no longer kept (older backups make room).</source>
+        <translation>Copia de %1; ya no se guarda (las copias antiguas dejan sitio).</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_canvas.py" line="188"/>
+        <source>Restored at %1</source>
+        <translation>Restaurado a las %1</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_canvas.py" line="190"/>
+        <source>Restore tried at %1; WhatsApp did not accept it</source>
+        <translation>Restauración intentada a las %1; WhatsApp no la aceptó</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_canvas.py" line="199"/>
+        <source>%1 from %2 to %3 (%4)</source>
+        <translation>%1 de %2 a %3 (%4)</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_canvas.py" line="216"/>
+        <source>No history yet.</source>
+        <translation>Aún no hay historial.</translation>
+    </message>
+</context>
+<context>
+    <name>TimelinePanel</name>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="125"/>
+        <source>Show the last %1</source>
+        <translation>Mostrar las últimas %1</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="132"/>
+        <source>connection dropped</source>
+        <translation>conexión caída</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="133"/>
+        <source>backup (click to restore)</source>
+        <translation>copia (clic para restaurar)</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="136"/>
+        <source>Timeline of connections and backups</source>
+        <translation>Historial de conexiones y copias de seguridad</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="174"/>
+        <source>Select a number to see its timeline.</source>
+        <translation>Elige un número para ver su historial.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="176"/>
+        <source>No history of +%1 yet.</source>
+        <translation>Aún no hay historial del +%1.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="179"/>
+        <source>+%1, last %2: not linked yet</source>
+        <translation>+%1, últimas %2: aún sin vincular</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="185"/>
+        <source>+%1, last %2: connected %3 of the time</source>
+        <translation>+%1, últimas %2: conectado el %3 del tiempo</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="194"/>
+        <source>Backup of %1 (%2): press Enter to restore it.</source>
+        <translation>Copia de %1 (%2): pulsa Intro para restaurarla.</translation>
+    </message>
+</context>
+<context>
     <name>TransferDialog</name>
     <message>
         <location filename="../../lila_desktop/ui/dialogs/transfer_dialogs.py" line="35"/>
@@ -1802,12 +2402,12 @@
 <context>
     <name>TrayController</name>
     <message>
-        <location filename="../../lila_desktop/ui/tray.py" line="90"/>
+        <location filename="../../lila_desktop/ui/tray.py" line="92"/>
         <source>&amp;Open Lila Desktop</source>
         <translation>&amp;Abrir Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/tray.py" line="91"/>
+        <location filename="../../lila_desktop/ui/tray.py" line="93"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
@@ -1883,67 +2483,67 @@
 <context>
     <name>WindowController</name>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="126"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="127"/>
         <source>Lila Desktop is still running</source>
         <translation>Lila Desktop sigue funcionando</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="128"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="129"/>
         <source>Your numbers stay connected. Open the window from this icon; quit from its menu.</source>
         <translation>Tus números siguen conectados. Abre la ventana desde este icono; para salir, usa su menú.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="192"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="193"/>
         <source>The message quota is still starting; try again in a moment.</source>
         <translation>El cupo de mensajes todavía se está preparando; inténtalo de nuevo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="195"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="196"/>
         <source>The outbox is still starting; try again in a moment.</source>
         <translation>La bandeja de salida aún se está iniciando; inténtelo de nuevo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="220"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="221"/>
         <source>+%1 was imported and is connecting.</source>
         <translation>+%1 se importó y se está conectando.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="235"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="236"/>
         <source>Exported +%1 to %2. Keep the passphrase apart from the file.</source>
         <translation>Se exportó +%1 a %2. Guarda la frase separada del archivo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="272"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="273"/>
         <source>The company portal can be set once Lila has started.</source>
         <translation>El portal de la empresa se puede configurar cuando Lila haya terminado de arrancar.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="281"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="282"/>
         <source>There is no system keyring on this computer to keep the portal address; set the environment variable LILA_MONGODB_URI instead.</source>
         <translation>Este ordenador no tiene llavero del sistema donde guardar la dirección del portal; define en su lugar la variable de entorno LILA_MONGODB_URI.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="285"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="286"/>
         <source>The system keyring is not available, so the portal address cannot be read or changed here. Unlock the keyring (GNOME Keyring, KWallet, Keychain or Credential Manager) and open Settings again, or set the environment variable LILA_MONGODB_URI.</source>
         <translation>El llavero del sistema no está disponible, así que aquí no se puede leer ni cambiar la dirección del portal. Desbloquea el llavero (GNOME Keyring, KWallet, Llavero de macOS o Administrador de credenciales) y vuelve a abrir Ajustes, o define la variable de entorno LILA_MONGODB_URI.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="302"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="303"/>
         <source>The company portal address was not saved: %1</source>
         <translation>No se guardó la dirección del portal de la empresa: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="307"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="308"/>
         <source>The company portal address was saved; it applies from the next start.</source>
         <translation>Se guardó la dirección del portal de la empresa; se aplica al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="310"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="311"/>
         <source>The company portal address was removed; from the next start messages count against the local limit.</source>
         <translation>Se quitó la dirección del portal de la empresa; al volver a abrir Lila, los mensajes cuentan para el límite local.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="323"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="324"/>
         <source>Settings could not be saved: %1</source>
         <translation>No se pudieron guardar los ajustes: %1</translation>
     </message>

@@ -1,8 +1,11 @@
-"""Every bad start value, headless, as a real process: one plain line, a non-zero exit.
+"""Every bad start value, headless: one plain line, a non-zero exit, no traceback.
 
 `lila-desktop --headless ...` is started with one bad value at a time; it
 must print one line that says what to change, exit non-zero, never show a
-Python traceback, and start nothing (no engine, no list written). The window
+Python traceback, and start nothing (no engine, no list written). A real
+process for the issue's own example (a 7-character passphrase), a data folder
+that is a file and a taken port; the other values through the same `app.run`
+in this process (they are refused before anything is configured). The window
 face's dialog for the same values is tested in tests/ui/test_start_errors.py.
 """
 
@@ -10,33 +13,42 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from bench.harness.app_process import AppProcess
+from lila_desktop import app
+from lila_desktop.services.config import CommandLine
 
 pytestmark = pytest.mark.e2e
 
 GOOD_ENV = {"LILA_VAULT_PASSPHRASE": "e2e passphrase, not a real one"}
 
 
-def _command() -> list[str]:
-    script = Path(sys.executable).with_name("lila-desktop")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "lila_desktop"]
+@dataclass
+class Ended:
+    returncode: int
+    stderr: str
+    stdout: str = ""
 
 
-def start(data_dir: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("LILA_") and k != "DISPLAY"}
-    environ.update(env)
-    return subprocess.run(
-        [*_command(), "--headless", "--transport", "simulated", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=60,
-    )
+def start(data_dir: Path, *args: str, env: dict[str, str]) -> Ended:
+    """The real app headless with one bad value (the one harness), run until it exits."""
+    with AppProcess(
+        data_dir,
+        api=False,
+        json_logs=False,
+        passphrase=None,
+        api_key=None,
+        extra_args=args,
+        env={"DISPLAY": None, **env},
+    ) as app:
+        code = app.proc.wait(60)
+        app.close()  # the reader has every line once the app is gone
+        return Ended(code, "\n".join(app.raw))
 
 
 @pytest.fixture
@@ -48,28 +60,41 @@ def busy_port() -> Iterator[int]:
 
 
 CASES = [
-    pytest.param({"LILA_VAULT_PASSPHRASE": "7 chars"}, (), "is too short", id="passphrase-short"),
-    pytest.param(
-        {"LILA_VAULT_PASSPHRASE": ""}, (), "LILA_VAULT_PASSPHRASE is empty", id="pass-empty"
-    ),
-    pytest.param({"LILA_API_KEY": "tooshort"}, (), "LILA_API_KEY must be 16", id="api-key-short"),
-    pytest.param({"LILA_QUOTA_LIMIT": "0"}, (), "must be a positive whole", id="quota-zero"),
-    pytest.param({"LILA_QUOTA_LIMIT": "lots"}, (), "must be a positive whole", id="quota-text"),
-    pytest.param({"LILA_MONGODB_URI": "portal"}, (), "not a MongoDB connection", id="mongodb-uri"),
-    pytest.param({}, ("--api-port", "70000"), "from 1 to 65535", id="port-out-of-range"),
-    pytest.param({}, ("--api-port", "-5"), "from 1 to 65535", id="port-negative"),
+    pytest.param({"LILA_VAULT_PASSPHRASE": ""}, None, "PASSPHRASE is empty", id="pass-empty"),
+    pytest.param({"LILA_API_KEY": "tooshort"}, None, "LILA_API_KEY must be 16", id="api-key"),
+    pytest.param({"LILA_QUOTA_LIMIT": "0"}, None, "must be a positive whole", id="quota-zero"),
+    pytest.param({"LILA_QUOTA_LIMIT": "lots"}, None, "must be a positive whole", id="quota-text"),
+    pytest.param({"LILA_MONGODB_URI": "portal"}, None, "not a MongoDB connection", id="mongodb"),
+    pytest.param({}, "70000", "from 1 to 65535", id="port-out-of-range"),
+    pytest.param({}, "-5", "from 1 to 65535", id="port-negative"),
 ]
 
 
-@pytest.mark.parametrize(("env", "args", "words"), CASES)
+def test_the_issues_example_a_seven_character_passphrase(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    out = start(data_dir, env={"LILA_VAULT_PASSPHRASE": "7 chars"})
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr + out.stdout
+    [line] = out.stderr.strip().splitlines()
+    assert line.startswith("lila-desktop: LILA_VAULT_PASSPHRASE is too short")
+    assert "at least 8 characters" in line
+    assert not (data_dir / "sessions.json").exists() and not (data_dir / "logs").exists()
+
+
+@pytest.mark.parametrize(("env", "port", "words"), CASES)
 def test_a_bad_value_is_one_line_and_a_non_zero_exit(
-    tmp_path: Path, env: dict[str, str], args: tuple[str, ...], words: str
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+    env: dict[str, str],
+    port: str | None,
+    words: str,
 ) -> None:
     data_dir = tmp_path / "data"
-    out = start(data_dir, *args, env={**GOOD_ENV, **env})
-    assert out.returncode == 2, out.stderr
-    assert "Traceback" not in out.stderr + out.stdout
-    lines = out.stderr.strip().splitlines()
+    cli = CommandLine(data_dir=data_dir, transport="simulated", headless=True, api_port=port)
+    assert app.run(cli, {**GOOD_ENV, **env}) == 2
+    out = capfd.readouterr()
+    assert "Traceback" not in out.err + out.out
+    lines = out.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("lila-desktop: ") and words in lines[0], lines
     assert not (data_dir / "sessions.json").exists() and not (data_dir / "logs").exists()
 

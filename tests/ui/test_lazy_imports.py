@@ -24,10 +24,11 @@ PROBE = textwrap.dedent(
     from lila_desktop.services.config import CommandLine, resolve
     from lila_desktop.services.quota.uri_store import MongoUriStore
     from lila_desktop.services.runtime import build_quota_ledger
-    env = {"LILA_MONGODB_URI": sys.argv[2]} if sys.argv[2] else {}
-    config = resolve(CommandLine(data_dir=Path(sys.argv[1])), env, Settings())
-    ledger = build_quota_ledger(config, uri_store=MongoUriStore(keyring.backends.fail.Keyring()))
-    print("ledger", type(ledger).__name__, "pymongo" in sys.modules)
+    for env in ({}, {"LILA_MONGODB_URI": sys.argv[2]}):  # no portal, then a portal
+        config = resolve(CommandLine(data_dir=Path(sys.argv[1])), env, Settings())
+        store = MongoUriStore(keyring.backends.fail.Keyring())
+        ledger = build_quota_ledger(config, uri_store=store)
+        print("ledger", type(ledger).__name__, "pymongo" in sys.modules)
     """
 )
 
@@ -46,10 +47,10 @@ def probe(tmp_path: Path, uri: str) -> list[str]:
     return out.stdout.splitlines()
 
 
-def test_no_portal_no_pymongo(tmp_path: Path) -> None:
-    assert probe(tmp_path, "") == ["after-import False", "ledger SqliteLedger False"]
-
-
-def test_a_portal_loads_pymongo_when_its_ledger_is_built(tmp_path: Path) -> None:
+def test_pymongo_loads_only_with_a_portal(tmp_path: Path) -> None:
     uri = "mongodb://user:pass@127.0.0.1:1/?serverSelectionTimeoutMS=50"
-    assert probe(tmp_path, uri) == ["after-import False", "ledger MongoLedger True"]
+    assert probe(tmp_path, uri) == [
+        "after-import False",  # the whole window imported
+        "ledger SqliteLedger False",  # started without a portal
+        "ledger MongoLedger True",  # a portal configured: now, and only now
+    ]

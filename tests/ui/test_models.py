@@ -77,7 +77,7 @@ def test_countdown_ticks_only_time_columns(qtbot, qloop: LoopRunner) -> None:
     with qtbot.waitSignal(model.dataChanged, timeout=2000) as blocker:
         pass
     top, bottom = blocker.args[0], blocker.args[1]
-    assert (top.column(), bottom.column()) == (Column.SINCE, Column.LAST_BACKUP)
+    assert (top.column(), bottom.column()) == (Column.SINCE, Column.UPTIME)
 
 
 def test_bridge_coalesces_a_burst_into_one_update(qtbot, qloop: LoopRunner, tmp_path: Path) -> None:

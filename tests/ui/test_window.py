@@ -174,7 +174,7 @@ def test_log_view_tails_the_log_file_with_filters(qloop: LoopRunner, app: App) -
     ]
     path.write_text("".join(json.dumps(x) + "\n" for x in lines) + '{"ts": 3', encoding="utf-8")
     view = app.window.log_view
-    app.window.tabs.setCurrentWidget(view)
+    app.window.logs_action.trigger()  # View › Log: shown even before the first number
 
     async def scenario() -> None:
         await wait_until(lambda: view.model.rowCount() == 2, what="two complete lines")
@@ -203,6 +203,8 @@ def test_settings_are_saved_and_the_language_switches(qloop: LoopRunner, app: Ap
         assert QApplication.clipboard().text() == "k" * 43
         dialog.keep_spin.setValue(9)
         dialog.notify_check.setChecked(False)
+        assert dialog.bot_check.isChecked() is False  # no AI/bot label unless asked
+        dialog.bot_check.setChecked(True)
         dialog.login_check.setChecked(True)
         dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("es"))
         save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
@@ -214,6 +216,7 @@ def test_settings_are_saved_and_the_language_switches(qloop: LoopRunner, app: Ap
         qloop.run(scenario())
         stored = SettingsStore(app.harness.data_dir).load()
         assert (stored.keep_backups, stored.notifications, stored.language) == (9, False, "es")
+        assert stored.bot_label is True
         assert app.controller.autostart.is_enabled()
         assert app.tray.notifications is False
         assert app.window.file_menu.title() == "&Archivo"

@@ -29,7 +29,31 @@ REQUEST_TIMEOUT = 45.0  # above the engine's own 30 s bounds
 HELLO_TIMEOUT = 30.0  # importing neonize takes ~1 s; a cold laptop more
 RESTART_DELAYS = (0.0, 0.5, 1.0, 2.0, 5.0)  # consecutive crashes back off a little
 STATS_INTERVAL = 30.0
+BOT_TAG_VAR = "NEONIZE_BOT_TAG"  # "off": no <bot biz_bot="1"/> on 1:1 texts
 _REDACT = ("pair code", "qr code", "2@")  # never let a code reach the log
+
+
+# Hazard 15: every link attempt that ends unpaired can park one of the engine's
+# 64 workers for good, and a stop abandoned on a stalled dial parks another.
+# Recycle long before the executor runs dry (every Go call would hang).
+MAX_PARKED_WORKERS = 16
+MAX_ABORTED_LINKS = 24
+
+
+def recycle_reason(stats: Mapping[str, Any], max_fds: int, max_connects: int) -> str | None:
+    """Why the engine should be recycled now, from its stats; None if it is fine."""
+    parked = int(stats.get("lingering", 0)) + int(stats.get("stop_timeouts", 0))
+    checks = (
+        (stats["fds"] > max_fds, f"{stats['fds']} file handles"),
+        (stats["connects"] > max_connects, f"{stats['connects']} connects"),
+        (parked >= MAX_PARKED_WORKERS, f"{parked} workers parked in Go"),
+        (
+            int(stats.get("aborted_links", 0)) >= MAX_ABORTED_LINKS,
+            f"{stats.get('aborted_links')} aborted link attempts",
+        ),
+    )
+    reasons = [why for hit, why in checks if hit]
+    return ", ".join(reasons) if reasons else None
 
 
 class EngineError(Exception):
@@ -87,6 +111,7 @@ class EngineClient:
         max_fds: int | None = None,
         max_connects: int = 500,
         stats_interval: float = STATS_INTERVAL,
+        bot_label: bool = False,
     ) -> None:
         self.transport = transport
         self._on_event = on_event
@@ -96,6 +121,7 @@ class EngineClient:
         self.max_fds = max_fds or fd_budget()
         self.max_connects = max_connects
         self.stats_interval = stats_interval
+        self.bot_label = bot_label
         self.healthy_after = 60.0  # a run this long resets the crash back-off
         self.recycles = 0
         self._proc: asyncio.subprocess.Process | None = None
@@ -125,6 +151,8 @@ class EngineClient:
     async def _spawn(self) -> None:
         env = dict(os.environ if self._env is None else self._env)
         env.setdefault("PYTHONUNBUFFERED", "1")
+        # Read by neonize's Go code from the environment it loads with (hazard 16).
+        env[BOT_TAG_VAR] = "on" if self.bot_label else "off"
         self._proc = await asyncio.create_subprocess_exec(
             *self._command,
             stdin=asyncio.subprocess.PIPE,
@@ -194,12 +222,9 @@ class EngineClient:
                 stats = await self.request(p.OP_STATS, timeout=10)
             except EngineError:
                 continue
-            if stats["fds"] > self.max_fds or stats["connects"] > self.max_connects:
-                logger.info(
-                    "engine holds %s fds after %s connects; recycling",
-                    stats["fds"],
-                    stats["connects"],
-                )
+            reason = recycle_reason(stats, self.max_fds, self.max_connects)
+            if reason is not None:
+                logger.info("recycling the engine: %s", reason)
                 await self.recycle()
 
     async def recycle(self) -> None:

@@ -33,6 +33,11 @@ CONNECT_TIMEOUT = 30.0
 STOP_TIMEOUT = 20.0
 CALL_TIMEOUT = 30.0
 EXECUTOR_WORKERS = 64  # one blocking Go call per live session (hazard 4)
+BOT_TAG_VAR = "NEONIZE_BOT_TAG"
+SEND_UNKNOWN_MESSAGE = (
+    "WhatsApp did not confirm the message within {:g} s; it may still be delivered. "
+    "Check the chat on the phone before sending it again."
+)
 LOG_FORMAT = "%(levelname)s|%(name)s|%(message)s"  # parsed by the pool
 
 
@@ -162,9 +167,15 @@ class EngineHost:
         if op == p.OP_PAIR_PHONE:
             return {"code": await asyncio.wait_for(client.pair_phone(), CALL_TIMEOUT)}
         if op == p.OP_SEND_TEXT:
-            sent = await asyncio.wait_for(
-                client.send_text(str(args["to"]), str(args["text"])), CALL_TIMEOUT
-            )
+            try:
+                sent = await asyncio.wait_for(
+                    client.send_text(str(args["to"]), str(args["text"])), CALL_TIMEOUT
+                )
+            except TimeoutError:
+                # The Go send keeps running (hazard 17): it may still arrive.
+                raise TransportError(
+                    SEND_UNKNOWN_MESSAGE.format(CALL_TIMEOUT), "SEND_UNKNOWN"
+                ) from None
             return {"message_id": sent.message_id, "timestamp": sent.timestamp}
         raise ValueError(f"unknown op {op!r}")
 
@@ -199,13 +210,15 @@ class EngineHost:
             logger.warning("stop of %s timed out; client abandoned", client.phone)
 
     def stats(self) -> dict[str, Any]:
-        fds, rss = _process_usage()
+        fds, rss, threads = _process_usage()
         return {
             "pid": os.getpid(),
             "fds": fds,
             "rss": rss,
+            "threads": threads,
             "clients": len(self._clients),
             "stop_timeouts": self.stop_timeouts,
+            "bot_tag": os.environ.get(BOT_TAG_VAR),
             **self.transport.stats(),
         }
 
@@ -219,12 +232,12 @@ class EngineHost:
         await self.transport.aclose()
 
 
-def _process_usage() -> tuple[int, int]:
+def _process_usage() -> tuple[int, int, int]:
     import psutil
 
     proc = psutil.Process()
     fds = proc.num_fds() if hasattr(proc, "num_fds") else proc.num_handles()
-    return int(fds), int(proc.memory_info().rss)
+    return int(fds), int(proc.memory_info().rss), int(proc.num_threads())
 
 
 def _take_over_stdout() -> BinaryIO:
@@ -285,6 +298,10 @@ def run_engine(transport_name: str, log_level: str = "INFO") -> int:
     logging.basicConfig(level=log_level, format=LOG_FORMAT, stream=sys.stderr, force=True)
     logging.getLogger("neonize.utils.ffmpeg").setLevel(logging.ERROR)  # media unused
 
+    # Hazard 16: without "off" in the environment Go loads with, every 1:1 text
+    # carries <bot biz_bot="1"/> and customers see an AI/bot label. The pool
+    # sets it from the owner's setting; an engine started by hand stays off.
+    os.environ.setdefault(BOT_TAG_VAR, "off")
     from lila_desktop.services.transports import load_transport
 
     loop = asyncio.new_event_loop()

@@ -21,7 +21,7 @@ _NOT_SENT = frozenset(
     {"SESSION_NOT_CONNECTED", "NOT_CONNECTED", "NOT_RUNNING", "SESSION_NOT_FOUND"}
 )
 # The request may have reached WhatsApp and we did not hear back.
-_MAYBE_SENT = frozenset({"TIMEOUT", "ENGINE_UNAVAILABLE", "ENGINE_ERROR"})
+_MAYBE_SENT = frozenset({"TIMEOUT", "SEND_UNKNOWN", "ENGINE_UNAVAILABLE", "ENGINE_ERROR"})
 _TIMEOUT_WORDS = ("timed out", "timeout", "deadline", "context canceled")
 
 

@@ -1,22 +1,26 @@
 """The real WhatsApp transport: neonize 0.5.2 (whatsmeow) behind our Protocols.
 
 Only the engine process loads it (a Go panic aborts the whole process, hazard
-3 of NEONIZE_NOTES.md); the engine configures logging before the import (12),
-sizes the executor (4) and serializes and times out connect/stop (1, 5).
-This adapter adds: one `NewAClient` per generation, built in `connect()` with
-every handler registered first and `get_me()` never called (2); neonize's
-lifecycle events mapped to protocol events (`_on_*`), each drop reported once;
-a failed first dial reported (`connect_failure`, or `store_corrupt` when the
-store cannot be opened); our own QR timeout (10); and a transport-wide lock
-around Go connect/stop, since the QR timeout stops its client by itself.
+3 of NEONIZE_NOTES.md); the engine configures logging and NEONIZE_BOT_TAG
+before the import (12, 16), sizes the executor (4) and bounds every request
+(5). This adapter adds: one `NewAClient` per generation, built in `connect()`
+with every handler registered first and `get_me()` never called (2); one
+`GoLock` over neonize's shared Go maps, held by a connect until Go is past its
+set-up and around every stop, send, pairing code and logout (1, 13); Go's
+first callbacks and login statuses watched, and a silent set-up reported
+(14); aborted links and parked Go workers counted for the engine's recycling
+(15); a failed first dial reported (`connect_failure`, or `store_corrupt`);
+our own QR timeout (10). What neonize's events mean: `neonize_events.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import itertools
 import logging
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -30,23 +34,20 @@ from neonize.utils.enum import ClientName, ClientType
 from neonize.utils.jid import Jid2String, build_jid
 
 from lila_desktop.services.transports.base import EventSink, SendResult, TransportError
+from lila_desktop.services.transports.go_lock import GoLock
+from lila_desktop.services.transports.neonize_events import (
+    KEEPALIVE_LIMIT,
+    NO_ANSWER_TIMEOUT,
+    PAIR_WAIT,
+    PATH_BREAKERS,
+    QR_TIMEOUT,
+    RECONNECT_GRACE,
+    SETUP_HOLD,
+    SessionEvents,
+    store_problem,
+)
 
 logger = logging.getLogger(__name__)
-
-QR_TIMEOUT = 160.0  # WhatsApp's codes: 60 s, then 20 s each, ~160 s in all
-PAIR_WAIT = 20.0  # how long pair_phone() waits for the socket (the first QR)
-
-# neonize's own ConnectFailureReason numbers -> WhatsApp's HTTP-like codes.
-REASON_CODES = {1: 400, 2: 401, 3: 402, 4: 403, 5: 406, 6: 405, 7: 409, 8: 500, 9: 501, 10: 503}
-LOGOUT_CODES = frozenset({401, 403, 406})
-OUTDATED_CODES = frozenset({405, 409})  # 409: bad user agent, fixed by an update too
-TEMP_BAN_CODE = 402
-
-# A busy store (another process holds a lock) is fine: retry it, never quarantine it.
-_BUSY_STORE = ("database is locked", "database table is locked", "busy")
-_BAD_STORE = ("not a database", "malformed", "unsupported file format", "upgrade database")
-_WRAPPERS = ("failed to upgrade database: ", "failed to check if foreign keys are enabled: ")
-_PATH_BREAKERS = "#?%"  # the store name goes into a file: URI (hazard 11)
 
 # Shown on the phone under Linked devices; Chrome is WhatsApp Web's commonest
 # browser and keeps the pairing-code client type consistent with it.
@@ -56,45 +57,7 @@ _CLIENT_NAME = ClientName.WINDOWS if sys.platform == "win32" else ClientName.LIN
 _uuid_seq = itertools.count(1)
 
 
-def store_problem(message: str) -> str | None:
-    """A short reason if a connect error means the store cannot be used, else None."""
-    lowered = message.lower()
-    if any(m in lowered for m in _BUSY_STORE) or not any(m in lowered for m in _BAD_STORE):
-        return None
-    reason = message
-    for wrapper in _WRAPPERS:
-        reason = reason.replace(wrapper, "")
-    return reason[:200]
-
-
-def failure_code(event: Any) -> int | None:
-    """WhatsApp's code of a ConnectFailureEv.
-
-    neonize leaves `Reason` unset for codes it has no name for (it would read
-    as GENERIC), so fall back to the raw node's `reason` attribute.
-    """
-    if event.HasField("Reason") and event.Reason in REASON_CODES:
-        return REASON_CODES[event.Reason]
-    return _number(_attrs(event.Raw).get("reason"))
-
-
-def _attrs(node: Any) -> dict[str, Any]:
-    """A protobuf Node's attributes as a dict (neonize sends a list of oneofs)."""
-    return {a.name: getattr(a, a.WhichOneof("Value") or "text") for a in node.Attrs}
-
-
-def _number(value: Any) -> int | None:
-    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
-        return int(value)
-    return None
-
-
-def _ban_expiry(seconds: int) -> float | None:
-    # None lets the pool pick its own "look again later" when WhatsApp gave none.
-    return time.time() + seconds if seconds > 0 else None
-
-
-class NeonizeClient:
+class NeonizeClient(SessionEvents):
     """One connection attempt ("generation") of one number."""
 
     def __init__(
@@ -121,6 +84,11 @@ class NeonizeClient:
         self._paired = False
         self._qr_seen = asyncio.Event()
         self._qr_timer: asyncio.Task[None] | None = None
+        self._setup_done = asyncio.Event()  # Go is past Neonize()'s map writes
+        self._answered = False  # a QR, a connection or an end was reported
+        self._answer_timer: asyncio.Task[None] | None = None
+        self._grace_timer: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def connect(self) -> None:
         if self._client is not None or self._stopped:
@@ -129,6 +97,8 @@ class NeonizeClient:
             msg = f"the session folder {self.store_path.parent} does not exist; create it first"
             raise TransportError(msg, "BAD_REQUEST")
         client = NewAClient(str(self.store_path), props=_DEVICE_PROPS, uuid=self._uuid)
+        self._loop = asyncio.get_running_loop()
+        self._hook_go_callbacks(client)
         # All handlers before connect(): neonize subscribes Go to exactly these.
         client.event.qr(self._guard(self._on_qr))
         for event_type, handler in (
@@ -147,10 +117,41 @@ class NeonizeClient:
         ):
             client.event(event_type)(self._guard(handler))
         self._client = client
-        async with self.transport.lifecycle:
+        self._answer_timer = self._loop.create_task(self._expect_an_answer())
+        go = self.transport.go
+        async with go.exclusive():
             self.transport.connects += 1
             self._task = await client.connect()
-        self._task.add_done_callback(self._on_session_end)
+            self._task.add_done_callback(self._on_session_end)
+            self._task.add_done_callback(self._task_ended)
+            # connect() only created the task: Go's set-up writes the shared maps
+            # from now on (hazard 13). Keep everyone out until it shows progress.
+            try:
+                await asyncio.wait_for(self._setup_done.wait(), self.transport.setup_hold)
+            except TimeoutError:
+                self.transport.setup_timeouts += 1
+                logger.info(
+                    "%s: no word from Go after %g s of set-up",
+                    self.phone,
+                    self.transport.setup_hold,
+                )
+
+    def _hook_go_callbacks(self, client: NewAClient) -> None:
+        """See Go's first callbacks: the set-up is over, or the link ended (hazard 14)."""
+        execute = client.event.execute
+
+        def execute_and_note(uuid: int, binary: int, size: int, code: int) -> Any:
+            self._from_go(self._setup_done.set)
+            return execute(uuid, binary, size, code)
+
+        def login_status(_uuid: int, status: int | None) -> None:
+            text = ctypes.string_at(status).decode("utf-8", "replace") if status else ""
+            self._from_go(lambda: self._on_login_status(text))
+
+        client.event.execute = execute_and_note
+        # neonize's own handler of the login status is empty; the attribute is
+        # read (name-mangled) when connect() builds the Go callbacks.
+        client._NewAClient__onLoginStatus = login_status
 
     async def stop(self) -> None:
         """End this client for good; idempotent, and silent from the first call."""
@@ -162,15 +163,26 @@ class NeonizeClient:
 
     async def _shutdown(self) -> None:
         self._cancel_qr_timer()
+        self._cancel_grace()
+        timer, self._answer_timer = self._answer_timer, None
+        if timer is not None:
+            timer.cancel()
         self.transport.forget(self)
         client = self._client
         if client is None:
             return
+        if self._qr_seen.is_set() and not self._paired:
+            # Hazard 15: a link attempt ended unpaired; Go may keep its worker.
+            self.transport.aborted_links += 1
         try:
-            async with self.transport.lifecycle:
+            async with self.transport.go.exclusive():
                 await client.stop()
         except Exception:
             logger.exception("stopping the client of %s failed", self.phone)
+        if self._task is not None and not self._task.done():
+            # Until Go returns, its worker thread is parked; the engine's
+            # owner recycles the engine when too many stay parked.
+            self.transport.lingering.add(self)
         # neonize's finalizer would call Go Stop again at garbage collection,
         # from any thread and outside our lock (hazard 1): we already did.
         finalizer = getattr(client, "_stop_finalizer", None)
@@ -203,10 +215,13 @@ class NeonizeClient:
     async def logout(self) -> None:
         client = self._live_client()
         try:
-            await client.logout()
+            await self.transport.go.call(client.logout())
         except NeonizeError as exc:
             msg = f"WhatsApp could not be told to log out ({exc}); check the connection and retry"
-            raise TransportError(msg, "LOGOUT_FAILED") from None
+            # Same code as the simulator when no connection was ever up (conformance).
+            raise TransportError(
+                msg, "LOGOUT_FAILED" if self._connected else "NOT_CONNECTED"
+            ) from None
         # whatsmeow emits nothing for a logout it was asked for; it has
         # already deleted the device from the store.
         self._end("logged_out", code=401, on_connect=False)
@@ -216,16 +231,16 @@ class NeonizeClient:
         client = self._live_client()
         if self._paired or self._connected:
             raise TransportError("this number is already linked", "NOT_PAIRING")
-        try:
-            await asyncio.wait_for(self._qr_seen.wait(), self.transport.pair_wait)
-        except TimeoutError:
+        if not await self._socket_up():
             msg = "WhatsApp has not answered yet; check the connection and try again"
-            raise TransportError(msg, "NOT_PAIRING") from None
+            raise TransportError(msg, "NOT_PAIRING")
         client = self._live_client()  # the QR may have expired meanwhile
         try:
             code = str(
-                await client.PairPhone(
-                    self.phone, True, client_name=_CLIENT_NAME, client_type=ClientType.CHROME
+                await self.transport.go.call(
+                    client.PairPhone(
+                        self.phone, True, client_name=_CLIENT_NAME, client_type=ClientType.CHROME
+                    )
                 )
             )
         except NeonizeError as exc:
@@ -233,6 +248,24 @@ class NeonizeClient:
             raise TransportError(msg, "PAIR_FAILED") from None
         self._emit("pair_code", code=code)
         return code
+
+    async def _socket_up(self) -> bool:
+        """Wait for the first QR (the socket is up), unless the attempt ended first."""
+        task = self._task
+        if self._qr_seen.is_set():
+            return True
+        if task is None or task.done():
+            return False  # Go returned: no QR can come from this attempt
+        waiter = asyncio.ensure_future(self._qr_seen.wait())
+        try:
+            await asyncio.wait(
+                {waiter, task},
+                timeout=self.transport.pair_wait,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            waiter.cancel()
+        return self._qr_seen.is_set()
 
     async def send_text(self, to: str, text: str) -> SendResult:
         client = self._live_client()
@@ -243,31 +276,16 @@ class NeonizeClient:
         try:
             # A plain Message: neonize's str path looks up groups and mentions
             # (network calls) for any "@digits" in the text.
-            sent = await client.send_message(jid, Message(conversation=text))
+            sent = await self.transport.go.call(
+                client.send_message(jid, Message(conversation=text))
+            )
         except NeonizeError as exc:
+            if not self._connected:  # Go was asked anyway: its answer is the reason
+                msg = f"this number is not connected to WhatsApp ({exc}); wait until it is"
+                raise TransportError(msg, "NOT_CONNECTED") from None
             msg = f"WhatsApp did not accept the message: {exc}"
             raise TransportError(msg, "SEND_FAILED") from None
         return SendResult(message_id=str(sent.ID), timestamp=float(sent.Timestamp or time.time()))
-
-    def _emit(self, event: str, **fields: Any) -> None:
-        if self._stopped:
-            return
-        try:
-            self._sink(event, **fields)
-        except Exception:
-            logger.exception("the sink failed on %s", event)
-
-    def _end(self, event: str, **fields: Any) -> None:
-        """Report how this connection ended; later drop events are the same drop."""
-        self._down = True
-        self._connected = False
-        self._emit(event, **fields)
-
-    def _drop(self, code: int | None, reason: str) -> None:
-        if self._down:
-            logger.debug("%s: %s is part of a drop already reported", self.phone, reason)
-            return
-        self._end("disconnected", code=code, reason=reason)
 
     def _guard(self, handler: Any) -> Any:
         # neonize wants coroutines, runs them via run_coroutine_threadsafe and
@@ -286,23 +304,11 @@ class NeonizeClient:
         if self._paired:
             return
         self._qr_seen.set()
+        self._setup_done.set()
+        self._answered = True
         if self._qr_timer is None:
             self._qr_timer = asyncio.get_running_loop().create_task(self._expire_qr())
         self._emit("qr", code=data.decode("utf-8", "replace"))
-
-    def _cancel_qr_timer(self) -> None:
-        timer, self._qr_timer = self._qr_timer, None
-        if timer is not None:
-            timer.cancel()
-
-    async def _expire_qr(self) -> None:
-        await asyncio.sleep(self.transport.qr_timeout)
-        self._qr_timer = None  # done: stop() must not cancel the task running it
-        if self._stopped or self._paired or self._connected:
-            return
-        logger.info("the QR codes of %s expired unscanned", self.phone)
-        self._end("qr_expired")
-        await self.stop()
 
     def _on_pair_status(self, event: Any) -> None:
         if event.Status == ev.PairStatusEv.SUCCESS:
@@ -313,62 +319,11 @@ class NeonizeClient:
             # The phone scanned but linking failed; a fresh attempt gets a new QR.
             self._end("connect_failure", code=None, message=f"pairing failed: {event.Error}")
 
-    def _on_connected(self, _event: Any) -> None:
-        self._down = self._keepalive_reported = False
-        self._connected = True
-        self._emit("connected")
-
-    def _on_disconnected(self, _event: Any) -> None:
-        self._drop(None, "connection lost")
-
-    def _on_keepalive_timeout(self, event: Any) -> None:
-        if not self._keepalive_reported:
-            self._keepalive_reported = True
-            logger.info("%s: keep-alive failed (%d in a row)", self.phone, event.ErrorCount)
-            self._drop(408, "keep-alive timeout")
-
-    def _on_keepalive_restored(self, _event: Any) -> None:
-        # Not `connected`: the pool answers our 408 by stopping this client and
-        # starting a new generation, so the recovered socket is already being
-        # torn down; announcing it would race that stop. Re-arm for next time.
-        logger.info("%s: keep-alive restored", self.phone)
-        self._down = self._keepalive_reported = False
-
-    def _on_temporary_ban(self, event: Any) -> None:
-        logger.warning("%s: temporary ban (reason %d)", self.phone, event.Code)
-        self._end("temp_ban", code=TEMP_BAN_CODE, expire=_ban_expiry(event.Expire))
-
-    def _on_logged_out(self, event: Any) -> None:
-        code = REASON_CODES.get(event.Reason) if event.HasField("Reason") else None
-        code = code if code in LOGOUT_CODES else 401
-        self._end("logged_out", code=code, on_connect=bool(event.OnConnect))
-
-    def _on_connect_failure(self, event: Any) -> None:
-        code = failure_code(event)
-        if code in LOGOUT_CODES:
-            self._end("logged_out", code=code, on_connect=True)
-        elif code == TEMP_BAN_CODE:
-            expire = _number(_attrs(event.Raw).get("expire")) or 0
-            self._end("temp_ban", code=code, expire=_ban_expiry(expire))
-        elif code in OUTDATED_CODES:
-            self._end("outdated")
-        else:
-            message = event.Message or f"connect failure {code if code else 'without a code'}"
-            self._end("connect_failure", code=code, message=message)
-
     def _on_receipt(self, event: Any) -> None:
         # Only the recipient's receipts for what we sent: delivered, read.
         kind = _RECEIPT_KINDS.get(int(event.Type))
         if kind is not None and event.MessageIDs:
             self._emit("receipt", ids=[str(i) for i in event.MessageIDs], kind=kind)
-
-    def _on_stream_error(self, event: Any) -> None:
-        conflicts = [_attrs(node) for node in event.Raw.Nodes if node.Tag == "conflict"]
-        if any(attrs.get("type") == "replaced" for attrs in conflicts):
-            self._end("replaced")
-            return
-        raw = event.Code.strip()
-        self._drop(int(raw) if raw.isdigit() else None, f"stream error {raw or 'without a code'}")
 
 
 _RECEIPT_KINDS = {ev.ReceiptEv.DELIVERED: "delivered", ev.ReceiptEv.READ: "read"}
@@ -379,19 +334,37 @@ class NeonizeTransport:
 
     name = "neonize"
 
-    def __init__(self, *, qr_timeout: float = QR_TIMEOUT, pair_wait: float = PAIR_WAIT) -> None:
-        if qr_timeout <= 0 or pair_wait <= 0:
-            raise ValueError("qr_timeout and pair_wait must be positive")
+    def __init__(
+        self,
+        *,
+        qr_timeout: float = QR_TIMEOUT,
+        pair_wait: float = PAIR_WAIT,
+        setup_hold: float = SETUP_HOLD,
+        no_answer_timeout: float = NO_ANSWER_TIMEOUT,
+        reconnect_grace: float = RECONNECT_GRACE,
+        keepalive_limit: float = KEEPALIVE_LIMIT,
+    ) -> None:
+        if min(qr_timeout, pair_wait, setup_hold, no_answer_timeout) <= 0:
+            raise ValueError(
+                "qr_timeout, pair_wait, setup_hold and no_answer_timeout must be positive"
+            )
         self.qr_timeout = qr_timeout
         self.pair_wait = pair_wait
+        self.setup_hold = setup_hold
+        self.no_answer_timeout = no_answer_timeout
+        self.reconnect_grace = reconnect_grace
+        self.keepalive_limit = keepalive_limit
         self.connects = 0
-        self.lifecycle = asyncio.Lock()  # Go connect/stop, one at a time (hazard 1)
+        self.setup_timeouts = 0
+        self.aborted_links = 0  # link attempts stopped unpaired after a QR (hazard 15)
+        self.go = GoLock()  # every Go call that touches neonize's shared maps
+        self.lingering: set[NeonizeClient] = set()  # stopped, but Go has not returned
         self._live: set[NeonizeClient] = set()
 
     def create_client(
         self, phone: str, generation: int, store_path: Path, sink: EventSink
     ) -> NeonizeClient:
-        if bad := sorted({ch for ch in str(store_path) if ch in _PATH_BREAKERS}):
+        if bad := sorted({ch for ch in str(store_path) if ch in PATH_BREAKERS}):
             msg = f"the WhatsApp library cannot open {store_path} (it has {' '.join(bad)})"
             raise TransportError(f"{msg}; choose a data folder without #, ? or %", "BAD_REQUEST")
         client = NeonizeClient(self, phone, generation, store_path, sink)
@@ -405,7 +378,14 @@ class NeonizeTransport:
         raise TransportError("simulation needs the simulated transport", "NOT_SUPPORTED")
 
     def stats(self) -> dict[str, Any]:
-        return {"connects": self.connects, "clients": len(self._live)}
+        return {
+            "connects": self.connects,
+            "clients": len(self._live),
+            "aborted_links": self.aborted_links,
+            "lingering": len(self.lingering),
+            "setup_timeouts": self.setup_timeouts,
+            "py_threads": threading.active_count(),  # executor workers parked in Go
+        }
 
     async def aclose(self) -> None:
         for client in list(self._live):

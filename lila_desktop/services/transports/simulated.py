@@ -152,6 +152,7 @@ class SimulatedClient:
             self._set_up()
             return
         self.waiting_scan = None
+        self.world.aborted_links += 1  # the QR window ran out unpaired (hazard 15)
         # whatsmeow only prints "Login event: timeout"; the engine's own QR
         # timeout reports it. The simulator reports it the same way.
         self.emit("qr_expired")
@@ -166,9 +167,9 @@ class SimulatedClient:
         self._task = asyncio.get_running_loop().create_task(self._auto_reconnect())
 
     async def _auto_reconnect(self) -> None:
-        # whatsmeow's built-in loop (hazard 9): errors × 2 s, no cap. Our pool
-        # stops the client on every drop, so this only runs if it forgets to.
-        await self.world.sleep(2.0 * self._errors)
+        # whatsmeow's own loop (hazards 9, 17): at once, then errors x 2 s, no cap.
+        # Our pool stops the client on every drop: this runs only if it forgets to.
+        await self.world.sleep(2.0 * (self._errors - 1))
         if not self.stopped and await self._dial():
             self._set_up()
 
@@ -177,6 +178,9 @@ class SimulatedClient:
         self.up = False
 
     async def stop(self) -> None:
+        if not self.stopped and self.waiting_scan is not None:
+            # neonize 0.5.2 keeps a worker for good when a QR is stopped (hazard 15).
+            self.world.aborted_links += 1
         self.stopped = True
         self.up = False
         task, self._task = self._task, None
@@ -210,7 +214,17 @@ class SimulatedClient:
             raise TransportError(
                 f"WhatsApp did not accept the message: {to} is not on WhatsApp", "SEND_FAILED"
             )
+        # Like a Go send (hazard 17): once under way it runs to the end even if
+        # the engine stops waiting for it, so a timed-out send may still arrive.
+        sending = asyncio.ensure_future(self._send(to, text))
+        self.world.deliveries.add(sending)
+        sending.add_done_callback(self.world.deliveries.discard)
+        return await asyncio.shield(sending)
+
+    async def _send(self, to: str, text: str) -> SendResult:
         await self.world.sleep(0.005)
+        if self.world.send_delay:
+            await asyncio.sleep(self.world.send_delay)  # real seconds: the engine's bound is
         self.world.sent.append((self.phone, to, text))
         result = SendResult(message_id=self.world.message_id(), timestamp=time.time())
         self.world.record_sent(self.phone, to, text, result.message_id)
@@ -237,7 +251,10 @@ class SimulatedTransport:
         self.outdated: set[str] = set()
         self.clients: dict[str, SimulatedClient] = {}
         self.connects = 0
+        self.aborted_links = 0
         self.sent: list[tuple[str, str, str]] = []
+        self.send_delay = 0.0  # "slow_send": WhatsApp confirms sends this late
+        self.deliveries: set[asyncio.Future[SendResult]] = set()
         # Tests only: every send also appended (fsync) to this file, so a test can
         # count what "WhatsApp" got across kills of the app.
         self.sent_log = os.environ.get("LILA_SIM_SENT_LOG") or None
@@ -278,7 +295,11 @@ class SimulatedTransport:
         return client
 
     def stats(self) -> dict[str, Any]:
-        return {"connects": self.connects, "clients": len(self.clients)}
+        return {
+            "connects": self.connects,
+            "clients": len(self.clients),
+            "aborted_links": self.aborted_links,
+        }
 
     async def aclose(self) -> None:
         for client in list(self.clients.values()):
@@ -295,6 +316,9 @@ class SimulatedTransport:
         if event == "network_up":
             self.network_up = True
             self.on_engine_event("network", up=True)
+            return
+        if event == "slow_send":  # engine-level only (tests); not in the API's vocabulary
+            self.send_delay = float(args.get("seconds", 0.0))
             return
         if event == "engine_crash":
             logger.error("simulated engine crash (a Go panic aborts the process)")

@@ -87,6 +87,15 @@ class SettingsDialog(QDialog):
         self.notify_check = QCheckBox(self.tr("Tell me when a number needs me or recovers"), self)
         self.notify_check.setObjectName("notify_check")
         self.notify_check.setChecked(settings.notifications)
+        # Off by default: with it on, WhatsApp shows customers an AI/bot label.
+        self.bot_check = QCheckBox(
+            self.tr("Mark my messages as sent by a bot (customers see an AI/bot label)"), self
+        )
+        self.bot_check.setObjectName("bot_check")
+        self.bot_check.setToolTip(
+            self.tr("Off: your messages look like any person's. Applies from the next start.")
+        )
+        self.bot_check.setChecked(settings.bot_label)
         self.language_combo = QComboBox(self)
         self.language_combo.setObjectName("language_combo")
         for code, label in (
@@ -108,6 +117,7 @@ class SettingsDialog(QDialog):
         )
         form.addRow(self.login_check)  # one widget: spans the row, long labels fit
         form.addRow(self.notify_check)
+        form.addRow(self.bot_check)
         form.addRow(self._label(self.tr("&Language:"), self.language_combo), self.language_combo)
         restart_note = QLabel(
             self.tr("Backups kept and the waiting time apply from the next start."), general
@@ -293,6 +303,7 @@ class SettingsDialog(QDialog):
             grace_period_minutes=self.grace_spin.value(),
             start_on_login=self.login_check.isChecked(),
             notifications=self.notify_check.isChecked(),
+            bot_label=self.bot_check.isChecked(),
             api_enabled=self.api_check.isChecked(),
             api_port=self.port_spin.value(),
             language=str(self.language_combo.currentData()),

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QStyle, QTableView
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Severity, Status, severity
 from lila_desktop.ui import texts
+from lila_desktop.ui import timeline_texts as words
 from lila_desktop.ui.icons import status_icon
 
 Index = QModelIndex | QPersistentModelIndex
@@ -44,6 +45,7 @@ class Column(IntEnum):
     SINCE = 3
     NEXT_RETRY = 4
     LAST_BACKUP = 5
+    UPTIME = 6  # connected share of the last 24 hours (from the recorded history)
 
 
 class Role(IntEnum):
@@ -61,8 +63,10 @@ _FIELDS: dict[Column, tuple[str, ...]] = {
     Column.SINCE: ("since",),
     Column.NEXT_RETRY: ("next_retry_at", "ban_until", "status"),
     Column.LAST_BACKUP: ("last_backup_at",),
+    Column.UPTIME: (),  # refreshed by the countdown tick, not by snapshots
 }
-_TIMED = (Column.SINCE, Column.NEXT_RETRY, Column.LAST_BACKUP)
+_TIMED = (Column.SINCE, Column.NEXT_RETRY, Column.LAST_BACKUP, Column.UPTIME)
+UPTIME_REFRESH_S = 30.0  # uptime moves slowly: computed at most this often per number
 _SEVERITY_COLOUR = {
     Severity.OK: QColor("#1d6b34"),
     Severity.IDLE: QColor("#5c6068"),
@@ -79,6 +83,7 @@ def _headers() -> dict[Column, str]:
         Column.SINCE: QCoreApplication.translate("SessionTableModel", "Since"),
         Column.NEXT_RETRY: QCoreApplication.translate("SessionTableModel", "Next retry"),
         Column.LAST_BACKUP: QCoreApplication.translate("SessionTableModel", "Last backup"),
+        Column.UPTIME: QCoreApplication.translate("SessionTableModel", "Uptime 24 h"),
     }
 
 
@@ -89,8 +94,11 @@ class SessionTableModel(QAbstractTableModel):
         *,
         clock: Callable[[], float] = time.time,
         tick_ms: int = 1000,
+        uptime_of: Callable[[str, float], float | None] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._uptime_of = uptime_of
+        self._uptime: dict[str, tuple[float, float | None]] = {}  # phone: (computed at, share)
         self._rows: list[SessionSnapshot] = []
         self._index: dict[str, int] = {}
         self._clock = clock
@@ -157,14 +165,31 @@ class SessionTableModel(QAbstractTableModel):
             case Column.NAME:
                 return snap.name
             case Column.STATUS:
-                return texts.status_text(snap)
+                todo = words.row_action(snap.status)
+                return f"{texts.status_text(snap)} — {todo}" if todo else texts.status_text(snap)
             case Column.SINCE:
                 return texts.duration(now - snap.since) if snap.since else "—"
             case Column.NEXT_RETRY:
                 return self._next_retry(snap, now)
             case Column.LAST_BACKUP:
                 return texts.when(snap.last_backup_at, now)
+            case Column.UPTIME:
+                return words.uptime_text(self.uptime(snap.phone, now))
         return ""
+
+    def forget_uptime(self, phone: str) -> None:
+        """The history of `phone` changed: compute its uptime afresh at the next tick."""
+        self._uptime.pop(phone, None)
+
+    def uptime(self, phone: str, now: float | None = None) -> float | None:
+        if self._uptime_of is None:
+            return None
+        now = self._clock() if now is None else now
+        cached = self._uptime.get(phone)
+        if cached is None or now - cached[0] >= UPTIME_REFRESH_S:
+            cached = (now, self._uptime_of(phone, now))
+            self._uptime[phone] = cached
+        return cached[1]
 
     @staticmethod
     def _next_retry(snap: SessionSnapshot, now: float) -> str:
@@ -188,6 +213,10 @@ class SessionTableModel(QAbstractTableModel):
             return texts.status_hint(snap) if snap.message else texts.status_label(snap.status)
         if column is Column.SINCE and snap.since:
             return texts.when(snap.since)
+        if column is Column.UPTIME:
+            return QCoreApplication.translate(
+                "SessionTableModel", "Share of the last 24 hours this number was connected"
+            )
         return None
 
     def widest_texts(self, column: Column) -> list[str]:
@@ -222,9 +251,15 @@ class SessionTableModel(QAbstractTableModel):
                 ]
             case Column.LAST_BACKUP:
                 snaps = [sample(Status.CONNECTED, last_backup_at=float(moment))]
+            case Column.UPTIME:
+                return [words.uptime_text(0.999), self._headers_text(Column.UPTIME)]
             case _:
                 snaps = list(self._rows)
         return [self._display(snap, column) for snap in snaps]
+
+    @staticmethod
+    def _headers_text(column: Column) -> str:
+        return _headers()[column]
 
     def set_waiting(self, waiting: dict[str, int]) -> None:
         """Outbox messages waiting per number: the row shows "✉ n" next to the number."""
@@ -315,7 +350,13 @@ def fit_columns(table: QTableView, model: SessionTableModel) -> None:
     pad = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 8
     icon = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 4
     header = table.horizontalHeader()
-    for column in (Column.STATUS, Column.SINCE, Column.NEXT_RETRY, Column.LAST_BACKUP):
+    for column in (
+        Column.STATUS,
+        Column.SINCE,
+        Column.NEXT_RETRY,
+        Column.LAST_BACKUP,
+        Column.UPTIME,
+    ):
         widest = max(metrics.horizontalAdvance(t) for t in model.widest_texts(column))
         width = widest + pad + (icon if column is Column.STATUS else 0)
         header.resizeSection(column, max(width, header.sectionSize(column)))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Status
+from lila_desktop.services.vault import BackupInfo
 from lila_desktop.ui import texts
 from lila_desktop.ui.asking import confirm
 from lila_desktop.ui.aslot import alive, async_slot
@@ -39,6 +40,7 @@ BAD_STYLE = "color: #b3261e;"
 
 class BackupTimeline(QWidget):
     export_requested = Signal(str)  # phone
+    restore_started = Signal(str)  # phone: confirmed; progress and outcome show here
 
     def __init__(self, bridge: PoolBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,7 +103,8 @@ class BackupTimeline(QWidget):
         # QShortcut, not QPushButton.setShortcut: a button's "&" mnemonic replaces
         # its shortcut every time the text is set (the language may change).
         for keys, button in (("Ctrl+B", self.backup_button), ("Ctrl+R", self.restore_button)):
-            shortcut = QShortcut(QKeySequence(keys), self)
+            # On the window: they work from the Timeline tab too, where this list is hidden.
+            shortcut = QShortcut(QKeySequence(keys), parent or self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(button.animateClick)
         bridge.backups_changed.connect(self._on_bridge_backups_changed)
@@ -110,6 +113,7 @@ class BackupTimeline(QWidget):
         self._update_buttons()
 
     def retranslate(self) -> None:
+        self.table.setAccessibleName(self.tr("Backups of this number"))
         self.backup_button.setText(self.tr("&Back up now"))
         self.backup_button.setToolTip(self.tr("Take a backup of this number now (Ctrl+B)"))
         self.restore_button.setText(self.tr("&Restore…"))
@@ -247,11 +251,22 @@ class BackupTimeline(QWidget):
     async def _on_restore_button_clicked(self) -> None:
         if self.phone is None or self._restoring or self.model.rowCount() == 0:
             return
-        phone = self.phone
         rows = self.table.selectionModel().selectedRows()
         info = self.model.backup_at(rows[0].row() if rows else 0)
-        if info is None:
+        if info is not None:
+            await self._restore(info)
+
+    @async_slot
+    async def restore_backup(self, info: BackupInfo) -> None:
+        """Offer to put back `info` (clicked on the timeline): the same confirmation,
+        progress and outcome as the Restore button."""
+        if info.phone != self.phone or self._restoring:
             return
+        self._select(info.timestamp)
+        await self._restore(info)
+
+    async def _restore(self, info: BackupInfo) -> None:
+        phone = info.phone
         ok, _ = await confirm(
             self,
             self.tr("Restore a backup"),
@@ -268,6 +283,7 @@ class BackupTimeline(QWidget):
         if not ok:
             return
         self._restoring = True
+        self.restore_started.emit(phone)
         self._update_buttons()
         self.progress.show()
         self._say(self.tr("Restoring…"), ok=True)

@@ -92,6 +92,7 @@ class LogView(QWidget):
         self.phone_label.setText(self.tr("N&umber:"))
         self.text_label.setText(self.tr("&Search:"))
         self.text_edit.setPlaceholderText(self.tr("words in the message"))
+        self.table.setAccessibleName(self.tr("Log lines"))
         names = [
             self.tr("Everything"),
             self.tr("Info and above"),

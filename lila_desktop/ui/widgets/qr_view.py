@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import qrcode
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -56,13 +56,24 @@ class QrView(QWidget):
             )
             return
         n = len(self._matrix)
-        module = int(side // n)  # whole pixels: scanners dislike blurred edges
-        offset_x = left + (side - module * n) / 2
-        offset_y = top + (side - module * n) / 2
+        # Whole device pixels per module, at the screen's scaling (150 %, 200 %):
+        # scanners dislike blurred module edges, and a logical pixel may be 1.5 real ones.
+        ratio = self.devicePixelRatioF()
+        module = int(side * ratio // n)
+        painter.scale(1 / ratio, 1 / ratio)
+        offset_x = round(left * ratio + (side * ratio - module * n) / 2)
+        offset_y = round(top * ratio + (side * ratio - module * n) / 2)
         ink = QColor("#b9bcc2") if self._dimmed else QColor("#000000")
         for y, row in enumerate(self._matrix):
             for x, dark in enumerate(row):
                 if dark:
                     painter.fillRect(
-                        QRectF(offset_x + x * module, offset_y + y * module, module, module), ink
+                        QRect(offset_x + x * module, offset_y + y * module, module, module), ink
                     )
+
+    def module_device_px(self) -> int:
+        """How many device pixels one module of the current code takes (0: no code)."""
+        if not self._matrix:
+            return 0
+        side = min(self.width(), self.height()) * self.devicePixelRatioF()
+        return int(side // len(self._matrix))

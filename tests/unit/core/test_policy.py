@@ -42,6 +42,7 @@ from lila_desktop.core.events import (
     QrReceived,
     RetryDue,
     StoreCorrupt,
+    StoreInspected,
     StreamReplaced,
     TemporaryBan,
     UserReconnectNow,
@@ -581,6 +582,12 @@ def test_qr_rotation_keeps_since_and_never_leaks_the_payload() -> None:
     assert "2@" not in repr(state)
 
 
+def test_a_qr_rotation_does_not_leave_pairing() -> None:
+    before = pairing()
+    state, actions = step(before, QrReceived("2@rotated"), T0 + 61)
+    assert (state, actions) == (before, ())
+
+
 @pytest.mark.parametrize("name", ["qr", "pairing"])
 def test_qr_expired_stops_and_says_how_to_get_a_new_one(name: str) -> None:
     state, actions = step(STATES[name][0](), QrExpired(), T0 + 200)
@@ -663,3 +670,13 @@ def test_state_is_immutable_and_transition_pure() -> None:
     a = transition(before, Disconnected(408, "t"), T0 + 10, DEFAULT_CONFIG, random.Random(1))
     b = transition(before, Disconnected(408, "t"), T0 + 10, DEFAULT_CONFIG, random.Random(1))
     assert a == b
+
+
+def test_a_never_linked_number_is_not_promised_a_saved_login() -> None:
+    state, actions = step(connecting(), StoreInspected(linked=False), T0 + 1)
+    assert actions == () and state.status is Status.CONNECTING and not state.linked
+    state, _ = step(state, Disconnected(None, "lookup web.whatsapp.com: no such host"), T0 + 2)
+    assert state.status is Status.RECONNECTING
+    assert state.message == Message.of(Code.NOT_LINKED_RETRYING, code=None)
+    linked, _ = step(connecting(), Disconnected(None, "network unreachable"), T0 + 2)
+    assert linked.message == Message.of(Code.LOST_RECONNECTING, code=None)

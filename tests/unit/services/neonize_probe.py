@@ -285,6 +285,7 @@ def _steps(now_jid: JID) -> list[tuple[str, Any]]:
 
     steps: list[tuple[str, Any]] = [
         ("connected", ConnectedEv(status=True)),
+        ("keepalive_recent", KeepAliveTimeoutEv(ErrorCount=1, LastSuccess=int(time.time()))),
         ("keepalive_1", KeepAliveTimeoutEv(ErrorCount=1, LastSuccess=1)),
         ("keepalive_2", KeepAliveTimeoutEv(ErrorCount=2, LastSuccess=1)),
         ("disconnected_same_drop", DisconnectedEv(status=True)),
@@ -293,6 +294,8 @@ def _steps(now_jid: JID) -> list[tuple[str, Any]]:
         ("connected_2", ConnectedEv(status=True)),
         ("disconnected", DisconnectedEv(status=True)),
         ("connected_3", ConnectedEv(status=True)),
+        ("disconnected_wait", DisconnectedEv(status=True)),
+        ("connected_4", ConnectedEv(status=True)),
         ("stream_error_515", StreamErrorEv(Code="515", Raw=raw("stream:error", {"code": "515"}))),
         (
             "stream_error_conflict",
@@ -337,7 +340,7 @@ def _steps(now_jid: JID) -> list[tuple[str, Any]]:
 
 async def events(work: Path) -> None:
     rec = Recorder()
-    transport = NeonizeTransport(qr_timeout=0.6, pair_wait=0.3)
+    transport = NeonizeTransport(qr_timeout=0.6, pair_wait=0.3, reconnect_grace=0.3)
     q = transport.create_client("51900000001", 1, work / "q.db", rec.sink("q"))
     await q.connect()
     await rec.wait("q")  # the offline connect failure
@@ -380,13 +383,92 @@ async def events(work: Path) -> None:
             await show_qr(m, "2@late")
         else:
             await dispatch(m, message)
+        if name.endswith("_wait"):  # until the reconnect grace has run out
+            await rec.wait("m", count=seen + 1, within=3.0)
         out("step", name=name, now=time.time(), events=rec.events["m"][seen:])
     await m.stop()
     await dispatch(m, ConnectedEv(status=True))
     out("done", stats=transport.stats(), tail=len(rec.events["m"]))
 
 
-SCENARIOS = {"offline": offline, "many": many, "stop": stop, "corrupt": corrupt, "events": events}
+async def go_callback(client: NeonizeClient, index: int, text: str) -> None:
+    """Call the ctypes callback neonize handed to Go (0: QR, 1: login status), as Go does."""
+    callback = client._client._connect_refs[index]
+    uuid = ctypes.create_string_buffer(client._uuid.encode())
+    data = ctypes.create_string_buffer(text.encode())
+    await asyncio.to_thread(callback, ctypes.addressof(uuid), ctypes.addressof(data))
+    await asyncio.sleep(0.05)
+
+
+LOGIN_STATUSES = {
+    "timeout": "timeout",
+    "outdated": "err-client-outdated",
+    "unexpected": "err-unexpected-state",
+    "error": "error",
+    "other": "err-something-new",
+    "success": "success",
+}
+
+
+async def link(work: Path) -> None:
+    """Hazard 14: the login statuses and the silence before pairing."""
+    rec = Recorder()
+    transport = NeonizeTransport(qr_timeout=30, setup_hold=0.5, no_answer_timeout=1.0)
+    for i, (label, status) in enumerate(LOGIN_STATUSES.items()):
+        client = transport.create_client(
+            f"5190000{i:04d}", 1, work / f"{label}.db", rec.sink(label)
+        )
+        await client.connect()
+        await rec.wait(label)  # offline: the DNS failure
+        await go_callback(client, 0, "2@code")
+        await go_callback(client, 1, status)
+        await rec.wait(label, count=3, within=1.0)
+        out("link", label=label, running=client in transport._live)
+        await client.stop()
+    # A store another process holds locked keeps Go in its set-up for 5 s:
+    # no QR, no event, no end. The number must not sit in "connecting".
+    locked = work / "locked.db"
+    seed = transport.create_client("51900000099", 1, locked, rec.sink("seed"))
+    await seed.connect()
+    await rec.wait("seed")
+    await seed.stop()
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "import sqlite3,sys,time;c=sqlite3.connect(sys.argv[1],isolation_level=None);"
+        "c.execute('BEGIN EXCLUSIVE');print('locked',flush=True);time.sleep(30)",
+        str(locked),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert holder.stdout is not None
+    await holder.stdout.readline()
+    silent = transport.create_client("51900000098", 1, locked, rec.sink("silent"))
+    started = time.monotonic()
+    await silent.connect()
+    connect_seconds = time.monotonic() - started
+    await rec.wait("silent", within=4.0)
+    reported = time.monotonic() - started
+    await silent.stop()  # while Go still waits on the lock (5 s)
+    stats = transport.stats()
+    holder.kill()
+    await holder.wait()
+    out(
+        "silent",
+        connect_seconds=round(connect_seconds, 3),
+        reported_after=round(reported, 3),
+        events=rec.events["silent"],
+        stats=stats,
+    )
+
+
+SCENARIOS = {
+    "offline": offline,
+    "many": many,
+    "stop": stop,
+    "corrupt": corrupt,
+    "events": events,
+    "link": link,
+}
 
 if __name__ == "__main__":
     scenario, workdir = sys.argv[1], Path(sys.argv[2])

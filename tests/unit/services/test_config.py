@@ -13,6 +13,7 @@ import pytest
 
 from lila_desktop.core.settings import Settings
 from lila_desktop.services.config import (
+    API_PORT_AUTO,
     CLI,
     DEFAULT,
     ENV,
@@ -47,6 +48,9 @@ OFF = Settings(api_enabled=False, api_port=4000)
         ("3001", "4100", ON_4000, 3001, CLI),
         ("0", "4100", ON_4000, 0, CLI),
         ("5555", None, Settings(), 5555, CLI),
+        # `auto`: any free port (tests), from the command line or the environment
+        ("auto", None, ON_4000, API_PORT_AUTO, CLI),
+        (None, "auto", OFF, API_PORT_AUTO, ENV),
     ],
 )
 def test_api_port_precedence(
@@ -163,6 +167,7 @@ def test_the_data_folder_must_be_a_writable_folder(tmp_path: Path) -> None:
 
 def test_a_taken_port_is_found_before_anything_starts() -> None:
     check_port_free(0)  # off: nothing to check
+    check_port_free(API_PORT_AUTO)  # any free port: nothing to check
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()

@@ -68,6 +68,8 @@ def test_which_numbers_accept_messages() -> None:
         (PoolError("this number is not running", "NOT_RUNNING", 503), "requeue"),
         (PoolError("the engine did not answer 'send_text' in 30 s", "TIMEOUT", 409), "unknown"),
         (EngineUnavailable(), "unknown"),  # the engine died with the request in flight
+        # The engine's own send bound ran out while Go still sends (hazard 17).
+        (PoolError("it may still be delivered", "SEND_UNKNOWN", 504), "unknown"),
         (EngineError("send_text timed out", "TIMEOUT"), "unknown"),
         (PoolError("WhatsApp did not accept the message: 479", "SEND_FAILED", 409), "failed"),
         (

@@ -352,3 +352,29 @@ async def test_a_failed_restore_leaves_the_number_running_and_saved_as_wanted(
     assert False not in saved, "the transient stop of a restore was saved"
     stored = json.loads((harness.data_dir / "sessions.json").read_text())
     assert [s["desired"] for s in stored["sessions"] if s["phone"] == PHONE] == [True]
+
+
+async def test_close_writes_the_list_even_when_the_debounced_writer_failed(
+    harness: PoolHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list writer that died (e.g. stepped outside a running loop) never makes
+    close raise: the list is written once more and every store is still sealed."""
+    import json
+
+    await _linked(harness)
+    real_save = harness.pool.registry.save
+    calls: list[int] = []
+
+    def fails_once(entries: list) -> None:  # type: ignore[type-arg]
+        calls.append(len(entries))
+        if len(calls) == 1:
+            raise RuntimeError("no running event loop (injected)")
+        real_save(entries)
+
+    monkeypatch.setattr(harness.pool.registry, "save", fails_once)
+    await harness.pool.stop_session(PHONE)  # a change of the list: a debounced write
+    await harness.pool.aclose()
+    assert len(calls) == 2, "the failed write is tried once more at close"
+    stored = json.loads((harness.data_dir / "sessions.json").read_text())
+    assert [s["desired"] for s in stored["sessions"] if s["phone"] == PHONE] == [False]
+    assert plaintext_files(harness.runtime_dir) == []

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from lila_desktop.core.backoff import Backoff
+from lila_desktop.core.messages import Code
 from lila_desktop.core.policy import PolicyConfig
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Status
@@ -63,6 +64,8 @@ async def test_policy_retries_real_neonize_dials_with_backoff(
         attempts = sorted({s.attempt for s in seen if s.status is Status.RECONNECTING})
         assert attempts[:4] == [1, 2, 3, 4]
         assert pool.engine.restarts == 0, "neonize did not crash the engine"
+        message = pool.snapshot(phone).message
+        assert message is not None and message.code is Code.NOT_LINKED_RETRYING  # a new number
     finally:
         await asyncio.wait_for(pool.aclose(), 60)
 
@@ -82,5 +85,7 @@ async def test_paired_store_reconnects_through_neonize_and_keeps_the_device(
             phone, lambda s: s.status is Status.RECONNECTING and s.attempt >= 2, timeout=30
         )
         assert store_schema.device_jid(live) == jid, "a failed dial never costs the login"
+        message = pool.snapshot(phone).message
+        assert message is not None and message.code is Code.LOST_RECONNECTING
     finally:
         await asyncio.wait_for(pool.aclose(), 60)
