@@ -32,7 +32,7 @@ class Code(StrEnum):
     # failures the owner must see (services/supervisor.py, services/backup_state.py)
     STORE_NOT_MOVED = "store_not_moved"  # reason: quarantine failed, nothing deleted
     BACKUP_FAILING = "backup_failing"  # reason; retried with backoff
-    # the pool (services/pool.py)
+    # the pool (services/pool/commands.py)
     USER_LOGGED_OUT = "user_logged_out"
     USER_LOGGED_OUT_UNREACHABLE = "user_logged_out_unreachable"
     # start-up recovery (services/registry.py, services/settings_store.py)
