@@ -833,162 +833,162 @@
         <translation>Se perdió la conexión (%1). Lila se reconecta sola; el inicio de sesión guardado se conserva, no hace falta QR.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="70"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="71"/>
         <source>Could not reach WhatsApp (%1). Retrying by itself. This number is not linked yet: a QR code to scan shows once WhatsApp answers.</source>
         <translation>No se pudo contactar a WhatsApp (%1). Se reintenta solo. Este número aún no está vinculado: un código QR para escanear aparece cuando WhatsApp responda.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="71"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="80"/>
         <source>Still not connected after %1 min (%2). Lila keeps retrying by itself; check this computer&apos;s internet connection.</source>
         <translation>Sigue sin conexión después de %1 min (%2). Lila sigue reintentando sola; revisa la conexión a internet de este ordenador.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="80"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="89"/>
         <source>The QR code expired before it was scanned. Press Link to get a new one.</source>
         <translation>El código QR caducó antes de escanearlo. Pulsa Vincular para obtener uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="84"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="93"/>
         <source>Connected again. Nothing to do.</source>
         <translation>Conectado de nuevo. No hay nada que hacer.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="87"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="96"/>
         <source>This number was opened in another WhatsApp Web or Desktop. Trying once more in %1 s.</source>
         <translation>Este número se abrió en otro WhatsApp Web o de escritorio. Se intentará una vez más en %1 s.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="95"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="104"/>
         <source>This number is open somewhere else (another computer or browser). Lila paused it so the two do not keep pushing each other out. Press Reconnect now to use it here.</source>
         <translation>Este número está abierto en otro sitio (otro ordenador o navegador). Lila lo pausó para que los dos no se expulsen mutuamente. Pulsa Reconectar ahora para usarlo aquí.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="104"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="113"/>
         <source>WhatsApp has temporarily blocked this number until %1. Lila reconnects by itself then; do not link it again. Sending fewer messages avoids this.</source>
         <translation>WhatsApp bloqueó temporalmente este número hasta el %1. Lila se reconectará sola entonces; no lo vuelvas a vincular. Enviar menos mensajes lo evita.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="113"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="122"/>
         <source>This number was logged out (%1), usually because it was removed from Linked devices on the phone. Press Restore to try the last backup, or link again with a new QR.</source>
         <translation>Se cerró la sesión de este número (%1), normalmente porque se quitó de Dispositivos vinculados en el teléfono. Pulsa Restaurar para probar la última copia, o vuelve a vincularlo con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="122"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="131"/>
         <source>WhatsApp ended this session right after asking for a restart (a known reconnect loop). Your backups are safe: press Restore to bring the last one back, or link again with a new QR.</source>
         <translation>WhatsApp cerró esta sesión justo después de pedir un reinicio (un bucle de reconexión conocido). Tus copias están a salvo: pulsa Restaurar para recuperar la última, o vuelve a vincular con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="129"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="138"/>
         <source>WhatsApp says this version of Lila Desktop is too old. Install the latest version; your numbers stay linked.</source>
         <translation>WhatsApp dice que esta versión de Lila Desktop es demasiado antigua. Instala la última versión; tus números siguen vinculados.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="136"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="145"/>
         <source>The saved login of this number could not be read (%1). It was moved aside, not deleted. Press Restore to use the last good backup, or link again with a new QR.</source>
         <translation>No se pudo leer el inicio de sesión guardado de este número (%1). Se apartó, no se borró. Pulsa Restaurar para usar la última copia buena, o vuelve a vincular con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="145"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="154"/>
         <source>You logged this number out. Link it again with a new QR, or restore a backup.</source>
         <translation>Cerraste la sesión de este número. Vuelve a vincularlo con un QR nuevo o restaura una copia.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="150"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="159"/>
         <source>You logged this number out. Link it again with a new QR, or restore a backup. WhatsApp could not be reached: also remove this device under Linked devices on the phone.</source>
         <translation>Cerraste la sesión de este número. Vuelve a vincularlo con un QR nuevo o restaura una copia. No se pudo avisar a WhatsApp: quita también este dispositivo en Dispositivos vinculados en el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="158"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="167"/>
         <source>The list of numbers could not be read, so Lila rebuilt it from the saved logins: %1 number(s) are back. Nothing was lost.</source>
         <translation>No se pudo leer la lista de números, así que Lila la reconstruyó a partir de los inicios de sesión guardados: %1 número(s) han vuelto. No se perdió nada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="167"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="176"/>
         <source>%1 of them have no name yet: select one and press F2 (Rename) to name it.</source>
         <translation>%1 aún no tienen nombre: selecciona uno y pulsa F2 (Renombrar) para ponérselo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="176"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="185"/>
         <source>The settings file could not be read; the last good copy is used. Check Settings.</source>
         <translation>No se pudo leer el archivo de ajustes; se usa la última copia buena. Revisa los Ajustes.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="181"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="190"/>
         <source>The settings file could not be read, so the defaults are used. Open Settings to choose your values again.</source>
         <translation>No se pudo leer el archivo de ajustes, así que se usan los valores predeterminados. Abre Ajustes para elegir de nuevo tus valores.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="187"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="196"/>
         <source>--demo runs on the simulated transport; drop --transport neonize.</source>
         <translation>--demo funciona con el transporte simulado; quita --transport neonize.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="192"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="201"/>
         <source>The API port (%1) must be a number from 1 to 65535, 0 to turn the local API off, or auto for any free port; got &apos;%2&apos;.</source>
         <translation>El puerto de la API (%1) debe ser un número de 1 a 65535, 0 para apagar la API local, o auto para cualquier puerto libre; se recibió &apos;%2&apos;.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="202"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="211"/>
         <source>LILA_API_KEY must be %1 to 256 printable characters without spaces; change it or unset it.</source>
         <translation>LILA_API_KEY debe tener de %1 a 256 caracteres imprimibles sin espacios; cámbiala o quítala.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="211"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="220"/>
         <source>LILA_VAULT_PASSPHRASE is empty: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
         <translation>LILA_VAULT_PASSPHRASE está vacía: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="220"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="229"/>
         <source>LILA_VAULT_PASSPHRASE is too short: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
         <translation>LILA_VAULT_PASSPHRASE es demasiado corta: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="229"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="238"/>
         <source>LILA_QUOTA_LIMIT must be a positive whole number of messages per month, e.g. 1000; got &apos;%1&apos;. Fix or unset LILA_QUOTA_LIMIT.</source>
         <translation>LILA_QUOTA_LIMIT debe ser un número entero positivo de mensajes al mes, p. ej. 1000; se recibió &apos;%1&apos;. Corrige o quita LILA_QUOTA_LIMIT.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="237"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="246"/>
         <source>LILA_MONGODB_URI is not a MongoDB connection string: copy it from the company portal (it starts with mongodb:// or mongodb+srv://), or unset it.</source>
         <translation>LILA_MONGODB_URI no es una cadena de conexión de MongoDB: cópiala del portal de la empresa (empieza por mongodb:// o mongodb+srv://), o quítala.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="243"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="252"/>
         <source>The company portal address kept in the system keyring is not a MongoDB connection string: set LILA_MONGODB_URI to the right one, or remove the keyring entry &apos;mongodb-uri&apos; of &apos;lila-desktop&apos;.</source>
         <translation>La dirección del portal de la empresa guardada en el llavero del sistema no es una cadena de conexión de MongoDB: pon la correcta en LILA_MONGODB_URI, o borra la entrada &apos;mongodb-uri&apos; de &apos;lila-desktop&apos; del llavero.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="251"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="260"/>
         <source>The data folder %1 is a file, not a folder: move that file away, or start with --data-dir pointing to a folder.</source>
         <translation>La carpeta de datos %1 es un archivo, no una carpeta: mueve ese archivo a otro sitio, o abre Lila con --data-dir apuntando a una carpeta.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="260"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="269"/>
         <source>The data folder %1 is a link or belongs to another user: start with --data-dir pointing to a folder of your own.</source>
         <translation>La carpeta de datos %1 es un enlace o pertenece a otro usuario: abre Lila con --data-dir apuntando a una carpeta tuya.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="269"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="278"/>
         <source>The data folder %1 cannot be created (%2): start with --data-dir pointing to a folder you can write to.</source>
         <translation>No se puede crear la carpeta de datos %1 (%2): abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="279"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="288"/>
         <source>The data folder %1 is not writable: give your user write permission on it, or start with --data-dir pointing to a folder you can write to.</source>
         <translation>No se puede escribir en la carpeta de datos %1: da permiso de escritura a tu usuario, o abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="288"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="297"/>
         <source>Port %1 is already in use (another Lila Desktop or lila-app?): stop it, or start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
         <translation>El puerto %1 ya está en uso (¿otro Lila Desktop o lila-app?): ciérralo, o abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="298"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="307"/>
         <source>The local API cannot listen on port %1 (%2): start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
         <translation>La API local no puede escuchar en el puerto %1 (%2): abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="308"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="317"/>
         <source>Lila Desktop cannot start: %1</source>
         <translation>Lila Desktop no puede arrancar: %1</translation>
     </message>
@@ -1132,117 +1132,117 @@
 <context>
     <name>OutboxView</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="177"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="176"/>
         <source>Select a number to see its outbox.</source>
         <translation>Elija un número para ver su bandeja de salida.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="184"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="183"/>
         <source>no messages yet</source>
         <translation>aún no hay mensajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="188"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="187"/>
         <source>Waiting messages are blocked: %1</source>
         <translation>Los mensajes en espera están bloqueados: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="191"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="190"/>
         <source>Next send at %1; all out in about %2 s.</source>
         <translation>Próximo envío a las %1; todo enviado en unos %2 s.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="198"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="197"/>
         <source>waiting</source>
         <translation>en espera</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="199"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="198"/>
         <source>sending</source>
         <translation>enviándose</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="200"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="199"/>
         <source>sent</source>
         <translation>enviados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="201"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="200"/>
         <source>delivered</source>
         <translation>entregados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="202"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="201"/>
         <source>read</source>
         <translation>leídos</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="203"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="202"/>
         <source>failed</source>
         <translation>fallidos</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="204"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="203"/>
         <source>unknown (may have arrived)</source>
         <translation>desconocidos (pueden haber llegado)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="205"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="204"/>
         <source>expired</source>
         <translation>caducados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="206"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="205"/>
         <source>cancelled</source>
         <translation>cancelados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="231"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="230"/>
         <source>Cancelled; it will not be sent.</source>
         <translation>Cancelado; no se enviará.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="237"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="236"/>
         <source>Queued again.</source>
         <translation>En cola de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="269"/>
         <source>Time</source>
         <translation>Hora</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="269"/>
         <source>To</source>
         <translation>Para</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="269"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="269"/>
         <source>Message or reason</source>
         <translation>Mensaje o motivo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="276"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="271"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="277"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="272"/>
         <source>Send again</source>
         <translation>Enviar de nuevo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="278"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="273"/>
         <source>Webhook…</source>
         <translation>Webhook…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="288"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="283"/>
         <source>Outbox</source>
         <translation>Bandeja de salida</translation>
     </message>
@@ -1699,187 +1699,197 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="64"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="73"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="79"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="88"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="81"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="90"/>
         <source>Start Lila Desktop when I log in</source>
         <translation>Abrir Lila Desktop al iniciar sesión</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="86"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="95"/>
         <source>Not available on this system.</source>
         <translation>No disponible en este sistema.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="87"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="96"/>
         <source>Tell me when a number needs me or recovers</source>
         <translation>Avisarme cuando un número me necesite o se recupere</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="91"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="101"/>
         <source>Mark my messages as sent by a bot (customers see an AI/bot label)</source>
         <translation>Marcar mis mensajes como enviados por un bot (los clientes ven una etiqueta de IA/bot)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="96"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="105"/>
         <source>Off: your messages look like any person&apos;s. Applies from the next start.</source>
         <translation>Desactivado: sus mensajes se ven como los de cualquier persona. Se aplica desde el próximo inicio.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="93"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="111"/>
         <source>Same as the system</source>
         <translation>El del sistema</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="103"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="121"/>
         <source>&amp;Backups kept per number:</source>
         <translation>&amp;Copias que se guardan por número:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="106"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="124"/>
         <source>Tell me after a number is down for:</source>
         <translation>Avisarme cuando un número lleve caído:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="111"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="130"/>
         <source>&amp;Language:</source>
         <translation>&amp;Idioma:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="113"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="132"/>
         <source>Backups kept and the waiting time apply from the next start.</source>
         <translation>Las copias guardadas y el tiempo de espera se aplican al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="120"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="139"/>
         <source>Let the shop&apos;s other programs use Lila (local API)</source>
         <translation>Dejar que otros programas del negocio usen Lila (API local)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="133"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="152"/>
         <source>not available</source>
         <translation>no disponible</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="134"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="153"/>
         <source>S&amp;how</source>
         <translation>&amp;Mostrar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="137"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="156"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="160"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="179"/>
         <source>Data folder:</source>
         <translation>Carpeta de datos:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="165"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="185"/>
         <source>&amp;General</source>
         <translation>&amp;General</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="166"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="186"/>
         <source>Local &amp;API</source>
         <translation>&amp;API local</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="167"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="187"/>
         <source>&amp;Messages</source>
         <translation>Me&amp;nsajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="191"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="211"/>
         <source> messages</source>
         <translation> mensajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="194"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="214"/>
         <source>Monthly &amp;limit (local):</source>
         <translation>&amp;Límite mensual (local):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="199"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="219"/>
         <source>LILA_QUOTA_LIMIT is set to %1 and overrides this limit.</source>
         <translation>LILA_QUOTA_LIMIT vale %1 y manda sobre este límite.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="208"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="228"/>
         <source>empty: count messages on this computer</source>
         <translation>vacío: contar los mensajes en este ordenador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="209"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="229"/>
         <source>Sho&amp;w</source>
         <translation>Mos&amp;trar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="215"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="235"/>
         <source>Company &amp;portal (MongoDB URI):</source>
         <translation>&amp;Portal de la empresa (URI de MongoDB):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="225"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="245"/>
         <source>LILA_MONGODB_URI is set and overrides this address.</source>
         <translation>LILA_MONGODB_URI está definida y manda sobre esta dirección.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="230"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="250"/>
         <source>optional: found by the sending number</source>
         <translation>opcional: se busca por el número que envía</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="231"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="251"/>
         <source>Company &amp;id:</source>
         <translation>Identificador de la &amp;empresa:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="235"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="255"/>
         <source> s</source>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="238"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="258"/>
         <source>&amp;Pause between messages:</source>
         <translation>&amp;Pausa entre mensajes:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="244"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="264"/>
         <source>WhatsApp may ban a number that sends many messages in a burst. Lila waits at least this long between two messages of the same number (up to half as long again, at random); the others wait their turn in the outbox. 3 seconds suits most shops; applies at once.</source>
         <translation>WhatsApp puede bloquear un número que envía muchos mensajes de golpe. Lila espera al menos este tiempo entre dos mensajes del mismo número (hasta la mitad más, al azar); los demás esperan su turno en la bandeja de salida. 3 segundos va bien para la mayoría de tiendas; se aplica al momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="255"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="275"/>
         <source>Without a portal address, messages count against the monthly limit on this computer; with one, against the company&apos;s plan in the portal. The address is kept in the system keyring, never in a file. The limit applies at once; the address and the company id from the next start.</source>
         <translation>Sin dirección del portal, los mensajes cuentan para el límite mensual de este ordenador; con ella, para el plan de la empresa en el portal. La dirección se guarda en el llavero del sistema, nunca en un archivo. El límite se aplica enseguida; la dirección y el identificador de la empresa, al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="317"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="292"/>
+        <source>&amp;Webhook:</source>
+        <translation>&amp;Webhook:</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="297"/>
+        <source>Optional. A webhook tells the shop&apos;s own system what happens to each message (waiting, sent, delivered, read, failed): Lila sends every change to that web address, signed so your system can trust it. An address on this computer or the shop&apos;s network (localhost, 192.168…) is refused unless you tick it explicitly. Changes apply at once, without Save.</source>
+        <translation>Opcional. Un webhook avisa al sistema de la tienda de lo que pasa con cada mensaje (en espera, enviado, entregado, leído, fallido): Lila envía cada cambio a esa dirección web, firmado para que su sistema pueda fiarse. Una dirección de este equipo o de la red de la tienda (localhost, 192.168…) se rechaza salvo que la marque expresamente. Los cambios se aplican al momento, sin Guardar.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="360"/>
         <source>The company portal address must start with mongodb:// or mongodb+srv://; copy the connection string from the company portal.</source>
         <translation>La dirección del portal de la empresa debe empezar por mongodb:// o mongodb+srv://; copia la cadena de conexión del portal de la empresa.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="149"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="168"/>
         <source>&amp;Port:</source>
         <translation>&amp;Puerto:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="150"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="169"/>
         <source>API &amp;key:</source>
         <translation>&amp;Clave de la API:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="288"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="330"/>
         <source>Copied</source>
         <translation>Copiada</translation>
     </message>
@@ -2380,135 +2390,163 @@
 <context>
     <name>WebhookDialog</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="36"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="39"/>
         <source>Webhook</source>
         <translation>Webhook</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="41"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="44"/>
         <source>Lila can tell the shop&apos;s system about every message: queued, sent, delivered, read, failed… Each change is sent to this address as JSON, signed with a secret (header X-Lila-Signature), and sent again until your server accepts it.</source>
         <translation>Lila puede avisar al sistema de la tienda de cada mensaje: en cola, enviado, entregado, leído, fallido… Cada cambio se envía a esta dirección como JSON, firmado con un secreto (cabecera X-Lila-Signature), y se reenvía hasta que su servidor lo acepte.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="53"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="56"/>
         <source>Allow an address on this computer or the shop&apos;s network</source>
         <translation>Permitir una dirección de este equipo o de la red de la tienda</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="59"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="62"/>
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="68"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="71"/>
         <source>Save</source>
         <translation>Guardar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="71"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="74"/>
         <source>Turn off</source>
         <translation>Desactivar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="74"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="77"/>
         <source>Close</source>
         <translation>Cerrar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="78"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="81"/>
         <source>Address:</source>
         <translation>Dirección:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="80"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="83"/>
         <source>Secret:</source>
         <translation>Secreto:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="100"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="103"/>
         <source>Webhook on. Save again to get a new secret.</source>
         <translation>Webhook activo. Guarde de nuevo para obtener un secreto nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="126"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="140"/>
         <source>Saved. Copy the secret into your server to check the signatures.</source>
         <translation>Guardado. Copie el secreto en su servidor para comprobar las firmas.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="135"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="149"/>
         <source>Webhook off: nothing more is sent.</source>
         <translation>Webhook desactivado: no se envía nada más.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="139"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="153"/>
         <source>Copied</source>
         <translation>Copiado</translation>
     </message>
 </context>
 <context>
+    <name>WebhookSetting</name>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="177"/>
+        <source>Addresses on this computer or the shop&apos;s network are allowed.</source>
+        <translation>Se permiten direcciones de este equipo o de la red de la tienda.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="190"/>
+        <source>can be set once Lila has started</source>
+        <translation>se puede configurar cuando Lila haya arrancado</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="197"/>
+        <source>not set</source>
+        <translation>sin configurar</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="200"/>
+        <source>Change…</source>
+        <translation>Cambiar…</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="200"/>
+        <source>Set up…</source>
+        <translation>Configurar…</translation>
+    </message>
+</context>
+<context>
     <name>WindowController</name>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="127"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="128"/>
         <source>Lila Desktop is still running</source>
         <translation>Lila Desktop sigue funcionando</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="129"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="130"/>
         <source>Your numbers stay connected. Open the window from this icon; quit from its menu.</source>
         <translation>Tus números siguen conectados. Abre la ventana desde este icono; para salir, usa su menú.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="193"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="194"/>
         <source>The message quota is still starting; try again in a moment.</source>
         <translation>El cupo de mensajes todavía se está preparando; inténtalo de nuevo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="196"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="197"/>
         <source>The outbox is still starting; try again in a moment.</source>
         <translation>La bandeja de salida aún se está iniciando; inténtelo de nuevo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="221"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="222"/>
         <source>+%1 was imported and is connecting.</source>
         <translation>+%1 se importó y se está conectando.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="236"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="237"/>
         <source>Exported +%1 to %2. Keep the passphrase apart from the file.</source>
         <translation>Se exportó +%1 a %2. Guarda la frase separada del archivo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="273"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="278"/>
         <source>The company portal can be set once Lila has started.</source>
         <translation>El portal de la empresa se puede configurar cuando Lila haya terminado de arrancar.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="282"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="287"/>
         <source>There is no system keyring on this computer to keep the portal address; set the environment variable LILA_MONGODB_URI instead.</source>
         <translation>Este ordenador no tiene llavero del sistema donde guardar la dirección del portal; define en su lugar la variable de entorno LILA_MONGODB_URI.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="286"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="291"/>
         <source>The system keyring is not available, so the portal address cannot be read or changed here. Unlock the keyring (GNOME Keyring, KWallet, Keychain or Credential Manager) and open Settings again, or set the environment variable LILA_MONGODB_URI.</source>
         <translation>El llavero del sistema no está disponible, así que aquí no se puede leer ni cambiar la dirección del portal. Desbloquea el llavero (GNOME Keyring, KWallet, Llavero de macOS o Administrador de credenciales) y vuelve a abrir Ajustes, o define la variable de entorno LILA_MONGODB_URI.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="303"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="308"/>
         <source>The company portal address was not saved: %1</source>
         <translation>No se guardó la dirección del portal de la empresa: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="308"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="313"/>
         <source>The company portal address was saved; it applies from the next start.</source>
         <translation>Se guardó la dirección del portal de la empresa; se aplica al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="311"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="316"/>
         <source>The company portal address was removed; from the next start messages count against the local limit.</source>
         <translation>Se quitó la dirección del portal de la empresa; al volver a abrir Lila, los mensajes cuentan para el límite local.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="324"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="329"/>
         <source>Settings could not be saved: %1</source>
         <translation>No se pudieron guardar los ajustes: %1</translation>
     </message>

@@ -33,7 +33,6 @@ from lila_desktop.core.outbox import MessageStatus
 from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.outbox import Outbox, OutboxError, OutboxMessage, Summary
 from lila_desktop.ui import texts
-from lila_desktop.ui.asking import wait_finished
 from lila_desktop.ui.aslot import alive, async_slot
 from lila_desktop.ui.widgets.webhook_dialog import WebhookDialog
 
@@ -241,16 +240,12 @@ class OutboxView(QWidget):
         if self.webhook_dialog is not None:
             self.webhook_dialog.raise_()
             return
-        dialog = WebhookDialog(self.outbox.store, self.window())
-        self.webhook_dialog = dialog
+        self.webhook_dialog = WebhookDialog(self.outbox.store, self.window())
         try:
-            await dialog.load()
-            await wait_finished(dialog)
+            await self.webhook_dialog.run()
         finally:
             if alive(self):
                 self.webhook_dialog = None
-        if alive(dialog):
-            dialog.deleteLater()
 
     async def _act(self, action: object, done: str) -> None:
         try:
