@@ -1699,197 +1699,197 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="73"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="92"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="88"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="107"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="90"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="109"/>
         <source>Start Lila Desktop when I log in</source>
         <translation>Abrir Lila Desktop al iniciar sesión</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="95"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="114"/>
         <source>Not available on this system.</source>
         <translation>No disponible en este sistema.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="96"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="115"/>
         <source>Tell me when a number needs me or recovers</source>
         <translation>Avisarme cuando un número me necesite o se recupere</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="101"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="120"/>
         <source>Mark my messages as sent by a bot (customers see an AI/bot label)</source>
         <translation>Marcar mis mensajes como enviados por un bot (los clientes ven una etiqueta de IA/bot)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="105"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="124"/>
         <source>Off: your messages look like any person&apos;s. Applies from the next start.</source>
         <translation>Desactivado: sus mensajes se ven como los de cualquier persona. Se aplica desde el próximo inicio.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="111"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="130"/>
         <source>Same as the system</source>
         <translation>El del sistema</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="121"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="140"/>
         <source>&amp;Backups kept per number:</source>
         <translation>&amp;Copias que se guardan por número:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="124"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="143"/>
         <source>Tell me after a number is down for:</source>
         <translation>Avisarme cuando un número lleve caído:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="130"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="149"/>
         <source>&amp;Language:</source>
         <translation>&amp;Idioma:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="132"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="151"/>
         <source>Backups kept and the waiting time apply from the next start.</source>
         <translation>Las copias guardadas y el tiempo de espera se aplican al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="139"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="158"/>
         <source>Let the shop&apos;s other programs use Lila (local API)</source>
         <translation>Dejar que otros programas del negocio usen Lila (API local)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="152"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="171"/>
         <source>not available</source>
         <translation>no disponible</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="153"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="172"/>
         <source>S&amp;how</source>
         <translation>&amp;Mostrar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="156"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="175"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="179"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="198"/>
         <source>Data folder:</source>
         <translation>Carpeta de datos:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="185"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="204"/>
         <source>&amp;General</source>
         <translation>&amp;General</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="186"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="205"/>
         <source>Local &amp;API</source>
         <translation>&amp;API local</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="187"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="206"/>
         <source>&amp;Messages</source>
         <translation>Me&amp;nsajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="211"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="230"/>
         <source> messages</source>
         <translation> mensajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="214"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="233"/>
         <source>Monthly &amp;limit (local):</source>
         <translation>&amp;Límite mensual (local):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="219"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="238"/>
         <source>LILA_QUOTA_LIMIT is set to %1 and overrides this limit.</source>
         <translation>LILA_QUOTA_LIMIT vale %1 y manda sobre este límite.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="228"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="247"/>
         <source>empty: count messages on this computer</source>
         <translation>vacío: contar los mensajes en este ordenador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="229"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="248"/>
         <source>Sho&amp;w</source>
         <translation>Mos&amp;trar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="235"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="254"/>
         <source>Company &amp;portal (MongoDB URI):</source>
         <translation>&amp;Portal de la empresa (URI de MongoDB):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="245"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="264"/>
         <source>LILA_MONGODB_URI is set and overrides this address.</source>
         <translation>LILA_MONGODB_URI está definida y manda sobre esta dirección.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="250"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="269"/>
         <source>optional: found by the sending number</source>
         <translation>opcional: se busca por el número que envía</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="251"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="270"/>
         <source>Company &amp;id:</source>
         <translation>Identificador de la &amp;empresa:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="255"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="274"/>
         <source> s</source>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="258"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="277"/>
         <source>&amp;Pause between messages:</source>
         <translation>&amp;Pausa entre mensajes:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="264"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="283"/>
         <source>WhatsApp may ban a number that sends many messages in a burst. Lila waits at least this long between two messages of the same number (up to half as long again, at random); the others wait their turn in the outbox. 3 seconds suits most shops; applies at once.</source>
         <translation>WhatsApp puede bloquear un número que envía muchos mensajes de golpe. Lila espera al menos este tiempo entre dos mensajes del mismo número (hasta la mitad más, al azar); los demás esperan su turno en la bandeja de salida. 3 segundos va bien para la mayoría de tiendas; se aplica al momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="275"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="294"/>
         <source>Without a portal address, messages count against the monthly limit on this computer; with one, against the company&apos;s plan in the portal. The address is kept in the system keyring, never in a file. The limit applies at once; the address and the company id from the next start.</source>
         <translation>Sin dirección del portal, los mensajes cuentan para el límite mensual de este ordenador; con ella, para el plan de la empresa en el portal. La dirección se guarda en el llavero del sistema, nunca en un archivo. El límite se aplica enseguida; la dirección y el identificador de la empresa, al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="292"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="311"/>
         <source>&amp;Webhook:</source>
         <translation>&amp;Webhook:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="297"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="316"/>
         <source>Optional. A webhook tells the shop&apos;s own system what happens to each message (waiting, sent, delivered, read, failed): Lila sends every change to that web address, signed so your system can trust it. An address on this computer or the shop&apos;s network (localhost, 192.168…) is refused unless you tick it explicitly. Changes apply at once, without Save.</source>
         <translation>Opcional. Un webhook avisa al sistema de la tienda de lo que pasa con cada mensaje (en espera, enviado, entregado, leído, fallido): Lila envía cada cambio a esa dirección web, firmado para que su sistema pueda fiarse. Una dirección de este equipo o de la red de la tienda (localhost, 192.168…) se rechaza salvo que la marque expresamente. Los cambios se aplican al momento, sin Guardar.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="360"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="379"/>
         <source>The company portal address must start with mongodb:// or mongodb+srv://; copy the connection string from the company portal.</source>
         <translation>La dirección del portal de la empresa debe empezar por mongodb:// o mongodb+srv://; copia la cadena de conexión del portal de la empresa.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="168"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="187"/>
         <source>&amp;Port:</source>
         <translation>&amp;Puerto:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="169"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="188"/>
         <source>API &amp;key:</source>
         <translation>&amp;Clave de la API:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="330"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="349"/>
         <source>Copied</source>
         <translation>Copiada</translation>
     </message>

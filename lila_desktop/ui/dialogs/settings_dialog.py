@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -47,6 +49,23 @@ from lila_desktop.ui.widgets.webhook_dialog import WebhookSetting
 
 _NOTE = "color: palette(mid);"
 _PROBLEM = "color: #b3261e;"
+
+
+class _Scrolling(QScrollArea):
+    """A page that scrolls only when the screen is too small for all of it (a
+    laptop at 150 %): it asks for its whole page, and Qt caps a new dialog at
+    two thirds of the screen."""
+
+    def __init__(self, page: QWidget, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setWidget(page)
+        self.page = page
+
+    def sizeHint(self) -> QSize:
+        bar = self.verticalScrollBar().sizeHint().width()
+        return self.page.sizeHint() + QSize(bar, 0)
 
 
 class SettingsDialog(QDialog):
@@ -184,7 +203,7 @@ class SettingsDialog(QDialog):
         self.tabs.setObjectName("settings_tabs")
         self.tabs.addTab(general, self.tr("&General"))
         self.tabs.addTab(api, self.tr("Local &API"))
-        self.tabs.addTab(quota, self.tr("&Messages"))
+        self.tabs.addTab(_Scrolling(quota, self), self.tr("&Messages"))
 
         self.error_label = QLabel(self)
         self.error_label.setObjectName("settings_error")
