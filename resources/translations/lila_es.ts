@@ -1132,117 +1132,134 @@
 <context>
     <name>OutboxView</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="176"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="204"/>
         <source>Select a number to see its outbox.</source>
         <translation>Elija un número para ver su bandeja de salida.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="183"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="211"/>
         <source>no messages yet</source>
         <translation>aún no hay mensajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="187"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="215"/>
         <source>Waiting messages are blocked: %1</source>
         <translation>Los mensajes en espera están bloqueados: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="190"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="218"/>
         <source>Next send at %1; all out in about %2 s.</source>
         <translation>Próximo envío a las %1; todo enviado en unos %2 s.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="197"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="225"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="303"/>
         <source>waiting</source>
         <translation>en espera</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="198"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="226"/>
         <source>sending</source>
         <translation>enviándose</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="199"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="227"/>
         <source>sent</source>
         <translation>enviados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="200"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="228"/>
         <source>delivered</source>
         <translation>entregados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="201"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="229"/>
         <source>read</source>
         <translation>leídos</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="202"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="230"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="303"/>
         <source>failed</source>
         <translation>fallidos</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="203"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="231"/>
         <source>unknown (may have arrived)</source>
         <translation>desconocidos (pueden haber llegado)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="204"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="232"/>
         <source>expired</source>
         <translation>caducados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="205"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="233"/>
         <source>cancelled</source>
         <translation>cancelados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="230"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="258"/>
         <source>Cancelled; it will not be sent.</source>
         <translation>Cancelado; no se enviará.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="236"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="264"/>
         <source>Queued again.</source>
         <translation>En cola de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="269"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="297"/>
         <source>Time</source>
         <translation>Hora</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="269"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="297"/>
         <source>To</source>
         <translation>Para</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="269"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="297"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="269"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="297"/>
         <source>Message or reason</source>
         <translation>Mensaje o motivo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="271"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="299"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="272"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="300"/>
         <source>Send again</source>
         <translation>Enviar de nuevo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="273"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="301"/>
         <source>Webhook…</source>
         <translation>Webhook…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="283"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="302"/>
+        <source>Sho&amp;w:</source>
+        <translation>M&amp;ostrar:</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="303"/>
+        <source>all</source>
+        <translation>todos</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="303"/>
+        <source>unknown</source>
+        <translation>desconocidos</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="315"/>
         <source>Outbox</source>
         <translation>Bandeja de salida</translation>
     </message>
