@@ -359,57 +359,62 @@
 <context>
     <name>Hint</name>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="63"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="73"/>
+        <source>Backups are failing (%1). Free some space or fix the data folder; Lila retries.</source>
+        <translation>Las copias de seguridad están fallando (%1). Libera espacio o arregla la carpeta de datos; Lila lo vuelve a intentar.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/texts.py" line="83"/>
         <source>Press Connect to start it.</source>
         <translation>Pulsa Conectar para ponerlo en marcha.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="64"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="84"/>
         <source>Connecting to WhatsApp…</source>
         <translation>Conectando con WhatsApp…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="65"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="85"/>
         <source>Press Link to show the QR code, then scan it with the phone.</source>
         <translation>Pulsa Vincular para ver el código QR y escanéalo con el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="68"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="88"/>
         <source>Type the pairing code on the phone.</source>
         <translation>Escribe el código de vinculación en el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="69"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="89"/>
         <source>Working normally.</source>
         <translation>Funciona con normalidad.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="70"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="90"/>
         <source>The connection dropped; Lila retries by itself.</source>
         <translation>Se cortó la conexión; Lila vuelve a intentarlo sola.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="73"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="93"/>
         <source>WhatsApp was opened on another computer. Press Reconnect now to take it back.</source>
         <translation>WhatsApp se abrió en otro ordenador. Pulsa Reconectar ahora para recuperarlo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="77"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="97"/>
         <source>WhatsApp paused this number for a while; Lila reconnects when it ends.</source>
         <translation>WhatsApp pausó este número un tiempo; Lila se reconecta cuando termine.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="80"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="100"/>
         <source>Restore a backup below, or link the number again.</source>
         <translation>Restaura una copia aquí abajo o vuelve a vincular el número.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="83"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="103"/>
         <source>Install the latest Lila Desktop.</source>
         <translation>Instala la última versión de Lila Desktop.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="84"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="104"/>
         <source>Something went wrong; see the log, then press Connect.</source>
         <translation>Algo falló; mira el registro y pulsa Conectar.</translation>
     </message>
@@ -888,107 +893,117 @@
         <translation>No se pudo leer el inicio de sesión guardado de este número (%1). Se apartó, no se borró. Pulsa Restaurar para usar la última copia buena, o vuelve a vincular con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="154"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="155"/>
+        <source>The saved login of this number could not be read, and it could not be moved aside either (%1); nothing was deleted. Free some space or fix the data folder, then press Restore or link again with a new QR.</source>
+        <translation>No se pudo leer el inicio de sesión guardado de este número, y tampoco se pudo apartar (%1); no se borró nada. Libera espacio o arregla la carpeta de datos y luego pulsa Restaurar o vuelve a vincularlo con un QR nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="165"/>
+        <source>Backups of this number are failing (%1). Lila keeps trying; free some space or fix the data folder.</source>
+        <translation>Las copias de seguridad de este número están fallando (%1). Lila sigue intentándolo; libera espacio o arregla la carpeta de datos.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="173"/>
         <source>You logged this number out. Link it again with a new QR, or restore a backup.</source>
         <translation>Cerraste la sesión de este número. Vuelve a vincularlo con un QR nuevo o restaura una copia.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="159"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="178"/>
         <source>You logged this number out. Link it again with a new QR, or restore a backup. WhatsApp could not be reached: also remove this device under Linked devices on the phone.</source>
         <translation>Cerraste la sesión de este número. Vuelve a vincularlo con un QR nuevo o restaura una copia. No se pudo avisar a WhatsApp: quita también este dispositivo en Dispositivos vinculados en el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="167"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="186"/>
         <source>The list of numbers could not be read, so Lila rebuilt it from the saved logins: %1 number(s) are back. Nothing was lost.</source>
         <translation>No se pudo leer la lista de números, así que Lila la reconstruyó a partir de los inicios de sesión guardados: %1 número(s) han vuelto. No se perdió nada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="176"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="195"/>
         <source>%1 of them have no name yet: select one and press F2 (Rename) to name it.</source>
         <translation>%1 aún no tienen nombre: selecciona uno y pulsa F2 (Renombrar) para ponérselo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="185"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="204"/>
         <source>The settings file could not be read; the last good copy is used. Check Settings.</source>
         <translation>No se pudo leer el archivo de ajustes; se usa la última copia buena. Revisa los Ajustes.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="190"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="209"/>
         <source>The settings file could not be read, so the defaults are used. Open Settings to choose your values again.</source>
         <translation>No se pudo leer el archivo de ajustes, así que se usan los valores predeterminados. Abre Ajustes para elegir de nuevo tus valores.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="196"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="215"/>
         <source>--demo runs on the simulated transport; drop --transport neonize.</source>
         <translation>--demo funciona con el transporte simulado; quita --transport neonize.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="201"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="220"/>
         <source>The API port (%1) must be a number from 1 to 65535, 0 to turn the local API off, or auto for any free port; got &apos;%2&apos;.</source>
         <translation>El puerto de la API (%1) debe ser un número de 1 a 65535, 0 para apagar la API local, o auto para cualquier puerto libre; se recibió &apos;%2&apos;.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="211"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="230"/>
         <source>LILA_API_KEY must be %1 to 256 printable characters without spaces; change it or unset it.</source>
         <translation>LILA_API_KEY debe tener de %1 a 256 caracteres imprimibles sin espacios; cámbiala o quítala.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="220"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="239"/>
         <source>LILA_VAULT_PASSPHRASE is empty: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
         <translation>LILA_VAULT_PASSPHRASE está vacía: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="229"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="248"/>
         <source>LILA_VAULT_PASSPHRASE is too short: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
         <translation>LILA_VAULT_PASSPHRASE es demasiado corta: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="238"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="257"/>
         <source>LILA_QUOTA_LIMIT must be a positive whole number of messages per month, e.g. 1000; got &apos;%1&apos;. Fix or unset LILA_QUOTA_LIMIT.</source>
         <translation>LILA_QUOTA_LIMIT debe ser un número entero positivo de mensajes al mes, p. ej. 1000; se recibió &apos;%1&apos;. Corrige o quita LILA_QUOTA_LIMIT.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="246"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="265"/>
         <source>LILA_MONGODB_URI is not a MongoDB connection string: copy it from the company portal (it starts with mongodb:// or mongodb+srv://), or unset it.</source>
         <translation>LILA_MONGODB_URI no es una cadena de conexión de MongoDB: cópiala del portal de la empresa (empieza por mongodb:// o mongodb+srv://), o quítala.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="252"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="271"/>
         <source>The company portal address kept in the system keyring is not a MongoDB connection string: set LILA_MONGODB_URI to the right one, or remove the keyring entry &apos;mongodb-uri&apos; of &apos;lila-desktop&apos;.</source>
         <translation>La dirección del portal de la empresa guardada en el llavero del sistema no es una cadena de conexión de MongoDB: pon la correcta en LILA_MONGODB_URI, o borra la entrada &apos;mongodb-uri&apos; de &apos;lila-desktop&apos; del llavero.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="260"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="279"/>
         <source>The data folder %1 is a file, not a folder: move that file away, or start with --data-dir pointing to a folder.</source>
         <translation>La carpeta de datos %1 es un archivo, no una carpeta: mueve ese archivo a otro sitio, o abre Lila con --data-dir apuntando a una carpeta.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="269"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="288"/>
         <source>The data folder %1 is a link or belongs to another user: start with --data-dir pointing to a folder of your own.</source>
         <translation>La carpeta de datos %1 es un enlace o pertenece a otro usuario: abre Lila con --data-dir apuntando a una carpeta tuya.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="278"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="297"/>
         <source>The data folder %1 cannot be created (%2): start with --data-dir pointing to a folder you can write to.</source>
         <translation>No se puede crear la carpeta de datos %1 (%2): abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="288"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="307"/>
         <source>The data folder %1 is not writable: give your user write permission on it, or start with --data-dir pointing to a folder you can write to.</source>
         <translation>No se puede escribir en la carpeta de datos %1: da permiso de escritura a tu usuario, o abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="297"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="316"/>
         <source>Port %1 is already in use (another Lila Desktop or lila-app?): stop it, or start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
         <translation>El puerto %1 ya está en uso (¿otro Lila Desktop o lila-app?): ciérralo, o abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="307"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="326"/>
         <source>The local API cannot listen on port %1 (%2): start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
         <translation>La API local no puede escuchar en el puerto %1 (%2): abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="317"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="336"/>
         <source>Lila Desktop cannot start: %1</source>
         <translation>Lila Desktop no puede arrancar: %1</translation>
     </message>
@@ -996,92 +1011,102 @@
 <context>
     <name>Notice</name>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="101"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="121"/>
         <source>%1 is still disconnected</source>
         <translation>%1 sigue desconectado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="102"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="122"/>
         <source>%1 is connected again</source>
         <translation>%1 vuelve a estar conectado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="103"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="123"/>
         <source>%1 was opened elsewhere</source>
         <translation>%1 se abrió en otro lugar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="104"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="124"/>
         <source>%1 is temporarily banned</source>
         <translation>%1 está bloqueado temporalmente</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="105"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="125"/>
         <source>%1 was logged out</source>
         <translation>Se cerró la sesión de %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="106"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="126"/>
         <source>%1 needs an app update</source>
         <translation>%1 necesita actualizar la aplicación</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="107"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="127"/>
         <source>%1 had a damaged session file</source>
         <translation>%1 tenía un archivo de sesión dañado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="108"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="128"/>
         <source>The QR code for %1 expired</source>
         <translation>Caducó el código QR de %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="121"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="129"/>
+        <source>Backups of %1 are failing</source>
+        <translation>Las copias de seguridad de %1 están fallando</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/texts.py" line="144"/>
         <source>Lila keeps retrying. Check the internet connection.</source>
         <translation>Lila sigue intentándolo. Revisa la conexión a internet.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="124"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="147"/>
         <source>Nothing to do.</source>
         <translation>No tienes que hacer nada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="125"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="148"/>
         <source>WhatsApp Web or another computer took over. Press Reconnect now to take it back.</source>
         <translation>WhatsApp Web u otro ordenador tomó el control. Pulsa Reconectar ahora para recuperarlo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="129"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="152"/>
         <source>Lila reconnects by itself when the ban ends.</source>
         <translation>Lila se reconecta sola cuando termine el bloqueo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="132"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="155"/>
         <source>Restore a backup, or link the number again.</source>
         <translation>Restaura una copia o vuelve a vincular el número.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="135"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="158"/>
         <source>Install the latest Lila Desktop.</source>
         <translation>Instala la última versión de Lila Desktop.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="138"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="161"/>
         <source>Restore the last good backup.</source>
         <translation>Restaura la última copia buena.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="139"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="162"/>
         <source>Press Link to get a new code.</source>
         <translation>Pulsa Vincular para obtener un código nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="146"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="165"/>
+        <source>Free some space or fix the data folder; Lila keeps trying.</source>
+        <translation>Libera espacio o arregla la carpeta de datos; Lila sigue intentándolo.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/texts.py" line="172"/>
         <source>%1 numbers need attention</source>
         <translation>%1 números necesitan atención</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="152"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="178"/>
         <source>%1 numbers are connected again</source>
         <translation>%1 números vuelven a estar conectados</translation>
     </message>
@@ -1914,22 +1939,22 @@
 <context>
     <name>Severity</name>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="92"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="112"/>
         <source>All numbers connected</source>
         <translation>Todos los números conectados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="93"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="113"/>
         <source>No number running</source>
         <translation>Ningún número en marcha</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="94"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="114"/>
         <source>Some numbers are connecting</source>
         <translation>Algunos números se están conectando</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="95"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="115"/>
         <source>A number needs you</source>
         <translation>Un número te necesita</translation>
     </message>
@@ -2004,26 +2029,36 @@
         <source>%1 (attempt %2)</source>
         <translation>%1 (intento %2)</translation>
     </message>
+    <message>
+        <location filename="../../lila_desktop/ui/texts.py" line="62"/>
+        <source>%1 — backup failing</source>
+        <translation>%1 — copia de seguridad fallando</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/texts.py" line="66"/>
+        <source>backups failing: %1</source>
+        <translation>copias de seguridad fallando: %1</translation>
+    </message>
 </context>
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="165"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="191"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="167"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="193"/>
         <source>%1 min</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="171"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="197"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="175"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="201"/>
         <source>%1 days</source>
         <translation>%1 días</translation>
     </message>
