@@ -322,9 +322,9 @@ class GuiApp(QObject):
     async def _seed_demo(self, window: MainWindow) -> None:
         fresh = self.config.demo and window.pages.currentWidget() is window.first_run
         if fresh:  # a fresh demo greets first: its numbers come when the owner leaves the flow
-            left: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            window.greeting_left.connect(lambda: left.done() or left.set_result(None))
-            await left
+            left = asyncio.Event()
+            window.greeting_left.connect(left.set)
+            await left.wait()
         try:
             await self.runtime.seed_demo(alongside=fresh)
             window.history_view.redraw()  # the demo's day of history

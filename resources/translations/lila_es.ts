@@ -228,107 +228,122 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="188"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="203"/>
         <source>Welcome to Lila Desktop</source>
         <translation>Te damos la bienvenida a Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="191"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="206"/>
         <source>Lila keeps your shop&apos;s WhatsApp numbers connected on this computer, and backs them up so a glitch never makes you scan again. Linking a number takes about a minute: type it, scan a code with the phone, done.</source>
         <translation>Lila mantiene conectados los números de WhatsApp de tu negocio en este ordenador y guarda copias de seguridad, para que un fallo nunca te obligue a escanear otra vez. Vincular un número lleva cerca de un minuto: lo escribes, escaneas un código con el teléfono y listo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="196"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="211"/>
         <source>&amp;Link your first number</source>
         <translation>&amp;Vincula tu primer número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="197"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="212"/>
         <source>Link your first number</source>
         <translation>Vincula tu primer número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="198"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="215"/>
+        <source>This is the demo: nothing reaches WhatsApp, and a button stands in for the phone&apos;s scan. Three demo numbers with a day of history join your list when you finish.</source>
+        <translation>Esto es la demostración: nada llega a WhatsApp y un botón hace las veces del escaneo con el teléfono. Al terminar, se suman a tu lista tres números de demostración con un día de historial.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="220"/>
+        <source>&amp;Skip: show me the demo numbers</source>
+        <translation>&amp;Omitir: ver los números de demostración</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="221"/>
+        <source>Skip: show me the demo numbers</source>
+        <translation>Omitir: ver los números de demostración</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="222"/>
         <source>Step 1 of 2: which number?</source>
         <translation>Paso 1 de 2: ¿qué número?</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="199"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="223"/>
         <source>WhatsApp &amp;number, with country code:</source>
         <translation>&amp;Número de WhatsApp, con código de país:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="200"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="224"/>
         <source>A &amp;name for it (optional):</source>
         <translation>Un n&amp;ombre para él (opcional):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="201"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="225"/>
         <source>WhatsApp number, with country code</source>
         <translation>Número de WhatsApp, con código de país</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="202"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="226"/>
         <source>A name for it (optional)</source>
         <translation>Un nombre para él (opcional)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="203"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="227"/>
         <source>e.g. Shop front</source>
         <translation>p. ej. Mostrador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="204"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="228"/>
         <source>&amp;Back</source>
         <translation>&amp;Atrás</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="205"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="229"/>
         <source>Back</source>
         <translation>Atrás</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="206"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="230"/>
         <source>&amp;Next: show the code</source>
         <translation>&amp;Siguiente: mostrar el código</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="207"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="231"/>
         <source>Next: show the code</source>
         <translation>Siguiente: mostrar el código</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="208"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="232"/>
         <source>&amp;Open my numbers</source>
         <translation>&amp;Abrir mis números</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="209"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="233"/>
         <source>Open my numbers</source>
         <translation>Abrir mis números</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="212"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="236"/>
         <source>Step 2 of 2: scan this code with the phone of +%1</source>
         <translation>Paso 2 de 2: escanea este código con el teléfono del +%1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="216"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="240"/>
         <source>Linked! +%1 is connected.</source>
         <translation>¡Vinculado! El +%1 está conectado.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="261"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="285"/>
         <source>Type the number with its country code and digits only, 8 to 15 of them (for example 51902049935).</source>
         <translation>Escribe el número con su código de país y solo dígitos, entre 8 y 15 (por ejemplo 51902049935).</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="306"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="330"/>
         <source>Making the first backup…</source>
         <translation>Haciendo la primera copia de seguridad…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="310"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="334"/>
         <source>First backup made at %1. If WhatsApp ever drops this computer, Lila can put it back from a backup instead of making you scan again.</source>
         <translation>Primera copia de seguridad hecha a las %1. Si WhatsApp alguna vez desconecta este ordenador, Lila puede recuperarlo desde una copia en vez de hacerte escanear otra vez.</translation>
     </message>
@@ -341,7 +356,7 @@
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="329"/>
+        <location filename="../../lila_desktop/ui/main.py" line="334"/>
         <source>The demo numbers could not be prepared; see the log.</source>
         <translation>No se pudieron preparar los números de demostración; mira el registro.</translation>
     </message>
@@ -673,114 +688,114 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="204"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
         <source>Lila Desktop</source>
         <translation>Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="204"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
         <source>demo</source>
         <translation>demostración</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="205"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="207"/>
         <source>&amp;Add number…</source>
         <translation>&amp;Añadir número…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="208"/>
         <source>Add a WhatsApp number and link it (Ctrl+N)</source>
         <translation>Añadir un número de WhatsApp y vincularlo (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="207"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="209"/>
         <source>&amp;Import session…</source>
         <translation>&amp;Importar sesión…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="208"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="210"/>
         <source>&amp;Settings…</source>
         <translation>A&amp;justes…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="209"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="211"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="210"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="212"/>
         <source>&amp;About Lila Desktop</source>
         <translation>&amp;Acerca de Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="211"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="213"/>
         <source>&amp;Log</source>
         <translation>&amp;Registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="212"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="222"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="214"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="224"/>
         <source>&amp;Backups</source>
         <translation>Co&amp;pias</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="213"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="221"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="215"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
         <source>&amp;Timeline</source>
         <translation>&amp;Historial</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="214"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="216"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="215"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="217"/>
         <source>&amp;Number</source>
         <translation>&amp;Número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="216"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="218"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="218"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="220"/>
         <source>&amp;Demo</source>
         <translation>&amp;Demo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="219"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="221"/>
         <source>&amp;Help</source>
         <translation>Ay&amp;uda</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="220"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="222"/>
         <source>Toolbar</source>
         <translation>Barra de herramientas</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="225"/>
         <source>Lo&amp;g</source>
         <translation>Re&amp;gistro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="224"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="226"/>
         <source>Your WhatsApp numbers</source>
         <translation>Tus números de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="225"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="227"/>
         <source>Timeline, backups and log</source>
         <translation>Historial, copias de seguridad y registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="324"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="326"/>
         <source>Select a number to see what it needs.</source>
         <translation>Elige un número para ver qué necesita.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="322"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="324"/>
         <source>No number yet. Press Add number (Ctrl+N) to link your first one.</source>
         <translation>Aún no hay números. Pulsa Añadir número (Ctrl+N) para vincular el primero.</translation>
     </message>
@@ -833,162 +848,162 @@
         <translation>Se perdió la conexión (%1). Lila se reconecta sola; el inicio de sesión guardado se conserva, no hace falta QR.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="70"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="71"/>
         <source>Could not reach WhatsApp (%1). Retrying by itself. This number is not linked yet: a QR code to scan shows once WhatsApp answers.</source>
         <translation>No se pudo contactar a WhatsApp (%1). Se reintenta solo. Este número aún no está vinculado: un código QR para escanear aparece cuando WhatsApp responda.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="71"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="80"/>
         <source>Still not connected after %1 min (%2). Lila keeps retrying by itself; check this computer&apos;s internet connection.</source>
         <translation>Sigue sin conexión después de %1 min (%2). Lila sigue reintentando sola; revisa la conexión a internet de este ordenador.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="80"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="89"/>
         <source>The QR code expired before it was scanned. Press Link to get a new one.</source>
         <translation>El código QR caducó antes de escanearlo. Pulsa Vincular para obtener uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="84"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="93"/>
         <source>Connected again. Nothing to do.</source>
         <translation>Conectado de nuevo. No hay nada que hacer.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="87"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="96"/>
         <source>This number was opened in another WhatsApp Web or Desktop. Trying once more in %1 s.</source>
         <translation>Este número se abrió en otro WhatsApp Web o de escritorio. Se intentará una vez más en %1 s.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="95"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="104"/>
         <source>This number is open somewhere else (another computer or browser). Lila paused it so the two do not keep pushing each other out. Press Reconnect now to use it here.</source>
         <translation>Este número está abierto en otro sitio (otro ordenador o navegador). Lila lo pausó para que los dos no se expulsen mutuamente. Pulsa Reconectar ahora para usarlo aquí.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="104"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="113"/>
         <source>WhatsApp has temporarily blocked this number until %1. Lila reconnects by itself then; do not link it again. Sending fewer messages avoids this.</source>
         <translation>WhatsApp bloqueó temporalmente este número hasta el %1. Lila se reconectará sola entonces; no lo vuelvas a vincular. Enviar menos mensajes lo evita.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="113"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="122"/>
         <source>This number was logged out (%1), usually because it was removed from Linked devices on the phone. Press Restore to try the last backup, or link again with a new QR.</source>
         <translation>Se cerró la sesión de este número (%1), normalmente porque se quitó de Dispositivos vinculados en el teléfono. Pulsa Restaurar para probar la última copia, o vuelve a vincularlo con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="122"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="131"/>
         <source>WhatsApp ended this session right after asking for a restart (a known reconnect loop). Your backups are safe: press Restore to bring the last one back, or link again with a new QR.</source>
         <translation>WhatsApp cerró esta sesión justo después de pedir un reinicio (un bucle de reconexión conocido). Tus copias están a salvo: pulsa Restaurar para recuperar la última, o vuelve a vincular con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="129"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="138"/>
         <source>WhatsApp says this version of Lila Desktop is too old. Install the latest version; your numbers stay linked.</source>
         <translation>WhatsApp dice que esta versión de Lila Desktop es demasiado antigua. Instala la última versión; tus números siguen vinculados.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="136"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="145"/>
         <source>The saved login of this number could not be read (%1). It was moved aside, not deleted. Press Restore to use the last good backup, or link again with a new QR.</source>
         <translation>No se pudo leer el inicio de sesión guardado de este número (%1). Se apartó, no se borró. Pulsa Restaurar para usar la última copia buena, o vuelve a vincular con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="145"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="154"/>
         <source>You logged this number out. Link it again with a new QR, or restore a backup.</source>
         <translation>Cerraste la sesión de este número. Vuelve a vincularlo con un QR nuevo o restaura una copia.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="150"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="159"/>
         <source>You logged this number out. Link it again with a new QR, or restore a backup. WhatsApp could not be reached: also remove this device under Linked devices on the phone.</source>
         <translation>Cerraste la sesión de este número. Vuelve a vincularlo con un QR nuevo o restaura una copia. No se pudo avisar a WhatsApp: quita también este dispositivo en Dispositivos vinculados en el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="158"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="167"/>
         <source>The list of numbers could not be read, so Lila rebuilt it from the saved logins: %1 number(s) are back. Nothing was lost.</source>
         <translation>No se pudo leer la lista de números, así que Lila la reconstruyó a partir de los inicios de sesión guardados: %1 número(s) han vuelto. No se perdió nada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="167"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="176"/>
         <source>%1 of them have no name yet: select one and press F2 (Rename) to name it.</source>
         <translation>%1 aún no tienen nombre: selecciona uno y pulsa F2 (Renombrar) para ponérselo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="176"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="185"/>
         <source>The settings file could not be read; the last good copy is used. Check Settings.</source>
         <translation>No se pudo leer el archivo de ajustes; se usa la última copia buena. Revisa los Ajustes.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="181"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="190"/>
         <source>The settings file could not be read, so the defaults are used. Open Settings to choose your values again.</source>
         <translation>No se pudo leer el archivo de ajustes, así que se usan los valores predeterminados. Abre Ajustes para elegir de nuevo tus valores.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="187"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="196"/>
         <source>--demo runs on the simulated transport; drop --transport neonize.</source>
         <translation>--demo funciona con el transporte simulado; quita --transport neonize.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="192"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="201"/>
         <source>The API port (%1) must be a number from 1 to 65535, 0 to turn the local API off, or auto for any free port; got &apos;%2&apos;.</source>
         <translation>El puerto de la API (%1) debe ser un número de 1 a 65535, 0 para apagar la API local, o auto para cualquier puerto libre; se recibió &apos;%2&apos;.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="202"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="211"/>
         <source>LILA_API_KEY must be %1 to 256 printable characters without spaces; change it or unset it.</source>
         <translation>LILA_API_KEY debe tener de %1 a 256 caracteres imprimibles sin espacios; cámbiala o quítala.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="211"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="220"/>
         <source>LILA_VAULT_PASSPHRASE is empty: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
         <translation>LILA_VAULT_PASSPHRASE está vacía: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="220"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="229"/>
         <source>LILA_VAULT_PASSPHRASE is too short: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
         <translation>LILA_VAULT_PASSPHRASE es demasiado corta: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="229"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="238"/>
         <source>LILA_QUOTA_LIMIT must be a positive whole number of messages per month, e.g. 1000; got &apos;%1&apos;. Fix or unset LILA_QUOTA_LIMIT.</source>
         <translation>LILA_QUOTA_LIMIT debe ser un número entero positivo de mensajes al mes, p. ej. 1000; se recibió &apos;%1&apos;. Corrige o quita LILA_QUOTA_LIMIT.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="237"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="246"/>
         <source>LILA_MONGODB_URI is not a MongoDB connection string: copy it from the company portal (it starts with mongodb:// or mongodb+srv://), or unset it.</source>
         <translation>LILA_MONGODB_URI no es una cadena de conexión de MongoDB: cópiala del portal de la empresa (empieza por mongodb:// o mongodb+srv://), o quítala.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="243"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="252"/>
         <source>The company portal address kept in the system keyring is not a MongoDB connection string: set LILA_MONGODB_URI to the right one, or remove the keyring entry &apos;mongodb-uri&apos; of &apos;lila-desktop&apos;.</source>
         <translation>La dirección del portal de la empresa guardada en el llavero del sistema no es una cadena de conexión de MongoDB: pon la correcta en LILA_MONGODB_URI, o borra la entrada &apos;mongodb-uri&apos; de &apos;lila-desktop&apos; del llavero.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="251"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="260"/>
         <source>The data folder %1 is a file, not a folder: move that file away, or start with --data-dir pointing to a folder.</source>
         <translation>La carpeta de datos %1 es un archivo, no una carpeta: mueve ese archivo a otro sitio, o abre Lila con --data-dir apuntando a una carpeta.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="260"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="269"/>
         <source>The data folder %1 is a link or belongs to another user: start with --data-dir pointing to a folder of your own.</source>
         <translation>La carpeta de datos %1 es un enlace o pertenece a otro usuario: abre Lila con --data-dir apuntando a una carpeta tuya.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="269"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="278"/>
         <source>The data folder %1 cannot be created (%2): start with --data-dir pointing to a folder you can write to.</source>
         <translation>No se puede crear la carpeta de datos %1 (%2): abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="279"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="288"/>
         <source>The data folder %1 is not writable: give your user write permission on it, or start with --data-dir pointing to a folder you can write to.</source>
         <translation>No se puede escribir en la carpeta de datos %1: da permiso de escritura a tu usuario, o abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="288"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="297"/>
         <source>Port %1 is already in use (another Lila Desktop or lila-app?): stop it, or start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
         <translation>El puerto %1 ya está en uso (¿otro Lila Desktop o lila-app?): ciérralo, o abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="298"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="307"/>
         <source>The local API cannot listen on port %1 (%2): start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
         <translation>La API local no puede escuchar en el puerto %1 (%2): abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="308"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="317"/>
         <source>Lila Desktop cannot start: %1</source>
         <translation>Lila Desktop no puede arrancar: %1</translation>
     </message>
@@ -1724,7 +1739,7 @@
         <translation>Avisarme cuando un número me necesite o se recupere</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="91"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="92"/>
         <source>Mark my messages as sent by a bot (customers see an AI/bot label)</source>
         <translation>Marcar mis mensajes como enviados por un bot (los clientes ven una etiqueta de IA/bot)</translation>
     </message>
@@ -1734,152 +1749,152 @@
         <translation>Desactivado: sus mensajes se ven como los de cualquier persona. Se aplica desde el próximo inicio.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="93"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="102"/>
         <source>Same as the system</source>
         <translation>El del sistema</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="103"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="112"/>
         <source>&amp;Backups kept per number:</source>
         <translation>&amp;Copias que se guardan por número:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="106"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="115"/>
         <source>Tell me after a number is down for:</source>
         <translation>Avisarme cuando un número lleve caído:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="111"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="121"/>
         <source>&amp;Language:</source>
         <translation>&amp;Idioma:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="113"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="123"/>
         <source>Backups kept and the waiting time apply from the next start.</source>
         <translation>Las copias guardadas y el tiempo de espera se aplican al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="120"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="130"/>
         <source>Let the shop&apos;s other programs use Lila (local API)</source>
         <translation>Dejar que otros programas del negocio usen Lila (API local)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="133"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="143"/>
         <source>not available</source>
         <translation>no disponible</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="134"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="144"/>
         <source>S&amp;how</source>
         <translation>&amp;Mostrar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="137"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="147"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="160"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="170"/>
         <source>Data folder:</source>
         <translation>Carpeta de datos:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="165"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="175"/>
         <source>&amp;General</source>
         <translation>&amp;General</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="166"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="176"/>
         <source>Local &amp;API</source>
         <translation>&amp;API local</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="167"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="177"/>
         <source>&amp;Messages</source>
         <translation>Me&amp;nsajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="191"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="201"/>
         <source> messages</source>
         <translation> mensajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="194"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="204"/>
         <source>Monthly &amp;limit (local):</source>
         <translation>&amp;Límite mensual (local):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="199"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="209"/>
         <source>LILA_QUOTA_LIMIT is set to %1 and overrides this limit.</source>
         <translation>LILA_QUOTA_LIMIT vale %1 y manda sobre este límite.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="208"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="218"/>
         <source>empty: count messages on this computer</source>
         <translation>vacío: contar los mensajes en este ordenador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="209"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="219"/>
         <source>Sho&amp;w</source>
         <translation>Mos&amp;trar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="215"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="225"/>
         <source>Company &amp;portal (MongoDB URI):</source>
         <translation>&amp;Portal de la empresa (URI de MongoDB):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="225"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="235"/>
         <source>LILA_MONGODB_URI is set and overrides this address.</source>
         <translation>LILA_MONGODB_URI está definida y manda sobre esta dirección.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="230"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="240"/>
         <source>optional: found by the sending number</source>
         <translation>opcional: se busca por el número que envía</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="231"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="241"/>
         <source>Company &amp;id:</source>
         <translation>Identificador de la &amp;empresa:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="235"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="245"/>
         <source> s</source>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="238"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="248"/>
         <source>&amp;Pause between messages:</source>
         <translation>&amp;Pausa entre mensajes:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="244"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="254"/>
         <source>WhatsApp may ban a number that sends many messages in a burst. Lila waits at least this long between two messages of the same number (up to half as long again, at random); the others wait their turn in the outbox. 3 seconds suits most shops; applies at once.</source>
         <translation>WhatsApp puede bloquear un número que envía muchos mensajes de golpe. Lila espera al menos este tiempo entre dos mensajes del mismo número (hasta la mitad más, al azar); los demás esperan su turno en la bandeja de salida. 3 segundos va bien para la mayoría de tiendas; se aplica al momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="255"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="265"/>
         <source>Without a portal address, messages count against the monthly limit on this computer; with one, against the company&apos;s plan in the portal. The address is kept in the system keyring, never in a file. The limit applies at once; the address and the company id from the next start.</source>
         <translation>Sin dirección del portal, los mensajes cuentan para el límite mensual de este ordenador; con ella, para el plan de la empresa en el portal. La dirección se guarda en el llavero del sistema, nunca en un archivo. El límite se aplica enseguida; la dirección y el identificador de la empresa, al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="317"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="328"/>
         <source>The company portal address must start with mongodb:// or mongodb+srv://; copy the connection string from the company portal.</source>
         <translation>La dirección del portal de la empresa debe empezar por mongodb:// o mongodb+srv://; copia la cadena de conexión del portal de la empresa.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="149"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="159"/>
         <source>&amp;Port:</source>
         <translation>&amp;Puerto:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="150"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="160"/>
         <source>API &amp;key:</source>
         <translation>&amp;Clave de la API:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="288"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="298"/>
         <source>Copied</source>
         <translation>Copiada</translation>
     </message>

@@ -74,6 +74,11 @@ def test_a_fresh_demo_greets_and_the_flow_links_with_the_simulated_scan(
     try:
         assert window.pages.currentWidget() is flow, "a fresh demo greets first"
         assert flow.skip_button.isVisible() and flow.demo_text.isVisible()
+        assert flow.skip_button.text() == (
+            "&Skip: show me the demo numbers"
+            if language == "en"
+            else "&Omitir: ver los números de demostración"
+        )
         assert window.focusWidget() is flow.start_button, "Enter starts linking"
         save_shot(window, "demo-first-run-welcome")
 
@@ -114,6 +119,11 @@ def test_a_fresh_demo_greets_and_the_flow_links_with_the_simulated_scan(
         async def demo_numbers() -> None:
             await seeding  # the demo numbers join the owner's own
             await wait_until(lambda: window.model.rowCount() == 4, what="the demo numbers")
+            shop = window.model.row_of(DEMO[0])
+            await wait_until(
+                lambda: window.model.snapshot_at(shop).is_connected,  # type: ignore[union-attr]
+                what="the window told the demo's shop number is connected",
+            )
 
         qloop.run(demo_numbers(), timeout=60)
         assert {s.phone for s in gui.runtime.pool.snapshots()} == {OWN, *DEMO}
