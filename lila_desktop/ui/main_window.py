@@ -364,6 +364,7 @@ class MainWindow(QMainWindow):
 
     def _on_first_run_skip_pressed(self) -> None:
         self._browsing = True  # the demo numbers follow (GuiApp seeds them on greeting_left)
+        logger.info("first run skipped", extra={"event": "first_run_skipped"})
         self._update_page()
 
     def _on_number_panel_fix_requested(self, phone: str, fix: str) -> None:
