@@ -53,13 +53,15 @@ def demo_window(qloop: LoopRunner, tmp_path: Path) -> tuple[GuiApp, MainWindow, 
 
 
 def close(qloop: LoopRunner, gui: GuiApp, window: MainWindow, bridge: PoolBridge) -> None:
+    window.hide()  # as run_gui does: the log view stops polling first
     window.quota.stop()
     window.history_view.close_down()
     bridge.detach()
     qloop.run(gui.runtime.aclose())
     window.deleteLater()
     bridge.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    for _ in range(2):
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
