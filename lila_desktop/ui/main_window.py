@@ -332,7 +332,8 @@ class MainWindow(QMainWindow):
         else:
             self.main_area.give_back()
         level = severity(snap.status)
-        self.detail.setText(texts.status_hint(snap))
+        hints = (texts.status_hint(snap), texts.backup_failing_hint(snap))
+        self.detail.setText(" ".join(h for h in hints if h))
         self.detail.setStyleSheet(_DETAIL_STYLE[level])
 
     def _update_summary(self) -> None:
