@@ -228,107 +228,122 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="188"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="203"/>
         <source>Welcome to Lila Desktop</source>
         <translation>Te damos la bienvenida a Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="191"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="206"/>
         <source>Lila keeps your shop&apos;s WhatsApp numbers connected on this computer, and backs them up so a glitch never makes you scan again. Linking a number takes about a minute: type it, scan a code with the phone, done.</source>
         <translation>Lila mantiene conectados los números de WhatsApp de tu negocio en este ordenador y guarda copias de seguridad, para que un fallo nunca te obligue a escanear otra vez. Vincular un número lleva cerca de un minuto: lo escribes, escaneas un código con el teléfono y listo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="196"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="211"/>
         <source>&amp;Link your first number</source>
         <translation>&amp;Vincula tu primer número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="197"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="212"/>
         <source>Link your first number</source>
         <translation>Vincula tu primer número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="198"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="215"/>
+        <source>This is the demo: nothing reaches WhatsApp, and a button stands in for the phone&apos;s scan. Three demo numbers with a day of history join your list when you finish.</source>
+        <translation>Esto es la demostración: nada llega a WhatsApp y un botón hace las veces del escaneo con el teléfono. Al terminar, se suman a tu lista tres números de demostración con un día de historial.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="220"/>
+        <source>&amp;Skip: show me the demo numbers</source>
+        <translation>&amp;Omitir: ver los números de demostración</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="221"/>
+        <source>Skip: show me the demo numbers</source>
+        <translation>Omitir: ver los números de demostración</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="222"/>
         <source>Step 1 of 2: which number?</source>
         <translation>Paso 1 de 2: ¿qué número?</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="199"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="223"/>
         <source>WhatsApp &amp;number, with country code:</source>
         <translation>&amp;Número de WhatsApp, con código de país:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="200"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="224"/>
         <source>A &amp;name for it (optional):</source>
         <translation>Un n&amp;ombre para él (opcional):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="201"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="225"/>
         <source>WhatsApp number, with country code</source>
         <translation>Número de WhatsApp, con código de país</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="202"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="226"/>
         <source>A name for it (optional)</source>
         <translation>Un nombre para él (opcional)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="203"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="227"/>
         <source>e.g. Shop front</source>
         <translation>p. ej. Mostrador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="204"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="228"/>
         <source>&amp;Back</source>
         <translation>&amp;Atrás</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="205"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="229"/>
         <source>Back</source>
         <translation>Atrás</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="206"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="230"/>
         <source>&amp;Next: show the code</source>
         <translation>&amp;Siguiente: mostrar el código</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="207"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="231"/>
         <source>Next: show the code</source>
         <translation>Siguiente: mostrar el código</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="208"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="232"/>
         <source>&amp;Open my numbers</source>
         <translation>&amp;Abrir mis números</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="209"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="233"/>
         <source>Open my numbers</source>
         <translation>Abrir mis números</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="212"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="236"/>
         <source>Step 2 of 2: scan this code with the phone of +%1</source>
         <translation>Paso 2 de 2: escanea este código con el teléfono del +%1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="216"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="240"/>
         <source>Linked! +%1 is connected.</source>
         <translation>¡Vinculado! El +%1 está conectado.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="261"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="285"/>
         <source>Type the number with its country code and digits only, 8 to 15 of them (for example 51902049935).</source>
         <translation>Escribe el número con su código de país y solo dígitos, entre 8 y 15 (por ejemplo 51902049935).</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="306"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="330"/>
         <source>Making the first backup…</source>
         <translation>Haciendo la primera copia de seguridad…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="310"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="334"/>
         <source>First backup made at %1. If WhatsApp ever drops this computer, Lila can put it back from a backup instead of making you scan again.</source>
         <translation>Primera copia de seguridad hecha a las %1. Si WhatsApp alguna vez desconecta este ordenador, Lila puede recuperarlo desde una copia en vez de hacerte escanear otra vez.</translation>
     </message>
@@ -341,7 +356,7 @@
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="329"/>
+        <location filename="../../lila_desktop/ui/main.py" line="334"/>
         <source>The demo numbers could not be prepared; see the log.</source>
         <translation>No se pudieron preparar los números de demostración; mira el registro.</translation>
     </message>
@@ -678,114 +693,114 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="204"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
         <source>Lila Desktop</source>
         <translation>Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="204"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
         <source>demo</source>
         <translation>demostración</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="205"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="207"/>
         <source>&amp;Add number…</source>
         <translation>&amp;Añadir número…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="208"/>
         <source>Add a WhatsApp number and link it (Ctrl+N)</source>
         <translation>Añadir un número de WhatsApp y vincularlo (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="207"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="209"/>
         <source>&amp;Import session…</source>
         <translation>&amp;Importar sesión…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="208"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="210"/>
         <source>&amp;Settings…</source>
         <translation>A&amp;justes…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="209"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="211"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="210"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="212"/>
         <source>&amp;About Lila Desktop</source>
         <translation>&amp;Acerca de Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="211"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="213"/>
         <source>&amp;Log</source>
         <translation>&amp;Registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="212"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="222"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="214"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="224"/>
         <source>&amp;Backups</source>
         <translation>Co&amp;pias</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="213"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="221"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="215"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
         <source>&amp;Timeline</source>
         <translation>&amp;Historial</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="214"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="216"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="215"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="217"/>
         <source>&amp;Number</source>
         <translation>&amp;Número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="216"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="218"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="218"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="220"/>
         <source>&amp;Demo</source>
         <translation>&amp;Demo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="219"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="221"/>
         <source>&amp;Help</source>
         <translation>Ay&amp;uda</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="220"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="222"/>
         <source>Toolbar</source>
         <translation>Barra de herramientas</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="225"/>
         <source>Lo&amp;g</source>
         <translation>Re&amp;gistro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="224"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="226"/>
         <source>Your WhatsApp numbers</source>
         <translation>Tus números de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="225"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="227"/>
         <source>Timeline, backups and log</source>
         <translation>Historial, copias de seguridad y registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="324"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="326"/>
         <source>Select a number to see what it needs.</source>
         <translation>Elige un número para ver qué necesita.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="322"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="324"/>
         <source>No number yet. Press Add number (Ctrl+N) to link your first one.</source>
         <translation>Aún no hay números. Pulsa Añadir número (Ctrl+N) para vincular el primero.</translation>
     </message>
