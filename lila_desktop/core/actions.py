@@ -65,6 +65,7 @@ class NoticeKind(StrEnum):
     OUTDATED = "outdated"
     CORRUPT = "corrupt"
     QR_EXPIRED = "qr_expired"
+    BACKUP_FAILING = "backup_failing"
 
 
 @dataclass(frozen=True)

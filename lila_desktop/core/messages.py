@@ -29,6 +29,9 @@ class Code(StrEnum):
     LOGGED_OUT_LOOP = "logged_out_loop"
     OUTDATED = "outdated"
     STORE_CORRUPT = "store_corrupt"  # reason
+    # failures the owner must see (services/supervisor.py, services/backup_state.py)
+    STORE_NOT_MOVED = "store_not_moved"  # reason: quarantine failed, nothing deleted
+    BACKUP_FAILING = "backup_failing"  # reason; retried with backoff
     # the pool (services/pool.py)
     USER_LOGGED_OUT = "user_logged_out"
     USER_LOGGED_OUT_UNREACHABLE = "user_logged_out_unreachable"

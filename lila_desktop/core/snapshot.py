@@ -26,6 +26,7 @@ class SessionSnapshot:
     qr_at: float | None = None
     pair_code: str | None = None
     last_backup_at: float | None = None
+    backup_error: str | None = None  # why backups fail (retried); None while they work
     last_disconnect: DisconnectInfo | None = None
     loop_detected: bool = False
 

@@ -209,7 +209,7 @@ class SessionHistory:
                 return
 
     def _append(self, batch: list[HistoryEvent]) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # names numbers: private
         data = "".join(json.dumps(_encode(e), separators=(",", ":")) + "\n" for e in batch)
         try:
             size = self.path.stat().st_size
@@ -217,7 +217,7 @@ class SessionHistory:
             size = 0
         if size and size + len(data) > self.max_bytes:
             self._rotate()
-        with open(self.path, "a", encoding="utf-8") as f:
+        with open(self.path, "a", encoding="utf-8", opener=_private_open) as f:
             f.write(data)
 
     def _rotate(self) -> None:
@@ -330,3 +330,7 @@ def _decode(line: str) -> HistoryEvent | None:
         )
     except (ValueError, KeyError, TypeError):
         return None  # a torn or foreign line: skip it
+
+
+def _private_open(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)  # 0600 like every file in the data folder

@@ -34,7 +34,12 @@ class InstanceLock:
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the app's life
+        # 0600 like every file in the data folder (opener: the mode applies at creation).
+        fh = open(  # noqa: SIM115 - held for the app's life
+            self.path, "a+", encoding="utf-8", opener=lambda p, f: os.open(p, f, 0o600)
+        )
+        with contextlib.suppress(OSError):
+            os.chmod(self.path, 0o600)  # a lock file left by an older version
         try:
             _lock(fh)
         except OSError:

@@ -26,10 +26,12 @@ from lila_desktop.core.events import (
     UserStop,
 )
 from lila_desktop.core.messages import Code, Message
+from lila_desktop.core.names import InvalidName, check_name
 from lila_desktop.core.phone import normalize_phone
 from lila_desktop.core.policy import DEFAULT_CONFIG, PolicyConfig, SessionState
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
 from lila_desktop.core.status import RUNNING, Status
+from lila_desktop.services.backup_state import BackupFailed
 from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.engine import protocol as p
 from lila_desktop.services.engine.client import EngineClient, EngineError
@@ -63,6 +65,13 @@ class PoolError(Exception):
         super().__init__(message)
         self.code = code
         self.status = status
+
+
+def _name(name: str) -> str:
+    try:
+        return check_name(name)
+    except InvalidName as exc:
+        raise PoolError(str(exc), "INVALID_NAME") from None
 
 
 class SessionNotFound(PoolError):
@@ -353,9 +362,10 @@ class SessionPool:
     async def add(self, phone: str, name: str = "", *, start: bool = True) -> SessionSnapshot:
         """Add a number (or start linking one that exists but is not running)."""
         key = normalize_phone(phone)
+        cleaned = _name(name)
         sup = self._sessions.get(key)
         if sup is None:
-            sup = self._create(key, name.strip())
+            sup = self._create(key, cleaned)
             self._persist_if_changed(sup.snapshot)
             logger.info("session added", extra={"event": "added", "phone": key})
         if start and sup.snapshot.status not in _RUNNING:
@@ -380,14 +390,14 @@ class SessionPool:
         return sup.snapshot
 
     def rename(self, phone: str, name: str) -> None:
-        self._get(phone).rename(name.strip())
+        self._get(phone).rename(_name(name))
 
     async def logout(self, phone: str) -> SessionSnapshot:
         """Unlink this laptop from the number (after a backup), then stop."""
         sup = self._get(phone)
 
         async def run() -> None:
-            await self.vault.backup(sup.phone, "before-logout", connected=sup.snapshot.is_connected)
+            await sup.run_backup("before-logout", connected=sup.snapshot.is_connected)
             told_whatsapp = True
             try:
                 await self.engine.request(p.OP_LOGOUT, phone=sup.phone)
@@ -470,9 +480,10 @@ class SessionPool:
 
     async def backup_now(self, phone: str) -> BackupInfo | None:
         sup = self._get(phone)
-        return await sup.call(
-            lambda: self.vault.backup(sup.phone, "manual", connected=sup.snapshot.is_connected)
+        result: BackupInfo | None = await sup.call(
+            lambda: sup.run_backup("manual", connected=sup.snapshot.is_connected)
         )
+        return result
 
     async def list_backups(self, phone: str) -> list[BackupInfo]:
         return await self.vault.list_backups(self._get(phone).phone)
@@ -569,10 +580,14 @@ class SessionPool:
                 last_backup = time.monotonic()
                 for sup in list(self._sessions.values()):
                     if sup.snapshot.is_connected:
-                        await self._periodic_backup(sup)
+                        try:
+                            await self._periodic_backup(sup)
+                        except Exception:
+                            logger.exception("%s: periodic backup failed", sup.phone)
 
     async def _periodic_backup(self, sup: SessionSupervisor) -> None:
         async def run() -> None:
-            await self.vault.backup(sup.phone, "periodic", connected=True)
+            with contextlib.suppress(BackupFailed):  # shown on the number, retried there
+                await sup.run_backup("periodic", connected=True)
 
         await sup.call(run)

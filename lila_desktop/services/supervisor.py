@@ -22,6 +22,7 @@ from lila_desktop.core.actions import (
     ArmGrace,
     BackupStore,
     CancelRetry,
+    NoticeKind,
     Notify,
     QuarantineStore,
     ResetStore,
@@ -38,13 +39,16 @@ from lila_desktop.core.events import (
     StoreCorrupt,
     StoreInspected,
 )
+from lila_desktop.core.messages import Code, Message
 from lila_desktop.core.policy import PolicyConfig, SessionState, transition
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
 from lila_desktop.core.status import Status
+from lila_desktop.services.backup_state import BackupFailed, BackupState
 from lila_desktop.services.engine import protocol as p
 from lila_desktop.services.engine.client import EngineError
 from lila_desktop.services.engine.wire import event_from_wire
 from lila_desktop.services.vault import StoreUnreadable, VaultError
+from lila_desktop.services.vault.model import describe_failure
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -95,6 +99,7 @@ class SessionSupervisor:
         self._qr_at: float | None = None
         self._pair_code: str | None = None
         self.last_backup_at: float | None = None
+        self.backups = BackupState(phone, ctx.rng)
         self._queue: asyncio.Queue[Event | _Command | None] = asyncio.Queue()
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._snapshot = self._make_snapshot()
@@ -200,15 +205,74 @@ class SessionSupervisor:
                 # A just-paired store is a login WhatsApp accepted: it counts as
                 # taken while connected, so retention never rotates it away.
                 connected = self.state.status is Status.CONNECTED or reason == "paired"
-                info = await self.ctx.vault.backup(self.phone, reason, connected=connected)
-                if info is not None:
-                    self.last_backup_at = float(info.created_at)
+                with contextlib.suppress(BackupFailed):  # now a visible state, retried
+                    await self.run_backup(reason, connected=connected)
             case ResetStore(reason=reason):
                 await self.ctx.vault.reset(self.phone, reason)
             case QuarantineStore(reason=reason):
-                await self.ctx.vault.quarantine(self.phone, reason)
+                try:
+                    await self.ctx.vault.quarantine(self.phone, reason)
+                except Exception as exc:
+                    self._quarantine_failed(exc)
             case Notify(kind=kind, message=message):
                 self.ctx.notify(Notice(self.phone, self.name, kind, message, self.ctx.clock()))
+
+    def _quarantine_failed(self, exc: Exception) -> None:
+        # The policy said "moved aside"; it was not: say what really happened.
+        why = describe_failure(exc)
+        logger.error(
+            "%s: could not move the unreadable store aside (%s); nothing was deleted",
+            self.phone,
+            why,
+            extra={"event": "quarantine_failed", "phone": self.phone},
+        )
+        self.state = replace(self.state, message=Message.of(Code.STORE_NOT_MOVED, reason=why))
+
+    async def run_backup(self, reason: str, *, connected: bool) -> Any:
+        """Back up now; a failure becomes the number's "backup failing" state.
+
+        Raises BackupFailed (its cause is the vault's error) after recording
+        the reason and scheduling a retry with backoff; the first success
+        clears it. An unreadable store is not a backup problem: the policy
+        quarantines it, so StoreUnreadable passes through.
+        """
+        try:
+            info = await self.ctx.vault.backup(self.phone, reason, connected=connected)
+        except StoreUnreadable:
+            raise
+        except Exception as exc:
+            first, delay = self.backups.failed(exc)
+            self._cancel_timer("backup")
+            loop = asyncio.get_running_loop()
+            self._timers["backup"] = loop.call_later(delay, self._queue_backup_retry, reason)
+            if first:
+                notice = Notice(
+                    self.phone,
+                    self.name,
+                    NoticeKind.BACKUP_FAILING,
+                    self.backups.notice_message(),
+                    self.ctx.clock(),
+                )
+                self.ctx.notify(notice)
+            self._publish()
+            raise BackupFailed(str(self.backups.error)) from exc
+        if info is not None:
+            self.last_backup_at = float(info.created_at)
+        if self.backups.succeeded():
+            self._cancel_timer("backup")
+        self._publish()
+        return info
+
+    def _queue_backup_retry(self, reason: str) -> None:
+        self._timers.pop("backup", None)
+
+        async def retry() -> None:
+            connected = self.state.status is Status.CONNECTED
+            with contextlib.suppress(VaultError):  # BackupFailed: shown and rescheduled
+                await self.run_backup(reason, connected=connected)
+
+        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(_Command(retry, done))
 
     async def _start_client(self) -> None:
         self.generation += 1
@@ -218,9 +282,9 @@ class SessionSupervisor:
             self.post(StoreCorrupt(str(exc)))
             return
         except (VaultError, OSError) as exc:
-            # Locked past the busy timeout, disk full: the store is fine, this
-            # try is not. A failed start backs off and retries (raising here
-            # left the number "reconnecting" with no retry at all).
+            # Locked past the busy timeout, a full disk, a folder replaced by a
+            # link: the store is fine, this try is not. A failed start backs off
+            # and retries (raising here left the number "reconnecting" with no retry).
             self._start_failed(exc)
             return
         # Before the dial: a failure must not promise a "saved login" that is not there.
@@ -235,9 +299,10 @@ class SessionSupervisor:
             self._start_failed(exc)
 
     def _start_failed(self, exc: Exception) -> None:
-        logger.warning("%s: start failed: %s", self.phone, exc)
+        why = describe_failure(exc)  # "the disk is full: <path>", not "[Errno 28] ..."
+        logger.warning("%s: start failed: %s", self.phone, why)
         self.post_wire(
-            {"ev": p.EV_CONNECT_FAILURE, "gen": self.generation, "code": None, "message": str(exc)}
+            {"ev": p.EV_CONNECT_FAILURE, "gen": self.generation, "code": None, "message": why}
         )
 
     async def _stop_client(self) -> None:
@@ -251,9 +316,10 @@ class SessionSupervisor:
         # The store is quiet and will stay so: a good moment to seal it.
         try:
             await self.ctx.vault.seal(self.phone)
-        except VaultError as exc:
-            # Expected for a damaged store: the policy quarantines it next.
-            logger.warning("%s: not sealed after stop: %s", self.phone, exc)
+        except (VaultError, OSError) as exc:
+            # Expected for a damaged store (the policy quarantines it next) or a
+            # full disk (the live copy stays; the next seal or start retries).
+            logger.warning("%s: not sealed after stop: %s", self.phone, describe_failure(exc))
         except Exception:
             logger.exception("%s: sealing after stop failed", self.phone)
 
@@ -276,6 +342,7 @@ class SessionSupervisor:
             qr_at=self._qr_at,
             pair_code=self._pair_code,
             last_backup_at=self.last_backup_at,
+            backup_error=self.backups.error,
         )
 
     def _publish(self) -> None:

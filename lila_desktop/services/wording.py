@@ -93,6 +93,15 @@ _ENGLISH: dict[Code, Callable[[dict[str, Param]], str]] = {
         "It was moved aside, not deleted. Press Restore to use the last good "
         "backup, or link again with a new QR."
     ),
+    Code.STORE_NOT_MOVED: lambda a: (
+        "The saved login of this number could not be read, and it could not be moved aside "
+        f"either ({a.get('reason')}); nothing was deleted. Free some space or fix the data "
+        "folder, then press Restore or link again with a new QR."
+    ),
+    Code.BACKUP_FAILING: lambda a: (
+        f"Backups of this number are failing ({a.get('reason')}). Lila keeps trying; free "
+        "some space or fix the data folder."
+    ),
     Code.USER_LOGGED_OUT: lambda a: (
         "You logged this number out. Link it again with a new QR, or restore a backup."
     ),

@@ -150,6 +150,25 @@ def message_text(message: Message) -> str:
                 ),
                 str(a.get("reason")),
             )
+        case Code.STORE_NOT_MOVED:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "The saved login of this number could not be read, and it could not be "
+                    "moved aside either (%1); nothing was deleted. Free some space or fix the "
+                    "data folder, then press Restore or link again with a new QR.",
+                ),
+                str(a.get("reason")),
+            )
+        case Code.BACKUP_FAILING:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "Backups of this number are failing (%1). Lila keeps trying; free some "
+                    "space or fix the data folder.",
+                ),
+                str(a.get("reason")),
+            )
         case Code.USER_LOGGED_OUT:
             return QCoreApplication.translate(
                 "Message",

@@ -44,15 +44,35 @@ def status_label(status: Status) -> str:
 
 
 def status_text(snap: SessionSnapshot, now: float | None = None) -> str:
-    """The status column: label plus the detail that matters (attempt number)."""
+    """The status column: label plus the detail that matters (attempt number, backups)."""
     label = status_label(snap.status)
     if snap.status is Status.RECONNECTING and snap.attempt:
-        return (
+        label = (
             QCoreApplication.translate("Status", "%1 (attempt %2)")
             .replace("%1", label)
             .replace("%2", str(snap.attempt))
         )
-    return label
+    return with_backup_state(snap, label)
+
+
+def with_backup_state(snap: SessionSnapshot, label: str) -> str:
+    """`label`, marked when backups of the number fail (window, tray)."""
+    if snap.backup_error is None:
+        return label
+    return QCoreApplication.translate("Status", "%1 — backup failing").replace("%1", label)
+
+
+def backups_failing(count: int) -> str:
+    return QCoreApplication.translate("Status", "backups failing: %1").replace("%1", str(count))
+
+
+def backup_failing_hint(snap: SessionSnapshot) -> str:
+    """Why backups fail and what to do; empty while they work."""
+    if snap.backup_error is None:
+        return ""
+    return QCoreApplication.translate(
+        "Hint", "Backups are failing (%1). Free some space or fix the data folder; Lila retries."
+    ).replace("%1", snap.backup_error)
 
 
 def status_hint(snap: SessionSnapshot) -> str:
@@ -106,6 +126,9 @@ def notice_title(kind: NoticeKind, who: str) -> str:
         NoticeKind.OUTDATED: QCoreApplication.translate("Notice", "%1 needs an app update"),
         NoticeKind.CORRUPT: QCoreApplication.translate("Notice", "%1 had a damaged session file"),
         NoticeKind.QR_EXPIRED: QCoreApplication.translate("Notice", "The QR code for %1 expired"),
+        NoticeKind.BACKUP_FAILING: QCoreApplication.translate(
+            "Notice", "Backups of %1 are failing"
+        ),
     }[kind]
     return text.replace("%1", who)
 
@@ -138,6 +161,9 @@ def notice_hint(kind: NoticeKind) -> str:
         NoticeKind.CORRUPT: QCoreApplication.translate("Notice", "Restore the last good backup."),
         NoticeKind.QR_EXPIRED: QCoreApplication.translate(
             "Notice", "Press Link to get a new code."
+        ),
+        NoticeKind.BACKUP_FAILING: QCoreApplication.translate(
+            "Notice", "Free some space or fix the data folder; Lila keeps trying."
         ),
     }[kind]
 

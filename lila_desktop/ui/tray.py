@@ -109,6 +109,8 @@ class TrayController(QObject):
     def _refresh(self) -> None:
         snaps = sorted(self._snapshots.values(), key=lambda s: s.phone)
         level = overall_severity([s.status for s in snaps])
+        if any(s.backup_error is not None for s in snaps):
+            level = Severity.ATTENTION  # no backup is being kept: the owner must know
         summary = texts.severity_label(level)
         if level is not self.severity:
             logger.info(
@@ -117,8 +119,10 @@ class TrayController(QObject):
         self.severity = level
         if self.icon is not None:
             self.icon.setIcon(tray_icon(level))
-            self.icon.setToolTip(f"Lila Desktop — {summary}")
-        key = (summary, *((s.phone, s.name, s.status) for s in snaps))
+            failing = sum(1 for s in snaps if s.backup_error is not None)
+            extra = f" — {texts.backups_failing(failing)}" if failing else ""
+            self.icon.setToolTip(f"Lila Desktop — {summary}{extra}")
+        key = (summary, *((s.phone, s.name, s.status, s.backup_error) for s in snaps))
         if key != self._menu_key:  # an open menu must not flicker on every countdown
             self._menu_key = key
             self._rebuild_menu(summary, snaps)
@@ -131,7 +135,8 @@ class TrayController(QObject):
         self.menu.addAction(self.summary_action)
         self.menu.addSeparator()
         for snap in snaps:
-            label = f"{texts.who(snap.phone, snap.name)} — {texts.status_label(snap.status)}"
+            state = texts.with_backup_state(snap, texts.status_label(snap.status))
+            label = f"{texts.who(snap.phone, snap.name)} — {state}"
             action = QAction(status_icon(snap.status), label.replace("&", "&&"), self.menu)
             action.triggered.connect(lambda _=False, p=snap.phone: self.number_activated.emit(p))
             self.menu.addAction(action)

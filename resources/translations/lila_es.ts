@@ -228,107 +228,122 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="188"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="203"/>
         <source>Welcome to Lila Desktop</source>
         <translation>Te damos la bienvenida a Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="191"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="206"/>
         <source>Lila keeps your shop&apos;s WhatsApp numbers connected on this computer, and backs them up so a glitch never makes you scan again. Linking a number takes about a minute: type it, scan a code with the phone, done.</source>
         <translation>Lila mantiene conectados los números de WhatsApp de tu negocio en este ordenador y guarda copias de seguridad, para que un fallo nunca te obligue a escanear otra vez. Vincular un número lleva cerca de un minuto: lo escribes, escaneas un código con el teléfono y listo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="196"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="211"/>
         <source>&amp;Link your first number</source>
         <translation>&amp;Vincula tu primer número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="197"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="212"/>
         <source>Link your first number</source>
         <translation>Vincula tu primer número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="198"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="215"/>
+        <source>This is the demo: nothing reaches WhatsApp, and a button stands in for the phone&apos;s scan. Three demo numbers with a day of history join your list when you finish.</source>
+        <translation>Esto es la demostración: nada llega a WhatsApp y un botón hace las veces del escaneo con el teléfono. Al terminar, se suman a tu lista tres números de demostración con un día de historial.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="220"/>
+        <source>&amp;Skip: show me the demo numbers</source>
+        <translation>&amp;Omitir: ver los números de demostración</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="221"/>
+        <source>Skip: show me the demo numbers</source>
+        <translation>Omitir: ver los números de demostración</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="222"/>
         <source>Step 1 of 2: which number?</source>
         <translation>Paso 1 de 2: ¿qué número?</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="199"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="223"/>
         <source>WhatsApp &amp;number, with country code:</source>
         <translation>&amp;Número de WhatsApp, con código de país:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="200"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="224"/>
         <source>A &amp;name for it (optional):</source>
         <translation>Un n&amp;ombre para él (opcional):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="201"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="225"/>
         <source>WhatsApp number, with country code</source>
         <translation>Número de WhatsApp, con código de país</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="202"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="226"/>
         <source>A name for it (optional)</source>
         <translation>Un nombre para él (opcional)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="203"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="227"/>
         <source>e.g. Shop front</source>
         <translation>p. ej. Mostrador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="204"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="228"/>
         <source>&amp;Back</source>
         <translation>&amp;Atrás</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="205"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="229"/>
         <source>Back</source>
         <translation>Atrás</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="206"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="230"/>
         <source>&amp;Next: show the code</source>
         <translation>&amp;Siguiente: mostrar el código</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="207"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="231"/>
         <source>Next: show the code</source>
         <translation>Siguiente: mostrar el código</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="208"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="232"/>
         <source>&amp;Open my numbers</source>
         <translation>&amp;Abrir mis números</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="209"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="233"/>
         <source>Open my numbers</source>
         <translation>Abrir mis números</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="212"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="236"/>
         <source>Step 2 of 2: scan this code with the phone of +%1</source>
         <translation>Paso 2 de 2: escanea este código con el teléfono del +%1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="216"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="240"/>
         <source>Linked! +%1 is connected.</source>
         <translation>¡Vinculado! El +%1 está conectado.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="261"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="285"/>
         <source>Type the number with its country code and digits only, 8 to 15 of them (for example 51902049935).</source>
         <translation>Escribe el número con su código de país y solo dígitos, entre 8 y 15 (por ejemplo 51902049935).</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="306"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="330"/>
         <source>Making the first backup…</source>
         <translation>Haciendo la primera copia de seguridad…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="310"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="334"/>
         <source>First backup made at %1. If WhatsApp ever drops this computer, Lila can put it back from a backup instead of making you scan again.</source>
         <translation>Primera copia de seguridad hecha a las %1. Si WhatsApp alguna vez desconecta este ordenador, Lila puede recuperarlo desde una copia en vez de hacerte escanear otra vez.</translation>
     </message>
@@ -341,7 +356,7 @@
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="329"/>
+        <location filename="../../lila_desktop/ui/main.py" line="334"/>
         <source>The demo numbers could not be prepared; see the log.</source>
         <translation>No se pudieron preparar los números de demostración; mira el registro.</translation>
     </message>
@@ -359,57 +374,62 @@
 <context>
     <name>Hint</name>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="63"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="73"/>
+        <source>Backups are failing (%1). Free some space or fix the data folder; Lila retries.</source>
+        <translation>Las copias de seguridad están fallando (%1). Libera espacio o arregla la carpeta de datos; Lila lo vuelve a intentar.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/texts.py" line="83"/>
         <source>Press Connect to start it.</source>
         <translation>Pulsa Conectar para ponerlo en marcha.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="64"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="84"/>
         <source>Connecting to WhatsApp…</source>
         <translation>Conectando con WhatsApp…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="65"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="85"/>
         <source>Press Link to show the QR code, then scan it with the phone.</source>
         <translation>Pulsa Vincular para ver el código QR y escanéalo con el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="68"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="88"/>
         <source>Type the pairing code on the phone.</source>
         <translation>Escribe el código de vinculación en el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="69"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="89"/>
         <source>Working normally.</source>
         <translation>Funciona con normalidad.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="70"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="90"/>
         <source>The connection dropped; Lila retries by itself.</source>
         <translation>Se cortó la conexión; Lila vuelve a intentarlo sola.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="73"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="93"/>
         <source>WhatsApp was opened on another computer. Press Reconnect now to take it back.</source>
         <translation>WhatsApp se abrió en otro ordenador. Pulsa Reconectar ahora para recuperarlo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="77"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="97"/>
         <source>WhatsApp paused this number for a while; Lila reconnects when it ends.</source>
         <translation>WhatsApp pausó este número un tiempo; Lila se reconecta cuando termine.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="80"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="100"/>
         <source>Restore a backup below, or link the number again.</source>
         <translation>Restaura una copia aquí abajo o vuelve a vincular el número.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="83"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="103"/>
         <source>Install the latest Lila Desktop.</source>
         <translation>Instala la última versión de Lila Desktop.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="84"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="104"/>
         <source>Something went wrong; see the log, then press Connect.</source>
         <translation>Algo falló; mira el registro y pulsa Conectar.</translation>
     </message>
@@ -673,114 +693,114 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="204"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
         <source>Lila Desktop</source>
         <translation>Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="204"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
         <source>demo</source>
         <translation>demostración</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="205"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="207"/>
         <source>&amp;Add number…</source>
         <translation>&amp;Añadir número…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="208"/>
         <source>Add a WhatsApp number and link it (Ctrl+N)</source>
         <translation>Añadir un número de WhatsApp y vincularlo (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="207"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="209"/>
         <source>&amp;Import session…</source>
         <translation>&amp;Importar sesión…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="208"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="210"/>
         <source>&amp;Settings…</source>
         <translation>A&amp;justes…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="209"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="211"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="210"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="212"/>
         <source>&amp;About Lila Desktop</source>
         <translation>&amp;Acerca de Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="211"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="213"/>
         <source>&amp;Log</source>
         <translation>&amp;Registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="212"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="222"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="214"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="224"/>
         <source>&amp;Backups</source>
         <translation>Co&amp;pias</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="213"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="221"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="215"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
         <source>&amp;Timeline</source>
         <translation>&amp;Historial</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="214"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="216"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="215"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="217"/>
         <source>&amp;Number</source>
         <translation>&amp;Número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="216"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="218"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="218"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="220"/>
         <source>&amp;Demo</source>
         <translation>&amp;Demo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="219"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="221"/>
         <source>&amp;Help</source>
         <translation>Ay&amp;uda</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="220"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="222"/>
         <source>Toolbar</source>
         <translation>Barra de herramientas</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="225"/>
         <source>Lo&amp;g</source>
         <translation>Re&amp;gistro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="224"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="226"/>
         <source>Your WhatsApp numbers</source>
         <translation>Tus números de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="225"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="227"/>
         <source>Timeline, backups and log</source>
         <translation>Historial, copias de seguridad y registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="324"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="326"/>
         <source>Select a number to see what it needs.</source>
         <translation>Elige un número para ver qué necesita.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="322"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="324"/>
         <source>No number yet. Press Add number (Ctrl+N) to link your first one.</source>
         <translation>Aún no hay números. Pulsa Añadir número (Ctrl+N) para vincular el primero.</translation>
     </message>
@@ -833,162 +853,172 @@
         <translation>Se perdió la conexión (%1). Lila se reconecta sola; el inicio de sesión guardado se conserva, no hace falta QR.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="70"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="71"/>
         <source>Could not reach WhatsApp (%1). Retrying by itself. This number is not linked yet: a QR code to scan shows once WhatsApp answers.</source>
         <translation>No se pudo contactar a WhatsApp (%1). Se reintenta solo. Este número aún no está vinculado: un código QR para escanear aparece cuando WhatsApp responda.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="71"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="80"/>
         <source>Still not connected after %1 min (%2). Lila keeps retrying by itself; check this computer&apos;s internet connection.</source>
         <translation>Sigue sin conexión después de %1 min (%2). Lila sigue reintentando sola; revisa la conexión a internet de este ordenador.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="80"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="89"/>
         <source>The QR code expired before it was scanned. Press Link to get a new one.</source>
         <translation>El código QR caducó antes de escanearlo. Pulsa Vincular para obtener uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="84"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="93"/>
         <source>Connected again. Nothing to do.</source>
         <translation>Conectado de nuevo. No hay nada que hacer.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="87"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="96"/>
         <source>This number was opened in another WhatsApp Web or Desktop. Trying once more in %1 s.</source>
         <translation>Este número se abrió en otro WhatsApp Web o de escritorio. Se intentará una vez más en %1 s.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="95"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="104"/>
         <source>This number is open somewhere else (another computer or browser). Lila paused it so the two do not keep pushing each other out. Press Reconnect now to use it here.</source>
         <translation>Este número está abierto en otro sitio (otro ordenador o navegador). Lila lo pausó para que los dos no se expulsen mutuamente. Pulsa Reconectar ahora para usarlo aquí.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="104"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="113"/>
         <source>WhatsApp has temporarily blocked this number until %1. Lila reconnects by itself then; do not link it again. Sending fewer messages avoids this.</source>
         <translation>WhatsApp bloqueó temporalmente este número hasta el %1. Lila se reconectará sola entonces; no lo vuelvas a vincular. Enviar menos mensajes lo evita.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="113"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="122"/>
         <source>This number was logged out (%1), usually because it was removed from Linked devices on the phone. Press Restore to try the last backup, or link again with a new QR.</source>
         <translation>Se cerró la sesión de este número (%1), normalmente porque se quitó de Dispositivos vinculados en el teléfono. Pulsa Restaurar para probar la última copia, o vuelve a vincularlo con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="122"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="131"/>
         <source>WhatsApp ended this session right after asking for a restart (a known reconnect loop). Your backups are safe: press Restore to bring the last one back, or link again with a new QR.</source>
         <translation>WhatsApp cerró esta sesión justo después de pedir un reinicio (un bucle de reconexión conocido). Tus copias están a salvo: pulsa Restaurar para recuperar la última, o vuelve a vincular con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="129"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="138"/>
         <source>WhatsApp says this version of Lila Desktop is too old. Install the latest version; your numbers stay linked.</source>
         <translation>WhatsApp dice que esta versión de Lila Desktop es demasiado antigua. Instala la última versión; tus números siguen vinculados.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="136"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="145"/>
         <source>The saved login of this number could not be read (%1). It was moved aside, not deleted. Press Restore to use the last good backup, or link again with a new QR.</source>
         <translation>No se pudo leer el inicio de sesión guardado de este número (%1). Se apartó, no se borró. Pulsa Restaurar para usar la última copia buena, o vuelve a vincular con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="145"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="155"/>
+        <source>The saved login of this number could not be read, and it could not be moved aside either (%1); nothing was deleted. Free some space or fix the data folder, then press Restore or link again with a new QR.</source>
+        <translation>No se pudo leer el inicio de sesión guardado de este número, y tampoco se pudo apartar (%1); no se borró nada. Libera espacio o arregla la carpeta de datos y luego pulsa Restaurar o vuelve a vincularlo con un QR nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="165"/>
+        <source>Backups of this number are failing (%1). Lila keeps trying; free some space or fix the data folder.</source>
+        <translation>Las copias de seguridad de este número están fallando (%1). Lila sigue intentándolo; libera espacio o arregla la carpeta de datos.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="173"/>
         <source>You logged this number out. Link it again with a new QR, or restore a backup.</source>
         <translation>Cerraste la sesión de este número. Vuelve a vincularlo con un QR nuevo o restaura una copia.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="150"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="178"/>
         <source>You logged this number out. Link it again with a new QR, or restore a backup. WhatsApp could not be reached: also remove this device under Linked devices on the phone.</source>
         <translation>Cerraste la sesión de este número. Vuelve a vincularlo con un QR nuevo o restaura una copia. No se pudo avisar a WhatsApp: quita también este dispositivo en Dispositivos vinculados en el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="158"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="186"/>
         <source>The list of numbers could not be read, so Lila rebuilt it from the saved logins: %1 number(s) are back. Nothing was lost.</source>
         <translation>No se pudo leer la lista de números, así que Lila la reconstruyó a partir de los inicios de sesión guardados: %1 número(s) han vuelto. No se perdió nada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="167"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="195"/>
         <source>%1 of them have no name yet: select one and press F2 (Rename) to name it.</source>
         <translation>%1 aún no tienen nombre: selecciona uno y pulsa F2 (Renombrar) para ponérselo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="176"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="204"/>
         <source>The settings file could not be read; the last good copy is used. Check Settings.</source>
         <translation>No se pudo leer el archivo de ajustes; se usa la última copia buena. Revisa los Ajustes.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="181"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="209"/>
         <source>The settings file could not be read, so the defaults are used. Open Settings to choose your values again.</source>
         <translation>No se pudo leer el archivo de ajustes, así que se usan los valores predeterminados. Abre Ajustes para elegir de nuevo tus valores.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="187"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="215"/>
         <source>--demo runs on the simulated transport; drop --transport neonize.</source>
         <translation>--demo funciona con el transporte simulado; quita --transport neonize.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="192"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="220"/>
         <source>The API port (%1) must be a number from 1 to 65535, 0 to turn the local API off, or auto for any free port; got &apos;%2&apos;.</source>
         <translation>El puerto de la API (%1) debe ser un número de 1 a 65535, 0 para apagar la API local, o auto para cualquier puerto libre; se recibió &apos;%2&apos;.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="202"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="230"/>
         <source>LILA_API_KEY must be %1 to 256 printable characters without spaces; change it or unset it.</source>
         <translation>LILA_API_KEY debe tener de %1 a 256 caracteres imprimibles sin espacios; cámbiala o quítala.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="211"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="239"/>
         <source>LILA_VAULT_PASSPHRASE is empty: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
         <translation>LILA_VAULT_PASSPHRASE está vacía: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="220"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="248"/>
         <source>LILA_VAULT_PASSPHRASE is too short: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
         <translation>LILA_VAULT_PASSPHRASE es demasiado corta: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="229"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="257"/>
         <source>LILA_QUOTA_LIMIT must be a positive whole number of messages per month, e.g. 1000; got &apos;%1&apos;. Fix or unset LILA_QUOTA_LIMIT.</source>
         <translation>LILA_QUOTA_LIMIT debe ser un número entero positivo de mensajes al mes, p. ej. 1000; se recibió &apos;%1&apos;. Corrige o quita LILA_QUOTA_LIMIT.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="237"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="265"/>
         <source>LILA_MONGODB_URI is not a MongoDB connection string: copy it from the company portal (it starts with mongodb:// or mongodb+srv://), or unset it.</source>
         <translation>LILA_MONGODB_URI no es una cadena de conexión de MongoDB: cópiala del portal de la empresa (empieza por mongodb:// o mongodb+srv://), o quítala.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="243"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="271"/>
         <source>The company portal address kept in the system keyring is not a MongoDB connection string: set LILA_MONGODB_URI to the right one, or remove the keyring entry &apos;mongodb-uri&apos; of &apos;lila-desktop&apos;.</source>
         <translation>La dirección del portal de la empresa guardada en el llavero del sistema no es una cadena de conexión de MongoDB: pon la correcta en LILA_MONGODB_URI, o borra la entrada &apos;mongodb-uri&apos; de &apos;lila-desktop&apos; del llavero.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="251"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="279"/>
         <source>The data folder %1 is a file, not a folder: move that file away, or start with --data-dir pointing to a folder.</source>
         <translation>La carpeta de datos %1 es un archivo, no una carpeta: mueve ese archivo a otro sitio, o abre Lila con --data-dir apuntando a una carpeta.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="260"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="288"/>
         <source>The data folder %1 is a link or belongs to another user: start with --data-dir pointing to a folder of your own.</source>
         <translation>La carpeta de datos %1 es un enlace o pertenece a otro usuario: abre Lila con --data-dir apuntando a una carpeta tuya.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="269"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="297"/>
         <source>The data folder %1 cannot be created (%2): start with --data-dir pointing to a folder you can write to.</source>
         <translation>No se puede crear la carpeta de datos %1 (%2): abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="279"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="307"/>
         <source>The data folder %1 is not writable: give your user write permission on it, or start with --data-dir pointing to a folder you can write to.</source>
         <translation>No se puede escribir en la carpeta de datos %1: da permiso de escritura a tu usuario, o abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="288"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="316"/>
         <source>Port %1 is already in use (another Lila Desktop or lila-app?): stop it, or start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
         <translation>El puerto %1 ya está en uso (¿otro Lila Desktop o lila-app?): ciérralo, o abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="298"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="326"/>
         <source>The local API cannot listen on port %1 (%2): start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
         <translation>La API local no puede escuchar en el puerto %1 (%2): abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="308"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="336"/>
         <source>Lila Desktop cannot start: %1</source>
         <translation>Lila Desktop no puede arrancar: %1</translation>
     </message>
@@ -996,92 +1026,102 @@
 <context>
     <name>Notice</name>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="101"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="121"/>
         <source>%1 is still disconnected</source>
         <translation>%1 sigue desconectado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="102"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="122"/>
         <source>%1 is connected again</source>
         <translation>%1 vuelve a estar conectado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="103"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="123"/>
         <source>%1 was opened elsewhere</source>
         <translation>%1 se abrió en otro lugar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="104"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="124"/>
         <source>%1 is temporarily banned</source>
         <translation>%1 está bloqueado temporalmente</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="105"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="125"/>
         <source>%1 was logged out</source>
         <translation>Se cerró la sesión de %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="106"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="126"/>
         <source>%1 needs an app update</source>
         <translation>%1 necesita actualizar la aplicación</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="107"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="127"/>
         <source>%1 had a damaged session file</source>
         <translation>%1 tenía un archivo de sesión dañado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="108"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="128"/>
         <source>The QR code for %1 expired</source>
         <translation>Caducó el código QR de %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="121"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="129"/>
+        <source>Backups of %1 are failing</source>
+        <translation>Las copias de seguridad de %1 están fallando</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/texts.py" line="144"/>
         <source>Lila keeps retrying. Check the internet connection.</source>
         <translation>Lila sigue intentándolo. Revisa la conexión a internet.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="124"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="147"/>
         <source>Nothing to do.</source>
         <translation>No tienes que hacer nada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="125"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="148"/>
         <source>WhatsApp Web or another computer took over. Press Reconnect now to take it back.</source>
         <translation>WhatsApp Web u otro ordenador tomó el control. Pulsa Reconectar ahora para recuperarlo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="129"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="152"/>
         <source>Lila reconnects by itself when the ban ends.</source>
         <translation>Lila se reconecta sola cuando termine el bloqueo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="132"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="155"/>
         <source>Restore a backup, or link the number again.</source>
         <translation>Restaura una copia o vuelve a vincular el número.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="135"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="158"/>
         <source>Install the latest Lila Desktop.</source>
         <translation>Instala la última versión de Lila Desktop.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="138"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="161"/>
         <source>Restore the last good backup.</source>
         <translation>Restaura la última copia buena.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="139"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="162"/>
         <source>Press Link to get a new code.</source>
         <translation>Pulsa Vincular para obtener un código nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="146"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="165"/>
+        <source>Free some space or fix the data folder; Lila keeps trying.</source>
+        <translation>Libera espacio o arregla la carpeta de datos; Lila sigue intentándolo.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/texts.py" line="172"/>
         <source>%1 numbers need attention</source>
         <translation>%1 números necesitan atención</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="152"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="178"/>
         <source>%1 numbers are connected again</source>
         <translation>%1 números vuelven a estar conectados</translation>
     </message>
@@ -1132,117 +1172,134 @@
 <context>
     <name>OutboxView</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="177"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="204"/>
         <source>Select a number to see its outbox.</source>
         <translation>Elija un número para ver su bandeja de salida.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="184"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="211"/>
         <source>no messages yet</source>
         <translation>aún no hay mensajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="188"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="215"/>
         <source>Waiting messages are blocked: %1</source>
         <translation>Los mensajes en espera están bloqueados: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="191"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="218"/>
         <source>Next send at %1; all out in about %2 s.</source>
         <translation>Próximo envío a las %1; todo enviado en unos %2 s.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="198"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="225"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="303"/>
         <source>waiting</source>
         <translation>en espera</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="199"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="226"/>
         <source>sending</source>
         <translation>enviándose</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="200"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="227"/>
         <source>sent</source>
         <translation>enviados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="201"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="228"/>
         <source>delivered</source>
         <translation>entregados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="202"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="229"/>
         <source>read</source>
         <translation>leídos</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="203"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="230"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="303"/>
         <source>failed</source>
         <translation>fallidos</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="204"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="231"/>
         <source>unknown (may have arrived)</source>
         <translation>desconocidos (pueden haber llegado)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="205"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="232"/>
         <source>expired</source>
         <translation>caducados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="206"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="233"/>
         <source>cancelled</source>
         <translation>cancelados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="231"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="258"/>
         <source>Cancelled; it will not be sent.</source>
         <translation>Cancelado; no se enviará.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="237"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="264"/>
         <source>Queued again.</source>
         <translation>En cola de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="297"/>
         <source>Time</source>
         <translation>Hora</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="297"/>
         <source>To</source>
         <translation>Para</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="297"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="297"/>
         <source>Message or reason</source>
         <translation>Mensaje o motivo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="276"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="299"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="277"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="300"/>
         <source>Send again</source>
         <translation>Enviar de nuevo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="278"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="301"/>
         <source>Webhook…</source>
         <translation>Webhook…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="288"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="302"/>
+        <source>Sho&amp;w:</source>
+        <translation>M&amp;ostrar:</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="303"/>
+        <source>all</source>
+        <translation>todos</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="303"/>
+        <source>unknown</source>
+        <translation>desconocidos</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="315"/>
         <source>Outbox</source>
         <translation>Bandeja de salida</translation>
     </message>
@@ -1699,187 +1756,197 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="64"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="92"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="79"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="107"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="81"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="109"/>
         <source>Start Lila Desktop when I log in</source>
         <translation>Abrir Lila Desktop al iniciar sesión</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="86"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="114"/>
         <source>Not available on this system.</source>
         <translation>No disponible en este sistema.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="87"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="115"/>
         <source>Tell me when a number needs me or recovers</source>
         <translation>Avisarme cuando un número me necesite o se recupere</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="91"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="120"/>
         <source>Mark my messages as sent by a bot (customers see an AI/bot label)</source>
         <translation>Marcar mis mensajes como enviados por un bot (los clientes ven una etiqueta de IA/bot)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="96"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="124"/>
         <source>Off: your messages look like any person&apos;s. Applies from the next start.</source>
         <translation>Desactivado: sus mensajes se ven como los de cualquier persona. Se aplica desde el próximo inicio.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="93"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="130"/>
         <source>Same as the system</source>
         <translation>El del sistema</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="103"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="140"/>
         <source>&amp;Backups kept per number:</source>
         <translation>&amp;Copias que se guardan por número:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="106"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="143"/>
         <source>Tell me after a number is down for:</source>
         <translation>Avisarme cuando un número lleve caído:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="111"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="149"/>
         <source>&amp;Language:</source>
         <translation>&amp;Idioma:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="113"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="151"/>
         <source>Backups kept and the waiting time apply from the next start.</source>
         <translation>Las copias guardadas y el tiempo de espera se aplican al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="120"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="158"/>
         <source>Let the shop&apos;s other programs use Lila (local API)</source>
         <translation>Dejar que otros programas del negocio usen Lila (API local)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="133"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="171"/>
         <source>not available</source>
         <translation>no disponible</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="134"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="172"/>
         <source>S&amp;how</source>
         <translation>&amp;Mostrar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="137"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="175"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="160"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="198"/>
         <source>Data folder:</source>
         <translation>Carpeta de datos:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="165"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="204"/>
         <source>&amp;General</source>
         <translation>&amp;General</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="166"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="205"/>
         <source>Local &amp;API</source>
         <translation>&amp;API local</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="167"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="206"/>
         <source>&amp;Messages</source>
         <translation>Me&amp;nsajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="191"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="230"/>
         <source> messages</source>
         <translation> mensajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="194"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="233"/>
         <source>Monthly &amp;limit (local):</source>
         <translation>&amp;Límite mensual (local):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="199"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="238"/>
         <source>LILA_QUOTA_LIMIT is set to %1 and overrides this limit.</source>
         <translation>LILA_QUOTA_LIMIT vale %1 y manda sobre este límite.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="208"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="247"/>
         <source>empty: count messages on this computer</source>
         <translation>vacío: contar los mensajes en este ordenador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="209"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="248"/>
         <source>Sho&amp;w</source>
         <translation>Mos&amp;trar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="215"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="254"/>
         <source>Company &amp;portal (MongoDB URI):</source>
         <translation>&amp;Portal de la empresa (URI de MongoDB):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="225"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="264"/>
         <source>LILA_MONGODB_URI is set and overrides this address.</source>
         <translation>LILA_MONGODB_URI está definida y manda sobre esta dirección.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="230"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="269"/>
         <source>optional: found by the sending number</source>
         <translation>opcional: se busca por el número que envía</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="231"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="270"/>
         <source>Company &amp;id:</source>
         <translation>Identificador de la &amp;empresa:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="235"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="274"/>
         <source> s</source>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="238"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="277"/>
         <source>&amp;Pause between messages:</source>
         <translation>&amp;Pausa entre mensajes:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="244"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="283"/>
         <source>WhatsApp may ban a number that sends many messages in a burst. Lila waits at least this long between two messages of the same number (up to half as long again, at random); the others wait their turn in the outbox. 3 seconds suits most shops; applies at once.</source>
         <translation>WhatsApp puede bloquear un número que envía muchos mensajes de golpe. Lila espera al menos este tiempo entre dos mensajes del mismo número (hasta la mitad más, al azar); los demás esperan su turno en la bandeja de salida. 3 segundos va bien para la mayoría de tiendas; se aplica al momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="255"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="294"/>
         <source>Without a portal address, messages count against the monthly limit on this computer; with one, against the company&apos;s plan in the portal. The address is kept in the system keyring, never in a file. The limit applies at once; the address and the company id from the next start.</source>
         <translation>Sin dirección del portal, los mensajes cuentan para el límite mensual de este ordenador; con ella, para el plan de la empresa en el portal. La dirección se guarda en el llavero del sistema, nunca en un archivo. El límite se aplica enseguida; la dirección y el identificador de la empresa, al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="317"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="311"/>
+        <source>&amp;Webhook:</source>
+        <translation>&amp;Webhook:</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="316"/>
+        <source>Optional. A webhook tells the shop&apos;s own system what happens to each message (waiting, sent, delivered, read, failed): Lila sends every change to that web address, signed so your system can trust it. An address on this computer or the shop&apos;s network (localhost, 192.168…) is refused unless you tick it explicitly. Changes apply at once, without Save.</source>
+        <translation>Opcional. Un webhook avisa al sistema de la tienda de lo que pasa con cada mensaje (en espera, enviado, entregado, leído, fallido): Lila envía cada cambio a esa dirección web, firmado para que su sistema pueda fiarse. Una dirección de este equipo o de la red de la tienda (localhost, 192.168…) se rechaza salvo que la marque expresamente. Los cambios se aplican al momento, sin Guardar.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="379"/>
         <source>The company portal address must start with mongodb:// or mongodb+srv://; copy the connection string from the company portal.</source>
         <translation>La dirección del portal de la empresa debe empezar por mongodb:// o mongodb+srv://; copia la cadena de conexión del portal de la empresa.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="149"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="187"/>
         <source>&amp;Port:</source>
         <translation>&amp;Puerto:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="150"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="188"/>
         <source>API &amp;key:</source>
         <translation>&amp;Clave de la API:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="288"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="349"/>
         <source>Copied</source>
         <translation>Copiada</translation>
     </message>
@@ -1887,22 +1954,22 @@
 <context>
     <name>Severity</name>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="92"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="112"/>
         <source>All numbers connected</source>
         <translation>Todos los números conectados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="93"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="113"/>
         <source>No number running</source>
         <translation>Ningún número en marcha</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="94"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="114"/>
         <source>Some numbers are connecting</source>
         <translation>Algunos números se están conectando</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="95"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="115"/>
         <source>A number needs you</source>
         <translation>Un número te necesita</translation>
     </message>
@@ -1977,26 +2044,36 @@
         <source>%1 (attempt %2)</source>
         <translation>%1 (intento %2)</translation>
     </message>
+    <message>
+        <location filename="../../lila_desktop/ui/texts.py" line="62"/>
+        <source>%1 — backup failing</source>
+        <translation>%1 — copia de seguridad fallando</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/texts.py" line="66"/>
+        <source>backups failing: %1</source>
+        <translation>copias de seguridad fallando: %1</translation>
+    </message>
 </context>
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="165"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="191"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="167"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="193"/>
         <source>%1 min</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="171"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="197"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="175"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="201"/>
         <source>%1 days</source>
         <translation>%1 días</translation>
     </message>
@@ -2380,135 +2457,163 @@
 <context>
     <name>WebhookDialog</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="36"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="39"/>
         <source>Webhook</source>
         <translation>Webhook</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="41"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="44"/>
         <source>Lila can tell the shop&apos;s system about every message: queued, sent, delivered, read, failed… Each change is sent to this address as JSON, signed with a secret (header X-Lila-Signature), and sent again until your server accepts it.</source>
         <translation>Lila puede avisar al sistema de la tienda de cada mensaje: en cola, enviado, entregado, leído, fallido… Cada cambio se envía a esta dirección como JSON, firmado con un secreto (cabecera X-Lila-Signature), y se reenvía hasta que su servidor lo acepte.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="53"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="56"/>
         <source>Allow an address on this computer or the shop&apos;s network</source>
         <translation>Permitir una dirección de este equipo o de la red de la tienda</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="59"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="62"/>
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="68"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="71"/>
         <source>Save</source>
         <translation>Guardar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="71"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="74"/>
         <source>Turn off</source>
         <translation>Desactivar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="74"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="77"/>
         <source>Close</source>
         <translation>Cerrar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="78"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="81"/>
         <source>Address:</source>
         <translation>Dirección:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="80"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="83"/>
         <source>Secret:</source>
         <translation>Secreto:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="100"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="103"/>
         <source>Webhook on. Save again to get a new secret.</source>
         <translation>Webhook activo. Guarde de nuevo para obtener un secreto nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="126"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="140"/>
         <source>Saved. Copy the secret into your server to check the signatures.</source>
         <translation>Guardado. Copie el secreto en su servidor para comprobar las firmas.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="135"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="149"/>
         <source>Webhook off: nothing more is sent.</source>
         <translation>Webhook desactivado: no se envía nada más.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="139"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="153"/>
         <source>Copied</source>
         <translation>Copiado</translation>
     </message>
 </context>
 <context>
+    <name>WebhookSetting</name>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="177"/>
+        <source>Addresses on this computer or the shop&apos;s network are allowed.</source>
+        <translation>Se permiten direcciones de este equipo o de la red de la tienda.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="190"/>
+        <source>can be set once Lila has started</source>
+        <translation>se puede configurar cuando Lila haya arrancado</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="197"/>
+        <source>not set</source>
+        <translation>sin configurar</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="200"/>
+        <source>Change…</source>
+        <translation>Cambiar…</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="200"/>
+        <source>Set up…</source>
+        <translation>Configurar…</translation>
+    </message>
+</context>
+<context>
     <name>WindowController</name>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="127"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="128"/>
         <source>Lila Desktop is still running</source>
         <translation>Lila Desktop sigue funcionando</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="129"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="130"/>
         <source>Your numbers stay connected. Open the window from this icon; quit from its menu.</source>
         <translation>Tus números siguen conectados. Abre la ventana desde este icono; para salir, usa su menú.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="193"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="194"/>
         <source>The message quota is still starting; try again in a moment.</source>
         <translation>El cupo de mensajes todavía se está preparando; inténtalo de nuevo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="196"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="197"/>
         <source>The outbox is still starting; try again in a moment.</source>
         <translation>La bandeja de salida aún se está iniciando; inténtelo de nuevo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="221"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="222"/>
         <source>+%1 was imported and is connecting.</source>
         <translation>+%1 se importó y se está conectando.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="236"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="237"/>
         <source>Exported +%1 to %2. Keep the passphrase apart from the file.</source>
         <translation>Se exportó +%1 a %2. Guarda la frase separada del archivo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="273"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="278"/>
         <source>The company portal can be set once Lila has started.</source>
         <translation>El portal de la empresa se puede configurar cuando Lila haya terminado de arrancar.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="282"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="287"/>
         <source>There is no system keyring on this computer to keep the portal address; set the environment variable LILA_MONGODB_URI instead.</source>
         <translation>Este ordenador no tiene llavero del sistema donde guardar la dirección del portal; define en su lugar la variable de entorno LILA_MONGODB_URI.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="286"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="291"/>
         <source>The system keyring is not available, so the portal address cannot be read or changed here. Unlock the keyring (GNOME Keyring, KWallet, Keychain or Credential Manager) and open Settings again, or set the environment variable LILA_MONGODB_URI.</source>
         <translation>El llavero del sistema no está disponible, así que aquí no se puede leer ni cambiar la dirección del portal. Desbloquea el llavero (GNOME Keyring, KWallet, Llavero de macOS o Administrador de credenciales) y vuelve a abrir Ajustes, o define la variable de entorno LILA_MONGODB_URI.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="303"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="308"/>
         <source>The company portal address was not saved: %1</source>
         <translation>No se guardó la dirección del portal de la empresa: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="308"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="313"/>
         <source>The company portal address was saved; it applies from the next start.</source>
         <translation>Se guardó la dirección del portal de la empresa; se aplica al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="311"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="316"/>
         <source>The company portal address was removed; from the next start messages count against the local limit.</source>
         <translation>Se quitó la dirección del portal de la empresa; al volver a abrir Lila, los mensajes cuentan para el límite local.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="324"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="329"/>
         <source>Settings could not be saved: %1</source>
         <translation>No se pudieron guardar los ajustes: %1</translation>
     </message>

@@ -32,6 +32,7 @@ import keyring
 import keyring.backend
 
 from lila_desktop.services.blocking import run_blocking
+from lila_desktop.services.logs import register_secret
 from lila_desktop.services.vault.atomic import atomic_write_bytes
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,9 @@ class ApiKey:
     source: KeySource
     where: str
     file: Path | None = None
+
+    def __post_init__(self) -> None:
+        register_secret(self.value)
 
     def matches(self, candidate: str | None) -> bool:
         """Constant-time comparison, so response timing does not leak the key."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import logging
 import re
+import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Final
 
@@ -28,6 +29,7 @@ from lila_desktop.core.quota import CompanyNotFound, QuotaError, QuotaExceeded
 from lila_desktop.services.api import views
 from lila_desktop.services.api.api_key import ApiKey
 from lila_desktop.services.api.errors import ApiError, fail
+from lila_desktop.services.api.lowlevel import set_security_headers
 from lila_desktop.services.api.validation import MAX_BODY
 from lila_desktop.services.outbox.errors import OutboxError
 from lila_desktop.services.pool import PoolError
@@ -84,6 +86,15 @@ def error_for(exc: Exception) -> ApiError | None:
     """Map what the pool, the vault and the ledger raise to an API error (None: a bug)."""
     if isinstance(exc, ApiError):
         return exc
+    if _disk_full(exc):
+        # Not a bug, and the owner can fix it: the atomic writes left the last
+        # good copies in place, and a send was not counted or sent.
+        return ApiError(
+            507,
+            "DISK_FULL",
+            "The disk that holds Lila Desktop's data is full, so this could not be saved and "
+            "nothing was sent. Free some space and try again; nothing was lost.",
+        )
     if isinstance(exc, InvalidPhoneNumber):
         return ApiError(400, "INVALID_PHONE_NUMBER", str(exc))
     if isinstance(exc, PoolError):
@@ -108,16 +119,29 @@ def error_for(exc: Exception) -> ApiError | None:
         return ApiError(403, exc.code, str(exc))
     if isinstance(exc, QuotaError):
         return ApiError(503, exc.code, str(exc))
-    if isinstance(exc, OSError) and exc.errno in _DISK_FULL:
-        # Not a bug, and the owner can fix it: the atomic writes left the last
-        # good copies in place.
-        return ApiError(
-            507,
-            "DISK_FULL",
-            "The disk that holds Lila Desktop's data is full, so this could not be saved. "
-            "Free some space and try again; nothing was lost.",
-        )
     return None
+
+
+def _disk_full(exc: BaseException | None) -> bool:
+    """A full disk anywhere in the chain (an OSError, or SQLite's "database or disk is full")."""
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, OSError) and exc.errno in _DISK_FULL:
+            return True
+        if (
+            isinstance(exc, sqlite3.Error)
+            and (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == 13
+        ):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+HUNG_UP: Final = ApiError(
+    400,
+    "REQUEST_INCOMPLETE",
+    "The connection closed before the request was complete; send it again.",
+)
 
 
 def _http_error(exc: web.HTTPException, request: web.Request) -> ApiError:
@@ -149,6 +173,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status < 400:
             raise
         return fail(_http_error(exc, request))
+    except ConnectionError:
+        # The client hung up (mid-body, or before the answer): not our failure.
+        logger.debug("API %s %s: the client closed the connection", request.method, request.path)
+        return fail(HUNG_UP)
     except Exception as exc:
         error = error_for(exc)
         if error is None:
@@ -212,6 +240,4 @@ async def body_limit_middleware(request: web.Request, handler: Handler) -> web.S
 
 
 async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
-    # Answers hold live QR codes and states: never cached; never sniffed as HTML.
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    set_security_headers(response)

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from lila_desktop.core.quota import QuotaLedger
 from lila_desktop.services.api import (
+    lowlevel,
     middleware,
     routes_messages,
     routes_sessions,
@@ -131,7 +132,7 @@ async def start_api(
     else:
         key = api_key
     app = build_app(pool, ledger, key, qr_wait=qr_wait, outbox=outbox)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
+    runner = lowlevel.runner(app, access_log=None, shutdown_timeout=5.0)
     await runner.setup()
     site = web.TCPSite(runner, HOST, port)
     try:

@@ -40,8 +40,9 @@ def session_status(snap: SessionSnapshot) -> dict[str, Any]:
         "since": iso(snap.since),
         "message": english(snap.message),
         "messageCode": snap.message.code.value if snap.message else None,
-        "needsAction": snap.status.needs_user,
+        "needsAction": snap.status.needs_user or snap.backup_error is not None,
         "lastBackupAt": iso(snap.last_backup_at),
+        "backupError": snap.backup_error,
         "loopDetected": snap.loop_detected,
     }
     if snap.status is Status.QR and snap.qr:

@@ -36,6 +36,7 @@ from lila_desktop.services.outbox.records import (
     row_to_message,
 )
 from lila_desktop.services.outbox.schema import SCHEMA, SCHEMA_VERSION
+from lila_desktop.services.quota._sqlite import LedgerDiskFull, classify, make_private
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class OutboxStore:
         return self._conn
 
     def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
             conn = sqlite3.connect(
                 self.path, timeout=10.0, isolation_level=None, check_same_thread=False
@@ -81,9 +82,13 @@ class OutboxStore:
             row = conn.execute("SELECT url, secret, allow_private FROM webhook").fetchone()
             self._webhook = None if row is None else WebhookConfig(row[0], row[1], bool(row[2]))
         except sqlite3.DatabaseError as exc:
+            problem = classify(exc, self.path, "the message outbox")
+            if isinstance(problem, LedgerDiskFull):  # 507 with what to do, not "unreadable"
+                raise problem from exc
             raise RuntimeError(
                 f"The outbox {self.path} is unreadable ({exc}); move it aside and restart."
             ) from exc
+        make_private(self.path)  # queued texts and the webhook secret: 0600 in a 0700 folder
         return conn
 
     @contextmanager

@@ -8,13 +8,16 @@ as `services.config` resolved them. pymongo is imported only for the portal.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lila_desktop.core.outbox import RESERVATION_TTL
 from lila_desktop.core.quota import DEFAULT_LIMIT, QuotaLedger, parse_limit
 from lila_desktop.services.config import check_mongodb_uri as looks_like_mongodb_uri
+from lila_desktop.services.logs import redact, register_secret
 from lila_desktop.services.quota.sqlite_ledger import SqliteLedger
 
 if TYPE_CHECKING:  # pymongo loads only when a portal is configured
@@ -37,6 +40,24 @@ def check_mongodb_uri(uri: str, *, source: str = "The MongoDB URI") -> str:
             f"{source} must start with mongodb:// or mongodb+srv:// "
             "(copy the connection string from the company portal)."
         )
+    with contextlib.suppress(ValueError):  # pymongo's errors may quote the URI
+        register_secret(urllib.parse.unquote(urllib.parse.urlsplit(uri).password or ""))
+    if any(not c.isprintable() for c in uri):
+        raise QuotaConfigError(
+            f"{source} contains invisible characters; copy the connection string from the "
+            "company portal again."
+        )
+    from pymongo import uri_parser  # here: only with a portal configured
+
+    # The syntax only: +srv would look up DNS here, so it is parsed as mongodb://.
+    plain = "mongodb://" + uri.split("://", 1)[1]
+    try:
+        uri_parser.parse_uri(plain)
+    except Exception as exc:  # InvalidURI, ConfigurationError, ValueError
+        raise QuotaConfigError(
+            f"{source} is not a valid MongoDB connection string ({redact(str(exc))}). Copy it "
+            "again from the company portal."
+        ) from None
     return uri
 
 

@@ -26,7 +26,7 @@ from lila_desktop.core.quota import (
     validate_key,
 )
 from lila_desktop.services.blocking import run_blocking
-from lila_desktop.services.quota._sqlite import immediate, open_db
+from lila_desktop.services.quota._sqlite import immediate, open_db, translated
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ class SqliteLedger:
     def _reserve(self, key: str) -> QuotaStatus:
         now = self._clock()
         period = current_period(now)
-        with self._lock, immediate(self._db()) as db:
+        with translated(self._path), self._lock, immediate(self._db()) as db:
             self._expire(db, now)
             row = db.execute(
                 "SELECT state, period FROM reservations WHERE key = ?", (key,)
@@ -164,7 +164,7 @@ class SqliteLedger:
 
     def _commit(self, key: str) -> QuotaStatus:
         now = self._clock()
-        with self._lock, immediate(self._db()) as db:
+        with translated(self._path), self._lock, immediate(self._db()) as db:
             row = db.execute(
                 "SELECT state, period FROM reservations WHERE key = ?", (key,)
             ).fetchone()
@@ -186,13 +186,13 @@ class SqliteLedger:
             return self._read(db, period)
 
     def _release(self, key: str) -> None:
-        with self._lock, immediate(self._db()) as db:
+        with translated(self._path), self._lock, immediate(self._db()) as db:
             # A committed unit stays: the message went out and cannot be unsent.
             db.execute("DELETE FROM reservations WHERE key = ? AND state = 'reserved'", (key,))
 
     def _status(self) -> QuotaStatus:
         now = self._clock()
-        with self._lock, immediate(self._db()) as db:
+        with translated(self._path), self._lock, immediate(self._db()) as db:
             self._expire(db, now)
             return self._read(db, current_period(now))
 

@@ -22,8 +22,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final, TypeVar
 
-T = TypeVar("T")
+from lila_desktop.services.vault.model import VaultError
 
+T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 TEMP_SUFFIX: Final = ".tmp"
@@ -35,8 +36,33 @@ IN_USE_WAIT_S: Final = 2.0  # Windows: a scanner or indexer lets go within this
 _IN_USE_WINERRORS: Final = frozenset({5, 32, 33})  # access denied, sharing/lock violation
 
 
-class UnsafeDirectory(Exception):
+class UnsafeDirectory(VaultError):
     """A directory that others could read or swap; str(e) says what to do."""
+
+
+def check_plain_dir(path: Path) -> None:
+    """Refuse a folder that is a link (it could point anywhere); a missing one is fine.
+
+    Checked before reading or deleting too, not only before writing: a link
+    swapped in for a number's folder must not make the vault read or delete
+    files elsewhere.
+    """
+    if sys.platform == "win32":
+        return
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        raise _not_plain(path)
+
+
+def _not_plain(path: Path) -> UnsafeDirectory:
+    return UnsafeDirectory(
+        f"{path} is a link or a file, not a plain folder; Lila Desktop never follows links "
+        "in its folders. Replace it with a plain folder (move in what the link points to, "
+        "if that is yours) and start again."
+    )
 
 
 class FileInUse(OSError):
@@ -73,7 +99,7 @@ def ensure_private_dir(path: Path) -> Path:
         return path  # Windows: the per-user profile's ACLs are what protect it.
     info = os.lstat(path)
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-        raise UnsafeDirectory(f"{path} is not a plain folder; remove it and start again.")
+        raise _not_plain(path)
     if info.st_uid != os.getuid():
         raise UnsafeDirectory(
             f"{path} belongs to another user; remove it or choose another data folder."

@@ -28,8 +28,10 @@ from lila_desktop.core.backup_naming import (
     backups_to_delete,
     next_timestamp,
     parse_backup_file_name,
+    parse_timestamp,
 )
 from lila_desktop.services.vault.atomic import (
+    check_plain_dir,
     commit_temp,
     ensure_private_dir,
     fsync_dir,
@@ -48,6 +50,8 @@ from lila_desktop.services.vault.sealed import (
 from lila_desktop.services.vault.snapshot import StoreCorrupt, check_store
 
 logger = logging.getLogger(__name__)
+
+FUTURE_SLACK = 86_400.0  # seconds: backups dated later than tomorrow do not set the order
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Backups:
     def listed(self, phone: str) -> list[Listed]:
         """Backups of `phone`, newest first; files whose header is unreadable are skipped."""
         folder = self._layout.backups_dir(phone)
+        check_plain_dir(folder)
         if not folder.is_dir():
             return []
         found: list[Listed] = []
@@ -111,11 +116,15 @@ class Backups:
         found.sort(key=lambda item: item.info.timestamp, reverse=True)
         return found
 
-    def _taken_timestamps(self, phone: str) -> set[str]:
-        folder = self._layout.backups_dir(phone)
-        if not folder.is_dir():
-            return set()
-        return {ts for p in folder.iterdir() if (ts := parse_backup_file_name(p.name))}
+    def _taken_timestamps(self, phone: str, listed: list[Listed]) -> set[str]:
+        """Timestamps the next backup must follow: only of backups that read as ours.
+
+        A file that does not verify, or one dated past tomorrow (a planted
+        `creds-9999-12-31T23-59-59-999Z.lila`, a clock that was wrong), would
+        push every later name past the year 9999: none could be written.
+        """
+        horizon = self._clock() + FUTURE_SLACK
+        return {b.info.timestamp for b in listed if parse_timestamp(b.info.timestamp) <= horizon}
 
     # -- verification ----------------------------------------------------------
 
@@ -172,8 +181,13 @@ class Backups:
     ) -> BackupInfo:
         ensure_private_dir(self._layout.backups_dir(phone))
         now = self._clock()
-        timestamp = next_timestamp(now, self._taken_timestamps(phone))
+        taken = self._taken_timestamps(phone, self.listed(phone))
+        timestamp = next_timestamp(now, taken)
         final = self._layout.backup_path(phone, timestamp)
+        while final.exists() or final.is_symlink():  # a file that is not ours: never replaced
+            taken.add(timestamp)
+            timestamp = next_timestamp(now, taken)
+            final = self._layout.backup_path(phone, timestamp)
         meta: dict[str, Any] = {
             "timestamp": timestamp,
             "reason": reason[:200],

@@ -23,6 +23,7 @@ import keyring.errors
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from lila_desktop.core.keystore import KEY_SIZE, KeyStore, KeyStoreUnavailable
+from lila_desktop.services.logs import register_secret
 from lila_desktop.services.vault.atomic import atomic_write_bytes
 
 logger = logging.getLogger(__name__)
@@ -148,11 +149,12 @@ class PassphraseKeyStore:
     kind: Final = "passphrase"
 
     def __init__(self, data_dir: Path, passphrase: str, *, scrypt_n: int = SCRYPT_N) -> None:
-        if len(passphrase) < MIN_PASSPHRASE:
+        if len(passphrase) < MIN_PASSPHRASE or len(passphrase.strip()) < MIN_PASSPHRASE:
             raise KeyStoreUnavailable(
                 f"The vault passphrase ({PASSPHRASE_ENV}) must have at least "
-                f"{MIN_PASSPHRASE} characters."
+                f"{MIN_PASSPHRASE} characters, not counting spaces at its start or end."
             )
+        register_secret(passphrase)
         self._salt_path = data_dir / SALT_FILE
         self._passphrase = passphrase
         self._scrypt_n = scrypt_n

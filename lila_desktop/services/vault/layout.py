@@ -128,3 +128,9 @@ class Layout:
 
     def backup_phones(self) -> list[str]:
         return self._phone_dirs(self.backups_root)
+
+    def phone_folders(self) -> list[Path]:
+        """Every per-number folder, links included (`_phone_dirs` follows links)."""
+        return [self.session_dir(p) for p in self.session_dir_phones()] + [
+            self.backups_dir(p) for p in self.backup_phones()
+        ]

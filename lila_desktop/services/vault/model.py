@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,3 +58,26 @@ class BackupNotFound(VaultError):
 
 class InvalidTimestamp(VaultError, ValueError):
     """A backup timestamp that is not of the form 2026-01-28T12-30-45-123Z."""
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the disk is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+}
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """Why a file operation failed, in words (never the file's contents)."""
+    if isinstance(exc, OSError) and exc.errno in _OS_REASONS:
+        where = f": {exc.filename}" if exc.filename else ""
+        return _OS_REASONS[exc.errno] + where
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror + (f": {exc.filename}" if exc.filename else "")
+    return str(exc) or type(exc).__name__

@@ -22,6 +22,7 @@ from pathlib import Path
 from lila_desktop.core.backup_naming import parse_timestamp
 from lila_desktop.services.vault.atomic import (
     atomic_write_bytes,
+    check_plain_dir,
     ensure_private_dir,
     remove_temp_files,
     unlink_durably,
@@ -92,6 +93,7 @@ class VaultOps:
     def read_sealed(self, phone: str) -> bytes | None:
         """Checked plaintext of the sealed store, None if absent (SealedFileError, StoreCorrupt)."""
         path = self.layout.sealed_path(phone)
+        check_plain_dir(path.parent)
         if not path.exists():
             return None
         _, data = open_file(path, self._key, phone=phone, purpose=PURPOSE_STORE)
@@ -378,6 +380,8 @@ class VaultOps:
         logger.info("reset %s (%s): no store left; the next connect shows a QR", phone, reason)
 
     def remove(self, phone: str, delete_backups: bool) -> None:
+        check_plain_dir(self.layout.session_dir(phone))
+        check_plain_dir(self.layout.backups_dir(phone))
         if not delete_backups:
             self._back_up_before(phone, "before removal")
         self.drop_live(phone)

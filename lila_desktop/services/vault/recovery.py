@@ -13,7 +13,7 @@ import logging
 import os
 
 from lila_desktop.services.vault.atomic import remove_temp_files
-from lila_desktop.services.vault.model import VaultError
+from lila_desktop.services.vault.model import VaultError, describe_failure
 from lila_desktop.services.vault.operations import VaultOps
 from lila_desktop.services.vault.sealed import SealedFileError, read_file_header
 from lila_desktop.services.vault.snapshot import StoreCorrupt
@@ -32,8 +32,9 @@ def recover(ops: VaultOps) -> None:
     for phone in layout.live_phones():
         try:
             _recover_live(ops, phone)
-        except VaultError as exc:  # StoreUnreadable (already moved aside) or busy
-            logger.error("start-up recovery of %s: %s", phone, exc)
+        except (VaultError, OSError) as exc:  # moved aside already, busy, or a full disk
+            # The live copy stays; the next seal (or start) tries again.
+            logger.error("start-up recovery of %s: %s", phone, describe_failure(exc))
 
 
 def _recover_live(ops: VaultOps, phone: str) -> None:

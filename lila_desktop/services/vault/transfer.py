@@ -33,9 +33,10 @@ EXPORT_SUFFIX: Final = ".lilasession"
 
 
 def _check_passphrase(passphrase: str) -> None:
-    if not isinstance(passphrase, str) or len(passphrase) < MIN_EXPORT_PASSPHRASE:
+    if not isinstance(passphrase, str) or len(passphrase.strip()) < MIN_EXPORT_PASSPHRASE:
         raise VaultError(
-            f"Choose a passphrase of at least {MIN_EXPORT_PASSPHRASE} characters for the "
+            f"Choose a passphrase of at least {MIN_EXPORT_PASSPHRASE} characters (not counting "
+            "spaces at its start or end) for the "
             "exported session; you will need it on the other computer."
         )
 

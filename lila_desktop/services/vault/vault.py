@@ -34,6 +34,7 @@ from lila_desktop.services.vault.atomic import (
     FileInUse,
     UnsafeDirectory,
     atomic_write_bytes,
+    check_plain_dir,
     ensure_private_dir,
 )
 from lila_desktop.services.vault.in_use import replacing
@@ -43,6 +44,7 @@ from lila_desktop.services.vault.model import (
     InvalidTimestamp,
     VaultError,
     VaultUnavailable,
+    describe_failure,
 )
 from lila_desktop.services.vault.operations import VaultOps
 from lila_desktop.services.vault.recovery import recover
@@ -95,7 +97,12 @@ class SessionVault:
         """Get (or create) the key, make the folders private, recover from a crash."""
         if self._ops is not None:
             return
-        self._ops = await run_blocking(self._open_sync)
+        try:
+            self._ops = await run_blocking(self._open_sync)
+        except BaseException:
+            # A refused start leaves no empty runtime folder behind.
+            await run_blocking(self._remove_runtime_dir_if_empty)
+            raise
 
     def _open_sync(self) -> VaultOps:
         layout = self._layout
@@ -104,6 +111,8 @@ class SessionVault:
             ensure_private_dir(layout.sessions_dir)
             ensure_private_dir(layout.backups_root)
             ensure_private_dir(layout.runtime_dir)
+            for folder in layout.phone_folders():
+                check_plain_dir(folder)
         except UnsafeDirectory as exc:
             raise VaultUnavailable(str(exc)) from None
         key = self._key_sync()
@@ -214,26 +223,45 @@ class SessionVault:
         return any(any(layout.backups_dir(p).iterdir()) for p in layout.backup_phones())
 
     async def aclose(self) -> None:
-        """Seal every live store, then delete the plaintext copies; idempotent."""
+        """Seal every live store it can, then delete those plaintext copies; idempotent.
+
+        Never raises: one number that cannot be sealed (a full disk, a folder
+        replaced by a link) must not keep the others in plaintext. Its live
+        copy stays and the next start seals it (crash recovery).
+        """
         if self._ops is None or self._closed:
             return
         self._closed = True
         ops = self._ops
-        for phone in await run_blocking(self._layout.live_phones):
+        try:
+            phones = await run_blocking(self._layout.live_phones)
+        except OSError as exc:
+            logger.error("could not list the live stores at shutdown: %s", exc)
+            phones = []
+        failed = 0
+        for phone in phones:
             async with self._lock(phone):
                 try:
                     await run_blocking(ops.seal, phone)
-                except VaultError as exc:
-                    # Keep the plaintext: deleting it unsealed would lose data;
-                    # the next start re-seals it (crash recovery).
-                    logger.error("could not seal %s at shutdown: %s", phone, exc)
+                except Exception as exc:  # each number on its own
+                    failed += 1
+                    logger.error(
+                        "could not seal %s at shutdown (%s); its live copy stays in %s and is "
+                        "sealed at the next start",
+                        phone,
+                        describe_failure(exc),
+                        self._layout.runtime_dir,
+                        extra={"event": "seal_failed", "phone": phone},
+                    )
                     continue
                 try:
                     await run_blocking(ops.drop_live, phone)
-                except FileInUse as exc:  # sealed: the next start removes it
-                    logger.error("could not delete the plaintext of %s: %s", phone, exc)
+                except (FileInUse, OSError) as exc:  # sealed: the next start removes it
+                    logger.error(
+                        "could not delete the plaintext of %s: %s", phone, describe_failure(exc)
+                    )
         await run_blocking(self._remove_runtime_dir_if_empty)
-        logger.info("vault closed")
+        logger.info("vault closed", extra={"event": "vault_closed", "unsealed": failed})
 
     def seal_now(self) -> list[str]:
         """Seal every live store and delete the plaintext, synchronously, now.
@@ -314,8 +342,8 @@ class SessionVault:
         for phone in await run_blocking(self._layout.live_phones):
             try:
                 await self.seal(phone)
-            except VaultError as exc:
-                logger.error("could not seal %s: %s", phone, exc)
+            except (VaultError, OSError) as exc:
+                logger.error("could not seal %s: %s", phone, describe_failure(exc))
 
     async def backup(self, phone: str, reason: str, *, connected: bool) -> BackupInfo | None:
         p = normalize_phone(phone)
