@@ -188,6 +188,18 @@ def test_a_long_outage_after_a_quiet_restart_is_told() -> None:
     assert notice(actions) == Message.of(Code.STILL_DOWN, minutes=2.0, code=408)
 
 
+@pytest.mark.parametrize("start", ["replaced_paused", "outdated", "logged_out", "failed"])
+def test_a_long_outage_after_a_notified_stop_and_the_owners_restart_is_told(start: str) -> None:
+    """The owner heard of a problem, pressed Connect, and the number never came up:
+    the new outage's grace period ends in a DOWN of its own, exactly once."""
+    state, _ = step(STATES[start][0](), UserStart(), T0 + 800)
+    state, _ = step(state, Disconnected(408, "t"), T0 + 801)
+    state, actions = step(state, GraceExpired(state.grace_token), T0 + 921)
+    assert notices(actions) == [NoticeKind.DOWN]
+    _, again = step(state, GraceExpired(state.grace_token), T0 + 1041)
+    assert notices(again) == []
+
+
 @pytest.mark.parametrize("start", ["replaced_paused", "outdated"])
 def test_after_a_notice_the_owners_restart_announces_the_recovery(start: str) -> None:
     """The owner heard of the problem (replaced, outdated): Connect that works says so."""
