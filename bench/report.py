@@ -269,10 +269,13 @@ def mutation(r: dict[str, Any] | None) -> str:
     for module, row in sorted(r["after"].items()):
         was = before.get(module, {}).get("score_percent")
         now = row["score_percent"]
+        every = row.get("sampled_every", 1)
         rows.append(
             [
                 f"`{module}`",
-                row["mutants"],
+                row["mutants"]
+                if every == 1
+                else f"{row['mutants']} (1 in {every} of {row['mutants_in_module']})",
                 "—" if was is None else f"{was} %",
                 "not run" if now is None else f"{now} %",
                 "—" if now is None else row["survived"] + row["no_tests"],

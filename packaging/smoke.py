@@ -167,8 +167,11 @@ class Smoke:
         try:
             app.wait_health()
             app.wait_log("ready")
+            shot = _screenshot(self.out / "window.png")  # a fresh demo greets: the first run
+            # A number arriving (here via the API) shows the list; the demo numbers follow.
+            code, body = app.call("POST", "/api/sessions", {"phoneNumber": PHONE})
+            check(code == 201, f"add a number: {code} {body}")
             app.status_of(DEMO_CONNECTED, lambda s: s == "connected")
-            shot = _screenshot(self.out / "window.png")
             second = self.start(["--demo"], data, self.env())
             code = second.proc.wait(90)
             check(code == 0, f"second window launch: exit {code}:\n{second.tail()}")

@@ -92,6 +92,7 @@ class SessionState:
     retry_token: int = 0  # a RetryDue with another token is stale
     grace_token: int = 0
     grace_armed: bool = False
+    down_told: bool = False  # this outage's grace expired and the owner heard of it
     owner_told: bool = False  # a problem was notified: announce the recovery
     offline: bool = False  # the OS reported no route to the internet
     linked: bool = True  # the store holds a device (False: never linked, or logged out)
@@ -178,8 +179,10 @@ def _transient(
     token = state.retry_token + 1
     actions: list[Action] = [StopClient(), ScheduleRetry(delay, token)]
     grace_token = state.grace_token
-    if not state.grace_armed:
+    down_told = state.down_told
+    if not state.grace_armed:  # a new outage: a grace period (and a DOWN) of its own
         grace_token += 1
+        down_told = False
         actions.append(ArmGrace(config.grace_period, grace_token))
     new = replace(
         state,
@@ -195,6 +198,7 @@ def _transient(
         retry_token=token,
         grace_token=grace_token,
         grace_armed=True,
+        down_told=down_told,
     )
     return new, tuple(actions)
 
@@ -297,9 +301,9 @@ def transition(
                 # Fired while another status speaks for the session (replaced, qr):
                 # disarm, so that the next outage gets a grace period of its own.
                 return replace(state, grace_armed=False, grace_token=spent), ()
-            if state.owner_told:
-                # The owner already heard of this outage: one DOWN per outage, even
-                # if a timer with the spent token (never armed) were to fire.
+            if state.down_told:
+                # This outage's DOWN went out already: one per outage, even if a
+                # timer with the spent token (never armed) were to fire.
                 return replace(state, grace_token=spent), ()
             last = state.last_disconnect
             msg = Message.of(
@@ -307,7 +311,7 @@ def transition(
                 minutes=round(config.grace_period / 60, 1),
                 code=last.code if last else None,
             )
-            return replace(state, owner_told=True, grace_token=spent), (
+            return replace(state, owner_told=True, down_told=True, grace_token=spent), (
                 Notify(NoticeKind.DOWN, msg),
             )
 

@@ -138,9 +138,11 @@ def build_quota_ledger(
         raise refusal(Code.START_PORTAL_URI_STORED) from None
 
 
-async def seed_demo(pool: SessionPool) -> None:
-    """Three demo numbers in different states, on first run of --demo."""
-    if pool.snapshots():
+async def seed_demo(pool: SessionPool, *, alongside: bool = False) -> None:
+    """Three demo numbers in different states, on first run of --demo; `alongside`:
+    next to the number the owner linked in the window's first run."""
+    have = {snap.phone for snap in pool.snapshots()}
+    if (have and not alongside) or any(phone in have for phone, _ in DEMO_NUMBERS):
         return
     connected, _waiting, old = (phone for phone, _ in DEMO_NUMBERS)
     for phone, name in DEMO_NUMBERS:
@@ -273,9 +275,9 @@ class Runtime:
             found.append(self.pool.registry.recovery)
         return found
 
-    async def seed_demo(self) -> None:
+    async def seed_demo(self, *, alongside: bool = False) -> None:
         if self.config.demo:
-            await seed_demo(self.pool)
+            await seed_demo(self.pool, alongside=alongside)
             # A believable day behind the connected and the logged-out number.
             self.history.seed_demo([DEMO_NUMBERS[0][0], DEMO_NUMBERS[2][0]])
 

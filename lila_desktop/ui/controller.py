@@ -16,6 +16,7 @@ from lila_desktop.core.quota import QuotaExceeded
 from lila_desktop.core.settings import Settings
 from lila_desktop.core.status import Status
 from lila_desktop.services.autostart import Autostart
+from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.outbox import Outbox
 from lila_desktop.services.outbox.send import SentMessage
 from lila_desktop.services.settings_store import SettingsStore
@@ -245,6 +246,8 @@ class WindowController(QObject):
     async def _on_window_settings_requested(self) -> None:
         key, note = self.api_info()
         uri, uri_problem = await self._stored_uri()
+        hooks = self.outbox.store if self.outbox is not None else None
+        webhook = await run_blocking(hooks.webhook) if hooks is not None else None
         dialog = SettingsDialog(
             self.settings,
             data_dir=self.data_dir,
@@ -255,6 +258,8 @@ class WindowController(QObject):
             portal_uri_problem=uri_problem,
             env_limit=None if self.env_limit is None else str(self.env_limit),
             env_uri=self.env_uri,
+            webhook_store=hooks,
+            webhook=webhook,
             parent=self.window,
         )
         accepted = await wait_finished(dialog) == QDialog.DialogCode.Accepted

@@ -320,8 +320,13 @@ class GuiApp(QObject):
         return None, QCoreApplication.translate("GuiApp", "The local API is off.")
 
     async def _seed_demo(self, window: MainWindow) -> None:
+        fresh = self.config.demo and window.pages.currentWidget() is window.first_run
+        if fresh:  # a fresh demo greets first: its numbers come when the owner leaves the flow
+            left = asyncio.Event()
+            window.greeting_left.connect(left.set)
+            await left.wait()
         try:
-            await self.runtime.seed_demo()
+            await self.runtime.seed_demo(alongside=fresh)
             window.history_view.redraw()  # the demo's day of history
         except Exception:  # the demo is a convenience: say so, keep the app
             logger.exception("demo numbers could not be prepared")

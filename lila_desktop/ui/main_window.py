@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
     settings_requested = Signal()
     about_requested = Signal()
     hidden_to_tray = Signal()  # first time the window went to the tray
+    greeting_left = Signal()  # the list shows: first run done or skipped, or a number came
 
     def __init__(
         self,
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.summary_bar = SummaryBar(self)
         self.first_run = FirstRunPanel(bridge, self)
         self.first_run.done_pressed.connect(self._on_first_run_done_pressed)
+        self.first_run.skip_pressed.connect(self._on_first_run_skip_pressed)
         self.main_area = MainArea(self.table, self.number_panel, self.tabs, self)
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("window_pages")
@@ -349,6 +351,7 @@ class MainWindow(QMainWindow):
             else:
                 self._size_splitters()
                 self.table.setFocus()
+                self.greeting_left.emit()
 
     def show_tab(self, tab: QWidget) -> None:
         """Show a bottom tab (the log, the backups), even before the first number."""
@@ -359,6 +362,11 @@ class MainWindow(QMainWindow):
     def _on_first_run_done_pressed(self, phone: str) -> None:
         self._update_page()
         self.select_phone(phone)
+
+    def _on_first_run_skip_pressed(self) -> None:
+        self._browsing = True  # the demo numbers follow (GuiApp seeds them on greeting_left)
+        logger.info("first run skipped", extra={"event": "first_run_skipped"})
+        self._update_page()
 
     def _on_number_panel_fix_requested(self, phone: str, fix: str) -> None:
         self.select_phone(phone)

@@ -228,107 +228,122 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="188"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="203"/>
         <source>Welcome to Lila Desktop</source>
         <translation>Te damos la bienvenida a Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="191"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="206"/>
         <source>Lila keeps your shop&apos;s WhatsApp numbers connected on this computer, and backs them up so a glitch never makes you scan again. Linking a number takes about a minute: type it, scan a code with the phone, done.</source>
         <translation>Lila mantiene conectados los números de WhatsApp de tu negocio en este ordenador y guarda copias de seguridad, para que un fallo nunca te obligue a escanear otra vez. Vincular un número lleva cerca de un minuto: lo escribes, escaneas un código con el teléfono y listo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="196"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="211"/>
         <source>&amp;Link your first number</source>
         <translation>&amp;Vincula tu primer número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="197"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="212"/>
         <source>Link your first number</source>
         <translation>Vincula tu primer número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="198"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="215"/>
+        <source>This is the demo: nothing reaches WhatsApp, and a button stands in for the phone&apos;s scan. Three demo numbers with a day of history join your list when you finish.</source>
+        <translation>Esto es la demostración: nada llega a WhatsApp y un botón hace las veces del escaneo con el teléfono. Al terminar, se suman a tu lista tres números de demostración con un día de historial.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="220"/>
+        <source>&amp;Skip: show me the demo numbers</source>
+        <translation>&amp;Omitir: ver los números de demostración</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="221"/>
+        <source>Skip: show me the demo numbers</source>
+        <translation>Omitir: ver los números de demostración</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="222"/>
         <source>Step 1 of 2: which number?</source>
         <translation>Paso 1 de 2: ¿qué número?</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="199"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="223"/>
         <source>WhatsApp &amp;number, with country code:</source>
         <translation>&amp;Número de WhatsApp, con código de país:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="200"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="224"/>
         <source>A &amp;name for it (optional):</source>
         <translation>Un n&amp;ombre para él (opcional):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="201"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="225"/>
         <source>WhatsApp number, with country code</source>
         <translation>Número de WhatsApp, con código de país</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="202"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="226"/>
         <source>A name for it (optional)</source>
         <translation>Un nombre para él (opcional)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="203"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="227"/>
         <source>e.g. Shop front</source>
         <translation>p. ej. Mostrador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="204"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="228"/>
         <source>&amp;Back</source>
         <translation>&amp;Atrás</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="205"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="229"/>
         <source>Back</source>
         <translation>Atrás</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="206"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="230"/>
         <source>&amp;Next: show the code</source>
         <translation>&amp;Siguiente: mostrar el código</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="207"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="231"/>
         <source>Next: show the code</source>
         <translation>Siguiente: mostrar el código</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="208"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="232"/>
         <source>&amp;Open my numbers</source>
         <translation>&amp;Abrir mis números</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="209"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="233"/>
         <source>Open my numbers</source>
         <translation>Abrir mis números</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="212"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="236"/>
         <source>Step 2 of 2: scan this code with the phone of +%1</source>
         <translation>Paso 2 de 2: escanea este código con el teléfono del +%1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="216"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="240"/>
         <source>Linked! +%1 is connected.</source>
         <translation>¡Vinculado! El +%1 está conectado.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="261"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="285"/>
         <source>Type the number with its country code and digits only, 8 to 15 of them (for example 51902049935).</source>
         <translation>Escribe el número con su código de país y solo dígitos, entre 8 y 15 (por ejemplo 51902049935).</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="306"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="330"/>
         <source>Making the first backup…</source>
         <translation>Haciendo la primera copia de seguridad…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="310"/>
+        <location filename="../../lila_desktop/ui/widgets/first_run.py" line="334"/>
         <source>First backup made at %1. If WhatsApp ever drops this computer, Lila can put it back from a backup instead of making you scan again.</source>
         <translation>Primera copia de seguridad hecha a las %1. Si WhatsApp alguna vez desconecta este ordenador, Lila puede recuperarlo desde una copia en vez de hacerte escanear otra vez.</translation>
     </message>
@@ -341,7 +356,7 @@
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="329"/>
+        <location filename="../../lila_desktop/ui/main.py" line="334"/>
         <source>The demo numbers could not be prepared; see the log.</source>
         <translation>No se pudieron preparar los números de demostración; mira el registro.</translation>
     </message>
@@ -678,114 +693,114 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="204"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
         <source>Lila Desktop</source>
         <translation>Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="204"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
         <source>demo</source>
         <translation>demostración</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="205"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="207"/>
         <source>&amp;Add number…</source>
         <translation>&amp;Añadir número…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="208"/>
         <source>Add a WhatsApp number and link it (Ctrl+N)</source>
         <translation>Añadir un número de WhatsApp y vincularlo (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="207"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="209"/>
         <source>&amp;Import session…</source>
         <translation>&amp;Importar sesión…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="208"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="210"/>
         <source>&amp;Settings…</source>
         <translation>A&amp;justes…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="209"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="211"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="210"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="212"/>
         <source>&amp;About Lila Desktop</source>
         <translation>&amp;Acerca de Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="211"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="213"/>
         <source>&amp;Log</source>
         <translation>&amp;Registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="212"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="222"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="214"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="224"/>
         <source>&amp;Backups</source>
         <translation>Co&amp;pias</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="213"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="221"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="215"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
         <source>&amp;Timeline</source>
         <translation>&amp;Historial</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="214"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="216"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="215"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="217"/>
         <source>&amp;Number</source>
         <translation>&amp;Número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="216"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="218"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="218"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="220"/>
         <source>&amp;Demo</source>
         <translation>&amp;Demo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="219"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="221"/>
         <source>&amp;Help</source>
         <translation>Ay&amp;uda</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="220"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="222"/>
         <source>Toolbar</source>
         <translation>Barra de herramientas</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="225"/>
         <source>Lo&amp;g</source>
         <translation>Re&amp;gistro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="224"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="226"/>
         <source>Your WhatsApp numbers</source>
         <translation>Tus números de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="225"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="227"/>
         <source>Timeline, backups and log</source>
         <translation>Historial, copias de seguridad y registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="324"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="326"/>
         <source>Select a number to see what it needs.</source>
         <translation>Elige un número para ver qué necesita.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="322"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="324"/>
         <source>No number yet. Press Add number (Ctrl+N) to link your first one.</source>
         <translation>Aún no hay números. Pulsa Añadir número (Ctrl+N) para vincular el primero.</translation>
     </message>
@@ -1157,117 +1172,134 @@
 <context>
     <name>OutboxView</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="177"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="204"/>
         <source>Select a number to see its outbox.</source>
         <translation>Elija un número para ver su bandeja de salida.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="184"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="211"/>
         <source>no messages yet</source>
         <translation>aún no hay mensajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="188"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="215"/>
         <source>Waiting messages are blocked: %1</source>
         <translation>Los mensajes en espera están bloqueados: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="191"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="218"/>
         <source>Next send at %1; all out in about %2 s.</source>
         <translation>Próximo envío a las %1; todo enviado en unos %2 s.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="198"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="225"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="303"/>
         <source>waiting</source>
         <translation>en espera</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="199"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="226"/>
         <source>sending</source>
         <translation>enviándose</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="200"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="227"/>
         <source>sent</source>
         <translation>enviados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="201"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="228"/>
         <source>delivered</source>
         <translation>entregados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="202"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="229"/>
         <source>read</source>
         <translation>leídos</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="203"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="230"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="303"/>
         <source>failed</source>
         <translation>fallidos</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="204"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="231"/>
         <source>unknown (may have arrived)</source>
         <translation>desconocidos (pueden haber llegado)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="205"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="232"/>
         <source>expired</source>
         <translation>caducados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="206"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="233"/>
         <source>cancelled</source>
         <translation>cancelados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="231"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="258"/>
         <source>Cancelled; it will not be sent.</source>
         <translation>Cancelado; no se enviará.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="237"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="264"/>
         <source>Queued again.</source>
         <translation>En cola de nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="297"/>
         <source>Time</source>
         <translation>Hora</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="297"/>
         <source>To</source>
         <translation>Para</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="297"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="274"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="297"/>
         <source>Message or reason</source>
         <translation>Mensaje o motivo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="276"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="299"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="277"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="300"/>
         <source>Send again</source>
         <translation>Enviar de nuevo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="278"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="301"/>
         <source>Webhook…</source>
         <translation>Webhook…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="288"/>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="302"/>
+        <source>Sho&amp;w:</source>
+        <translation>M&amp;ostrar:</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="303"/>
+        <source>all</source>
+        <translation>todos</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="303"/>
+        <source>unknown</source>
+        <translation>desconocidos</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/outbox_view.py" line="315"/>
         <source>Outbox</source>
         <translation>Bandeja de salida</translation>
     </message>
@@ -1724,187 +1756,197 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="64"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="92"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="79"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="107"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="81"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="109"/>
         <source>Start Lila Desktop when I log in</source>
         <translation>Abrir Lila Desktop al iniciar sesión</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="86"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="114"/>
         <source>Not available on this system.</source>
         <translation>No disponible en este sistema.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="87"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="115"/>
         <source>Tell me when a number needs me or recovers</source>
         <translation>Avisarme cuando un número me necesite o se recupere</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="92"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="120"/>
         <source>Mark my messages as sent by a bot (customers see an AI/bot label)</source>
         <translation>Marcar mis mensajes como enviados por un bot (los clientes ven una etiqueta de IA/bot)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="96"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="124"/>
         <source>Off: your messages look like any person&apos;s. Applies from the next start.</source>
         <translation>Desactivado: sus mensajes se ven como los de cualquier persona. Se aplica desde el próximo inicio.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="102"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="130"/>
         <source>Same as the system</source>
         <translation>El del sistema</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="112"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="140"/>
         <source>&amp;Backups kept per number:</source>
         <translation>&amp;Copias que se guardan por número:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="115"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="143"/>
         <source>Tell me after a number is down for:</source>
         <translation>Avisarme cuando un número lleve caído:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="121"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="149"/>
         <source>&amp;Language:</source>
         <translation>&amp;Idioma:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="123"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="151"/>
         <source>Backups kept and the waiting time apply from the next start.</source>
         <translation>Las copias guardadas y el tiempo de espera se aplican al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="130"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="158"/>
         <source>Let the shop&apos;s other programs use Lila (local API)</source>
         <translation>Dejar que otros programas del negocio usen Lila (API local)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="143"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="171"/>
         <source>not available</source>
         <translation>no disponible</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="144"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="172"/>
         <source>S&amp;how</source>
         <translation>&amp;Mostrar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="147"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="175"/>
         <source>&amp;Copy</source>
         <translation>&amp;Copiar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="170"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="198"/>
         <source>Data folder:</source>
         <translation>Carpeta de datos:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="175"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="204"/>
         <source>&amp;General</source>
         <translation>&amp;General</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="176"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="205"/>
         <source>Local &amp;API</source>
         <translation>&amp;API local</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="177"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="206"/>
         <source>&amp;Messages</source>
         <translation>Me&amp;nsajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="201"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="230"/>
         <source> messages</source>
         <translation> mensajes</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="204"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="233"/>
         <source>Monthly &amp;limit (local):</source>
         <translation>&amp;Límite mensual (local):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="209"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="238"/>
         <source>LILA_QUOTA_LIMIT is set to %1 and overrides this limit.</source>
         <translation>LILA_QUOTA_LIMIT vale %1 y manda sobre este límite.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="218"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="247"/>
         <source>empty: count messages on this computer</source>
         <translation>vacío: contar los mensajes en este ordenador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="219"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="248"/>
         <source>Sho&amp;w</source>
         <translation>Mos&amp;trar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="225"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="254"/>
         <source>Company &amp;portal (MongoDB URI):</source>
         <translation>&amp;Portal de la empresa (URI de MongoDB):</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="235"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="264"/>
         <source>LILA_MONGODB_URI is set and overrides this address.</source>
         <translation>LILA_MONGODB_URI está definida y manda sobre esta dirección.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="240"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="269"/>
         <source>optional: found by the sending number</source>
         <translation>opcional: se busca por el número que envía</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="241"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="270"/>
         <source>Company &amp;id:</source>
         <translation>Identificador de la &amp;empresa:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="245"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="274"/>
         <source> s</source>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="248"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="277"/>
         <source>&amp;Pause between messages:</source>
         <translation>&amp;Pausa entre mensajes:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="254"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="283"/>
         <source>WhatsApp may ban a number that sends many messages in a burst. Lila waits at least this long between two messages of the same number (up to half as long again, at random); the others wait their turn in the outbox. 3 seconds suits most shops; applies at once.</source>
         <translation>WhatsApp puede bloquear un número que envía muchos mensajes de golpe. Lila espera al menos este tiempo entre dos mensajes del mismo número (hasta la mitad más, al azar); los demás esperan su turno en la bandeja de salida. 3 segundos va bien para la mayoría de tiendas; se aplica al momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="265"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="294"/>
         <source>Without a portal address, messages count against the monthly limit on this computer; with one, against the company&apos;s plan in the portal. The address is kept in the system keyring, never in a file. The limit applies at once; the address and the company id from the next start.</source>
         <translation>Sin dirección del portal, los mensajes cuentan para el límite mensual de este ordenador; con ella, para el plan de la empresa en el portal. La dirección se guarda en el llavero del sistema, nunca en un archivo. El límite se aplica enseguida; la dirección y el identificador de la empresa, al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="328"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="311"/>
+        <source>&amp;Webhook:</source>
+        <translation>&amp;Webhook:</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="316"/>
+        <source>Optional. A webhook tells the shop&apos;s own system what happens to each message (waiting, sent, delivered, read, failed): Lila sends every change to that web address, signed so your system can trust it. An address on this computer or the shop&apos;s network (localhost, 192.168…) is refused unless you tick it explicitly. Changes apply at once, without Save.</source>
+        <translation>Opcional. Un webhook avisa al sistema de la tienda de lo que pasa con cada mensaje (en espera, enviado, entregado, leído, fallido): Lila envía cada cambio a esa dirección web, firmado para que su sistema pueda fiarse. Una dirección de este equipo o de la red de la tienda (localhost, 192.168…) se rechaza salvo que la marque expresamente. Los cambios se aplican al momento, sin Guardar.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="379"/>
         <source>The company portal address must start with mongodb:// or mongodb+srv://; copy the connection string from the company portal.</source>
         <translation>La dirección del portal de la empresa debe empezar por mongodb:// o mongodb+srv://; copia la cadena de conexión del portal de la empresa.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="159"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="187"/>
         <source>&amp;Port:</source>
         <translation>&amp;Puerto:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="160"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="188"/>
         <source>API &amp;key:</source>
         <translation>&amp;Clave de la API:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="298"/>
+        <location filename="../../lila_desktop/ui/dialogs/settings_dialog.py" line="349"/>
         <source>Copied</source>
         <translation>Copiada</translation>
     </message>
@@ -2415,135 +2457,163 @@
 <context>
     <name>WebhookDialog</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="36"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="39"/>
         <source>Webhook</source>
         <translation>Webhook</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="41"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="44"/>
         <source>Lila can tell the shop&apos;s system about every message: queued, sent, delivered, read, failed… Each change is sent to this address as JSON, signed with a secret (header X-Lila-Signature), and sent again until your server accepts it.</source>
         <translation>Lila puede avisar al sistema de la tienda de cada mensaje: en cola, enviado, entregado, leído, fallido… Cada cambio se envía a esta dirección como JSON, firmado con un secreto (cabecera X-Lila-Signature), y se reenvía hasta que su servidor lo acepte.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="53"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="56"/>
         <source>Allow an address on this computer or the shop&apos;s network</source>
         <translation>Permitir una dirección de este equipo o de la red de la tienda</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="59"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="62"/>
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="68"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="71"/>
         <source>Save</source>
         <translation>Guardar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="71"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="74"/>
         <source>Turn off</source>
         <translation>Desactivar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="74"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="77"/>
         <source>Close</source>
         <translation>Cerrar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="78"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="81"/>
         <source>Address:</source>
         <translation>Dirección:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="80"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="83"/>
         <source>Secret:</source>
         <translation>Secreto:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="100"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="103"/>
         <source>Webhook on. Save again to get a new secret.</source>
         <translation>Webhook activo. Guarde de nuevo para obtener un secreto nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="126"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="140"/>
         <source>Saved. Copy the secret into your server to check the signatures.</source>
         <translation>Guardado. Copie el secreto en su servidor para comprobar las firmas.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="135"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="149"/>
         <source>Webhook off: nothing more is sent.</source>
         <translation>Webhook desactivado: no se envía nada más.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="139"/>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="153"/>
         <source>Copied</source>
         <translation>Copiado</translation>
     </message>
 </context>
 <context>
+    <name>WebhookSetting</name>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="177"/>
+        <source>Addresses on this computer or the shop&apos;s network are allowed.</source>
+        <translation>Se permiten direcciones de este equipo o de la red de la tienda.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="190"/>
+        <source>can be set once Lila has started</source>
+        <translation>se puede configurar cuando Lila haya arrancado</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="197"/>
+        <source>not set</source>
+        <translation>sin configurar</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="200"/>
+        <source>Change…</source>
+        <translation>Cambiar…</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/webhook_dialog.py" line="200"/>
+        <source>Set up…</source>
+        <translation>Configurar…</translation>
+    </message>
+</context>
+<context>
     <name>WindowController</name>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="127"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="128"/>
         <source>Lila Desktop is still running</source>
         <translation>Lila Desktop sigue funcionando</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="129"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="130"/>
         <source>Your numbers stay connected. Open the window from this icon; quit from its menu.</source>
         <translation>Tus números siguen conectados. Abre la ventana desde este icono; para salir, usa su menú.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="193"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="194"/>
         <source>The message quota is still starting; try again in a moment.</source>
         <translation>El cupo de mensajes todavía se está preparando; inténtalo de nuevo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="196"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="197"/>
         <source>The outbox is still starting; try again in a moment.</source>
         <translation>La bandeja de salida aún se está iniciando; inténtelo de nuevo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="221"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="222"/>
         <source>+%1 was imported and is connecting.</source>
         <translation>+%1 se importó y se está conectando.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="236"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="237"/>
         <source>Exported +%1 to %2. Keep the passphrase apart from the file.</source>
         <translation>Se exportó +%1 a %2. Guarda la frase separada del archivo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="273"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="278"/>
         <source>The company portal can be set once Lila has started.</source>
         <translation>El portal de la empresa se puede configurar cuando Lila haya terminado de arrancar.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="282"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="287"/>
         <source>There is no system keyring on this computer to keep the portal address; set the environment variable LILA_MONGODB_URI instead.</source>
         <translation>Este ordenador no tiene llavero del sistema donde guardar la dirección del portal; define en su lugar la variable de entorno LILA_MONGODB_URI.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="286"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="291"/>
         <source>The system keyring is not available, so the portal address cannot be read or changed here. Unlock the keyring (GNOME Keyring, KWallet, Keychain or Credential Manager) and open Settings again, or set the environment variable LILA_MONGODB_URI.</source>
         <translation>El llavero del sistema no está disponible, así que aquí no se puede leer ni cambiar la dirección del portal. Desbloquea el llavero (GNOME Keyring, KWallet, Llavero de macOS o Administrador de credenciales) y vuelve a abrir Ajustes, o define la variable de entorno LILA_MONGODB_URI.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="303"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="308"/>
         <source>The company portal address was not saved: %1</source>
         <translation>No se guardó la dirección del portal de la empresa: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="308"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="313"/>
         <source>The company portal address was saved; it applies from the next start.</source>
         <translation>Se guardó la dirección del portal de la empresa; se aplica al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="311"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="316"/>
         <source>The company portal address was removed; from the next start messages count against the local limit.</source>
         <translation>Se quitó la dirección del portal de la empresa; al volver a abrir Lila, los mensajes cuentan para el límite local.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="324"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="329"/>
         <source>Settings could not be saved: %1</source>
         <translation>No se pudieron guardar los ajustes: %1</translation>
     </message>

@@ -2,7 +2,8 @@
 
 - Every credential file under a final name decrypts and verifies (a crash
   may leave temp files, never a half-written store or backup).
-- Every other file the app writes atomically parses (sessions.json).
+- Every other file the app writes atomically parses (sessions.json); the
+  session history (an append-only log) may tear only its last line.
 - The quota ledger passes SQLite's integrity check (on a copy).
 - After a clean shutdown, no plaintext SQLite is left under the data folder
   (the quota ledger and the message outbox aside: counts and queued texts,
@@ -86,12 +87,28 @@ def _check_one(path: Path, data_dir: Path, key: bytes) -> list[str]:
         open_file(path, key, phone="", purpose=PURPOSE_KEYCHECK)
     elif name in ("sessions.json", "vault-salt", "settings.json") or name.endswith(".json"):
         json.loads(path.read_bytes())
+    elif path.parent.name == "history" and name.endswith(".jsonl"):
+        return _history_ok(path, data_dir)
     elif name.endswith(".sqlite3"):
         return _sqlite_ok(path)
     elif name.endswith(("-journal", "-wal", "-shm", ".damaged")):
         pass  # SQLite's own journal or WAL beside the ledger and the outbox; a kept-aside list
     else:
         return [f"{path.relative_to(data_dir)}: unexpected file"]
+    return []
+
+
+def _history_ok(path: Path, data_dir: Path) -> list[str]:
+    """The session history is an append-only log, not a credential: a kill in the
+    middle of an append may tear its last line (the reader skips it), never one
+    before it."""
+    lines = path.read_bytes().split(b"\n")
+    whole = lines[:-1]  # the text after the last newline may be a torn append
+    for number, line in enumerate(whole, 1):
+        try:
+            json.loads(line)
+        except ValueError:
+            return [f"{path.relative_to(data_dir)}: line {number} is not JSON"]
     return []
 
 

@@ -44,4 +44,5 @@ def classify(result: SendResult | BaseException) -> SendOutcome:
             f"No answer from WhatsApp ({text}); the message may have arrived, so it is not "
             "sent again. Check the recipient's chat before sending it again.",
         )
-    return SendOutcome("failed", f"WhatsApp did not accept the message: {text}")
+    said = "WhatsApp did not accept the message: "
+    return SendOutcome("failed", text if text.startswith(said) else said + text)

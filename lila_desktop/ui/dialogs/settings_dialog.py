@@ -1,17 +1,20 @@
 """Settings: backups kept, grace period, start on login, notifications, language;
-the local API; the message quota (local monthly limit, company portal address
-and company id). Three tabs, so the dialog fits a small screen at 150 %.
+the local API; the messages (local monthly limit, company portal address and
+company id, pause between messages, webhook). Three tabs, so the dialog fits a
+small screen at 150 %.
 
 The dialog only edits a `Settings` value (and the portal address, which the
 controller keeps in the keyring, never in settings.json); the window saves and
 applies them (language, notifications and the local limit at once; the rest
-as labelled).
+as labelled). The webhook is the exception: its own dialog (the Outbox tab's)
+saves it in the outbox at once, so Save and Cancel here do not touch it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -39,9 +43,29 @@ from lila_desktop.core.settings import (
     Settings,
     SettingsError,
 )
+from lila_desktop.services.outbox.records import WebhookConfig
+from lila_desktop.services.outbox.store import OutboxStore
+from lila_desktop.ui.widgets.webhook_dialog import WebhookSetting
 
 _NOTE = "color: palette(mid);"
 _PROBLEM = "color: #b3261e;"
+
+
+class _Scrolling(QScrollArea):
+    """A page that scrolls only when the screen is too small for all of it (a
+    laptop at 150 %): it asks for its whole page, and Qt caps a new dialog at
+    two thirds of the screen."""
+
+    def __init__(self, page: QWidget, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setWidget(page)
+        self.page = page
+
+    def sizeHint(self) -> QSize:
+        bar = self.verticalScrollBar().sizeHint().width()
+        return self.page.sizeHint() + QSize(bar, 0)
 
 
 class SettingsDialog(QDialog):
@@ -57,8 +81,12 @@ class SettingsDialog(QDialog):
         portal_uri_problem: str = "",
         env_limit: str | None = None,
         env_uri: bool = False,
+        webhook_store: OutboxStore | None = None,
+        webhook: WebhookConfig | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`webhook_store`: the outbox's store (None while it starts); `webhook`: what
+        it holds now."""
         super().__init__(parent)
         self.setObjectName("settings_dialog")
         self.setWindowTitle(self.tr("Settings"))
@@ -170,11 +198,12 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Data folder:"), folder)
 
         quota = self._quota_page(settings, portal_uri_problem, env_limit, env_uri)
+        self._add_webhook(quota, webhook_store, webhook)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("settings_tabs")
         self.tabs.addTab(general, self.tr("&General"))
         self.tabs.addTab(api, self.tr("Local &API"))
-        self.tabs.addTab(quota, self.tr("&Messages"))
+        self.tabs.addTab(_Scrolling(quota, self), self.tr("&Messages"))
 
         self.error_label = QLabel(self)
         self.error_label.setObjectName("settings_error")
@@ -271,6 +300,28 @@ class SettingsDialog(QDialog):
             )
         )
         return page
+
+    def _add_webhook(
+        self, page: QWidget, store: OutboxStore | None, config: WebhookConfig | None
+    ) -> None:
+        form = page.layout()
+        assert isinstance(form, QFormLayout)
+        self.webhook_setting = WebhookSetting(store, config, page)
+        form.addRow(
+            self._label(self.tr("&Webhook:"), self.webhook_setting.button), self.webhook_setting
+        )
+        form.addRow(
+            self._note(
+                self.tr(
+                    "Optional. A webhook tells the shop's own system what happens to each "
+                    "message (waiting, sent, delivered, read, failed): Lila sends every change "
+                    "to that web address, signed so your system can trust it. An address on "
+                    "this computer or the shop's network (localhost, 192.168…) is refused "
+                    "unless you tick it explicitly. Changes apply at once, without Save."
+                ),
+                page,
+            )
+        )
 
     def _note(self, text: str, parent: QWidget) -> QLabel:
         note = QLabel(text, parent)

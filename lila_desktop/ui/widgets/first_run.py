@@ -3,7 +3,9 @@ the QR (or a pairing code) in place, "Linked", and the first backup made.
 
 Pages: welcome → number → scan → done. `done_pressed` hands the window back
 to the normal view; `elapsed` is how long the owner took from the first
-click to the first backup (logged as `first_run_done`).
+click to the first backup (logged as `first_run_done`). In the demo the
+welcome says the scan is simulated and offers `skip_pressed` (straight to the
+demo numbers, which arrive once the owner leaves the flow).
 """
 
 from __future__ import annotations
@@ -47,11 +49,13 @@ def _scaled(widget: QWidget, factor: float, bold: bool = True) -> QFont:
 
 class FirstRunPanel(QWidget):
     done_pressed = Signal(str)  # phone
+    skip_pressed = Signal()  # demo only: show the demo numbers instead
 
     def __init__(self, bridge: PoolBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("first_run_panel")
         self.bridge = bridge
+        self.demo = bridge.transport == "simulated"
         self.phone: str | None = None
         self.started_at: float | None = None
         self.elapsed: float | None = None
@@ -91,13 +95,24 @@ class FirstRunPanel(QWidget):
         self.start_button.setMinimumHeight(self.fontMetrics().height() * 3)
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self._on_start_button_clicked)
+        self.demo_text = QLabel(page)
+        self.demo_text.setObjectName("first_demo_text")
+        self.demo_text.setWordWrap(True)
+        self.skip_button = QPushButton(page)
+        self.skip_button.setObjectName("first_skip_button")
+        self.skip_button.setFlat(True)
+        self.skip_button.clicked.connect(self.skip_pressed)
         box = QVBoxLayout(page)
         box.addStretch(1)
         box.addWidget(self.welcome_title)
         box.addWidget(self.welcome_text)
+        box.addWidget(self.demo_text)
         box.addSpacing(16)
         box.addWidget(self.start_button)
+        box.addWidget(self.skip_button, 0, Qt.AlignmentFlag.AlignLeft)
         box.addStretch(2)
+        self.demo_text.setVisible(self.demo)
+        self.skip_button.setVisible(self.demo)
         return page
 
     def _number_page(self) -> QWidget:
@@ -195,6 +210,15 @@ class FirstRunPanel(QWidget):
         )
         self.start_button.setText(self.tr("&Link your first number"))
         self.start_button.setAccessibleName(self.tr("Link your first number"))
+        self.demo_text.setText(
+            self.tr(
+                "This is the demo: nothing reaches WhatsApp, and a button stands in for "
+                "the phone's scan. Three demo numbers with a day of history join your "
+                "list when you finish."
+            )
+        )
+        self.skip_button.setText(self.tr("&Skip: show me the demo numbers"))
+        self.skip_button.setAccessibleName(self.tr("Skip: show me the demo numbers"))
         self.number_title.setText(self.tr("Step 1 of 2: which number?"))
         self.number_label.setText(self.tr("WhatsApp &number, with country code:"))
         self.name_label.setText(self.tr("A &name for it (optional):"))

@@ -1,7 +1,8 @@
 """The Outbox tab: the selected number's waiting and recent messages.
 
 Counts by state, the next send time and the expected drain time (or why the
-queue is blocked), the latest messages, and Cancel (a queued one) / Send
+queue is blocked), the latest messages (all, or only the waiting, failed or
+unknown ones), and Cancel (a queued one) / Send
 again (a failed or expired one). It follows the outbox's changes, coalesced,
 and the number selected in the session table. Attached to the window from
 outside (`attach_outbox_view`), so the window itself needs no change.
@@ -17,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,7 +35,6 @@ from lila_desktop.core.outbox import MessageStatus
 from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.outbox import Outbox, OutboxError, OutboxMessage, Summary
 from lila_desktop.ui import texts
-from lila_desktop.ui.asking import wait_finished
 from lila_desktop.ui.aslot import alive, async_slot
 from lila_desktop.ui.widgets.webhook_dialog import WebhookDialog
 
@@ -41,6 +42,13 @@ logger = logging.getLogger(__name__)
 
 REFRESH_MS = 250  # a drain changes many messages a second: redraw at most this often
 ROWS = 100
+# What the list can be narrowed to (None: every state), in the filter's order.
+FILTERS: tuple[MessageStatus | None, ...] = (
+    None,
+    MessageStatus.QUEUED,
+    MessageStatus.FAILED,
+    MessageStatus.UNKNOWN,
+)
 OK_STYLE = "color: #1d6b34;"
 BAD_STYLE = "color: #b3261e;"
 
@@ -60,6 +68,13 @@ class OutboxView(QWidget):
         self.title = QLabel(self)
         self.title.setObjectName("outbox_title")
         self.title.setWordWrap(True)
+        self.filter_combo = QComboBox(self)
+        self.filter_combo.setObjectName("outbox_filter_combo")
+        for _ in FILTERS:
+            self.filter_combo.addItem("")
+        self.filter_combo.currentIndexChanged.connect(self._on_filter_combo_current_index_changed)
+        self.filter_label = QLabel(self)
+        self.filter_label.setBuddy(self.filter_combo)
         self.table = QTableWidget(0, 4, self)
         self.table.setObjectName("outbox_table")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -93,7 +108,11 @@ class OutboxView(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.webhook_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.filter_label)
+        top.addWidget(self.filter_combo)
+        layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.result)
@@ -119,6 +138,13 @@ class OutboxView(QWidget):
     def refresh(self) -> None:
         if not self._timer.isActive():
             self._timer.start()
+
+    def status_filter(self) -> MessageStatus | None:
+        return FILTERS[max(0, self.filter_combo.currentIndex())]
+
+    def _on_filter_combo_current_index_changed(self, index: int) -> None:
+        self.table.clearSelection()
+        self.refresh()
 
     def _on_outbox_changed(self, msg: OutboxMessage) -> None:
         if alive(self):
@@ -146,11 +172,12 @@ class OutboxView(QWidget):
         else:
             try:
                 summary = await self.outbox.summarize(phone)
-                messages = await self.outbox.page(phone=phone, limit=ROWS)
+                wanted = self.status_filter()
+                messages = await self.outbox.page(phone=phone, status=wanted, limit=ROWS)
             except Exception as exc:  # the outbox closed while the app quits
                 logger.debug("outbox view not refreshed: %s", exc)
                 return
-            if not alive(self) or phone != self.phone:
+            if not alive(self) or phone != self.phone or wanted != self.status_filter():
                 return
             self.summary, self.messages = summary, messages
         self._draw()
@@ -241,16 +268,12 @@ class OutboxView(QWidget):
         if self.webhook_dialog is not None:
             self.webhook_dialog.raise_()
             return
-        dialog = WebhookDialog(self.outbox.store, self.window())
-        self.webhook_dialog = dialog
+        self.webhook_dialog = WebhookDialog(self.outbox.store, self.window())
         try:
-            await dialog.load()
-            await wait_finished(dialog)
+            await self.webhook_dialog.run()
         finally:
             if alive(self):
                 self.webhook_dialog = None
-        if alive(dialog):
-            dialog.deleteLater()
 
     async def _act(self, action: object, done: str) -> None:
         try:
@@ -276,6 +299,10 @@ class OutboxView(QWidget):
         self.cancel_button.setText(self.tr("Cancel"))
         self.retry_button.setText(self.tr("Send again"))
         self.webhook_button.setText(self.tr("Webhook…"))
+        self.filter_label.setText(self.tr("Sho&w:"))
+        shown = (self.tr("all"), self.tr("waiting"), self.tr("failed"), self.tr("unknown"))
+        for index, text in enumerate(shown):
+            self.filter_combo.setItemText(index, text)
         self._set_tab_text()
         if self.messages or self.summary is not None:
             self._draw()

@@ -2,7 +2,8 @@
 
 Same rules as `PUT /api/webhook`: an http(s) URL, local or private addresses
 only when allowed explicitly; saving shows the signing secret to copy into the
-shop's server. Opened from the Outbox tab.
+shop's server. Opened from the Outbox tab and from Settings (Messages tab,
+`WebhookSetting`): both run this one dialog through `WebhookDialog.run`.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from lila_desktop.services.blocking import run_blocking
+from lila_desktop.services.outbox.records import WebhookConfig
 from lila_desktop.services.outbox.store import OutboxStore
 from lila_desktop.services.outbox.webhooks import WebhookRefused, configure
+from lila_desktop.ui.asking import wait_finished
 from lila_desktop.ui.aslot import alive, async_slot
 
 OK_STYLE = "color: #1d6b34;"
@@ -99,6 +102,17 @@ class WebhookDialog(QDialog):
         self.private_check.setChecked(config.allow_private)
         self._say(self.tr("Webhook on. Save again to get a new secret."), good=True)
 
+    async def run(self) -> WebhookConfig | None:
+        """Show what is set, wait until the owner closes the dialog, then delete it;
+        returns what is set then (saving and turning off apply at once, in the dialog)."""
+        try:
+            await self.load()
+            await wait_finished(self)
+        finally:
+            if alive(self):
+                self.deleteLater()
+        return await run_blocking(self.store.webhook)
+
     def _show_secret(self, secret: str | None) -> None:
         self.secret_edit.setText(secret or "")
         self.copy_button.setEnabled(bool(secret))
@@ -137,3 +151,67 @@ class WebhookDialog(QDialog):
     def _on_copy_button_clicked(self) -> None:
         QGuiApplication.clipboard().setText(self.secret_edit.text())
         self.copy_button.setText(self.tr("Copied"))
+
+
+class WebhookSetting(QWidget):
+    """The webhook as one row of Settings: the address in use (or "not set") and
+    a button that opens the same dialog as the Outbox tab."""
+
+    def __init__(
+        self,
+        store: OutboxStore | None,
+        config: WebhookConfig | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("webhook_setting")
+        self.store = store
+        self.dialog: WebhookDialog | None = None
+        self.url_view = QLineEdit(self)
+        self.url_view.setObjectName("webhook_url_view")
+        self.url_view.setReadOnly(True)
+        self.button = QPushButton(self)
+        self.button.setObjectName("webhook_setting_button")
+        self.button.clicked.connect(self._on_button_clicked)
+        self.private_note = QLabel(
+            self.tr("Addresses on this computer or the shop's network are allowed."), self
+        )
+        self.private_note.setObjectName("webhook_private_note")
+        self.private_note.setWordWrap(True)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.url_view, 1)
+        row.addWidget(self.button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.private_note)
+        if store is None:  # the outbox starts after the window
+            self.url_view.setPlaceholderText(self.tr("can be set once Lila has started"))
+            self.button.setEnabled(False)
+        self.show_config(config)
+
+    def show_config(self, config: WebhookConfig | None) -> None:
+        self.config = config
+        if self.store is not None:
+            self.url_view.setPlaceholderText(self.tr("not set"))
+        self.url_view.setText(config.url if config is not None else "")
+        self.url_view.setCursorPosition(0)
+        self.button.setText(self.tr("Change…") if config is not None else self.tr("Set up…"))
+        self.private_note.setVisible(config is not None and config.allow_private)
+
+    @async_slot
+    async def _on_button_clicked(self) -> None:
+        if self.store is None:
+            return
+        if self.dialog is not None:
+            self.dialog.raise_()
+            return
+        self.dialog = WebhookDialog(self.store, self.window())
+        try:
+            config = await self.dialog.run()
+        finally:
+            if alive(self):
+                self.dialog = None
+        if alive(self):
+            self.show_config(config)

@@ -14,19 +14,14 @@ from dataclasses import dataclass, field
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lila_desktop.core.actions import (
+from tests.unit.core.policy_support import (
+    BAN_MARGIN,
+    DEFAULT_CONFIG,
+    JID,
+    T0,
     Action,
     ArmGrace,
     CancelRetry,
-    NoticeKind,
-    Notify,
-    QuarantineStore,
-    ResetStore,
-    ScheduleRetry,
-    StartClient,
-    StopClient,
-)
-from lila_desktop.core.events import (
     ClientOutdated,
     Connected,
     Disconnected,
@@ -35,22 +30,30 @@ from lila_desktop.core.events import (
     GraceExpired,
     LoggedOut,
     NetworkUp,
+    NoticeKind,
+    Notify,
     PairCodeIssued,
     Paired,
     QrExpired,
     QrReceived,
+    QuarantineStore,
+    ResetStore,
     RetryDue,
+    ScheduleRetry,
+    SessionState,
+    StartClient,
+    Status,
+    StopClient,
     StoreCorrupt,
     StreamReplaced,
     TemporaryBan,
     UserReconnectNow,
     UserStart,
     UserStop,
+    step,
+    stopped_by_user,
 )
-from lila_desktop.core.policy import BAN_MARGIN, DEFAULT_CONFIG, SessionState, transition
-from lila_desktop.core.status import Status
 
-T0 = 1_800_000_000.0
 QR_SECRET = "2@QR-SECRET-PAYLOAD"
 PAIR_SECRET = "PAIRSECR"
 CFG = DEFAULT_CONFIG
@@ -73,7 +76,7 @@ FIXED: list[Event] = [
     QrReceived(QR_SECRET),
     QrExpired(),
     PairCodeIssued(PAIR_SECRET),
-    Paired("51902049935.0:1@s.whatsapp.net"),
+    Paired(JID),
     Connected(),
     *(Disconnected(code, "dropped") for code in (None, 408, 428, 500, 503, 515)),
     StreamReplaced(),
@@ -246,7 +249,7 @@ def test_random_event_sequences_keep_the_invariants(
         model.log.append(f"{state.status.value} <- {event!r}")
         if isinstance(event, UserStart | UserReconnectNow):
             model.user_stopped = False
-        after, actions = transition(state, event, now, CFG, rng)
+        after, actions = step(state, event, now, CFG, rng)
         model.carry_out(actions)
         check(state, event, now, after, actions, model)
         # Bookkeeping of the model after the checks of this step.
@@ -270,15 +273,13 @@ def test_after_disconnect_only_the_user_can_restart(
 ) -> None:
     """Whatever the transport, the timers or the network do, Disconnect sticks."""
     rng = random.Random(seed)
-    state, _ = transition(SessionState(), UserStart(), T0, CFG, rng)
-    state, _ = transition(state, Connected(), T0 + 1, CFG, rng)
-    state, _ = transition(state, UserStop(), T0 + 2, CFG, rng)
-    model, now = Model(), T0 + 2
+    state = stopped_by_user()
+    model, now = Model(), T0 + 100  # the Disconnect's own time
     for raw, dt in steps:
         now += dt
         event = resolve(raw, state, model, now)
         if isinstance(event, UserStart | UserReconnectNow):
             continue
-        state, actions = transition(state, event, now, CFG, rng)
+        state, actions = step(state, event, now, CFG, rng)
         assert not state.desired
         assert not any(isinstance(a, StartClient | ScheduleRetry | ArmGrace) for a in actions)

@@ -83,3 +83,12 @@ def test_send_outcomes(result: object, kind: str) -> None:
     outcome = classify(result)  # type: ignore[arg-type]
     assert outcome.kind == kind
     assert (outcome.reason is None) == (kind == "sent")
+
+
+def test_a_refusal_is_explained_once() -> None:
+    """The transports already say "WhatsApp did not accept the message: …"."""
+    said = "WhatsApp did not accept the message: 51900000000 is not on WhatsApp"
+    assert classify(PoolError(said, "SEND_FAILED", 409)).reason == said
+    assert classify(PoolError("479", "SEND_FAILED", 409)).reason == (
+        "WhatsApp did not accept the message: 479"
+    )

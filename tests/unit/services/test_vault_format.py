@@ -11,9 +11,11 @@ import pytest
 
 from lila_desktop.services.vault.sealed import (
     MAGIC,
+    MAX_HEADER,
     PURPOSE_BACKUP,
     PURPOSE_STORE,
     SealedFileError,
+    SealedHeader,
     open_bytes,
     read_file_header,
     read_header,
@@ -152,3 +154,105 @@ def test_seal_refuses_bad_arguments() -> None:
         seal_bytes(b"x", b"short", phone=PHONE, purpose=PURPOSE_STORE)
     with pytest.raises(ValueError, match="set by seal_bytes"):
         seal_bytes(b"x", KEY, phone=PHONE, purpose=PURPOSE_STORE, meta={"phone": "1"})
+
+
+# A backup written by format 1 (sealed once with KEY; the nonce was random then).
+# Backups outlive releases: whatever changes in the code, this file must open.
+GOLDEN = bytes.fromhex(
+    "4c494c415345414c01000000497b22636f6e6e6563746564223a747275652c2270686f6e65223a2235"
+    "31393032303439393335222c22707572706f7365223a226261636b7570222c22726561736f6e223a22"
+    "7631227d1d90dc32b5a9989a579c471778333ee140c3ca1df698caf960d934b65ab2265a1eeba49ce1"
+    "c68b0a47abc56d04e8b983d922"
+)
+GOLDEN_PLAINTEXT = b"SQLite format 3\x00golden"
+
+
+def test_a_backup_sealed_by_format_1_still_opens() -> None:
+    header, plaintext = open_bytes(GOLDEN, KEY, phone=PHONE, purpose=PURPOSE_BACKUP)
+    assert plaintext == GOLDEN_PLAINTEXT
+    assert header == SealedHeader(PHONE, PURPOSE_BACKUP, {"connected": True, "reason": "v1"}, 1)
+
+
+def test_sealing_today_writes_format_1_byte_for_byte() -> None:
+    """Same prefix and header bytes as the golden file; only the nonce and body differ."""
+    blob = seal_bytes(
+        GOLDEN_PLAINTEXT,
+        KEY,
+        phone=PHONE,
+        purpose=PURPOSE_BACKUP,
+        meta={"reason": "v1", "connected": True},
+    )
+    nonce_at = 13 + struct.unpack_from(">I", GOLDEN, 9)[0]
+    assert len(blob) == len(GOLDEN)
+    assert blob[:nonce_at] == GOLDEN[:nonce_at]
+    assert blob[nonce_at:] != GOLDEN[nonce_at:]
+
+
+@pytest.mark.parametrize(
+    ("blob", "reason"),
+    [
+        (b"LILA", "truncated"),  # the start of a sealed file: cut off
+        (MAGIC + b"\x01\x00", "truncated"),
+        (b"SQLite", "not_lila_file"),  # short, and not ours
+        (b"LILAXEAL\x01\x00\x00\x00\x02{}", "not_lila_file"),
+    ],
+)
+def test_short_files_say_cut_off_or_not_ours(blob: bytes, reason: str) -> None:
+    with pytest.raises(SealedFileError) as err:
+        open_bytes(blob, KEY, phone=PHONE, purpose=PURPOSE_STORE)
+    assert err.value.reason == reason
+
+
+def _meta_for_header_of(size: int) -> dict[str, object]:
+    """Metadata that makes the sealed header exactly `size` bytes long."""
+    base = len(
+        json.dumps({"pad": "", "phone": PHONE, "purpose": PURPOSE_STORE}, separators=(",", ":"))
+    )
+    return {"pad": "x" * (size - base)}
+
+
+def test_the_largest_header_seals_and_opens_and_one_byte_more_is_refused(tmp_path: Path) -> None:
+    blob = _seal(b"x", **_meta_for_header_of(MAX_HEADER))
+    assert struct.unpack_from(">I", blob, 9)[0] == MAX_HEADER
+    assert open_bytes(blob, KEY, phone=PHONE, purpose=PURPOSE_STORE)[1] == b"x"
+    path = tmp_path / "big-header.lila"
+    path.write_bytes(blob)
+    assert read_file_header(path).meta == _meta_for_header_of(MAX_HEADER)
+    with pytest.raises(ValueError, match="too large"):
+        _seal(b"x", **_meta_for_header_of(MAX_HEADER + 1))
+
+
+def test_a_header_length_past_the_limit_is_damage_not_a_big_read(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.lila"
+    path.write_bytes(MAGIC + b"\x01" + struct.pack(">I", MAX_HEADER + 1) + b"{}" + b"\x00" * 64)
+    with pytest.raises(SealedFileError) as err:
+        read_file_header(path)
+    assert err.value.reason == "bad_header"
+
+
+def test_seal_refuses_metadata_that_would_rebind_the_purpose() -> None:
+    with pytest.raises(ValueError, match="set by seal_bytes"):
+        seal_bytes(b"x", KEY, phone=PHONE, purpose=PURPOSE_STORE, meta={"purpose": "backup"})
+
+
+@pytest.mark.parametrize(
+    ("blob", "words"),
+    [
+        (b"SQLite", "This is not a Lila Desktop credentials file."),
+        (b"SQLite format 3\x00" + b"\x00" * 100, "This is not a Lila Desktop credentials file."),
+        (
+            MAGIC + b"\x01" + struct.pack(">I", 1 << 30) + b"\x00" * 60,
+            "The file's header is damaged.",
+        ),
+        (
+            MAGIC + b"\x01" + struct.pack(">I", 2) + b"[]" + b"\x00" * 40,
+            "The file's header is damaged.",
+        ),
+        (_seal()[:-1] + b"\x00", "The file could not be decrypted: it was altered or damaged"),
+    ],
+)
+def test_each_refusal_says_what_is_wrong_in_words(blob: bytes, words: str) -> None:
+    """The words reach the owner (a backup that fails its read-back, an import)."""
+    with pytest.raises(SealedFileError) as err:
+        open_bytes(blob, KEY, phone=PHONE, purpose=PURPOSE_STORE)
+    assert str(err.value).startswith(words)
