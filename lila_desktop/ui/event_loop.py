@@ -41,6 +41,17 @@ class BatchingEventLoop(qasync.QEventLoop):  # type: ignore[misc]
     def _drain(self) -> None:
         self._drain_pending = False
         batch, self._ready_batch = self._ready_batch, deque()
-        for handle in batch:
-            if not handle._cancelled:
-                handle._run()  # exceptions go to the loop's handler, as in asyncio
+        # Qt may dispatch this timer outside run_forever (a processEvents while
+        # the loop is not running, as pytest-qt does between a test and its
+        # teardown): the callbacks are still this loop's, so it counts as
+        # running for them (to_thread and asyncio.wait need a running loop).
+        outside = asyncio._get_running_loop() is None
+        if outside:
+            asyncio._set_running_loop(self)
+        try:
+            for handle in batch:
+                if not handle._cancelled:
+                    handle._run()  # exceptions go to the loop's handler, as in asyncio
+        finally:
+            if outside:
+                asyncio._set_running_loop(None)

@@ -18,7 +18,6 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any QApplication exists
 os.environ.setdefault("LILA_SIM_TIME_SCALE", "0.01")
 
 import pytest
-import pytestqt.plugin as qt_plugin
 import qasync
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
@@ -38,31 +37,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/ui/" in item.nodeid:
             item.add_marker(pytest.mark.qt_log_ignore("does not support propagateSizeHints"))
-
-
-_LOOPS: list[asyncio.AbstractEventLoop] = []  # the running test's qasync loop
-_process_events = qt_plugin._process_events
-
-
-def _process_events_as_the_app_does() -> None:
-    """pytest-qt processes Qt events between a test's body and its fixtures'
-    teardown, outside run_until_complete: qasync's timers then step asyncio
-    tasks with no running loop, and `to_thread` or `asyncio.wait` raise 'no
-    running event loop' (a teardown flake of the pool's list writer and the
-    webhook sender). In the app the loop always runs while Qt processes
-    events, so the test's loop counts as running for that moment too."""
-    loop = _LOOPS[-1] if _LOOPS else None
-    if loop is None or loop.is_closed() or asyncio._get_running_loop() is not None:
-        _process_events()
-        return
-    asyncio._set_running_loop(loop)
-    try:
-        _process_events()
-    finally:
-        asyncio._set_running_loop(None)
-
-
-qt_plugin._process_events = _process_events_as_the_app_does
 
 
 class LoopRunner:
@@ -98,11 +72,9 @@ def qloop(qapp: QApplication) -> Iterator[LoopRunner]:
     loop.set_default_executor(ThreadPoolExecutor(max_workers=64))
     runner = LoopRunner(loop)
     i18n.install_language("en")
-    _LOOPS.append(loop)
     try:
         yield runner
     finally:
-        _LOOPS.remove(loop)
         # deleteLater()s of this test happen now, while its loop still runs.
         loop.run_until_complete(asyncio.sleep(0))
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -1,18 +1,17 @@
-"""The UI tests' loop harness behaves like the app's loop where pytest-qt
-processes Qt events outside the test's run_until_complete."""
+"""The window's loop runs its callbacks as a running loop even when Qt
+dispatches them outside run_forever (pytest-qt's processEvents between a
+test's body and its teardown; any processEvents while the loop is idle)."""
 
 from __future__ import annotations
 
 import asyncio
 
-import pytestqt.plugin as qt_plugin
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import LoopRunner
 
 
-def test_tasks_stepped_by_pytest_qt_between_body_and_teardown_see_a_running_loop(
-    qloop: LoopRunner,
-) -> None:
+def test_tasks_stepped_by_qt_outside_run_see_their_loop_running(qloop: LoopRunner) -> None:
     reached: list[str] = []
 
     async def writer() -> int:
@@ -22,8 +21,8 @@ def test_tasks_stepped_by_pytest_qt_between_body_and_teardown_see_a_running_loop
         return await asyncio.to_thread(lambda: 42)
 
     task = qloop.loop.create_task(writer())
-    for _ in range(50):  # pytest-qt's own call, as between a body and its teardown
-        qt_plugin._process_events()
+    for _ in range(50):  # Qt events processed while the loop is not running
+        QApplication.processEvents()
         if reached:
             break
     assert reached == ["started"]
