@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import statistics
@@ -29,7 +30,8 @@ from typing import Any
 from bench.harness.app_process import AppProcess, plaintext_files, wait_gone
 from lila_desktop.services.vault import default_runtime_dir
 
-RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results"
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench" / "results"
 CODES = (408, 428, 500, 503, 515)
 RSS_FLAT_PCT = 10.0  # last third vs first third
 FDS_FLAT = 8  # open handles: at most this many more at the end
@@ -50,20 +52,81 @@ def _thirds(values: list[float]) -> tuple[float, float]:
     return statistics.median(values[:third]), statistics.median(values[-third:])
 
 
-def run(minutes: float, sessions: int, seed: int, out: Path) -> dict[str, Any]:
+def heap_growth(folder: Path, top: int = 25) -> dict[str, Any]:
+    """What grew in the app's Python heap between its first snapshot (after
+    the warm-up) and its last, from the tracemalloc hook's dumps."""
+    import tracemalloc
+
+    snaps = sorted(folder.glob("app-*.snap"))
+    series = []
+    for snap in snaps:
+        stamp, traced, overhead = snap.with_suffix(".meta").read_text().split()
+        series.append(
+            {
+                "snapshot": snap.name,
+                "time": float(stamp),
+                "traced_mb": round(int(traced) / 2**20, 2),
+                "tracing_overhead_mb": round(int(overhead) / 2**20, 2),
+            }
+        )
+    if len(snaps) < 2:
+        return {"series": series, "note": "fewer than two snapshots"}
+    t0 = series[0]["time"]
+    for row in series:
+        row["t_min"] = round((row.pop("time") - t0) / 60, 1)
+    first = tracemalloc.Snapshot.load(str(snaps[0]))
+    last = tracemalloc.Snapshot.load(str(snaps[-1]))
+    skip = tracemalloc.Filter(False, tracemalloc.__file__)
+
+    def diff(key: str) -> list[dict[str, Any]]:
+        stats = last.filter_traces([skip]).compare_to(first.filter_traces([skip]), key)
+        return [
+            {
+                "where": str(stat.traceback[0]),
+                "size_diff_kb": round(stat.size_diff / 1024, 1),
+                "size_kb": round(stat.size / 1024, 1),
+                "count_diff": stat.count_diff,
+            }
+            for stat in stats[:top]
+        ]
+
+    return {
+        "series": series,
+        "compared": [snaps[0].name, snaps[-1].name],
+        "traced_growth_mb": round(series[-1]["traced_mb"] - series[0]["traced_mb"], 2),
+        "top_lines": diff("lineno"),
+        "top_files": diff("filename")[:15],
+    }
+
+
+def run(
+    minutes: float, sessions: int, seed: int, out: Path, trace_every: float = 0.0
+) -> dict[str, Any]:
     rng = random.Random(seed)
     phones = [f"5197{i:07d}" for i in range(sessions)]
     faults: dict[str, int] = {}
     samples: list[dict[str, Any]] = []
     out.parent.mkdir(parents=True, exist_ok=True)
-    stream = (out.parent / "soak-samples.jsonl").open("w", encoding="utf-8")
+    stream = out.with_name(f"{out.stem}-samples.jsonl").open("w", encoding="utf-8")
 
     def count(kind: str) -> None:
         faults[kind] = faults.get(kind, 0) + 1
 
     with tempfile.TemporaryDirectory(prefix="lila-soak-") as tmp:
         data_dir = Path(tmp) / "data"
-        app = AppProcess(data_dir, fast=False, time_scale="1")
+        snaps = Path(tmp) / "heap"
+        env: dict[str, str | None] = {}
+        if trace_every:
+            # bench/harness/tracemalloc_site/sitecustomize.py: the app traces
+            # its heap from its first import and dumps a snapshot every so often.
+            snaps.mkdir()
+            site = Path(__file__).resolve().parents[2] / "bench" / "harness" / "tracemalloc_site"
+            env = {
+                "PYTHONPATH": f"{site}{os.pathsep}{os.environ.get('PYTHONPATH', ROOT)}",
+                "LILA_SOAK_TRACEMALLOC_DIR": str(snaps),
+                "LILA_SOAK_TRACEMALLOC_EVERY": str(trace_every),
+            }
+        app = AppProcess(data_dir, fast=False, time_scale="1", env=env)
         try:
             app.wait_ready(60)
             for phone in phones:
@@ -125,6 +188,7 @@ def run(minutes: float, sessions: int, seed: int, out: Path) -> dict[str, Any]:
             unhandled = app.unhandled()
             restarts = sum(1 for ln in app.lines if "engine back after" in str(ln.get("msg")))
             recycles = sum(1 for ln in app.lines if ln.get("msg") == "engine recycled")
+            heap = heap_growth(snaps) if trace_every else None
         finally:
             app.close()
             stream.close()
@@ -149,6 +213,8 @@ def run(minutes: float, sessions: int, seed: int, out: Path) -> dict[str, Any]:
         "plaintext_after_shutdown": [str(p) for p in plain],
         "unhandled_exceptions": unhandled[:20],
     }
+    if heap is not None:
+        result["heap"] = heap
     for role in ("app", "engine"):
         rows = [(s["t"], s[role]) for s in samples if role in s]
         if not rows:
@@ -196,8 +262,15 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--seed", type=int, default=20260128)
     parser.add_argument("--out", type=Path, default=RESULTS / "soak.json")
+    parser.add_argument(
+        "--tracemalloc-every",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="trace the app's heap and snapshot it every S seconds (names what grows)",
+    )
     args = parser.parse_args()
-    result = run(args.minutes, args.sessions, args.seed, args.out)
+    result = run(args.minutes, args.sessions, args.seed, args.out, args.tracemalloc_every)
     print(json.dumps(result, indent=2))
 
 
