@@ -515,28 +515,89 @@ def config_from_env(**overrides: Any) -> Config:
     return config
 
 
+def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """One report from campaigns run side by side (`--jobs`): counts add up,
+    violations and anomalies keep the job they came from, time is the wall time."""
+    merged: dict[str, Any] = {"jobs": len(parts), "seeds": [p["config"]["seed"] for p in parts]}
+    for key in ("config", "machine", "disk_mode", "key_mode"):
+        merged[key] = parts[0][key]
+    for key in ("faults", "endings", "checks", "notes", "owner_actions"):
+        total: Counter[str] = Counter()
+        for part in parts:
+            total.update(part[key])
+        merged[key] = dict(total)
+    for key in ("violations", "anomalies"):
+        merged[key] = [f"job {i}: {v}" for i, p in enumerate(parts) for v in p[key]]
+    for key in ("runs", "faults_total", "kills_total", "invariant_violations"):
+        merged[key] = sum(p[key] for p in parts)
+    merged["fds"] = {
+        role: {
+            "min": min(p["fds"][role]["min"] for p in parts if p["fds"].get(role)),
+            "max": max(p["fds"][role]["max"] for p in parts if p["fds"].get(role)),
+        }
+        for role in ("app", "engine")
+        if any(p["fds"].get(role) for p in parts)
+    }
+    merged["seconds"] = max(p["seconds"] for p in parts)
+    return merged
+
+
+def _run_jobs(args: argparse.Namespace) -> dict[str, Any]:
+    """`--jobs N`: N campaigns at once, each its own app, data folder and seed
+    (the campaign mostly waits on the app, so they share two cores well)."""
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="lila-chaos-jobs-") as tmp:
+        outs = [Path(tmp) / f"job{i}.json" for i in range(args.jobs)]
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.chaos.campaign",
+                    f"--runs={args.runs // args.jobs + (i < args.runs % args.jobs)}",
+                    f"--sessions={args.sessions}",
+                    f"--steps={args.steps}",
+                    f"--seed={args.seed + i}",
+                    f"--out={out}",
+                ],
+                stdout=subprocess.DEVNULL,
+            )
+            for i, out in enumerate(outs)
+        ]
+        codes = [proc.wait() for proc in procs]
+        if any(codes):
+            raise SystemExit(f"a campaign job failed: exit codes {codes}")
+        return merge([json.loads(out.read_text()) for out in outs])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="The app-level chaos campaign.")
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--sessions", type=int, default=8)
     parser.add_argument("--steps", type=int, default=6)
     parser.add_argument("--seed", type=int, default=20260128)
+    parser.add_argument("--jobs", type=int, default=1, help="campaigns side by side, merged")
     parser.add_argument("--out", type=Path, default=RESULTS / "chaos.json")
     args = parser.parse_args()
     import tempfile
 
-    config = Config(runs=args.runs, sessions=args.sessions, steps=args.steps, seed=args.seed)
-    with tempfile.TemporaryDirectory(prefix="lila-chaos-") as tmp:
-        report = Campaign(Path(tmp), config).run()
-    result = {
-        "machine": {
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-        },
-        "config": asdict(config),
-        **report.as_dict(),
-    }
+    if args.jobs > 1:
+        result = _run_jobs(args)
+    else:
+        config = Config(runs=args.runs, sessions=args.sessions, steps=args.steps, seed=args.seed)
+        with tempfile.TemporaryDirectory(prefix="lila-chaos-") as tmp:
+            report = Campaign(Path(tmp), config).run()
+        result = {
+            "machine": {
+                "platform": platform.platform(),
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+            },
+            "config": asdict(config),
+            **report.as_dict(),
+        }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, default=str) + "\n")
     print(json.dumps(result, indent=2, default=str))
