@@ -48,7 +48,7 @@ from lila_desktop.services.vault.snapshot import (
     StoreCorrupt,
     check_store,
     checked,
-    snapshot_store,
+    snapshot_checked,
 )
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class VaultOps:
         if not live.exists():
             return None
         try:
-            data = snapshot_store(live)
+            data = snapshot_checked(live)
         except FileNotFoundError:
             return None
         except StoreBusy as exc:
@@ -88,7 +88,7 @@ class VaultOps:
                 f"The store of {phone} could not be read just now ({exc}). Check the disk "
                 "(free space, errors) and try again; nothing was changed."
             ) from None
-        return checked(data)
+        return data
 
     def read_sealed(self, phone: str) -> bytes | None:
         """Checked plaintext of the sealed store, None if absent (SealedFileError, StoreCorrupt)."""
