@@ -1,6 +1,8 @@
 """Backup and restore of 1, 5 and 20 MB session stores, against a plain file copy.
 
 Run: .venv/bin/python bench/bench_backup.py  (writes bench/results/backup.json)
+     .venv/bin/python bench/bench_backup.py --ab 5  (5 rounds of main's code then
+     this tree's, 5 MB, alternating; writes bench/results/backup_ab.json)
 
 A real whatsmeow-schema store (`store_schema.make_paired_store`) is grown to
 the target size with rows in `whatsmeow_sessions` and `whatsmeow_contacts`
@@ -46,6 +48,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import ab
 from bench.harness.pool import MemoryKeyStore
 from lila_desktop.services import store_schema
 from lila_desktop.services.vault import SessionVault, snapshot
@@ -211,7 +214,42 @@ async def one_size(root: Path, megabytes: int) -> dict[str, Any]:
     }
 
 
+# One 5 MB measurement of the sources under sys.argv[1] (main's or this tree's).
+_ONE_RUN = """
+import asyncio, json, sys, tempfile
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import bench.bench_backup as b
+with tempfile.TemporaryDirectory(prefix="lila-bench-backup-", dir=b.ROOT.parent) as tmp:
+    print(json.dumps(asyncio.run(b.one_size(Path(tmp), 5))))
+"""
+
+
+def ab_run(src: Path) -> dict[str, Any]:
+    r = ab.last_json_line([sys.executable, "-c", _ONE_RUN, str(src)], cwd=src)
+    return {
+        "backup_ms": r["backup_ms"],
+        "backup_cpu_ms": r["backup_cpu_ms"],
+        "copy_fsync_ms": r["copy_fsync_ms"],
+        "backup_vs_copy_fsync": r["backup_vs_copy_fsync"],
+        "loadavg_1m": round(os.getloadavg()[0], 2),
+    }
+
+
+def main_ab(rounds: int) -> None:
+    runs = ab.alternate(rounds, ab_run)
+    what = (
+        f"A/B with a 5 MB store, {rounds} alternating runs each of main (before) and this "
+        f"branch in the same minutes: bench/bench_backup.py --ab {rounds}, {ROUNDS} rounds "
+        "per run, main's sources from `git archive main`"
+    )
+    ab.write("backup_ab", what, runs)
+
+
 def main() -> None:
+    if "--ab" in sys.argv:
+        main_ab(int(sys.argv[sys.argv.index("--ab") + 1]))
+        return
     load = [round(x, 2) for x in os.getloadavg()]
     results = []
     for megabytes in SIZES_MB:
