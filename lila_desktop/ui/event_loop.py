@@ -85,7 +85,7 @@ class BatchingEventLoop(qasync.QEventLoop):  # type: ignore[misc]
             raise RuntimeError("Event loop is closed")
         handle = asyncio.TimerHandle(when, callback, args, self, context=context)
         heapq.heappush(self._scheduled, handle)
-        handle._scheduled = True
+        _mark_scheduled(handle, True)
         if when < self._wake_at:
             self._arm(when)
         return handle
@@ -98,7 +98,7 @@ class BatchingEventLoop(qasync.QEventLoop):  # type: ignore[misc]
             live = [h for h in heap if not h._cancelled]
             for h in heap:
                 if h._cancelled:
-                    h._scheduled = False
+                    _mark_scheduled(h, False)
             heapq.heapify(live)
             self._scheduled = live
             self._cancelled_timers = 0
@@ -114,7 +114,7 @@ class BatchingEventLoop(qasync.QEventLoop):  # type: ignore[misc]
         now = self.time()
         while heap and (heap[0]._cancelled or heap[0].when() <= now):
             handle = heapq.heappop(heap)
-            handle._scheduled = False
+            _mark_scheduled(handle, False)
             if handle._cancelled:
                 self._cancelled_timers -= 1
             else:
@@ -147,6 +147,11 @@ class BatchingEventLoop(qasync.QEventLoop):  # type: ignore[misc]
         self._soon.stop()
         self._wake.stop()
         for handle in self._scheduled:
-            handle._scheduled = False
+            _mark_scheduled(handle, False)
         self._scheduled.clear()
         self._ready_batch.clear()
+
+
+def _mark_scheduled(handle: asyncio.TimerHandle, scheduled: bool) -> None:
+    # asyncio's own flag (not in the type stubs): cancel() tells the loop only while set.
+    setattr(handle, "_scheduled", scheduled)  # noqa: B010
