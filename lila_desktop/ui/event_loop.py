@@ -32,6 +32,8 @@ _MIN_HEAP_FOR_COMPACTION = 100  # as asyncio: rebuild the heap when half of it i
 class BatchingEventLoop(qasync.QEventLoop):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._ready_batch: deque[asyncio.Handle] = deque()
+        self._drain_pending = False
+        self._debug_enabled = False
         self._scheduled: list[asyncio.TimerHandle] = []
         self._cancelled_timers = 0
         self._soon = QTimer()
@@ -55,13 +57,23 @@ class BatchingEventLoop(qasync.QEventLoop):  # type: ignore[misc]
     ) -> asyncio.Handle:
         handle = asyncio.Handle(callback, args, self, context=context)
         self._ready_batch.append(handle)
-        if not self._soon.isActive():
+        if not self._drain_pending:
+            self._drain_pending = True
             self._soon.start()
         return handle
 
     def _drain(self) -> None:
+        self._drain_pending = False
         batch, self._ready_batch = self._ready_batch, deque()
         self._run_handles(batch)
+
+    def get_debug(self) -> bool:
+        # Every Handle asks; qasync answers through a name-mangled attribute.
+        return self._debug_enabled
+
+    def set_debug(self, enabled: bool) -> None:
+        self._debug_enabled = enabled
+        super().set_debug(enabled)
 
     # --- delayed callbacks ---------------------------------------------------
 

@@ -295,7 +295,8 @@ class MainWindow(QMainWindow):
         # (up to 60 batches a second at 200 flapping numbers, bench_pool.py).
         if shown is None or any(s.phone == shown.phone for s in batch):
             self._update_detail()
-        self._update_summary()
+        if self.model.statuses_changed:  # the summary counts statuses only
+            self._update_summary()
         self._update_page()
 
     def _on_bridge_session_removed(self, phone: str) -> None:
