@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
@@ -257,9 +259,12 @@ class GuiApp(QObject):
             # OS network changes via Qt (~30 ms to load its backend: after "ready").
             attach_network_information(runtime.pool.network)
             demo = asyncio.get_running_loop().create_task(self._seed_demo(window))
+            tour = self._smoke_tour(window, controller, tray)
             await self._quit.wait()
-            demo.cancel()
-            await asyncio.gather(demo, return_exceptions=True)
+            for task in (demo, tour):
+                if task is not None:
+                    task.cancel()
+            await asyncio.gather(*(t for t in (demo, tour) if t), return_exceptions=True)
             logger.info("shutting down", extra={"event": "stopping"})
             return 0
         finally:
@@ -273,6 +278,19 @@ class GuiApp(QObject):
             except Exception:
                 logger.exception("closing the runtime failed")
             logger.info("stopped cleanly", extra={"event": "stopped"})
+
+    def _smoke_tour(
+        self, window: MainWindow, controller: WindowController, tray: TrayController
+    ) -> asyncio.Task[None] | None:
+        """The packaging smoke test's walk through every screen (ui/smoke_tour.py)."""
+        out = os.environ.get("LILA_SMOKE_TOUR")
+        if not out or not self.config.demo:
+            return None
+        from lila_desktop.services.runtime import DEMO_NUMBERS
+        from lila_desktop.ui.smoke_tour import run_tour
+
+        tour = run_tour(Path(out), window, controller, tray, DEMO_NUMBERS)
+        return asyncio.get_running_loop().create_task(tour)
 
     async def _refuse(self, exc: ConfigError) -> None:
         """One plain line on stderr and a dialog until the owner (or a signal) closes it.
