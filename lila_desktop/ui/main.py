@@ -53,7 +53,6 @@ from lila_desktop.ui.event_loop import BatchingEventLoop
 from lila_desktop.ui.icons import app_icon
 from lila_desktop.ui.main_window import MainWindow
 from lila_desktop.ui.message_texts import message_text
-from lila_desktop.ui.network_info import attach_network_information
 from lila_desktop.ui.session_end import SessionEndGuard
 from lila_desktop.ui.single_instance import InstanceServer, ask_first_instance
 from lila_desktop.ui.start_error import show_start_error, start_error_box
@@ -257,6 +256,8 @@ class GuiApp(QObject):
                 },
             )
             # OS network changes via Qt (~30 ms to load its backend: after "ready").
+            from lila_desktop.ui.network_info import attach_network_information
+
             attach_network_information(runtime.pool.network)
             demo = asyncio.get_running_loop().create_task(self._seed_demo(window))
             tour = self._smoke_tour(window, controller, tray)
