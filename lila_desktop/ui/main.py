@@ -166,9 +166,15 @@ class GuiApp(QObject):
         Qt waits for events."""
         loop = asyncio.get_running_loop()
 
-        def handler(signum: int, _frame: object) -> None:
+        def quit_on(signum: int) -> None:
             logger.info("signal %d: quitting", signum)
-            loop.call_soon_threadsafe(self._quit.set)
+            self._quit.set()
+
+        def handler(signum: int, _frame: object) -> None:
+            # Nothing written here: the handler can run inside a write to stderr (a
+            # full pipe's EINTR), where logging raised "reentrant call" before the
+            # quit was asked, and the app never stopped.
+            loop.call_soon_threadsafe(quit_on, signum)
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, handler)
