@@ -19,7 +19,12 @@ bench/xmap.py), the app's own `window_shown` log line, and the third
 QWidget, show) from the same Python, timed the same way. Each round launches
 the bare window, the app from source and the frozen app, in a rotating order;
 the first round is reported apart (cold caches) and the figures are medians of
-the others. The ratio is window mapped ÷ bare window mapped, per round.
+the others. The ratios are app ÷ bare window, per round, then the median: wall
+clock to the map (`mapped_vs_bare`, the target) and the process's CPU seconds
+when it called show() (`cpu_vs_bare`: `time.process_time()` in the app's
+`window_shown` line and printed by the bare window; a loaded machine stretches
+it far less). `cpu_to_map_s` is read from /proc as the MapNotify arrives, so it
+also counts what the app ran in the meantime.
 
 From source: the installed `lila-desktop` entry point of the venv. Frozen:
 the PyInstaller one-folder build (`--frozen PATH`; without it the bench builds
@@ -59,9 +64,10 @@ BARE = (
     "w = QWidget()\n"
     "w.resize(1100, 700)\n"
     "w.show()\n"
+    "import time; print(time.process_time(), flush=True)\n"
     "app.exec()\n"
 )
-KEYS = ("window_mapped_s", "window_shown_s", "three_connected_s")
+KEYS = ("window_mapped_s", "cpu_to_map_s", "cpu_at_show_s", "window_shown_s", "three_connected_s")
 # An installed app runs from cached bytecode; the venv's editable install has none, and
 # PYTHONDONTWRITEBYTECODE (set on some machines) would make every launch compile ~130
 # modules (~0.3 s). Launches from source share a bytecode cache of their own.
@@ -81,22 +87,30 @@ def prepare(data_dir: Path) -> None:
         app.close()
 
 
-def bare_window(watcher: MapWatcher) -> float:
+def bare_window(watcher: MapWatcher) -> dict[str, Any]:
     started = time.monotonic()
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb", **BYTECODE_ENV}
     proc = subprocess.Popen(
-        [sys.executable, "-c", BARE], env={k: v for k, v in env.items() if v is not None}
+        [sys.executable, "-c", BARE],
+        env={k: v for k, v in env.items() if v is not None},
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
-        return round(watcher.wait_mapped(proc.pid, started) - started, 3)
+        at, cpu = watcher.wait_mapped(proc.pid, started)
+        assert proc.stdout is not None
+        shown_cpu = float(proc.stdout.readline())
+        return {
+            "window_mapped_s": round(at - started, 3),
+            "cpu_to_map_s": cpu,
+            "cpu_at_show_s": round(shown_cpu, 3),
+        }
     finally:
         proc.terminate()
         proc.wait(30)
 
 
-def launch(
-    watcher: MapWatcher, command: list[str], data_dir: Path, frozen: bool
-) -> dict[str, float]:
+def launch(watcher: MapWatcher, command: list[str], data_dir: Path, frozen: bool) -> dict[str, Any]:
     env = {"QT_QPA_PLATFORM": "xcb", **BYTECODE_ENV}
     base = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "LILA_"))}
     app = AppProcess(
@@ -109,7 +123,7 @@ def launch(
         base_env=base if frozen else None,
     )
     try:
-        mapped = watcher.wait_mapped(app.proc.pid, app.started_at)
+        mapped, cpu = watcher.wait_mapped(app.proc.pid, app.started_at)
         shown = app.wait_log("window_shown", 60)
         connected: set[str] = set()
 
@@ -121,8 +135,11 @@ def launch(
         done = app.wait_log(third, 60)
         result = {
             "window_mapped_s": round(mapped - app.started_at, 3),
+            "cpu_to_map_s": cpu,
             "window_shown_s": round(shown["_t"] - app.started_at, 3),
             "three_connected_s": round(done["_t"] - app.started_at, 3),
+            # None for a build older than the cpu_s field (e.g. --compare of an old tree).
+            "cpu_at_show_s": None if shown.get("cpu_s") is None else round(shown["cpu_s"], 3),
         }
         assert app.terminate(60) == 0
         return result
@@ -130,15 +147,26 @@ def launch(
         app.close()
 
 
-def summary(runs: list[dict[str, float]], bare: list[float]) -> dict[str, Any]:
+def _median(runs: list[dict[str, Any]], key: str) -> float | None:
+    values = [r[key] for r in runs if r.get(key) is not None]
+    return round(statistics.median(values), 3) if values else None
+
+
+def _ratio(runs: list[dict[str, Any]], bare: list[dict[str, Any]], key: str) -> float | None:
+    """Median over the warm rounds of app ÷ bare window, each pair from one round."""
+    pairs = list(zip(runs, bare, strict=True))
+    pairs = pairs[1:] or pairs
+    ratios = [a[key] / b[key] for a, b in pairs if a.get(key) and b.get(key)]
+    return round(statistics.median(ratios), 2) if ratios else None
+
+
+def summary(runs: list[dict[str, Any]], bare: list[dict[str, Any]]) -> dict[str, Any]:
     warm = runs[1:] or runs
-    ratios = [r["window_mapped_s"] / b for r, b in zip(runs, bare, strict=True)][1:]
     return {
         "first": runs[0],
-        "median": {key: round(statistics.median(r[key] for r in warm), 3) for key in KEYS},
-        "mapped_vs_bare": round(
-            statistics.median(ratios or [runs[0]["window_mapped_s"] / bare[0]]), 2
-        ),
+        "median": {key: _median(warm, key) for key in KEYS if any(key in r for r in runs)},
+        "mapped_vs_bare": _ratio(runs, bare, "window_mapped_s"),
+        "cpu_vs_bare": _ratio(runs, bare, "cpu_at_show_s"),
         "runs": runs,
         "rounds": len(runs),
     }
@@ -161,13 +189,18 @@ def measure(
                 shutil.copytree(prepared, data_dir, symlinks=True)
                 runs[kind].append(launch(watcher, command, data_dir, frozen))
         print(f"round {round_ + 1}/{rounds}: " + ", ".join(
-            f"{k} {runs[k][-1] if k == 'bare' else runs[k][-1]['window_mapped_s']} s" for k in kinds
+            f"{k} {runs[k][-1]['window_mapped_s']} s (cpu {runs[k][-1]['cpu_at_show_s']})"
+            for k in kinds
         ), flush=True)  # fmt: skip
     bare = runs["bare"]
+    warm = bare[1:] or bare
     out: dict[str, Any] = {
         "bare_pyside6": {
-            "first": {"window_mapped_s": bare[0]},
-            "median": {"window_mapped_s": round(statistics.median(bare[1:] or bare), 3)},
+            "first": bare[0],
+            "median": {
+                key: _median(warm, key)
+                for key in ("window_mapped_s", "cpu_to_map_s", "cpu_at_show_s")
+            },
             "runs": bare,
         }
     }

@@ -7,7 +7,9 @@ windows are the root's children), and reads each window's _NET_WM_PID (Qt sets
 it before mapping). The time is taken when the MapNotify event arrives, on the
 same monotonic clock the harness starts processes with: what an owner sees as
 "the window is there", not the app's own "window shown" line. Override-redirect
-windows (tooltips, menus) are not counted.
+windows (tooltips, menus) are not counted. The process's CPU time (user +
+system, /proc/PID/stat) is read as the event arrives: a figure a loaded
+machine stretches much less than the wall clock.
 """
 
 from __future__ import annotations
@@ -38,6 +40,16 @@ class _XMapEvent(ctypes.Structure):
 
 class _XEvent(ctypes.Union):
     _fields_ = [("type", ctypes.c_int), ("xmap", _XMapEvent), ("pad", ctypes.c_long * 24)]
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of `pid` so far (Linux), None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class MapWatcher:
@@ -74,7 +86,7 @@ class MapWatcher:
         x.XSelectInput(self._display, x.XDefaultRootWindow(self._display), SUBSTRUCTURE_NOTIFY_MASK)
         self._pid_atom = x.XInternAtom(self._display, b"_NET_WM_PID", 0)
         x.XFlush(self._display)
-        self.maps: list[tuple[float, int | None]] = []
+        self.maps: list[tuple[float, int | None, float | None]] = []
         self._seen = threading.Condition()
         self._stop = False
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -109,18 +121,22 @@ class MapWatcher:
                 continue
             at = time.monotonic()
             pid = self._pid_of(event.xmap.window)
+            cpu = cpu_seconds(pid) if pid else None
             with self._seen:
-                self.maps.append((at, pid))
+                self.maps.append((at, pid, cpu))
                 self._seen.notify_all()
 
-    def wait_mapped(self, pid: int, after: float, timeout: float = 60.0) -> float:
-        """Monotonic time of the first top-level window of `pid` mapped after `after`."""
+    def wait_mapped(
+        self, pid: int, after: float, timeout: float = 60.0
+    ) -> tuple[float, float | None]:
+        """(monotonic time, CPU seconds of `pid` then) of its first top-level window
+        mapped after `after`."""
         deadline = time.monotonic() + timeout
         with self._seen:
             while True:
-                for at, owner in self.maps:
+                for at, owner, cpu in self.maps:
                     if owner == pid and at >= after:
-                        return at
+                        return at, cpu
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise TimeoutError(f"no window of pid {pid} mapped within {timeout} s")
