@@ -253,7 +253,7 @@ def main() -> None:
             "platform": platform.platform(),
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
-            "load_before": [round(x, 2) for x in os.getloadavg()],
+            "loadavg_1m_start": round(os.getloadavg()[0], 2),
         },
         "qt_platform": "xcb on Xvfb",
         "keyring": "gnome-keyring (scripts/with-keyring.sh): the vault's key from the keyring",
@@ -289,7 +289,7 @@ def main() -> None:
             result.update(measure(watcher, commands, prepared, args.rounds))
     finally:
         watcher.close()
-    result["machine"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    result["machine"]["loadavg_1m_end"] = round(os.getloadavg()[0], 2)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "startup.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps({k: v for k, v in result.items() if k != "machine"}, indent=2))
