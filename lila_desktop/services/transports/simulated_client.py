@@ -1,10 +1,24 @@
 """One connection attempt ("generation") of one number on the simulated WhatsApp.
 
-It mimics whatsmeow (and our neonize adapter on top of it) where that matters
-to us: a failed first dial is not retried, a drop is followed by whatsmeow's
-own auto-reconnect (errors x 2 s) unless the client is stopped, QR codes
-rotate like WhatsApp's (60 s, then 20 s each, six codes), and a logout wipes
-the device from the store.
+It reports what our neonize adapter reports for the same real events
+(NEONIZE_NOTES hazards 9, 14, 17; whatsmeow's `client.go`, `keepalive.go`,
+`qrchan.go`, `connectionevents.go`):
+- before a device is paired no event reaches us, only the QR channel's last
+  word: a ban (402/403) before the first QR is "err-unexpected-state", an
+  outdated client "err-client-outdated", an early drop "timeout", and a 503
+  nothing at all (whatsmeow waits for a reconnect it never makes unpaired):
+  our own 30 s bound then fails the attempt;
+- a failed first dial is not retried; after a drop of a paired session
+  whatsmeow reconnects at once, then after errors x 2 s, without a cap;
+- a plain drop (the socket closed: whatsmeow's Disconnected has no code) is
+  reported only if whatsmeow's own reconnect has not worked within our grace;
+  a stream error with a code is reported at once;
+- one missed keep-alive is not a drop: only after 3 minutes without an
+  answer (then "keep-alive timeout", 408);
+- a device removed while we could not hear it is learnt at the next connect
+  (a 401 connect failure: logged out "on connect", the device wiped);
+- a send under way runs to its end even when the engine stops waiting.
+QR codes rotate like WhatsApp's (60 s, then 20 s each, six codes).
 """
 
 from __future__ import annotations
@@ -19,11 +33,25 @@ from typing import Any
 
 from lila_desktop.services import store_schema
 from lila_desktop.services.transports.base import EventSink, SendResult, TransportError
+from lila_desktop.services.transports.neonize_events import (
+    EARLY_DROP_MESSAGE,
+    KEEPALIVE_LIMIT,
+    LOGIN_STATUS_MESSAGES,
+    NO_ANSWER_TIMEOUT,
+    RECONNECT_GRACE,
+    no_answer_message,
+)
 from lila_desktop.services.transports.simulated_world import SimWorld
 
 logger = logging.getLogger("lila_desktop.services.transports.simulated")
 
 QR_TIMEOUTS = (60.0, 20.0, 20.0, 20.0, 20.0, 20.0)  # ~160 s in all, as WhatsApp
+KEEPALIVE_EVERY = (20.0, 30.0)  # whatsmeow's keep-alive interval, seconds
+KEEPALIVE_DEADLINE = 10.0  # its wait for the answer
+# Our no-answer bound runs on the world's clock; never shorter than this many
+# real seconds, so that a busy test machine is not mistaken for a silent WhatsApp.
+ANSWER_FLOOR = 2.0
+UNEXPECTED = LOGIN_STATUS_MESSAGES["err-unexpected-state"]
 
 
 class SimulatedClient:
@@ -47,16 +75,31 @@ class SimulatedClient:
         self.waiting_scan: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self._errors = 0
+        self._answered = False  # anything reported: our no-answer bound is off
+        self._ended = False  # whatsmeow expects the disconnect: no auto-reconnect
+        self._grace: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._keepalive_task: asyncio.Task[None] | None = None
+        self.stall_until = 0.0  # loop time until which keep-alives go unanswered
+        self._went_down = asyncio.Event()  # set whenever `up` turns False
 
     def emit(self, event: str, **fields: Any) -> None:
         if not self.stopped:
+            self._answered = True
             self._sink(event, **fields)
+
+    def _spawn(self, coro: Any) -> asyncio.Task[None]:
+        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
 
     async def connect(self) -> None:
         if self._task is not None:
             raise TransportError("connect() called twice on one client")
         self.world.connects += 1
         self._task = asyncio.get_running_loop().create_task(self._run_guarded())
+        self._spawn(self._expect_an_answer())
 
     async def _run_guarded(self) -> None:
         try:
@@ -67,8 +110,15 @@ class SimulatedClient:
             logger.exception("simulated client %s failed", self.phone)
             self.emit("connect_failure", code=None, message=f"simulator error: {exc}")
 
-    async def _dial(self) -> bool:
-        """Open the store and the 'socket'; report failures like neonize does."""
+    async def _expect_an_answer(self) -> None:
+        # Our adapter's bound (hazard 14), on the world's clock.
+        wait = max(NO_ANSWER_TIMEOUT * self.world.time_scale, ANSWER_FLOOR)
+        await asyncio.sleep(wait)
+        if not self._answered:
+            logger.warning("%s: no QR code and no connection", self.phone)
+            self.emit("connect_failure", code=None, message=no_answer_message(NO_ANSWER_TIMEOUT))
+
+    async def _run(self) -> None:
         await self.world.sleep(0.05)
         try:
             store_schema.create_store(self.store_path)
@@ -80,35 +130,74 @@ class SimulatedClient:
                 self.emit("store_corrupt", reason=str(exc))
             else:
                 self.emit("connect_failure", code=None, message=f"store: {exc}")
-            return False
+            return
         if not self.world.network_up:
-            self.emit(
-                "connect_failure",
-                code=None,
-                message="dial tcp: lookup web.whatsapp.com: no such host",
-            )
+            # neonize's connect task raises; whatsmeow never retries a first dial.
+            message = "dial tcp: lookup web.whatsapp.com: no such host"
+            self.emit("connect_failure", code=None, message=message)
+            return
+        if not store_schema.has_device(self.store_path):
+            if self._link_refused():
+                return
+            await self._pairing()
+        elif self._login():
+            self._set_up()
+
+    def _link_refused(self) -> bool:
+        """Before the first QR only the QR channel's last word reaches us (hazard 14)."""
+        refusal = self.world.link_refusals.pop(self.phone, None)
+        ban = self.world.bans.get(self.phone)
+        if refusal is None and ban is not None and ban > time.time():
+            refusal = "temp_ban"
+        if refusal is None and self.phone in self.world.outdated:
+            self.world.outdated.discard(self.phone)
+            refusal = "outdated"
+        if refusal is None:
+            return False
+        logger.info("%s: the link attempt is refused (%s)", self.phone, refusal)
+        if refusal in ("temp_ban", "main_device_gone"):  # events the QR channel calls unexpected
+            self.emit("connect_failure", code=None, message=UNEXPECTED)
+        elif refusal == "outdated":  # "err-client-outdated"
+            self.emit("outdated")
+        elif refusal == "dropped":  # Disconnected: the QR channel says "timeout"
+            self.emit("connect_failure", code=None, message=EARLY_DROP_MESSAGE)
+        # "unavailable": a 503 failure; whatsmeow waits for a reconnect it never
+        # makes for an unpaired store, and nothing at all reaches us.
+        return True
+
+    def _login(self) -> bool:
+        """WhatsApp's answer to a paired store's login; False if it refused."""
+        if self.phone in self.world.removed:
+            # Removed on the phone while we could not hear it: a 401 connect
+            # failure, LoggedOut(OnConnect) and whatsmeow wipes the device (hazard 8).
+            self.world.removed.discard(self.phone)
+            store_schema.wipe_device(self.store_path)
+            self._end("logged_out", code=401, on_connect=True)
             return False
         ban = self.world.bans.get(self.phone)
         if ban is not None and ban > time.time():
-            self.emit("temp_ban", code=402, expire=ban)
+            self._end("temp_ban", code=402, expire=ban)
             return False
         if self.phone in self.world.outdated:
             self.world.outdated.discard(self.phone)  # one-shot: "the update" fixes it
-            self.emit("outdated")
+            self._end("outdated")
             return False
         return True
 
-    async def _run(self) -> None:
-        if not await self._dial():
-            return
-        if store_schema.has_device(self.store_path):
-            self._set_up()
-            return
-        await self._pairing()
+    def _end(self, event: str, **fields: Any) -> None:
+        """The server ended the session; whatsmeow expects the close: no reconnect."""
+        self._ended = True
+        self._socket_gone()
+        self.emit(event, **fields)
 
     def _set_up(self) -> None:
         self.up = True
         self._errors = 0
+        grace, self._grace = self._grace, None
+        if grace is not None:  # the pool never saw the drop: nothing changed for it
+            grace.cancel()
+            logger.info("%s: whatsmeow reconnected by itself", self.phone)
+            return
         self.emit("connected")
 
     async def _pairing(self) -> None:
@@ -132,34 +221,92 @@ class SimulatedClient:
         self.emit("qr_expired")
 
     def drop(self, code: int | None, reason: str) -> None:
-        """The connection fails; whatsmeow then reconnects on its own."""
+        """A drop reported at once (a stream error with a code, a keep-alive
+        timeout); whatsmeow then reconnects on its own."""
         if not self.up:
             return
-        self.up = False
+        self._socket_gone()
         self._errors += 1
         self.emit("disconnected", code=code, reason=reason)
-        self._task = asyncio.get_running_loop().create_task(self._auto_reconnect())
+        self._task = self._spawn(self._auto_reconnect())
+
+    def lose_socket(self) -> None:
+        """The socket closed (Disconnected, no code): whatsmeow reconnects at
+        once; the drop is reported only if that has not worked within our grace."""
+        if not self.up:
+            return
+        self._socket_gone()
+        self._errors += 1
+        self._grace = self._spawn(self._reconnect_grace())
+        self._task = self._spawn(self._auto_reconnect())
+
+    async def _reconnect_grace(self) -> None:
+        await self.world.sleep(RECONNECT_GRACE)
+        self._grace = None
+        if not self.up and not self._ended:
+            self.emit("disconnected", code=None, reason="connection lost")
 
     async def _auto_reconnect(self) -> None:
         # whatsmeow's own loop (hazards 9, 17): at once, then errors x 2 s, no cap.
-        # Our pool stops the client on every drop: this runs only if it forgets to.
-        await self.world.sleep(2.0 * (self._errors - 1))
-        if not self.stopped and await self._dial():
-            self._set_up()
+        # Our pool stops the client on every reported drop.
+        while not self.stopped and not self._ended:
+            await self.world.sleep(2.0 * (self._errors - 1))
+            if self.stopped:
+                return
+            await self.world.sleep(0.05)
+            if not self.world.network_up:  # whatsmeow only logs it, and tries again
+                self._errors += 1
+                continue
+            if self._login():
+                self._set_up()
+            return
+
+    def stall(self, seconds: float) -> None:
+        """Keep-alives go unanswered for `seconds` (world time)."""
+        now = asyncio.get_running_loop().time()
+        self.stall_until = max(self.stall_until, now + seconds * self.world.time_scale)
+        if self._keepalive_task is None or self._keepalive_task.done():
+            # No keep-alive has been answered since the last one before now.
+            self._keepalive_task = self._spawn(self._keepalive(now))
+
+    async def _keepalive(self, last_success: float) -> None:
+        """whatsmeow's keep-alive loop while answers fail (only then: it costs nothing else)."""
+        loop = asyncio.get_running_loop()
+        scale = self.world.time_scale
+        while self.up and not self.stopped:
+            await self.world.sleep(self.world.rng.uniform(*KEEPALIVE_EVERY))
+            if not self.up or self.stopped:
+                return
+            if loop.time() >= self.stall_until:
+                logger.info("%s: keep-alive restored", self.phone)
+                return  # KeepAliveRestored: nothing the pool needs to hear
+            await self.world.sleep(KEEPALIVE_DEADLINE)
+            if loop.time() - last_success > KEEPALIVE_LIMIT * scale:
+                # whatsmeow forces a reconnect; our adapter reports the drop.
+                self.drop(408, "keep-alive timeout")
+                return
+            logger.info("%s: keep-alive missed", self.phone)
 
     def park(self) -> None:
         """Connection ended by the server with no auto-reconnect."""
+        self._ended = True
+        self._socket_gone()
+
+    def _socket_gone(self) -> None:
         self.up = False
+        self._went_down.set()
 
     async def stop(self) -> None:
         if not self.stopped and self.waiting_scan is not None:
             # neonize 0.5.2 keeps a worker for good when a QR is stopped (hazard 15).
             self.world.aborted_links += 1
         self.stopped = True
-        self.up = False
-        task, self._task = self._task, None
-        if task is not None and not task.done():
+        self._socket_gone()
+        tasks = [t for t in {self._task, *self._tasks} if t is not None and not t.done()]
+        self._task = self._grace = None
+        for task in tasks:
             task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         if self.world.clients.get(self.phone) is self:
@@ -168,9 +315,10 @@ class SimulatedClient:
     async def logout(self) -> None:
         if not self.up:
             raise TransportError("not connected: WhatsApp could not be told", "NOT_CONNECTED")
+        # whatsmeow's Logout() emits no event and deletes the device; our
+        # adapter reports the end itself.
         store_schema.wipe_device(self.store_path)
-        self.up = False
-        self.emit("logged_out", code=401, on_connect=False)
+        self._end("logged_out", code=401, on_connect=False)
 
     async def pair_phone(self) -> str:
         if self.waiting_scan is None:
@@ -199,6 +347,14 @@ class SimulatedClient:
         await self.world.sleep(0.005)
         if self.world.send_delay:
             await asyncio.sleep(self.world.send_delay)  # real seconds: the engine's bound is
+        loop = asyncio.get_running_loop()
+        while self.up and not self.stopped and (left := self.stall_until - loop.time()) > 0:
+            # No answer while stalled: until the stall ends or the socket goes.
+            self._went_down.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._went_down.wait(), left)
+        if not self.up or self.stopped:  # the socket died under it: WhatsApp never got it
+            raise TransportError("the connection dropped during the send", "SEND_FAILED")
         self.world.sent.append((self.phone, to, text))
         result = SendResult(message_id=self.world.message_id(), timestamp=time.time())
         self.world.record_sent(self.phone, to, text, result.message_id)

@@ -3,11 +3,21 @@
 Each fault changes the world (`simulated_world.py`) or one live client
 (`simulated_client.py`) the way the real event would, and the client then
 reports it as our neonize adapter would report the real one.
+
+`disconnect` without a code is what whatsmeow really sends on a socket close
+(a plain Disconnected: whatsmeow reconnects at once, and the pool hears of it
+only if that fails within the grace). With a code it is a stream error
+reported at once; whatsmeow itself handles 503 (as a plain drop) and 515 (its
+own reconnect) without telling us, so those two are worst cases kept for the
+policy's tests and the chaos campaign. `network_down` compresses time: the
+network stays away past whatsmeow's keep-alive limit, so every live
+connection reports the 408 at once; `stall` is the same silence in real time.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import random
 import time
@@ -17,12 +27,13 @@ from typing import Any
 from lila_desktop.core import events
 from lila_desktop.services import store_schema
 from lila_desktop.services.transports.base import TransportError
-from lila_desktop.services.transports.simulated_world import LiveClient, SimWorld
+from lila_desktop.services.transports.simulated_world import LINK_REFUSALS, LiveClient, SimWorld
 
 logger = logging.getLogger("lila_desktop.services.transports.simulated")
 
 TRANSIENT_CODES = tuple(sorted(events.TRANSIENT_CODES))
 LOGOUT_CODES = tuple(sorted(events.LOGOUT_CODES))
+MAX_STALL = 3600.0  # seconds of world time
 
 
 async def inject(world: SimWorld, phone: str | None, event: str, args: dict[str, Any]) -> None:
@@ -67,6 +78,20 @@ async def inject(world: SimWorld, phone: str | None, event: str, args: dict[str,
             world.outdated.discard(phone)
             client.emit("outdated")
         return
+    if event == "device_removed":
+        # Removed on the phone where this session could not hear it (offline, or
+        # the stream error lost with the socket): whatsmeow learns it at its next
+        # login, a 401 connect failure. A live socket is closed by the server.
+        world.removed.add(phone)
+        if client is not None:
+            client.lose_socket()
+        return
+    if event == "refuse_link":
+        reason = args.get("reason")
+        if reason not in LINK_REFUSALS:
+            raise TransportError(f"refuse_link reason must be one of {LINK_REFUSALS}")
+        world.link_refusals[phone] = str(reason)
+        return
     if client is None:
         raise TransportError("this number has no live connection to act on", "NOT_RUNNING")
     await _fault(world, client, event, args)
@@ -74,10 +99,22 @@ async def inject(world: SimWorld, phone: str | None, event: str, args: dict[str,
 
 async def _fault(world: SimWorld, client: LiveClient, event: str, args: dict[str, Any]) -> None:
     if event == "disconnect":
-        code = int(args.get("code", 408))
+        raw = args.get("code")
+        if raw is None:
+            client.lose_socket()
+            return
+        code = int(raw)
         if code not in TRANSIENT_CODES:
             raise TransportError(f"disconnect code must be one of {TRANSIENT_CODES}")
         client.drop(code, f"stream error {code}")
+    elif event == "stall":
+        seconds = float(args.get("seconds", 0))
+        if not (0 < seconds <= MAX_STALL) or math.isnan(seconds):
+            raise TransportError(f"stall seconds must be above 0 and at most {MAX_STALL:g}")
+        if not client.up:
+            msg = "this number is not connected: only a live connection can stall"
+            raise TransportError(msg, "NOT_RUNNING")
+        client.stall(seconds)
     elif event == "replaced":
         client.park()
         client.emit("replaced")

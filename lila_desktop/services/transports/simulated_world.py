@@ -19,6 +19,10 @@ from typing import Any, Protocol
 
 from lila_desktop.services.transports.base import SendResult
 
+# refuse_link: how WhatsApp turns away the next link attempt, before its first QR
+# (402 temporary ban, 403 main device gone, 405 outdated, 503, a dropped socket).
+LINK_REFUSALS = ("temp_ban", "main_device_gone", "outdated", "unavailable", "dropped")
+
 
 def env_float(name: str, default: float) -> float:
     raw = os.environ.get(name)
@@ -45,6 +49,10 @@ class LiveClient(Protocol):
 
     def drop(self, code: int | None, reason: str) -> None: ...
 
+    def lose_socket(self) -> None: ...
+
+    def stall(self, seconds: float) -> None: ...
+
     def park(self) -> None: ...
 
     async def stop(self) -> None: ...
@@ -57,6 +65,8 @@ class SimWorld:
         self.network_up = True
         self.bans: dict[str, float] = {}
         self.outdated: set[str] = set()
+        self.removed: set[str] = set()  # devices removed on the phone, learnt at next login
+        self.link_refusals: dict[str, str] = {}  # the next link attempt's refusal, one-shot
         self.clients: dict[str, LiveClient] = {}
         self.connects = 0
         self.aborted_links = 0
