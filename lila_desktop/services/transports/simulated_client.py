@@ -48,9 +48,6 @@ logger = logging.getLogger("lila_desktop.services.transports.simulated")
 QR_TIMEOUTS = (60.0, 20.0, 20.0, 20.0, 20.0, 20.0)  # ~160 s in all, as WhatsApp
 KEEPALIVE_EVERY = (20.0, 30.0)  # whatsmeow's keep-alive interval, seconds
 KEEPALIVE_DEADLINE = 10.0  # its wait for the answer
-# Our no-answer bound runs on the world's clock; never shorter than this many
-# real seconds, so that a busy test machine is not mistaken for a silent WhatsApp.
-ANSWER_FLOOR = 2.0
 UNEXPECTED = LOGIN_STATUS_MESSAGES["err-unexpected-state"]
 
 
@@ -112,7 +109,7 @@ class SimulatedClient:
 
     async def _expect_an_answer(self) -> None:
         # Our adapter's bound (hazard 14), on the world's clock.
-        wait = max(NO_ANSWER_TIMEOUT * self.world.time_scale, ANSWER_FLOOR)
+        wait = max(NO_ANSWER_TIMEOUT * self.world.time_scale, self.world.answer_floor)
         await asyncio.sleep(wait)
         if not self._answered:
             logger.warning("%s: no QR code and no connection", self.phone)

@@ -61,6 +61,9 @@ class LiveClient(Protocol):
 class SimWorld:
     def __init__(self, *, time_scale: float = 1.0, seed: int = 1) -> None:
         self.time_scale = time_scale
+        # Our no-answer bound runs on the world's clock, but never shorter than
+        # this (real seconds): a busy machine is not a silent WhatsApp.
+        self.answer_floor = 2.0
         self.rng = random.Random(seed)
         self.network_up = True
         self.bans: dict[str, float] = {}
