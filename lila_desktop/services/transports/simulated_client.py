@@ -5,8 +5,8 @@ It reports what our neonize adapter reports for the same real events
 `qrchan.go`, `connectionevents.go`):
 - before a device is paired no event reaches us, only the QR channel's last
   word: a ban (402/403) before the first QR is "err-unexpected-state", an
-  outdated client "err-client-outdated", an early drop "timeout", and a 503
-  nothing at all (whatsmeow waits for a reconnect it never makes unpaired):
+  outdated client "err-client-outdated", an early drop (or a 503, then the
+  server's close) "timeout"; a server that never answers, nothing at all:
   our own 30 s bound then fails the attempt;
 - a failed first dial is not retried; after a drop of a paired session
   whatsmeow reconnects at once, then after errors x 2 s, without a cap;
@@ -156,10 +156,11 @@ class SimulatedClient:
             self.emit("connect_failure", code=None, message=UNEXPECTED)
         elif refusal == "outdated":  # "err-client-outdated"
             self.emit("outdated")
-        elif refusal == "dropped":  # Disconnected: the QR channel says "timeout"
+        elif refusal in ("unavailable", "dropped"):
+            # The server closes the socket (after a 503 whatsmeow expects its own
+            # reconnect, so the close is a Disconnected): the QR channel says "timeout".
             self.emit("connect_failure", code=None, message=EARLY_DROP_MESSAGE)
-        # "unavailable": a 503 failure; whatsmeow waits for a reconnect it never
-        # makes for an unpaired store, and nothing at all reaches us.
+        # "silent": WhatsApp never answers; nothing at all reaches us.
         return True
 
     def _login(self) -> bool:

@@ -20,8 +20,9 @@ from typing import Any, Protocol
 from lila_desktop.services.transports.base import SendResult
 
 # refuse_link: how WhatsApp turns away the next link attempt, before its first QR
-# (402 temporary ban, 403 main device gone, 405 outdated, 503, a dropped socket).
-LINK_REFUSALS = ("temp_ban", "main_device_gone", "outdated", "unavailable", "dropped")
+# (402 temporary ban, 403 main device gone, 405 outdated, 503 then a close, the
+# socket closed, or no answer at all).
+LINK_REFUSALS = ("temp_ban", "main_device_gone", "outdated", "unavailable", "dropped", "silent")
 
 
 def env_float(name: str, default: float) -> float:

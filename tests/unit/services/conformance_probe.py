@@ -68,6 +68,8 @@ CASES: dict[str, list[Any]] = {
     "link_temp_ban": [("status", "err-unexpected-state")],
     "link_outdated": [("status", "err-client-outdated")],
     "link_dropped": [("status", "timeout")],
+    # A 503: whatsmeow expects to reconnect, so the server's close is a Disconnected.
+    "link_unavailable": [("status", "timeout")],
 }
 
 

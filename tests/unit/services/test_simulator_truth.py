@@ -43,12 +43,12 @@ async def _client(world: SimulatedTransport, store: Path, gen: int = 1) -> Recor
 
 
 async def test_a_silent_refusal_before_the_first_qr_hits_our_bound(tmp_path: Path) -> None:
-    # A 503 failure on an unpaired store: whatsmeow waits for an auto-reconnect
-    # it never makes without a device ID, and neonize's event loop has not
-    # started (hazard 14). Nothing at all arrives; only our own bound speaks.
+    # WhatsApp takes the connection and never answers: no QR, no refusal, and
+    # before pairing neonize's event loop has not started (hazard 14). Nothing
+    # at all arrives; only our own bound speaks.
     world = SimulatedTransport(time_scale=SCALE)
     world.answer_floor = 0.05
-    await world.simulate(PHONE, "refuse_link", {"reason": "unavailable"})
+    await world.simulate(PHONE, "refuse_link", {"reason": "silent"})
     sink = await _client(world, tmp_path / "a.db")
     await sink.count(1)
     assert sink.events == [
@@ -200,7 +200,7 @@ async def test_a_send_stuck_when_the_keepalive_gives_up_never_arrives(
 
 @pytest.mark.parametrize(
     ("reason", "status"),
-    [("unavailable", "reconnecting"), ("dropped", "reconnecting"), ("outdated", "outdated")],
+    [("silent", "reconnecting"), ("unavailable", "reconnecting"), ("outdated", "outdated")],
 )
 async def test_a_link_refused_before_its_qr_is_never_stuck_connecting(
     harness: PoolHarness, reason: str, status: str

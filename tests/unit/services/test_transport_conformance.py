@@ -134,6 +134,11 @@ def _dc(code: int | None, reason: str) -> dict[str, Any]:
 
 
 CONNECTED = {"event": p.EV_CONNECTED}
+EARLY_DROP = {
+    "event": p.EV_CONNECT_FAILURE,
+    "code": None,
+    "message": "the connection dropped before WhatsApp sent a QR code",
+}
 REMOVED = {"event": p.EV_LOGGED_OUT, "code": 401, "on_connect": True}
 EXPECTED: dict[str, list[dict[str, Any]]] = {
     # whatsmeow's own immediate reconnect worked within the grace: no drop at all.
@@ -155,13 +160,8 @@ EXPECTED: dict[str, list[dict[str, Any]]] = {
         }
     ],
     "link_outdated": [{"event": p.EV_OUTDATED}],
-    "link_dropped": [
-        {
-            "event": p.EV_CONNECT_FAILURE,
-            "code": None,
-            "message": "the connection dropped before WhatsApp sent a QR code",
-        }
-    ],
+    "link_dropped": [EARLY_DROP],
+    "link_unavailable": [EARLY_DROP],
 }
 
 
@@ -210,6 +210,7 @@ async def simulated_case(name: str, tmp_path: Path) -> list[dict[str, Any]]:
         "link_temp_ban": ("refuse_link", {"reason": "temp_ban"}),
         "link_outdated": ("refuse_link", {"reason": "outdated"}),
         "link_dropped": ("refuse_link", {"reason": "dropped"}),
+        "link_unavailable": ("refuse_link", {"reason": "unavailable"}),
     }
     if name in before:
         await world.simulate(PAIRED, *before[name])
