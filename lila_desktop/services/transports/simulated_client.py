@@ -220,7 +220,8 @@ class SimulatedClient:
 
     def drop(self, code: int | None, reason: str) -> None:
         """A drop reported at once (a stream error with a code, a keep-alive
-        timeout); whatsmeow then reconnects on its own."""
+        timeout); whatsmeow then reconnects on its own. Paired sessions only:
+        the chaos campaign aims these at any number."""
         if not self.up:
             return
         self._socket_gone()
@@ -231,12 +232,24 @@ class SimulatedClient:
     def lose_socket(self) -> None:
         """The socket closed (Disconnected, no code): whatsmeow reconnects at
         once; the drop is reported only if that has not worked within our grace."""
-        if not self.up:
+        if self._link_lost() or not self.up:
             return
         self._socket_gone()
         self._errors += 1
         self._grace = self._spawn(self._reconnect_grace())
         self._task = self._spawn(self._auto_reconnect())
+
+    def _link_lost(self) -> bool:
+        """A drop while a QR shows: whatsmeow never reconnects an unpaired store;
+        its QR channel closes with "timeout", which our adapter reads as the
+        end of the QR codes (no event reaches us before pairing)."""
+        if self.waiting_scan is None or self.stopped or self._ended:
+            return False
+        self._ended = True
+        if self._task is not None:
+            self._task.cancel()  # the QR loop: no further code comes
+        self.emit("qr_expired")
+        return True
 
     async def _reconnect_grace(self) -> None:
         await self.world.sleep(RECONNECT_GRACE)

@@ -6,9 +6,10 @@ reports it as our neonize adapter would report the real one.
 
 `disconnect` without a code is what whatsmeow really sends on a socket close
 (a plain Disconnected: whatsmeow reconnects at once, and the pool hears of it
-only if that fails within the grace). With a code it is a stream error
-reported at once; whatsmeow itself handles 503 (as a plain drop) and 515 (its
-own reconnect) without telling us, so those two are worst cases kept for the
+only if that fails within the grace; while a QR shows, the link attempt
+ends). With a code it is a stream error reported at once, on a paired session
+only; whatsmeow itself handles 503 (as a plain drop) and 515 (its own
+reconnect) without telling us, so those two are worst cases kept for the
 policy's tests and the chaos campaign. `network_down` compresses time: the
 network stays away past whatsmeow's keep-alive limit, so every live
 connection reports the 408 at once; `stall` is the same silence in real time.
@@ -83,7 +84,7 @@ async def inject(world: SimWorld, phone: str | None, event: str, args: dict[str,
         # the stream error lost with the socket): whatsmeow learns it at its next
         # login, a 401 connect failure. A live socket is closed by the server.
         world.removed.add(phone)
-        if client is not None:
+        if client is not None and client.up:
             client.lose_socket()
         return
     if event == "refuse_link":

@@ -68,6 +68,8 @@ CASES: dict[str, list[Any]] = {
     "link_temp_ban": [("status", "err-unexpected-state")],
     "link_outdated": [("status", "err-client-outdated")],
     "link_dropped": [("status", "timeout")],
+    # A QR shows, then the socket closes: no reconnect unpaired, the channel ends.
+    "link_qr_then_drop": [("qr", "2@code"), ("status", "timeout")],
     # A 503: whatsmeow expects to reconnect, so the server's close is a Disconnected.
     "link_unavailable": [("status", "timeout")],
 }
@@ -84,7 +86,7 @@ async def run(work: Path) -> None:
             if step == "wait":
                 await rec.wait(name, count=len(rec.events[name]) + 1, within=GRACE + 3)
             elif isinstance(step, tuple):
-                await go_callback(client, 1, step[1])
+                await go_callback(client, 0 if step[0] == "qr" else 1, step[1])
             else:
                 await dispatch(client, step)
         if any(isinstance(s, DisconnectedEv | KeepAliveTimeoutEv) for s in steps):
