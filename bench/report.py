@@ -145,8 +145,8 @@ def startup(r: dict[str, Any]) -> str:
         rows.append(
             [
                 kind,
-                run["first"]["window_shown_s"],
-                run["median"]["window_shown_s"],
+                run["first"].get("window_mapped_s", run["first"]["window_shown_s"]),
+                run["median"].get("window_mapped_s", run["median"]["window_shown_s"]),
                 run["first"]["three_connected_s"],
                 run["median"]["three_connected_s"],
             ]
@@ -154,8 +154,8 @@ def startup(r: dict[str, Any]) -> str:
     return table(
         [
             "build",
-            "window shown, first launch (s)",
-            "window shown, median (s)",
+            "window mapped on X, first launch (s)",
+            "window mapped on X, median (s)",
             "three numbers connected, first (s)",
             "three connected, median (s)",
         ],
