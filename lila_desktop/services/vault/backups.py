@@ -26,6 +26,7 @@ from typing import Any
 from lila_desktop.core.backup_naming import (
     RetentionEntry,
     aside_file_name,
+    asides_to_delete,
     backups_to_delete,
     next_timestamp,
     parse_backup_file_name,
@@ -309,7 +310,16 @@ class Backups:
         tmp = write_temp(dest, blob)
         commit_temp(tmp, dest)
         logger.warning("set aside %s data of %s as %s (%s)", origin, phone, dest.name, reason)
+        self._prune_asides(phone)
         return dest
+
+    def _prune_asides(self, phone: str) -> None:
+        """Only the newest ASIDE_KEEP files set aside of each kind stay."""
+        folder = self._layout.backups_dir(phone)
+        for name in asides_to_delete(os.listdir(folder)):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / name)
+            logger.info("deleted old file set aside %s of %s", name, phone)
 
     def move_aside_file(self, phone: str, path: Path, *, reason: str) -> Path:
         """Rename an unreadable sealed file into the backups folder as is (same file system)."""
@@ -321,4 +331,5 @@ class Backups:
         logger.warning(
             "moved unreadable %s of %s aside to %s (%s)", path.name, phone, dest.name, reason
         )
+        self._prune_asides(phone)
         return dest
