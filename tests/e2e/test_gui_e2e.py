@@ -256,7 +256,7 @@ def test_link_logout_notify_restore_through_the_window(desktop: Desktop, tmp_pat
         code, _ = app.call(
             "POST",
             f"/api/sessions/{PHONE}/simulate",
-            {"event": "logout", "args": {"code": 401}},
+            {"event": "logout", "code": 401},
         )
         assert code == 200
         event(app, "status", phone=PHONE, status="logged_out")

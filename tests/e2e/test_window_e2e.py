@@ -226,9 +226,7 @@ def test_the_window_a_shop_owner_sees(
         assert ("was logged out" in first["summary"]) == (lang == "en")
         # A drop that comes back by itself within the grace period tells nobody...
         seen = app.mark()
-        app.ok(
-            "POST", f"/api/sessions/{SHOP}/simulate", {"event": "disconnect", "args": {"code": 408}}
-        )
+        app.ok("POST", f"/api/sessions/{SHOP}/simulate", {"event": "disconnect", "code": 408})
         app.wait_log(
             lambda d: (
                 d.get("event") == "status"
@@ -238,7 +236,7 @@ def test_the_window_a_shop_owner_sees(
             start=seen,
         )
         # ...a logout does (and is the next notification: none came in between).
-        app.ok("POST", f"/api/sessions/{SHOP}/simulate", {"event": "logout", "args": {"code": 401}})
+        app.ok("POST", f"/api/sessions/{SHOP}/simulate", {"event": "logout", "code": 401})
         wait("the second notification", lambda: len(notes(record)) >= 2)
         assert [f"+{SHOP}" in n["summary"] for n in notes(record)] == [False, True]
 
