@@ -365,9 +365,7 @@ class MainWindow(QMainWindow):
         self.detail.setStyleSheet(_DETAIL_STYLE[level])
 
     def _update_summary(self) -> None:
-        self.summary_bar.show_snapshots(self.model.snapshots())
-        if self._starting and self.model.rowCount() == 0:
-            self.summary_bar.text.setText(_starting_text())
+        self.summary_bar.show_snapshots(self.model.snapshots(), starting=self._starting)
 
     def _update_page(self) -> None:
         """The first-run flow while there is no number (or the owner is inside it)."""
