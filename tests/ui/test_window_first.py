@@ -95,6 +95,7 @@ PROBE = textwrap.dedent(
     import lila_desktop.app
     import lila_desktop.ui.main  # the window face, as run_gui starts
     later = (
+        "lila_desktop.core.policy",
         "lila_desktop.services.runtime",
         "lila_desktop.services.pool",
         "lila_desktop.services.vault.vault",
