@@ -201,6 +201,7 @@ class GuiApp(QObject):
         window.resize(min(1320, int(area.width() * 0.95)), min(760, int(area.height() * 0.92)))
         window.statusBar().showMessage(QCoreApplication.translate("GuiApp", "Starting…"))
         window.setEnabled(False)
+        window.quit_requested.connect(self._quit.set)  # closed before the controller exists
         window.show()
         shown = time.monotonic() - self.launched
         logger.info(
