@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lila_desktop.core.actions import NoticeKind
 from lila_desktop.core.messages import Message
-from lila_desktop.core.policy import DisconnectInfo, SessionState
 from lila_desktop.core.status import Status
+
+if TYPE_CHECKING:  # annotations only: the window imports snapshots before the pool exists
+    from lila_desktop.core.actions import NoticeKind
+    from lila_desktop.core.policy import DisconnectInfo, SessionState
 
 
 @dataclass(frozen=True)

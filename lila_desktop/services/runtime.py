@@ -169,11 +169,14 @@ class Runtime:
         *,
         keystore: KeyStore | None = None,
         uri_store: MongoUriStore | None = None,
+        history: SessionHistory | None = None,
     ) -> None:
+        """`history`: the window builds it before the runtime, to show the timeline."""
         self.config = config
         self.uri_store = uri_store
         self.pool = build_pool(config, keystore or keystore_for(config))
-        self.history = SessionHistory(config.data_dir)  # each number's past, for the timeline
+        # Each number's past, for the timeline.
+        self.history = history if history is not None else SessionHistory(config.data_dir)
         self.ledger: QuotaLedger | None = None
         self.api: ApiServer | None = None
         self.outbox: RunningOutbox | None = None  # every message goes through it

@@ -14,25 +14,19 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from lila_desktop.core.phone import InvalidPhoneNumber
-from lila_desktop.core.quota import QuotaError, QuotaLedger
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
-from lila_desktop.services import messaging
-from lila_desktop.services.engine.client import EngineError
-from lila_desktop.services.messaging import MessageRefused
-from lila_desktop.services.outbox import Outbox, OutboxError
-from lila_desktop.services.outbox import send as outbox_send
-from lila_desktop.services.outbox.send import SentMessage
-from lila_desktop.services.pool import PoolError, RestoreOutcome, SessionPool
-from lila_desktop.services.vault import BackupInfo, VaultError
-from lila_desktop.services.vault.sealed import SealedFileError, read_header
-from lila_desktop.services.vault.transfer import read_import_file
 from lila_desktop.ui.aslot import alive
-from lila_desktop.ui.refusals import refusal_text
+
+if TYPE_CHECKING:  # the pool and the send path load after the window shows (ui/main.py)
+    from lila_desktop.core.quota import QuotaLedger
+    from lila_desktop.services.outbox import Outbox
+    from lila_desktop.services.outbox.send import SentMessage
+    from lila_desktop.services.pool import RestoreOutcome, SessionPool
+    from lila_desktop.services.vault import BackupInfo
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,17 +35,28 @@ T = TypeVar("T")
 # status change shows within the 50 ms that bench/bench_pool.py holds us to.
 FLUSH_INTERVAL_MS = 16
 
-# Refusals the owner can act on; anything else is a bug and propagates.
-_EXPECTED = (
-    PoolError,
-    VaultError,
-    InvalidPhoneNumber,
-    EngineError,
-    OSError,
-    MessageRefused,
-    QuotaError,
-    OutboxError,
-)
+
+def _expected() -> tuple[type[Exception], ...]:
+    """Refusals the owner can act on; anything else is a bug and propagates.
+    (Imported at the first request: by then the runtime has loaded them.)"""
+    from lila_desktop.core.phone import InvalidPhoneNumber
+    from lila_desktop.core.quota import QuotaError
+    from lila_desktop.services.engine.client import EngineError
+    from lila_desktop.services.messaging import MessageRefused
+    from lila_desktop.services.outbox import OutboxError
+    from lila_desktop.services.pool import PoolError
+    from lila_desktop.services.vault import VaultError
+
+    return (
+        PoolError,
+        VaultError,
+        InvalidPhoneNumber,
+        EngineError,
+        OSError,
+        MessageRefused,
+        QuotaError,
+        OutboxError,
+    )
 
 
 class ActionError(Exception):
@@ -76,13 +81,17 @@ class PoolBridge(QObject):
 
     def __init__(
         self,
-        pool: SessionPool,
+        pool: SessionPool | None,
         *,
+        transport: str | None = None,
         flush_interval_ms: int = FLUSH_INTERVAL_MS,
         parent: QObject | None = None,
     ) -> None:
+        """`pool` None: the window shows before the runtime is built (ui/main.py); no
+        numbers until `set_pool`. `transport`: what `transport` says until then."""
         super().__init__(parent)
-        self.pool = pool
+        self._pool = pool
+        self._transport = transport
         self._pending: dict[str, SessionSnapshot] = {}
         self._flush_timer = QTimer(self)
         self._flush_timer.setObjectName("snapshot_flush_timer")
@@ -95,8 +104,24 @@ class PoolBridge(QObject):
 
     # --- wiring ------------------------------------------------------------
 
+    @property
+    def pool(self) -> SessionPool:
+        if self._pool is None:
+            raise RuntimeError("the runtime is still starting: no pool yet")
+        return self._pool
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def set_pool(self, pool: SessionPool) -> None:
+        """Observe `pool` from now on (the first one, or a new one after a new keystore)."""
+        self.detach()
+        self._pool = pool
+        self.attach()
+
     def attach(self) -> None:
-        if self._unsubscribe:
+        if self._unsubscribe or self._pool is None:
             return
         self._unsubscribe = [
             self.pool.subscribe(self._on_pool_snapshot),
@@ -112,14 +137,17 @@ class PoolBridge(QObject):
 
     @property
     def transport(self) -> str:
-        return self.pool.transport
+        if self._pool is None:
+            return self._transport or ""
+        return self._pool.transport
 
     def snapshots(self) -> list[SessionSnapshot]:
-        return self.pool.snapshots()
+        return self._pool.snapshots() if self._pool is not None else []
 
     def snapshot(self, phone: str) -> SessionSnapshot | None:
+        pool = self._pool
         return self._pending.get(phone) or (
-            self.pool.snapshot(phone) if phone in self.pool else None
+            pool.snapshot(phone) if pool is not None and phone in pool else None
         )
 
     def resync(self) -> None:
@@ -157,7 +185,9 @@ class PoolBridge(QObject):
             self.busy_changed.emit(True)
         try:
             return await fn()
-        except _EXPECTED as exc:
+        except _expected() as exc:
+            from lila_desktop.ui.refusals import refusal_text
+
             logger.info("%s refused: %s", what, exc, extra={"event": "ui_refused", "op": what})
             raise ActionError(refusal_text(exc), cause=exc) from exc
         finally:
@@ -202,6 +232,9 @@ class PoolBridge(QObject):
         self, outbox: Outbox, ledger: QuotaLedger, phone: str, to: str, text: str
     ) -> SentMessage:
         """Send through the one send path: the durable outbox (quota reserved on accept)."""
+        from lila_desktop.services import messaging
+        from lila_desktop.services.outbox import send as outbox_send
+
         key = messaging.new_key("ui")
         return await self._call(
             "send", lambda: outbox_send.send_text(outbox, ledger, phone, to, text, key=key)
@@ -230,6 +263,10 @@ class PoolBridge(QObject):
         await self._call("export", lambda: self.pool.vault.export_session(phone, dest, passphrase))
 
     async def import_session(self, src: Path, passphrase: str, name: str = "") -> SessionSnapshot:
+        from lila_desktop.services.pool import PoolError
+        from lila_desktop.services.vault.sealed import SealedFileError, read_header
+        from lila_desktop.services.vault.transfer import read_import_file
+
         async def run() -> SessionSnapshot:
             # The file names its number in clear: refuse before anything is written
             # if that number is already here (its live store must not be swapped

@@ -3,12 +3,16 @@
 Order of a start (after app.py resolved the configuration): QApplication;
 language; single instance (a running copy for this data folder is asked to
 show itself, and we exit 0); the instance file lock; the API port checked;
-the qasync loop with the runtime's default executor; the window is shown at
-once, then `Runtime.start` runs behind it in its one order (pool, quota
-ledger, local API, extra services; a keyring problem is explained in a
-dialog that offers a passphrase instead, or quitting); with --demo, the
-three demo numbers. A value the owner must change ends the start with a
-dialog holding one plain line, and a non-zero exit.
+the qasync loop; the window is shown at once, its list saying "Starting…"
+(no first-run greeting before the saved numbers are known); only then, from
+the event loop, the runtime is imported and built (with its default
+executor), with the controller, tray and autostart, and `Runtime.start`
+runs behind the window in its one order (pool, quota ledger, local API,
+extra services; a keyring problem is explained in a dialog that offers a
+passphrase instead, or quitting); with --demo, the three demo numbers. A
+value the owner must change ends the start with a dialog holding one plain
+line, and a non-zero exit (a refusal known only once the runtime starts,
+like the API port taken meanwhile, hides the window first).
 """
 
 from __future__ import annotations
@@ -20,13 +24,11 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from lila_desktop.core.keystore import KeyStore
-from lila_desktop.services.autostart import autostart_for_platform, launch_command
-from lila_desktop.services.autostart import refresh as refresh_autostart
 from lila_desktop.services.config import (
     ENV,
     EXIT_ALREADY_RUNNING,
@@ -34,29 +36,27 @@ from lila_desktop.services.config import (
     RuntimeConfig,
     check_port_free,
 )
+from lila_desktop.services.history import SessionHistory
 from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
 from lila_desktop.services.logs import log_file
-from lila_desktop.services.pool import SessionPool
-from lila_desktop.services.runtime import Runtime, install_executor
-from lila_desktop.services.session_end import seal_for_session_end
 from lila_desktop.services.settings_store import SettingsStore
-from lila_desktop.services.stop_request import watch_stop_requests
-from lila_desktop.services.vault import PassphraseKeyStore, VaultUnavailable
-from lila_desktop.services.vault.keystores import SALT_FILE
 from lila_desktop.ui import i18n
 from lila_desktop.ui.asking import wait_finished
 from lila_desktop.ui.bridge import PoolBridge
 from lila_desktop.ui.collector import GuiThreadCollector
-from lila_desktop.ui.controller import WindowController
-from lila_desktop.ui.dialogs.keyring_dialog import KeyringProblemDialog
 from lila_desktop.ui.event_loop import BatchingEventLoop
 from lila_desktop.ui.icons import app_icon
 from lila_desktop.ui.main_window import MainWindow
-from lila_desktop.ui.message_texts import message_text
 from lila_desktop.ui.session_end import SessionEndGuard
 from lila_desktop.ui.single_instance import InstanceServer, ask_first_instance
 from lila_desktop.ui.start_error import show_start_error, start_error_box
-from lila_desktop.ui.tray import TrayController
+
+if TYPE_CHECKING:  # the runtime, the controller and the tray load after the window shows
+    from lila_desktop.core.keystore import KeyStore
+    from lila_desktop.services.runtime import Runtime
+    from lila_desktop.services.vault import VaultUnavailable
+    from lila_desktop.ui.controller import WindowController
+    from lila_desktop.ui.tray import TrayController
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,6 @@ def run_gui(config: RuntimeConfig) -> int:
     server.listen()
     loop = BatchingEventLoop(app)  # qasync's, one Qt timer per batch of callbacks
     asyncio.set_event_loop(loop)
-    install_executor(loop)
     gui = GuiApp(app, config, SettingsStore(config.data_dir), server, launched)
     guard = SessionEndGuard(app, gui.seal_for_session_end)
     try:
@@ -153,11 +152,15 @@ class GuiApp(QObject):
         self.store = store
         self.server = server
         self.launched = launched
-        self.runtime = Runtime(config)
+        self.runtime: Runtime | None = None  # built once the window shows (GuiApp.run)
         self.exit_code = 0
         self._quit = asyncio.Event()
 
     def seal_for_session_end(self, why: str) -> None:
+        if self.runtime is None:
+            return  # nothing opened yet: nothing to seal
+        from lila_desktop.services.session_end import seal_for_session_end
+
         seal_for_session_end(self.runtime.pool, why)
 
     def _catch_signals(self) -> None:
@@ -179,6 +182,8 @@ class GuiApp(QObject):
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, handler)
         # Windows has no SIGTERM: services/stop_request.py's named event instead.
+        from lila_desktop.services.stop_request import watch_stop_requests
+
         self._unwatch_stop = watch_stop_requests(self.config.data_dir, loop, self._quit.set)
         self._signal_poll_timer = QTimer(self)
         self._signal_poll_timer.setObjectName("signal_poll_timer")
@@ -186,10 +191,41 @@ class GuiApp(QObject):
         self._signal_poll_timer.start(250)
 
     async def run(self) -> int:
-        runtime = self.runtime
-        bridge = PoolBridge(runtime.pool)
-        bridge.attach()
-        window = MainWindow(bridge, log_file(self.config.data_dir), history=runtime.history)
+        """The window first (the list says "Starting…"), then the runtime behind it."""
+        given = self.runtime  # a test's own runtime (its pool on a test key store)
+        # The timeline reads the history; it opens with the runtime.
+        history = given.history if given is not None else SessionHistory(self.config.data_dir)
+        bridge = PoolBridge(None, transport=self.config.transport)
+        window = MainWindow(bridge, log_file(self.config.data_dir), history=history, starting=True)
+        area = window.screen().availableGeometry()
+        window.resize(min(1320, int(area.width() * 0.95)), min(760, int(area.height() * 0.92)))
+        window.statusBar().showMessage(QCoreApplication.translate("GuiApp", "Starting…"))
+        window.setEnabled(False)
+        window.quit_requested.connect(self._quit.set)  # closed before the controller exists
+        window.show()
+        shown = time.monotonic() - self.launched
+        logger.info(
+            "window shown %.0f ms after run_gui started",
+            shown * 1000,
+            # cpu_s: the process's CPU seconds so far (bench_startup: load-proof ratio).
+            extra={
+                "event": "window_shown",
+                "ms": round(shown * 1000),
+                "cpu_s": time.process_time(),
+            },
+        )
+        await asyncio.sleep(0)  # one turn of Qt's loop: the map request leaves for the server
+        # Only now what the window does not need to appear: the runtime and its services,
+        # the controller with its dialogs, the tray, autostart.
+        from lila_desktop.services.autostart import autostart_for_platform, launch_command
+        from lila_desktop.services.autostart import refresh as refresh_autostart
+        from lila_desktop.services.runtime import Runtime, install_executor
+        from lila_desktop.ui.controller import WindowController
+        from lila_desktop.ui.tray import TrayController
+
+        install_executor(asyncio.get_running_loop())
+        runtime = self.runtime = given or Runtime(self.config, history=history)
+        bridge.set_pool(runtime.pool)
         tray = TrayController(notifications=self.settings.notifications)
         autostart = autostart_for_platform(launch_command(self.config.data_dir))
         refresh_autostart(autostart)  # the app may have moved since it was enabled
@@ -209,32 +245,12 @@ class GuiApp(QObject):
         controller.quit_requested.connect(self._quit.set)
         self._catch_signals()
         self.server.show_requested.connect(window.bring_to_front)
-        area = window.screen().availableGeometry()
-        window.resize(min(1320, int(area.width() * 0.95)), min(760, int(area.height() * 0.92)))
-        window.statusBar().showMessage(QCoreApplication.translate("GuiApp", "Starting…"))
-        window.setEnabled(False)
-        window.show()
-        shown = time.monotonic() - self.launched
-        logger.info(
-            "window shown %.0f ms after run_gui started",
-            shown * 1000,
-            # cpu_s: the process's CPU seconds so far (bench_startup: load-proof ratio).
-            extra={
-                "event": "window_shown",
-                "ms": round(shown * 1000),
-                "cpu_s": time.process_time(),
-            },
-        )
-
-        def swap_pool(pool: SessionPool) -> None:
-            bridge.detach()
-            bridge.pool = pool
-            bridge.attach()
 
         try:
             try:
                 started = await runtime.start(
-                    ask_keystore=lambda exc: self._ask_keystore(exc, window), on_pool=swap_pool
+                    ask_keystore=lambda exc: self._ask_keystore(exc, window),
+                    on_pool=bridge.set_pool,
                 )
             except ConfigError as exc:
                 window.hide()
@@ -244,7 +260,8 @@ class GuiApp(QObject):
                 return 3
             window.setEnabled(True)
             window.statusBar().clearMessage()
-            bridge.resync()
+            bridge.resync()  # the saved numbers, then the page: list or first run
+            window.set_starting(False)
             window.quota.set_ledger(runtime.ledger)
             if runtime.outbox is not None:  # the window's sends and its Outbox tab
                 from lila_desktop.ui.widgets.outbox_view import attach_outbox_view
@@ -252,6 +269,8 @@ class GuiApp(QObject):
                 controller.outbox = runtime.outbox.outbox
                 attach_outbox_view(window, runtime.outbox.outbox)
             if runtime.notices:  # told once: the damaged file is out of the way now
+                from lila_desktop.ui.message_texts import message_text
+
                 text = " ".join(message_text(m) for m in runtime.notices)
                 window.show_banner(text, bad=True)
             from lila_desktop.services.quota.uri_store import MongoUriStore
@@ -326,6 +345,10 @@ class GuiApp(QObject):
 
     async def _ask_keystore(self, exc: VaultUnavailable, window: MainWindow) -> KeyStore | None:
         """The vault cannot open with the keyring: offer a passphrase instead, or quitting."""
+        from lila_desktop.services.vault import PassphraseKeyStore
+        from lila_desktop.services.vault.keystores import SALT_FILE
+        from lila_desktop.ui.dialogs.keyring_dialog import KeyringProblemDialog
+
         window.setEnabled(True)
         dialog = KeyringProblemDialog(
             str(exc),
@@ -341,7 +364,7 @@ class GuiApp(QObject):
         return PassphraseKeyStore(self.config.data_dir, passphrase)
 
     def _api_info(self) -> tuple[str | None, str]:
-        api = self.runtime.api
+        api = self.runtime.api if self.runtime is not None else None
         if api is not None:
             note = QCoreApplication.translate(
                 "GuiApp", "Listening on %1. Changes apply from the next start."
@@ -356,6 +379,7 @@ class GuiApp(QObject):
             window.greeting_left.connect(left.set)
             await left.wait()
         try:
+            assert self.runtime is not None  # seeded once the runtime started
             await self.runtime.seed_demo(alongside=fresh)
             window.history_view.redraw()  # the demo's day of history
         except Exception:  # the demo is a convenience: say so, keep the app

@@ -15,8 +15,9 @@ import itertools
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, QPoint, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,7 +31,6 @@ from PySide6.QtWidgets import (
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Severity, severity
 from lila_desktop.core.timeline import build_timeline
-from lila_desktop.services.history import SessionHistory
 from lila_desktop.ui import texts
 from lila_desktop.ui.aslot import alive
 from lila_desktop.ui.bridge import PoolBridge
@@ -49,6 +49,9 @@ from lila_desktop.ui.widgets.summary_bar import SummaryBar
 from lila_desktop.ui.widgets.timeline_panel import TimelinePanel
 from lila_desktop.ui.window_menus import build_menus, set_icons
 
+if TYPE_CHECKING:
+    from lila_desktop.services.history import SessionHistory
+
 logger = logging.getLogger(__name__)
 
 _DETAIL_STYLE = {
@@ -57,6 +60,10 @@ _DETAIL_STYLE = {
     Severity.WORKING: "color: #8a6300;",
     Severity.ATTENTION: "color: #b3261e; font-weight: bold;",
 }
+
+
+def _starting_text() -> str:
+    return QCoreApplication.translate("GuiApp", "Starting…")
 
 
 class MainWindow(QMainWindow):
@@ -78,8 +85,12 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         history: SessionHistory | None = None,
+        starting: bool = False,
     ) -> None:
         super().__init__(parent)
+        # Until the saved numbers are known (GuiApp: set_starting): the list, calm and
+        # empty, saying "Starting…"; never the first-run greeting by mistake.
+        self._starting = starting
         self.setObjectName("main_window")
         self.setWindowIcon(app_icon())
         self.bridge = bridge
@@ -321,9 +332,21 @@ class MainWindow(QMainWindow):
         self.show_banner(f"<b>{title}</b> — {body}", bad=bad)
         QApplication.alert(self)
 
+    def set_starting(self, starting: bool) -> None:
+        """False once the runtime started: the saved numbers are in the model now."""
+        self._starting = starting
+        self._paged = False  # choose the page again (first run, or the list and its greeting)
+        self._update_summary()
+        self._update_detail()
+        self._update_page()
+
     def _update_detail(self) -> None:
         snap = self.current_snapshot()
         self.number_panel.show_snapshot(snap, self.model.uptime(snap.phone) if snap else None)
+        if snap is None and self._starting:
+            self.detail.setText(_starting_text())
+            self.detail.setStyleSheet("")
+            return
         if snap is None:
             self.detail.setText(
                 self.tr("No number yet. Press Add number (Ctrl+N) to link your first one.")
@@ -342,11 +365,13 @@ class MainWindow(QMainWindow):
         self.detail.setStyleSheet(_DETAIL_STYLE[level])
 
     def _update_summary(self) -> None:
-        self.summary_bar.show_snapshots(self.model.snapshots())
+        self.summary_bar.show_snapshots(self.model.snapshots(), starting=self._starting)
 
     def _update_page(self) -> None:
         """The first-run flow while there is no number (or the owner is inside it)."""
-        first = (self.model.rowCount() == 0 and not self._browsing) or self.first_run.in_progress
+        first = not self._starting and (
+            (self.model.rowCount() == 0 and not self._browsing) or self.first_run.in_progress
+        )
         page = self.first_run if first else self.main_area
         if self.pages.currentWidget() is not page or not self._paged:
             self._paged = True  # the first call: the page was current, its focus not set
@@ -356,7 +381,8 @@ class MainWindow(QMainWindow):
             else:
                 self._size_splitters()
                 self.table.setFocus()
-                self.greeting_left.emit()
+                if not self._starting:
+                    self.greeting_left.emit()
 
     def show_tab(self, tab: QWidget) -> None:
         """Show a bottom tab (the log, the backups), even before the first number."""

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from lila_desktop.core.settings import Settings
 from lila_desktop.services.config import CommandLine, resolve
 from lila_desktop.services.logs import log_file
-from lila_desktop.services.runtime import DEMO_NUMBERS
+from lila_desktop.services.runtime import DEMO_NUMBERS, Runtime
 from lila_desktop.services.settings_store import SettingsStore
 from lila_desktop.ui import i18n
 from lila_desktop.ui.bridge import PoolBridge
@@ -41,6 +41,7 @@ def demo_window(qloop: LoopRunner, tmp_path: Path) -> tuple[GuiApp, MainWindow, 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     gui = GuiApp(app, cfg, SettingsStore(cfg.data_dir), InstanceServer(cfg.data_dir), 0.0)
+    gui.runtime = Runtime(cfg)
     gui.runtime.pool = build_test_pool(cfg.data_dir, tmp_path / "run", MemoryKeyStore())
     assert qloop.run(gui.runtime.start()) is True
     bridge = PoolBridge(gui.runtime.pool, flush_interval_ms=20)

@@ -22,6 +22,7 @@ from lila_desktop import app
 from lila_desktop.core.settings import Settings
 from lila_desktop.services.config import CommandLine, resolve
 from lila_desktop.services.quota.uri_store import MongoUriStore
+from lila_desktop.services.runtime import Runtime
 from lila_desktop.services.settings_store import SettingsStore
 from lila_desktop.ui import i18n
 from lila_desktop.ui.main import GuiApp, run_gui
@@ -140,6 +141,7 @@ def test_a_refusal_after_the_window_shows_is_a_dialog_too(
         qapp = QApplication.instance()
         assert isinstance(qapp, QApplication)
         gui = GuiApp(qapp, config, SettingsStore(data_dir), InstanceServer(data_dir), 0.0)
+        gui.runtime = Runtime(config)  # given: GuiApp.run uses it (its pool on a test key)
         gui.runtime.pool = build_test_pool(data_dir, tmp_path / "run", MemoryKeyStore())
         gui.runtime.uri_store = MongoUriStore(keyring.backends.fail.Keyring())
         handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}

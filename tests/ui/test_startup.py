@@ -15,7 +15,6 @@ from lila_desktop.core.keystore import KeyStoreUnavailable
 from lila_desktop.core.settings import Settings
 from lila_desktop.services.config import CommandLine, RuntimeConfig, resolve
 from lila_desktop.services.logs import log_file
-from lila_desktop.services.pool import SessionPool
 from lila_desktop.services.quota.uri_store import MongoUriStore
 from lila_desktop.services.runtime import Runtime
 from lila_desktop.services.settings_store import SettingsStore
@@ -56,7 +55,7 @@ def make_gui(tmp_path: Path) -> GuiApp:
 
 def locked_runtime(gui: GuiApp, tmp_path: Path) -> tuple[Runtime, PoolBridge]:
     """The window's runtime with a keyring that refuses (and none for the portal address)."""
-    runtime = gui.runtime
+    runtime = gui.runtime = Runtime(gui.config)  # as GuiApp.run builds it, behind the window
     runtime.pool = build_test_pool(gui.config.data_dir, tmp_path / "run", LockedKeyring())  # type: ignore[arg-type]
     runtime.uri_store = MongoUriStore(keyring.backends.fail.Keyring())
     bridge = PoolBridge(runtime.pool)
@@ -64,10 +63,9 @@ def locked_runtime(gui: GuiApp, tmp_path: Path) -> tuple[Runtime, PoolBridge]:
 
 
 def start(gui: GuiApp, runtime: Runtime, bridge: PoolBridge, window: MainWindow) -> Awaitable[bool]:
-    def swap(pool: SessionPool) -> None:
-        bridge.pool = pool
-
-    return runtime.start(ask_keystore=lambda exc: gui._ask_keystore(exc, window), on_pool=swap)
+    return runtime.start(
+        ask_keystore=lambda exc: gui._ask_keystore(exc, window), on_pool=bridge.set_pool
+    )
 
 
 def visible_keyring_dialogs() -> list[KeyringProblemDialog]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
@@ -46,8 +46,11 @@ class SummaryBar(QFrame):
             self._shown = None  # the icon follows the palette and the font: redraw next time
         super().changeEvent(event)
 
-    def show_snapshots(self, snaps: list[SessionSnapshot]) -> None:
+    def show_snapshots(self, snaps: list[SessionSnapshot], *, starting: bool = False) -> None:
+        """`starting`: the saved numbers are not known yet (the window shows first)."""
         text, level = words.summary([s.status for s in snaps])
+        if starting and not snaps:
+            text = QCoreApplication.translate("GuiApp", "Starting…")
         if (text, level) == self._shown:
             return  # a style sheet set again re-polishes the label: only on a change
         self._shown = (text, level)
