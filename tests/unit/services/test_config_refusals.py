@@ -45,6 +45,9 @@ from lila_desktop.services.config import (
         ("mongodb://bad$host:27017", False),
         ("mongodb://u:p@bad/host", True),  # the path starts at the first slash
         ("mongodb://u:p@a:1,bad!:2/", False),  # every host of a replica set
+        # Options may hold paths; a password may hold an unescaped "@".
+        ("mongodb://u:p@host:27017/db?tls=true&tlsCAFile=/etc/ssl/ca.pem", True),
+        ("mongodb://u:p@ss@host:27017/", True),
     ],
 )
 def test_a_mongodb_host_must_be_plausible(uri: str, ok: bool) -> None:
