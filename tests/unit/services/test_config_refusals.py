@@ -15,7 +15,10 @@ from pathlib import Path
 import pytest
 
 from lila_desktop.core.messages import Code
+from lila_desktop.core.settings import Settings
 from lila_desktop.services.config import (
+    DEFAULT,
+    ENV,
     EXIT_CONFIG,
     EXIT_PORT,
     CommandLine,
@@ -25,6 +28,7 @@ from lila_desktop.services.config import (
     check_port_free,
     default_data_dir,
     port_refusal,
+    resolve,
     resolve_data_dir,
 )
 
@@ -136,3 +140,88 @@ def test_the_data_folder_is_where_earlier_releases_kept_it(
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     given = resolve_data_dir(CommandLine(data_dir=Path("~/datos"), demo=True))
     assert given == tmp_path / "home" / "datos"  # the owner's folder wins, ~ expanded
+
+
+# --- resolve(): what the command line and the environment hand the runtime
+
+
+def test_without_a_choice_the_transport_is_whatsapp_and_demo_is_simulated() -> None:
+    assert resolve(CommandLine(), {}, Settings()).transport == "neonize"
+    assert resolve(CommandLine(demo=True), {}, Settings()).transport == "simulated"
+    assert resolve(CommandLine(transport="simulated"), {}, Settings()).transport == "simulated"
+    with pytest.raises(ConfigError) as info:
+        resolve(CommandLine(demo=True, transport="neonize"), {}, Settings())
+    assert info.value.message.code is Code.START_DEMO_TRANSPORT
+    assert str(info.value) == "--demo runs on the simulated transport; drop --transport neonize."
+
+
+@pytest.mark.parametrize(
+    "cli",
+    [
+        CommandLine(headless=True, json_logs=True, log_level="DEBUG"),
+        CommandLine(demo=True, log_level="WARNING"),
+    ],
+)
+def test_the_command_line_switches_reach_the_runtime(cli: CommandLine) -> None:
+    config = resolve(cli, {}, Settings())
+    got = (config.headless, config.demo, config.json_logs, config.log_level)
+    assert got == (cli.headless, cli.demo, cli.json_logs, cli.log_level)
+
+
+def test_the_sources_of_the_secrets_are_reported_never_their_values() -> None:
+    env = {
+        "LILA_API_KEY": "k" * 16,
+        "LILA_VAULT_PASSPHRASE": "12345678",
+        "LILA_MONGODB_URI": "mongodb://u:p@portal.example/",
+    }
+    given = resolve(CommandLine(), env, Settings()).sources
+    assert {k: given[k] for k in ("api_key", "passphrase", "uri")} == dict.fromkeys(
+        ("api_key", "passphrase", "uri"), ENV
+    )
+    unset = resolve(CommandLine(), {}, Settings()).sources
+    assert {k: unset[k] for k in ("api_key", "passphrase", "uri")} == dict.fromkeys(
+        ("api_key", "passphrase", "uri"), DEFAULT
+    )
+    for value in env.values():
+        assert value not in repr(dict(given))
+
+
+@pytest.mark.parametrize(
+    ("key", "ok"),
+    [
+        ("k" * 16, True),
+        ("k" * 15, False),
+        ("k" * 256, True),
+        ("k" * 257, False),
+        ("!" * 16, True),  # the first printable character
+        ("~" * 16, True),  # and the last
+        ("k" * 15 + "\x7f", False),  # DEL is not printable
+        ("k" * 15 + "é", False),
+    ],
+)
+def test_the_api_key_is_16_to_256_printable_characters(key: str, ok: bool) -> None:
+    env = {"LILA_API_KEY": key}
+    if ok:
+        assert resolve(CommandLine(), env, Settings()).api_key == key
+        return
+    with pytest.raises(ConfigError) as info:
+        resolve(CommandLine(), env, Settings())
+    assert str(info.value).startswith("LILA_API_KEY must be 16 to 256 printable characters")
+
+
+def test_a_passphrase_of_exactly_the_minimum_is_taken_and_a_short_one_says_the_minimum() -> None:
+    config = resolve(CommandLine(), {"LILA_VAULT_PASSPHRASE": "12345678"}, Settings())
+    assert config.passphrase == "12345678"
+    with pytest.raises(ConfigError) as info:
+        resolve(CommandLine(), {"LILA_VAULT_PASSPHRASE": "1234567"}, Settings())
+    assert "too short: use at least 8 characters" in str(info.value)
+
+
+def test_a_refused_value_is_quoted_back() -> None:
+    with pytest.raises(ConfigError) as info:
+        resolve(CommandLine(api_port=" http "), {}, Settings())
+    assert str(info.value).endswith("got 'http'.")
+    with pytest.raises(ConfigError) as info:
+        resolve(CommandLine(), {"LILA_QUOTA_LIMIT": "ten"}, Settings())
+    assert "got 'ten'. Fix or unset LILA_QUOTA_LIMIT." in str(info.value)
+    assert resolve(CommandLine(api_port="65535"), {}, Settings()).api_port == 65535

@@ -404,8 +404,10 @@ async def test_the_qr_channel_timing_out_expires_the_codes_now() -> None:
 @pytest.mark.asyncio
 async def test_our_qr_expiry_stops_an_unscanned_link() -> None:
     session = Session(transport(qr_timeout=0.0))
-    session._qr_timer = asyncio.get_running_loop().create_task(session._expire_qr())
-    assert await session.hear() == {"event": "qr_expired"}
+    timer = asyncio.get_running_loop().create_task(session._expire_qr())
+    session._qr_timer = timer
+    await timer  # its own stop() must not trip over the timer running it
+    assert session.take() == [{"event": "qr_expired"}]
     assert session.stops == 1 and session._qr_timer is None and session._down
 
 
@@ -468,6 +470,56 @@ async def test_a_callback_without_a_running_loop_is_dropped() -> None:
     session._loop = closed
     session._from_go(lambda: ran.append("closed loop"))
     assert ran == []
+
+
+class _ClosingLoop(asyncio.SelectorEventLoop):
+    """A loop closed between `_from_go`'s check and its call (the engine exiting)."""
+
+    racing = False
+
+    def is_closed(self) -> bool:
+        return False if self.racing else super().is_closed()
+
+
+def test_a_callback_racing_the_loops_close_is_dropped() -> None:
+    loop = _ClosingLoop()
+    loop.close()
+    session = Session.__new__(Session)
+    session._loop = loop
+    ran: list[str] = []
+    loop.racing = True
+    try:
+        session._from_go(lambda: ran.append("late"))  # Go's thread must not see the error
+    finally:
+        loop.racing = False
+    assert ran == []
+
+
+@pytest.mark.asyncio
+async def test_the_log_says_what_go_reported(caplog: pytest.LogCaptureFixture) -> None:
+    """The log is support's only view of Go's events: each line names the number."""
+    caplog.set_level(logging.INFO, logger="lila_desktop.services.transports.neonize_transport")
+    session = Session(transport(keepalive_limit=HOUR), connected=True)
+    session._on_disconnected(pb.Disconnected())
+    session._on_connected(pb.Connected())
+    long_ago = int(time.time()) - 2 * HOUR
+    session._on_keepalive_timeout(pb.KeepAliveTimeout(ErrorCount=1, LastSuccess=int(time.time())))
+    session._on_keepalive_timeout(pb.KeepAliveTimeout(ErrorCount=4, LastSuccess=long_ago))
+    session._on_keepalive_restored(pb.KeepAliveRestored())
+    session._on_temporary_ban(pb.TemporaryBan(Code=pb.TemporaryBan.BLOCKED_BY_USERS, Expire=0))
+    linking = Session(transport(qr_timeout=0.0))
+    linking._on_login_status("err-unexpected-state")
+    await Session(transport(qr_timeout=0.0))._qr_ran_out()
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{PHONE}: whatsmeow reconnected by itself",
+        f"{PHONE}: keep-alive missed (1 in a row)",
+        f"{PHONE}: keep-alive failed (4 in a row)",
+        f"{PHONE}: keep-alive restored",
+        f"{PHONE}: temporary ban (reason 2)",
+        f"{PHONE}: the link attempt ended: err-unexpected-state",
+        f"the QR codes of {PHONE} expired unscanned",
+    ]
+    assert [r.levelname for r in caplog.records].count("WARNING") == 1
 
 
 @pytest.mark.asyncio
@@ -546,3 +598,5 @@ def test_ban_expiry_is_none_without_a_duration() -> None:
     expiry = ban_expiry(60)
     assert expiry is not None and before + 60 <= expiry <= time.time() + 60
     assert ban_expiry(0) is None and ban_expiry(-5) is None
+    one = ban_expiry(1)
+    assert one is not None and before + 1 <= one
