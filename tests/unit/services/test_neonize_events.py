@@ -350,7 +350,9 @@ async def test_a_failing_sink_is_logged_not_raised(caplog: pytest.LogCaptureFixt
     session._sink = broken
     with caplog.at_level(logging.ERROR):
         session._on_connected(pb.Connected())
-    assert "the sink failed on connected" in caplog.text and "the pool is gone" in caplog.text
+    [record] = caplog.records
+    assert record.getMessage() == "the sink failed on connected"
+    assert "the pool is gone" in caplog.text  # with its traceback
 
 
 # --- before pairing: login statuses, our own timers
@@ -498,7 +500,7 @@ def test_a_callback_racing_the_loops_close_is_dropped() -> None:
 @pytest.mark.asyncio
 async def test_the_log_says_what_go_reported(caplog: pytest.LogCaptureFixture) -> None:
     """The log is support's only view of Go's events: each line names the number."""
-    caplog.set_level(logging.INFO, logger="lila_desktop.services.transports.neonize_transport")
+    caplog.set_level(logging.DEBUG, logger="lila_desktop.services.transports.neonize_transport")
     session = Session(transport(keepalive_limit=HOUR), connected=True)
     session._on_disconnected(pb.Disconnected())
     session._on_connected(pb.Connected())
@@ -507,6 +509,7 @@ async def test_the_log_says_what_go_reported(caplog: pytest.LogCaptureFixture) -
     session._on_keepalive_timeout(pb.KeepAliveTimeout(ErrorCount=4, LastSuccess=long_ago))
     session._on_keepalive_restored(pb.KeepAliveRestored())
     session._on_temporary_ban(pb.TemporaryBan(Code=pb.TemporaryBan.BLOCKED_BY_USERS, Expire=0))
+    session._drop(None, "connection lost")  # the socket closing after the ban
     linking = Session(transport(qr_timeout=0.0))
     linking._on_login_status("err-unexpected-state")
     await Session(transport(qr_timeout=0.0))._qr_ran_out()
@@ -516,10 +519,20 @@ async def test_the_log_says_what_go_reported(caplog: pytest.LogCaptureFixture) -
         f"{PHONE}: keep-alive failed (4 in a row)",
         f"{PHONE}: keep-alive restored",
         f"{PHONE}: temporary ban (reason 2)",
+        f"{PHONE}: connection lost is part of a drop already reported",
         f"{PHONE}: the link attempt ended: err-unexpected-state",
         f"the QR codes of {PHONE} expired unscanned",
     ]
     assert [r.levelname for r in caplog.records].count("WARNING") == 1
+
+
+@pytest.mark.asyncio
+async def test_the_log_says_when_go_stayed_silent(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="lila_desktop.services.transports.neonize_transport")
+    await Session(transport(no_answer_timeout=0.01))._expect_an_answer()
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("WARNING", f"{PHONE}: no QR code and no connection after 0.01 s")
+    ]
 
 
 @pytest.mark.asyncio
