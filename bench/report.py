@@ -11,6 +11,7 @@ from typing import Any
 
 from report_format import ok, ran_on, table
 from report_notes import LOAD_NOTE, NOTES
+from report_soak import heap, soak
 from report_targets import ab, network, recovery, targets
 
 COMMAND = ".venv/bin/python bench/run.py"
@@ -144,8 +145,8 @@ def startup(r: dict[str, Any]) -> str:
         rows.append(
             [
                 kind,
-                run["first"]["window_shown_s"],
-                run["median"]["window_shown_s"],
+                run["first"].get("window_mapped_s", run["first"]["window_shown_s"]),
+                run["median"].get("window_mapped_s", run["median"]["window_shown_s"]),
                 run["first"]["three_connected_s"],
                 run["median"]["three_connected_s"],
             ]
@@ -153,8 +154,8 @@ def startup(r: dict[str, Any]) -> str:
     return table(
         [
             "build",
-            "window shown, first launch (s)",
-            "window shown, median (s)",
+            "window mapped on X, first launch (s)",
+            "window mapped on X, median (s)",
             "three numbers connected, first (s)",
             "three connected, median (s)",
         ],
@@ -229,10 +230,17 @@ def chaos(r: dict[str, Any] | None, fuzz: dict[str, Any] | None) -> str:
                 ],
             )
         )
+        jobs = r.get("jobs", 1)
+        seeds = ", ".join(str(s) for s in r.get("seeds", [r["config"]["seed"]]))
         parts.append(
-            f"Long version: `.venv/bin/python -m tests.chaos.campaign --runs {r['config']['runs']} "
-            f"--sessions {r['config']['sessions']}` (seed {r['config']['seed']}, "
-            f"{r['seconds'] / 60:.0f} min, disk-full by {r['disk_mode']}, key store: "
+            f"Long version: `.venv/bin/python -m tests.chaos.campaign --runs {r['runs']} "
+            f"--sessions {r['config']['sessions']} --steps {r['config']['steps']}"
+            + (
+                f" --jobs {jobs}` ({jobs} campaigns side by side, seeds {seeds}, "
+                if jobs > 1
+                else f"` (seed {seeds}, "
+            )
+            + f"{r['seconds'] / 60:.0f} min, disk-full by {r['disk_mode']}, key store: "
             f"{r['key_mode']}).\n\n- Faults: {faults}.\n- Endings of the app's lives: {endings}."
             f"\n- Checks: {checks}."
         )
@@ -285,67 +293,6 @@ def mutation(r: dict[str, Any] | None) -> str:
     return table(head, rows) + "\n\n" + str(r.get("note", ""))
 
 
-def soak(r: dict[str, Any] | None) -> str:
-    if not r:
-        return "The soak has not been run yet (`bench/run.py --soak`)."
-    rows = []
-    for role in ("app", "engine"):
-        s = r.get(role)
-        if s:
-            rows.append(
-                [
-                    role,
-                    f"{s['rss_mb_first_third']:.1f} → {s['rss_mb_last_third']:.1f} "
-                    f"({s['rss_growth_pct']:+g} %)",
-                    s["rss_mb_per_hour"],
-                    f"{s['fds_first_third']:g} → {s['fds_last_third']:g} (max {s['fds_max']:g})",
-                    s["threads_max"],
-                ]
-            )
-    skipped = sum(v for k, v in r["faults"].items() if k.endswith("_409"))
-    faults = ", ".join(
-        f"{k.removesuffix('_200')} {v}"
-        for k, v in sorted(r["faults"].items())
-        if not k.endswith("_409")
-    )
-    faults += f"; {skipped} drops skipped: the number was between two attempts"
-    series = r.get("series") or []
-    if series:
-        connected = sorted(s["connected"] for s in series)
-        up = (
-            f" Numbers connected at a sample: median {connected[len(connected) // 2]}, "
-            f"min {connected[0]}, max {connected[-1]} of {r['sessions']}: a number dropped "
-            "every ~20 s never stays up the 60 s that reset its backoff, so the shipped "
-            "policy keeps it waiting (up to 60 s) instead of hammering."
-        )
-        step = max(1, len(series) // 8)
-        rss = ", ".join(f"{s['t'] / 60:.0f} min {s['app']['rss_mb']:.0f}" for s in series[::step])
-        up += f" App RSS over time (MB): {rss}."
-    else:
-        up = ""
-    return "\n\n".join(
-        [
-            f"{r['minutes']:g} min, {r['sessions']} numbers, "
-            f"{r['faults_total']} faults ({faults}); "
-            f"engine restarted {r['engine_restarts']} times ({r['engine_recycles']} of them "
-            f"planned recycles). Flat: **{r['flat']}** "
-            f"(exit code {r['exit_code']}, {len(r['unhandled_exceptions'])} unhandled "
-            f"exceptions, plaintext left: {len(r['plaintext_after_shutdown'])}, "
-            f"{r['connected_at_end']}/{r['sessions']} connected at the end).{up}",
-            table(
-                [
-                    "process",
-                    "RSS MB, first → last third",
-                    "RSS slope (MB/h)",
-                    "open files, first → last third",
-                    "threads (max)",
-                ],
-                rows,
-            ),
-        ]
-    )
-
-
 def outbox(r: dict[str, Any]) -> str:
     a, c, d, w = r["accept"], r["reconnect"], r["drain"], r["webhooks"]
     first, last, peak = d["app_rss_mb_first_last_max"]
@@ -388,7 +335,7 @@ def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
         "```sh",
         f"{COMMAND}                 # every benchmark, then this file (~6 min)",
         f"{COMMAND} --only backup   # or pool network recovery startup engine api fuzz …",
-        f"{COMMAND} --soak --chaos  # also the 30-min soak and the long chaos campaign",
+        f"{COMMAND} --soak --chaos  # also the 2-h soaks and the long chaos campaign",
         f"{COMMAND} --readme        # only rewrite this file from the results",
         "```",
         "",
@@ -428,6 +375,10 @@ def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
         "### Soak",
         "",
         soak(results.get("soak")),
+        "",
+        "### What grows: the app's heap under tracemalloc",
+        "",
+        heap(results.get("soak_heap")),
         "",
     ]
     out += ["## Mutation testing (on demand)", "", mutation(results.get("mutation")), ""]

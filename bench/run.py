@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py                  # every benchmark (about 6 min), then the README
     .venv/bin/python bench/run.py --only backup recovery
-    .venv/bin/python bench/run.py --soak --chaos   # also the 30-min soak and the long campaign
+    .venv/bin/python bench/run.py --soak --chaos   # also the two 2-hour soaks and the long campaign
     .venv/bin/python bench/run.py --readme         # only rewrite the README from the results
 
 Each benchmark is its own script (run in its own process, so one cannot
@@ -44,8 +44,42 @@ BENCHES: dict[str, tuple[list[str], str]] = {
     "fuzz": (["bench/run.py", "--count-fuzz"], "fuzz.json"),
 }
 ON_DEMAND: dict[str, tuple[list[str], str]] = {
-    "soak": (["-m", "tests.chaos.soak", "--minutes", "30", "--sessions", "50"], "soak.json"),
-    "chaos": (["-m", "tests.chaos.campaign", "--runs", "200", "--sessions", "8"], "chaos.json"),
+    # Two soaks side by side (a soak is wall-clock bound): the plain one for
+    # the RSS and handles, one tracing the heap to name what grows.
+    "soak": (["-m", "tests.chaos.soak", "--minutes", "120", "--sessions", "50"], "soak.json"),
+    "soak_heap": (
+        [
+            "-m",
+            "tests.chaos.soak",
+            "--minutes",
+            "120",
+            "--sessions",
+            "50",
+            "--seed",
+            "20261130",
+            "--tracemalloc-every",
+            "600",
+            "--out",
+            "bench/results/soak-heap.json",
+        ],
+        "soak-heap.json",
+    ),
+    # 600 lives of the app (500 of them ended by kill -9), ~18 faults each.
+    "chaos": (
+        [
+            "-m",
+            "tests.chaos.campaign",
+            "--runs",
+            "600",
+            "--sessions",
+            "8",
+            "--steps",
+            "18",
+            "--jobs",
+            "3",
+        ],
+        "chaos.json",
+    ),
     # mutmut over core and the seams: ~40 min on one core (bench/mutation.py).
     "mutation": (["bench/mutation.py"], "mutation.json"),
 }
@@ -140,7 +174,9 @@ def run(name: str, command: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="+", choices=[*BENCHES, *ON_DEMAND])
-    parser.add_argument("--soak", action="store_true", help="also the 30-minute soak")
+    parser.add_argument(
+        "--soak", action="store_true", help="also the two 2-hour soaks (plain, heap-traced)"
+    )
     parser.add_argument("--chaos", action="store_true", help="also the long chaos campaign")
     parser.add_argument("--readme", action="store_true", help="only regenerate the README")
     parser.add_argument("--count-fuzz", action="store_true", help=argparse.SUPPRESS)
@@ -153,13 +189,22 @@ def main() -> None:
         chosen = dict(BENCHES)
         if args.soak:
             chosen["soak"] = ON_DEMAND["soak"]
+            chosen["soak_heap"] = ON_DEMAND["soak_heap"]
         if args.chaos:
             chosen["chaos"] = ON_DEMAND["chaos"]
         if args.only:
             chosen = {k: v for k, v in {**BENCHES, **ON_DEMAND}.items() if k in args.only}
+        # The heap soak runs beside the plain one: both wait on the clock, not the CPU.
+        beside = None
+        if "soak" in chosen and "soak_heap" in chosen:
+            command = chosen.pop("soak_heap")[0]
+            print(f"== soak_heap (beside the soak): {' '.join(command)}", flush=True)
+            beside = subprocess.Popen([sys.executable, *command], cwd=ROOT)
         for name, (command, _) in chosen.items():
             took = run(name, command)
             print(f"== {name}: {took:.0f} s", flush=True)
+        if beside is not None and beside.wait() != 0:
+            raise SystemExit(f"the heap soak failed: exit code {beside.returncode}")
     results = {}
     files = {name: file for name, (_, file) in {**BENCHES, **ON_DEMAND}.items()}
     # A/B runs against main, same minutes (a shared machine): see report.ab().
@@ -168,10 +213,11 @@ def main() -> None:
         path = RESULTS / file
         if path.exists():
             results[name] = json.loads(path.read_text())
-    samples = RESULTS / "soak-samples.jsonl"
-    if "soak" in results and samples.exists():
-        rows = [json.loads(line) for line in samples.read_text().splitlines() if line]
-        results["soak"]["series"] = rows
+    for name in ("soak", "soak_heap"):
+        samples = RESULTS / f"{name.replace('_', '-')}-samples.jsonl"
+        if name in results and samples.exists():
+            rows = [json.loads(line) for line in samples.read_text().splitlines() if line]
+            results[name]["series"] = rows
     (HERE / "README.md").write_text(render(results, machine()))
     print(f"wrote {HERE / 'README.md'}")
 

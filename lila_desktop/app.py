@@ -31,7 +31,6 @@ from lila_desktop.services.config import (
     resolve,
     resolve_data_dir,
 )
-from lila_desktop.services.headless import run_headless
 from lila_desktop.services.logs import configure_logging
 from lila_desktop.services.settings_store import SettingsStore
 
@@ -68,6 +67,8 @@ def run(cli: CommandLine, environ: Mapping[str, str] | None = None) -> int:
     )
     store.report_recovery()
     if not window:
+        from lila_desktop.services.headless import run_headless
+
         if not cli.headless:
             logger.warning("no display found; running headless (pool and API, no window)")
         try:

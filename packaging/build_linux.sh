@@ -31,9 +31,10 @@ done
 # Debian packages the build itself needs: libmagic goes into the bundle;
 # binutils (readelf, strip) and dpkg-deb make the .deb; the GL/EGL, libxcb
 # and Wayland client libraries are what PyInstaller leaves to the system, so
-# they must be installed here for the .deb's Depends to be computed.
+# they must be installed here for the .deb's Depends to be computed;
+# icu-devtools and gcc rebuild ICU's data library smaller (packaging/linux/icu_data.py).
 BUILD_PACKAGES=(libmagic1 binutils dpkg libgl1 libegl1 libxcb1 libwayland-client0
-  libwayland-cursor0 libwayland-egl1 fontconfig-config)
+  libwayland-cursor0 libwayland-egl1 fontconfig-config icu-devtools gcc)
 
 if [ -z "$PYTHON_BIN" ]; then
   # shellcheck source=scripts/bootstrap.sh

@@ -9,7 +9,7 @@ apt_install "${QT_RUNTIME_PACKAGES[@]}" xvfb xauth dbus gnome-keyring libsecret-
   zbar-tools imagemagick x11-utils xdotool \
   nsis 7zip shellcheck desktop-file-utils binutils libxcb1 \
   libwayland-client0 libwayland-cursor0 libwayland-egl1 fontconfig-config \
-  iproute2 util-linux appstream
+  iproute2 util-linux appstream icu-devtools gcc
 ensure_venv test "[test,packaging]"
 cd "$ROOT"
 export PATH="$VENV/bin:$PATH"

@@ -41,14 +41,14 @@ from lila_desktop.services.config import (
 )
 from lila_desktop.services.engine.client import EngineClient
 from lila_desktop.services.history import SessionHistory
-from lila_desktop.services.outbox.wiring import RunningOutbox, start_outbox
 from lila_desktop.services.pool import SessionPool
 from lila_desktop.services.registry import SessionRegistry
 from lila_desktop.services.vault import SessionVault, VaultUnavailable, default_runtime_dir
 from lila_desktop.services.vault.keystores import choose_keystore
 
-if TYPE_CHECKING:  # the API stack (aiohttp, pymongo) loads only when it starts
+if TYPE_CHECKING:  # the API stack (aiohttp, pymongo) and the outbox load only when they start
     from lila_desktop.services.api import ApiServer
+    from lila_desktop.services.outbox.wiring import RunningOutbox
     from lila_desktop.services.quota.uri_store import MongoUriStore
 
 logger = logging.getLogger(__name__)
@@ -203,6 +203,8 @@ class Runtime:
             self.ledger = await run_blocking(
                 build_quota_ledger, self.config, uri_store=self.uri_store
             )
+            from lila_desktop.services.outbox.wiring import start_outbox  # after the window
+
             self.outbox = await start_outbox(
                 self.pool, self.ledger, self.config.data_dir, self.config.settings
             )

@@ -24,7 +24,6 @@ from lila_desktop.ui import i18n
 from lila_desktop.ui.asking import wait_finished
 from lila_desktop.ui.aslot import alive, async_slot
 from lila_desktop.ui.bridge import ActionError, PoolBridge
-from lila_desktop.ui.dialogs.about_dialog import AboutDialog
 from lila_desktop.ui.dialogs.link_dialog import LinkDialog
 from lila_desktop.ui.dialogs.send_dialog import SendMessageDialog
 from lila_desktop.ui.dialogs.settings_dialog import SettingsDialog
@@ -358,6 +357,9 @@ class WindowController(QObject):
 
     @async_slot
     async def _on_window_about_requested(self) -> None:
+        # importlib.metadata and email (~50 ms): when asked, not before the window shows.
+        from lila_desktop.ui.dialogs.about_dialog import AboutDialog
+
         dialog = AboutDialog(self.bridge.transport, self.window)
         await wait_finished(dialog)
         dialog.deleteLater()

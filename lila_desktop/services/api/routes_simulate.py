@@ -7,6 +7,7 @@ sees what the policy made of it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -27,6 +28,8 @@ from lila_desktop.services.api.validation import (
 )
 from lila_desktop.services.engine.protocol import SIM_EVENTS
 from lila_desktop.services.pool import PoolError
+from lila_desktop.services.transports.simulated_faults import MAX_STALL
+from lila_desktop.services.transports.simulated_world import LINK_REFUSALS
 
 routes = web.RouteTableDef()
 
@@ -44,7 +47,20 @@ def parse_event(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     if not isinstance(event, str) or event not in EVENTS:
         raise bad_request(f"'event' must be one of {', '.join(EVENTS)}.")
     if event == "disconnect":
+        # No code: a plain socket close, what whatsmeow really reports.
+        if body.get("code") is None:
+            return event, {}
         return event, {"code": int_field(body, "code", DISCONNECT_CODES, 408)}
+    if event == "stall":
+        return event, {"seconds": seconds_field(body, "seconds", 240.0, MAX_STALL)}
+    if event == "refuse_link":
+        reason = body.get("reason")
+        if not isinstance(reason, str) or reason not in LINK_REFUSALS:
+            raise bad_request(
+                f"'reason' must be one of {', '.join(LINK_REFUSALS)}; "
+                f"got {json.dumps(reason)[:40]}."
+            )
+        return event, {"reason": reason}
     if event == "logout":
         return event, {"code": int_field(body, "code", LOGOUT_CODES, 401)}
     if event == "temp_ban":
@@ -52,8 +68,10 @@ def parse_event(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return event, {}
 
 
-def _effect(event: str, before: SessionSnapshot) -> Predicate | None:
-    """What shows that `event` was applied; None when nothing is expected to change."""
+def _effect(event: str, args: dict[str, Any], before: SessionSnapshot) -> Predicate | None:
+    """What shows that `event` was applied; None when nothing is expected to change
+    now (a plain drop whatsmeow repairs within its grace, a stall shorter than
+    its keep-alive limit, a refusal of the next link attempt)."""
     up = before.is_connected
 
     def becomes(*statuses: Status) -> Predicate:
@@ -66,8 +84,12 @@ def _effect(event: str, before: SessionSnapshot) -> Predicate | None:
         return lambda s: s.status not in (Status.QR, Status.PAIRING, Status.CONNECTING)
     if event == "replaced":
         return becomes(Status.REPLACED)
-    if event == "logout":
+    if event == "logout" or (event == "device_removed" and up):
         return becomes(Status.LOGGED_OUT)
+    if event in ("stall", "refuse_link", "device_removed"):
+        return None
+    if event == "disconnect" and "code" not in args:
+        return None
     if event == "temp_ban":
         return becomes(Status.TEMP_BANNED) if up else None
     if event == "outdated":
@@ -96,7 +118,7 @@ async def simulate(request: web.Request) -> web.Response:
                 f"Cannot inject '{event}' while {phone} is {before.status.value}: {exc}.",
             ) from None
         raise
-    effect = _effect(event, before)
+    effect = _effect(event, args, before)
     snap = ctx.pool.snapshot(phone)
     if effect is not None:
         snap = await ctx.settle(phone, effect, ctx.effect_wait)

@@ -94,6 +94,9 @@ SIM_EVENTS: Final = (
     "engine_crash",
     "receipt",  # {"ids": [...], "kind": "delivered"|"read"}: the recipient's receipt
     "refuse",  # {"to"}: WhatsApp refuses messages to this recipient (not on WhatsApp)
+    "stall",  # {"seconds"}: keep-alives go unanswered (a drop only past whatsmeow's 3 min)
+    "device_removed",  # removed on the phone unheard: learnt at the next login (401)
+    "refuse_link",  # {"reason"}: WhatsApp turns the next link attempt away before its QR
 )
 
 

@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 Q, SENDING = MessageStatus.QUEUED, MessageStatus.SENDING
 REQUEUE_DELAY = 1.0  # seconds before a send that met a dropped number is tried again
+# Receipts for ids not (yet) in the outbox: kept this many, oldest out first.
+# Most are for messages sent elsewhere (the phone itself); a few are early.
+EARLY_RECEIPTS_KEPT = 2000
 EXPIRED_REASON = "Not sent within its ttlSeconds: the number was not connected in time."
 
 
@@ -70,6 +73,11 @@ class Drain:
         self._unsubscribe_receipts: Callable[[], None] | None = None
         self._closing = False
         self._receipts: set[asyncio.Task[None]] = set()
+        # A receipt can beat the send's own answer: a fast phone confirms while
+        # our "sent" (with WhatsApp's id) is still on its way to the disk. Such a
+        # receipt waits here for its message; a lock per number orders the two.
+        self._early: dict[tuple[str, str], MessageStatus] = {}
+        self._ids_lock: dict[str, asyncio.Lock] = {}
 
     def subscribe(self, callback: Callable[[OutboxMessage], None]) -> Callable[[], None]:
         """Every state change, after it was committed (the window listens)."""
@@ -88,12 +96,43 @@ class Drain:
         task.add_done_callback(self._receipts.discard)
 
     async def _apply_receipt(self, phone: str, wa_ids: list[str], target: MessageStatus) -> None:
+        async with self._ids_lock.setdefault(phone, asyncio.Lock()):
+            for wa_id in wa_ids:
+                msg = await run_blocking(self.store.by_wa_id, phone, wa_id)
+                if msg is None:
+                    self._keep_early(phone, wa_id, target)
+                else:
+                    await self._advance(msg, target)
+
+    async def _advance(self, msg: OutboxMessage, target: MessageStatus) -> None:
+        if not receipt_advances(msg.status, target):
+            return
         field = "delivered_at" if target is MessageStatus.DELIVERED else "read_at"
-        for wa_id in wa_ids:
-            msg = await run_blocking(self.store.by_wa_id, phone, wa_id)
-            if msg is None or not receipt_advances(msg.status, target):
-                continue
-            await self._move(msg, target, {msg.status}, None, extra={field: self._clock()})
+        await self._move(msg, target, {msg.status}, None, extra={field: self._clock()})
+
+    def _keep_early(self, phone: str, wa_id: str, target: MessageStatus) -> None:
+        key = (phone, wa_id)
+        if self._early.get(key) is MessageStatus.READ:
+            return  # a late "delivered" never moves a read message back
+        self._early.pop(key, None)
+        self._early[key] = target
+        while len(self._early) > EARLY_RECEIPTS_KEPT:
+            del self._early[next(iter(self._early))]
+
+    async def _record_sent(self, sending: OutboxMessage, wa_id: str) -> None:
+        """`sent` with WhatsApp's id, then any receipt that arrived before it."""
+        async with self._ids_lock.setdefault(sending.phone, asyncio.Lock()):
+            sent = await self._move(
+                sending,
+                MessageStatus.SENT,
+                {SENDING},
+                None,
+                settle=True,
+                extra={"wa_id": wa_id, "sent_at": self._clock()},
+            )
+            early = self._early.pop((sending.phone, wa_id), None)
+            if sent is not None and early is not None:
+                await self._advance(sent, early)
 
     # --- the worker -------------------------------------------------------------
 
@@ -178,14 +217,7 @@ class Drain:
         outcome = classify(result)
         if outcome.kind == "sent":
             assert isinstance(result, SendResult)
-            await self._move(
-                sending,
-                MessageStatus.SENT,
-                {SENDING},
-                None,
-                settle=True,
-                extra={"wa_id": result.message_id, "sent_at": self._clock()},
-            )
+            await self._record_sent(sending, result.message_id)
             logger.info(
                 "%s: message sent",
                 msg.phone,

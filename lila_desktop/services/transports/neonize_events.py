@@ -42,6 +42,16 @@ LOGIN_STATUS_MESSAGES = {
     "error": "the link attempt broke off before the QR code was scanned",
 }
 
+# whatsmeow's QR channel ends with "timeout" on a Disconnected too: with no QR
+# shown yet, that is a connection dropped before the link began, not an expiry.
+EARLY_DROP_MESSAGE = "the connection dropped before WhatsApp sent a QR code"
+
+
+def no_answer_message(seconds: float) -> str:
+    """Why a silent set-up is failed (hazard 14); the simulator says the same."""
+    return f"WhatsApp did not answer within {seconds:g} s (no QR code, no connection)"
+
+
 # neonize's own ConnectFailureReason numbers -> WhatsApp's HTTP-like codes.
 REASON_CODES = {1: 400, 2: 401, 3: 402, 4: 403, 5: 406, 6: 405, 7: 409, 8: 500, 9: 501, 10: 503}
 LOGOUT_CODES = frozenset({401, 403, 406})
@@ -108,6 +118,7 @@ class SessionEvents:
     _grace_timer: asyncio.Task[None] | None
     _paired: bool
     _setup_done: asyncio.Event
+    _qr_seen: asyncio.Event
     _qr_timer: asyncio.Task[None] | None
     _answer_timer: asyncio.Task[None] | None
 
@@ -235,14 +246,8 @@ class SessionEvents:
             self.phone,
             self.transport.no_answer_timeout,
         )
-        self._end(
-            "connect_failure",
-            code=None,
-            message=(
-                f"WhatsApp did not answer within {self.transport.no_answer_timeout:g} s "
-                "(no QR code, no connection)"
-            ),
-        )
+        message = no_answer_message(self.transport.no_answer_timeout)
+        self._end("connect_failure", code=None, message=message)
 
     def _cancel_qr_timer(self) -> None:
         timer, self._qr_timer = self._qr_timer, None
@@ -267,7 +272,9 @@ class SessionEvents:
         if self._stopped or self._paired or status == "success":
             return
         logger.info("%s: the link attempt ended: %s", self.phone, status)
-        if status == LOGIN_STATUS_TIMEOUT:
+        if status == LOGIN_STATUS_TIMEOUT and not self._qr_seen.is_set():
+            self._end("connect_failure", code=None, message=EARLY_DROP_MESSAGE)
+        elif status == LOGIN_STATUS_TIMEOUT:
             self._cancel_qr_timer()
             if self._qr_timer is None and self._loop is not None:
                 self._qr_timer = self._loop.create_task(self._qr_ran_out())

@@ -15,16 +15,14 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final
-
-import keyring
-import keyring.backend
-import keyring.errors
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from typing import TYPE_CHECKING, Final
 
 from lila_desktop.core.keystore import KEY_SIZE, KeyStore, KeyStoreUnavailable
 from lila_desktop.services.logs import register_secret
 from lila_desktop.services.vault.atomic import atomic_write_bytes
+
+if TYPE_CHECKING:  # keyring (~0.1 s: jaraco, urllib, email) loads when the vault opens,
+    import keyring.backend  # after the window is on screen
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +41,8 @@ def derive_key(passphrase: str, salt: bytes, n: int, r: int = SCRYPT_R, p: int =
     """scrypt(passphrase, salt) -> 32 bytes; parameters are bounded (they may come from a file)."""
     if not (2 <= n <= MAX_SCRYPT_N and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 4):
         raise ValueError("unsupported scrypt parameters")
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     kdf = Scrypt(salt=salt, length=KEY_SIZE, n=n, r=r, p=p)
     return kdf.derive(passphrase.encode("utf-8"))
 
@@ -80,6 +80,8 @@ class KeyringKeyStore:
         return f"the system keyring (service {self._service!r})"
 
     def _keyring(self) -> keyring.backend.KeyringBackend:
+        import keyring
+
         backend = self._backend or keyring.get_keyring()
         # keyrings.alt keeps "passwords" in plain or weakly protected files:
         # exactly the plaintext fallback we promise never to use silently.
@@ -91,6 +93,8 @@ class KeyringKeyStore:
         return backend
 
     def _unavailable(self, exc: Exception) -> KeyStoreUnavailable:
+        import keyring.errors
+
         if isinstance(exc, keyring.errors.NoKeyringError):
             what = "No system keyring is available to keep the encryption key."
         elif isinstance(exc, keyring.errors.KeyringLocked) or "dismissed" in str(exc).lower():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import qrcode
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -10,6 +9,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 def qr_matrix(payload: str) -> list[list[bool]]:
     """Modules of the QR code for `payload`, quiet zone included."""
+    import qrcode  # with Pillow ~50 ms: when the first code is drawn, not before the window
+
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     code.add_data(payload)
     code.make(fit=True)

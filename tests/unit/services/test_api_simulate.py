@@ -52,6 +52,36 @@ async def test_disconnects_keep_credentials_and_reconnect(api: Api, code: int) -
     await _back(api)
 
 
+async def test_a_plain_drop_is_repaired_by_whatsmeow_unseen(api: Api) -> None:
+    # No code: a socket close as whatsmeow reports it; its own immediate
+    # reconnect works, so the pool never sees a drop (test_transport_conformance).
+    await api.linked()
+    data = await _event(api, event="disconnect")
+    assert data["status"] == "connected" and data.get("lastDisconnect") is None
+    status, sent = await api.call(
+        "POST", f"/api/messages/{PHONE}/text", json={"to": "51911111111", "text": "hola"}
+    )
+    assert status == 200, sent
+    assert "reconnecting" not in api.harness.statuses(PHONE)
+
+
+async def test_a_device_removed_unheard_logs_out_at_the_reconnect(api: Api) -> None:
+    await api.linked()
+    data = await _event(api, event="device_removed")
+    assert data["status"] == "logged_out" and data["needsAction"] is True
+
+
+async def test_a_stall_and_a_link_refusal_change_nothing_yet(api: Api) -> None:
+    await api.linked()
+    data = await _event(api, event="stall", seconds=30)  # under whatsmeow's 3 minutes
+    assert data["status"] == "connected"
+    data = await _event(api, event="refuse_link", reason="outdated")  # the next link only
+    assert data["status"] == "connected"
+    await api.call("POST", f"/api/sessions/{PHONE}/logout")
+    status, data = await api.call("POST", SIM, json={"event": "stall"})
+    assert_error(status, data, 409, "NOT_RUNNING")
+
+
 async def test_network_down_and_up(api: Api) -> None:
     await api.linked()
     data = await _event(api, event="network_down")
@@ -104,6 +134,12 @@ async def test_corrupt_store_is_set_aside_and_engine_crash_recovers(api: Api) ->
         {"event": "temp_ban", "seconds": -5},
         {"event": "temp_ban", "seconds": 1e308},
         {"event": "temp_ban", "seconds": "60"},
+        {"event": "stall", "seconds": 0},
+        {"event": "stall", "seconds": 3601},
+        {"event": "stall", "seconds": "60"},
+        {"event": "refuse_link"},
+        {"event": "refuse_link", "reason": "banned"},
+        {"event": "refuse_link", "reason": 402},
     ],
 )
 async def test_bad_simulate_bodies_are_400(api: Api, body: dict[str, object]) -> None:
