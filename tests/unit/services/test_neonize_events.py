@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from lila_desktop.services.transports.neonize_events import (
+    EARLY_DROP_MESSAGE,
     KEEPALIVE_LIMIT,
     LOGIN_STATUS_MESSAGES,
     SessionEvents,
@@ -68,6 +69,7 @@ class Session(SessionEvents):
         self._grace_timer = None
         self._paired = connected
         self._setup_done = asyncio.Event()
+        self._qr_seen = asyncio.Event()
         self._qr_timer = None
         self._answer_timer = None
         self.stops = 0
@@ -396,11 +398,20 @@ async def test_a_login_status_after_pairing_or_stop_changes_nothing() -> None:
 @pytest.mark.asyncio
 async def test_the_qr_channel_timing_out_expires_the_codes_now() -> None:
     session = Session(transport())
+    session._qr_seen.set()  # codes were shown
     old_timer = asyncio.get_running_loop().create_task(asyncio.sleep(HOUR))
     session._qr_timer = old_timer  # our own expiry, far off
     session._on_login_status("timeout")
     assert await session.hear() == {"event": "qr_expired"}
     assert old_timer.cancelled() and session.stops == 1
+
+
+@pytest.mark.asyncio
+async def test_the_qr_channel_timing_out_before_any_code_is_an_early_drop() -> None:
+    session = Session(transport())
+    session._on_login_status("timeout")
+    assert session.take() == [_cf(None, EARLY_DROP_MESSAGE)]
+    assert session.stops == 0 and session._qr_timer is None and session._down
 
 
 @pytest.mark.asyncio
