@@ -14,12 +14,14 @@ from tests.unit.core.policy_support import (
     STATES,
     T0,
     ClientOutdated,
+    Code,
     Connected,
     Disconnected,
     EngineDied,
     Event,
     GraceExpired,
     LoggedOut,
+    Message,
     NetworkDown,
     NetworkUp,
     NoticeKind,
@@ -135,3 +137,13 @@ def test_the_late_notice_gives_the_grace_period_in_tenths_of_a_minute() -> None:
 def test_a_ban_of_a_second_or_more_is_waited_out(seconds: float) -> None:
     banned, _ = step(connected(), TemporaryBan(402, T0 + 100 + seconds), T0 + 100)
     assert banned.status is Status.TEMP_BANNED and banned.ban_until is not None
+
+
+def test_the_recovery_after_a_down_notice_says_so_in_words() -> None:
+    outage = reconnecting()
+    told, actions = step(outage, GraceExpired(outage.grace_token), T0 + 200)
+    assert notices(actions) == [NoticeKind.DOWN]
+    retrying, _ = step(told, RetryDue(told.retry_token), T0 + 210)
+    _, actions = step(retrying, Connected(), T0 + 211)
+    assert notices(actions) == [NoticeKind.RECOVERED]
+    assert notice(actions) == Message.of(Code.RECOVERED)
