@@ -1,6 +1,8 @@
 """Scale of the pool: 1, 10, 50 and 200 flapping sessions under the live window.
 
 Run: .venv/bin/python bench/bench_pool.py  (writes bench/results/pool.json)
+     .venv/bin/python bench/bench_pool.py --ab 3  (3 runs at 200 numbers each of main's
+     code and this tree's, alternating; writes bench/results/pool_ab.json)
 
 One process plays the GUI process as the app builds it: a QApplication
 (offscreen), the qasync loop with the 64-worker executor, the real pool with
@@ -50,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import psutil
 from PySide6.QtWidgets import QApplication
 
+from bench import ab
 from bench.harness.pool import FAST_POLICY, MemoryKeyStore, PoolHarness, build_test_pool
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Status
@@ -197,6 +200,7 @@ async def one_size(count: int, tmp: Path) -> dict[str, Any]:
         )
         await asyncio.sleep(1.0)  # ramp up
         gui.cpu_percent()
+        main_cpu0 = time.thread_time()  # the GUI thread alone (the rest: vault workers)
         engine.cpu_percent()
         probe.recording = True
         t0 = time.perf_counter()
@@ -208,7 +212,11 @@ async def one_size(count: int, tmp: Path) -> dict[str, Any]:
                 peak[role] = {k: max(peak[role][k], now[k]) for k in now}
         elapsed = time.perf_counter() - t0
         probe.recording = False
-        cpu = {"gui": gui.cpu_percent(), "engine": engine.cpu_percent()}
+        cpu = {
+            "gui": gui.cpu_percent(),
+            "gui_thread": 100 * (time.thread_time() - main_cpu0) / elapsed,
+            "engine": engine.cpu_percent(),
+        }
         stop.set()
         drops = await flap_task
         await lag_task
@@ -219,13 +227,14 @@ async def one_size(count: int, tmp: Path) -> dict[str, Any]:
         window.close()
         window.deleteLater()
     lags = [x * 1000 for x in probe.lags]
+    events_per_s = probe.status_events / elapsed
     lat = [x * 1000 for x in probe.latencies]
     return {
         "sessions": count,
         "rows_in_model": rows,
         "seconds": round(elapsed, 1),
         "drops_injected": drops,
-        "status_events_per_s": round(probe.status_events / elapsed, 1),
+        "status_events_per_s": round(events_per_s, 1),
         "loop_lag_ms": {"p50": round(_pct(lags, 50), 2), "p99": round(_pct(lags, 99), 2)},
         "update_latency_ms": {
             "p50": round(_pct(lat, 50), 1),
@@ -233,6 +242,11 @@ async def one_size(count: int, tmp: Path) -> dict[str, Any]:
             "samples": len(lat),
         },
         "cpu_pct": {k: round(v, 1) for k, v in cpu.items()},
+        # % of one core = 10 ms of CPU per second, over the status events of that second.
+        "cpu_ms_per_status_event": {
+            k: round(cpu[k] * 10 / events_per_s, 2) if events_per_s else None
+            for k in ("gui", "gui_thread")
+        },
         "loadavg_1m": round(os.getloadavg()[0], 2),  # the machine may be shared
         "gui": peak["gui"],
         "engine": peak["engine"],
@@ -306,7 +320,42 @@ def _in_child(count: int, variant_name: str | None = None) -> dict[str, Any]:
     return result
 
 
+def ab_run(src: Path) -> dict[str, Any]:
+    """One run at 200 numbers of the sources under `src` (main's or this tree's)."""
+    script = str(src / "bench" / "bench_pool.py")
+    r = ab.last_json_line([sys.executable, script, "--one", "200"], src)
+    events = r["status_events_per_s"]
+    return {
+        "loop_lag_p99_ms": r["loop_lag_ms"]["p99"],
+        "loop_lag_p50_ms": r["loop_lag_ms"]["p50"],
+        "update_p99_ms": r["update_latency_ms"]["p99"],
+        "status_events_per_s": events,
+        "cpu_gui_pct": r["cpu_pct"]["gui"],
+        # % of one core = 10 ms of CPU per second.
+        "cpu_ms_per_status_event": round(r["cpu_pct"]["gui"] * 10 / events, 2) if events else 0,
+        **(
+            {"gui_thread_cpu_ms_per_status_event": r["cpu_ms_per_status_event"]["gui_thread"]}
+            if "gui_thread" in r["cpu_pct"]
+            else {}
+        ),
+        "loadavg_1m": r["loadavg_1m"],
+    }
+
+
+def main_ab(rounds: int) -> None:
+    runs = ab.alternate(rounds, ab_run)
+    what = (
+        f"A/B at 200 flapping numbers, {rounds} alternating runs each of main (before) and "
+        f"this branch in the same minutes: bench/bench_pool.py --ab {rounds} "
+        f"(--one 200, LILA_BENCH_LOAD_S={LOAD_S:g}), main's sources from `git archive main`"
+    )
+    ab.write("pool_ab", what, runs)
+
+
 def main() -> None:
+    if "--ab" in sys.argv:
+        main_ab(int(sys.argv[sys.argv.index("--ab") + 1]))
+        return
     if "--one" in sys.argv:
         count = int(sys.argv[sys.argv.index("--one") + 1])
         name = sys.argv[sys.argv.index("--variant") + 1] if "--variant" in sys.argv else None

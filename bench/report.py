@@ -130,8 +130,10 @@ def _backup_target(r: dict[str, Any]) -> str:
         f"Target: a backup of a 5 MB store ≤ 3× copy + fsync: {ok(ratio <= 3)} "
         f"({ratio:g}× at {five['store_mb']} MB). The guarantee is unchanged: the plaintext "
         "passes one SQLite integrity check with a paired device, and the written file is "
-        "read back and authenticated by its GCM tag (and compared) before it gets its name "
-        "(before: the same bytes checked three times and decrypted and hashed again)."
+        "read back and compared byte for byte with the sealed bytes (equal bytes carry the "
+        "same GCM tag, which authenticates them to the checked plaintext) before it gets "
+        "its name (before: the same bytes checked three times, then decrypted and hashed "
+        "again)."
     )
 
 

@@ -48,11 +48,12 @@ NOTES = """## How to read these figures
   the DNS probe row applies.
 - **Item 2b** is the real thing in a network namespace: kernel, netlink,
   pool, engine process.
-- **Item 3**: the vault's backup copies the live store's pages in one read
-  transaction (mmap, no second database), checks the plaintext once (SQLite
-  integrity, a paired device), seals it, writes and fsyncs it, and verifies
-  the written file by reading it back and authenticating its GCM tag (plus a
-  byte comparison); rotation's deletions are not fsynced (a lost deletion
+- **Item 3**: the vault's backup checks the live store once (SQLite
+  integrity, a paired device) and reads its file in one system call, both
+  inside one read transaction (no second database), seals it straight into
+  one buffer, writes and fsyncs it, and verifies the written file by reading
+  it back and comparing it byte for byte with the sealed bytes (equal bytes
+  carry the same GCM tag); rotation's deletions are not fsynced (a lost deletion
   brings back an old valid backup). The floor is the same bytes copied
   durably (copy + fsync). Before: the store copied through SQLite's backup
   API into a second database, the plaintext checked three times and the

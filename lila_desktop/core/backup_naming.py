@@ -22,6 +22,11 @@ BACKUP_PREFIX: Final = "creds-"
 BACKUP_SUFFIX: Final = ".lila"
 ASIDE_KINDS: Final = frozenset({"corrupt", "reset"})
 DEFAULT_KEEP: Final = 5
+# Files set aside are kept this many per kind and number, newest first: enough
+# to restore a credential thrown out by mistake or to see what went wrong,
+# without a number that keeps failing filling the disk (the long chaos
+# campaign filled 48 MB this way, then the app could not start).
+ASIDE_KEEP: Final = 10
 MAX_REASON_SLUG: Final = 40
 
 # [0-9], not \d: \d also matches other scripts' digits ("٣"). fullmatch, not
@@ -31,6 +36,14 @@ _BACKUP_NAME = re.compile(
     re.escape(BACKUP_PREFIX) + "(" + _TIMESTAMP.pattern + ")" + re.escape(BACKUP_SUFFIX)
 )
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+_ASIDE_NAME = re.compile(
+    "("
+    + "|".join(sorted(ASIDE_KINDS))
+    + ")-("
+    + _TIMESTAMP.pattern
+    + ")-[a-z0-9-]*"
+    + re.escape(BACKUP_SUFFIX)
+)
 
 
 class InvalidBackupTimestamp(ValueError):
@@ -138,3 +151,22 @@ def backups_to_delete(
         kept.add(newest_connected.timestamp)
     kept.update(protected)
     return [b.timestamp for b in reversed(newest_first) if b.timestamp not in kept]
+
+
+def asides_to_delete(names: Collection[str], keep: int = ASIDE_KEEP) -> list[str]:
+    """Names of files set aside to delete: all but the newest `keep` of each kind.
+
+    Names that are not files set aside (backups, anything else) are never chosen.
+    """
+    if keep < 1:
+        raise ValueError(f"keep must be at least 1 file, got {keep}")
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    for name in names:
+        match = _ASIDE_NAME.fullmatch(name)
+        if match is not None:
+            by_kind.setdefault(match.group(1), []).append((match.group(2), name))
+    doomed: list[str] = []
+    for found in by_kind.values():
+        found.sort(reverse=True)  # the timestamp format sorts as time does
+        doomed += [name for _, name in found[keep:]]
+    return sorted(doomed)

@@ -53,6 +53,7 @@ class Code(StrEnum):
     START_DATA_DIR_WRITE = "start_data_dir_write"  # path
     START_PORT_IN_USE = "start_port_in_use"  # port
     START_PORT_UNUSABLE = "start_port_unusable"  # port, reason
+    START_DISK_FULL = "start_disk_full"  # path
     START_OTHER = "start_other"  # detail (English, from a library or the OS)
 
 

@@ -22,6 +22,7 @@ line, an exit code); the faces show it and exit.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -200,14 +201,22 @@ class Runtime:
                 return False
             await self.history.open()
             self.history.attach(self.pool)
-            self.ledger = await run_blocking(
-                build_quota_ledger, self.config, uri_store=self.uri_store
-            )
-            from lila_desktop.services.outbox.wiring import start_outbox  # after the window
+            try:
+                self.ledger = await run_blocking(
+                    build_quota_ledger, self.config, uri_store=self.uri_store
+                )
+                from lila_desktop.services.outbox.wiring import start_outbox  # after the window
 
-            self.outbox = await start_outbox(
-                self.pool, self.ledger, self.config.data_dir, self.config.settings
-            )
+                self.outbox = await start_outbox(
+                    self.pool, self.ledger, self.config.data_dir, self.config.settings
+                )
+            except OSError as exc:
+                # The ledger and the outbox write at start (recovery, settling):
+                # on a full disk say so plainly instead of a traceback.
+                if exc.errno != errno.ENOSPC:
+                    raise
+                logger.error("start: %s", exc, extra={"event": "disk_full"})
+                raise refusal(Code.START_DISK_FULL, path=str(self.config.data_dir)) from None
             await self._start_api()
             for service in self.services:
                 await service.start()

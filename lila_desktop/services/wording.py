@@ -178,6 +178,10 @@ _ENGLISH: dict[Code, Callable[[dict[str, Param]], str]] = {
         f"The local API cannot listen on 127.0.0.1:{a.get('port')} ({a.get('reason')}): "
         "start with --api-port N for another port, or --api-port 0 to turn the API off."
     ),
+    Code.START_DISK_FULL: lambda a: (
+        f"The disk that holds the data folder {a.get('path')} is full: free some space on it "
+        "and start Lila Desktop again. Nothing was lost."
+    ),
     Code.START_OTHER: lambda a: str(a.get("detail")),
 }
 

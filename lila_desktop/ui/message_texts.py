@@ -331,6 +331,15 @@ def message_text(message: Message) -> str:
                 str(a.get("port")),
                 str(a.get("reason")),
             )
+        case Code.START_DISK_FULL:
+            return _fill(
+                QCoreApplication.translate(
+                    "Message",
+                    "The disk that holds the data folder %1 is full: free some space on it "
+                    "and start Lila Desktop again. Nothing was lost.",
+                ),
+                str(a.get("path")),
+            )
         case Code.START_OTHER:
             return _fill(
                 QCoreApplication.translate("Message", "Lila Desktop cannot start: %1"),

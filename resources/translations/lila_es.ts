@@ -351,22 +351,22 @@
 <context>
     <name>GuiApp</name>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="207"/>
+        <location filename="../../lila_desktop/ui/main.py" line="214"/>
         <source>Starting…</source>
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="334"/>
+        <location filename="../../lila_desktop/ui/main.py" line="364"/>
         <source>The demo numbers could not be prepared; see the log.</source>
         <translation>No se pudieron preparar los números de demostración; mira el registro.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="320"/>
+        <location filename="../../lila_desktop/ui/main.py" line="350"/>
         <source>The local API is off.</source>
         <translation>La API local está apagada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="316"/>
+        <location filename="../../lila_desktop/ui/main.py" line="346"/>
         <source>Listening on %1. Changes apply from the next start.</source>
         <translation>Escuchando en %1. Los cambios se aplican al volver a abrir Lila.</translation>
     </message>
@@ -795,12 +795,12 @@
         <translation>Historial, copias de seguridad y registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="326"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="331"/>
         <source>Select a number to see what it needs.</source>
         <translation>Elige un número para ver qué necesita.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="324"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="329"/>
         <source>No number yet. Press Add number (Ctrl+N) to link your first one.</source>
         <translation>Aún no hay números. Pulsa Añadir número (Ctrl+N) para vincular el primero.</translation>
     </message>
@@ -1019,6 +1019,11 @@
     </message>
     <message>
         <location filename="../../lila_desktop/ui/message_texts.py" line="336"/>
+        <source>The disk that holds the data folder %1 is full: free some space on it and start Lila Desktop again. Nothing was lost.</source>
+        <translation>El disco de la carpeta de datos %1 está lleno: libera algo de espacio y vuelve a abrir Lila Desktop. No se ha perdido nada.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="345"/>
         <source>Lila Desktop cannot start: %1</source>
         <translation>Lila Desktop no puede arrancar: %1</translation>
     </message>
@@ -1307,7 +1312,7 @@
 <context>
     <name>QrView</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/qr_view.py" line="55"/>
+        <location filename="../../lila_desktop/ui/widgets/qr_view.py" line="56"/>
         <source>Waiting for a code…</source>
         <translation>Esperando un código…</translation>
     </message>
@@ -1733,22 +1738,22 @@
         <translation>Conexión 24 h</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="199"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="207"/>
         <source>now</source>
         <translation>ahora</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="200"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="208"/>
         <source>in %1</source>
         <translation>en %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="204"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="212"/>
         <source>after %1</source>
         <translation>después de las %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/models/sessions.py" line="217"/>
+        <location filename="../../lila_desktop/ui/models/sessions.py" line="225"/>
         <source>Share of the last 24 hours this number was connected</source>
         <translation>Parte de las últimas 24 horas en que este número estuvo conectado</translation>
     </message>
@@ -2553,67 +2558,67 @@
 <context>
     <name>WindowController</name>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="128"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="127"/>
         <source>Lila Desktop is still running</source>
         <translation>Lila Desktop sigue funcionando</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="130"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="129"/>
         <source>Your numbers stay connected. Open the window from this icon; quit from its menu.</source>
         <translation>Tus números siguen conectados. Abre la ventana desde este icono; para salir, usa su menú.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="194"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="193"/>
         <source>The message quota is still starting; try again in a moment.</source>
         <translation>El cupo de mensajes todavía se está preparando; inténtalo de nuevo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="197"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="196"/>
         <source>The outbox is still starting; try again in a moment.</source>
         <translation>La bandeja de salida aún se está iniciando; inténtelo de nuevo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="222"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="221"/>
         <source>+%1 was imported and is connecting.</source>
         <translation>+%1 se importó y se está conectando.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="237"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="236"/>
         <source>Exported +%1 to %2. Keep the passphrase apart from the file.</source>
         <translation>Se exportó +%1 a %2. Guarda la frase separada del archivo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="278"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="277"/>
         <source>The company portal can be set once Lila has started.</source>
         <translation>El portal de la empresa se puede configurar cuando Lila haya terminado de arrancar.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="287"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="286"/>
         <source>There is no system keyring on this computer to keep the portal address; set the environment variable LILA_MONGODB_URI instead.</source>
         <translation>Este ordenador no tiene llavero del sistema donde guardar la dirección del portal; define en su lugar la variable de entorno LILA_MONGODB_URI.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="291"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="290"/>
         <source>The system keyring is not available, so the portal address cannot be read or changed here. Unlock the keyring (GNOME Keyring, KWallet, Keychain or Credential Manager) and open Settings again, or set the environment variable LILA_MONGODB_URI.</source>
         <translation>El llavero del sistema no está disponible, así que aquí no se puede leer ni cambiar la dirección del portal. Desbloquea el llavero (GNOME Keyring, KWallet, Llavero de macOS o Administrador de credenciales) y vuelve a abrir Ajustes, o define la variable de entorno LILA_MONGODB_URI.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="308"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="307"/>
         <source>The company portal address was not saved: %1</source>
         <translation>No se guardó la dirección del portal de la empresa: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="313"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="312"/>
         <source>The company portal address was saved; it applies from the next start.</source>
         <translation>Se guardó la dirección del portal de la empresa; se aplica al volver a abrir Lila.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="316"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="315"/>
         <source>The company portal address was removed; from the next start messages count against the local limit.</source>
         <translation>Se quitó la dirección del portal de la empresa; al volver a abrir Lila, los mensajes cuentan para el límite local.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/controller.py" line="329"/>
+        <location filename="../../lila_desktop/ui/controller.py" line="328"/>
         <source>Settings could not be saved: %1</source>
         <translation>No se pudieron guardar los ajustes: %1</translation>
     </message>

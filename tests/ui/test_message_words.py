@@ -47,6 +47,7 @@ PARAMS: dict[Code, dict[str, str | int | float | None]] = {
     Code.START_DATA_DIR_WRITE: {"path": "/srv/lila"},
     Code.START_PORT_IN_USE: {"port": 3001},
     Code.START_PORT_UNUSABLE: {"port": 80, "reason": "Permission denied"},
+    Code.START_DISK_FULL: {"path": "/srv/lila"},
     Code.START_OTHER: {"detail": "The keyring is locked."},
 }
 

@@ -13,6 +13,7 @@ from lila_desktop.core.messages import Code, Message
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Status
 from lila_desktop.services.vault import BackupInfo
+from lila_desktop.ui import i18n
 from lila_desktop.ui.bridge import PoolBridge
 from lila_desktop.ui.models.backups import BackupListModel
 from lila_desktop.ui.models.logs import LogEntry, LogFilterProxy, LogModel
@@ -55,6 +56,37 @@ def test_session_model_shows_colour_and_text(qloop: LoopRunner) -> None:
     assert model.data(status, Role.SEVERITY) == "working"
     assert model.data(model.index(0, Column.NEXT_RETRY)) == "in 10 s"
     assert model.data(model.index(0, Column.NUMBER)) == "+51900000001"
+
+
+def test_status_words_follow_each_new_snapshot_and_the_language(qloop: LoopRunner) -> None:
+    """The status column's words are kept per snapshot (paints ask again and again):
+    a new snapshot or another language words it afresh."""
+    model = SessionTableModel(tick_ms=10_000)
+    model.apply([snap(status=Status.RECONNECTING, attempt=1)])
+    status = model.index(0, Column.STATUS)
+    assert model.data(status) == model.data(status) == "Reconnecting (attempt 1)"
+    model.apply([snap(status=Status.RECONNECTING, attempt=2)])
+    assert model.data(status) == "Reconnecting (attempt 2)"
+    model.apply([snap(status=Status.FAILED)])
+    assert model.data(status) == "Failed — press Connect"
+    i18n.install_language("es")
+    try:
+        model.retranslate()
+        assert model.data(status) != "Failed — press Connect"
+    finally:
+        i18n.install_language("en")
+        model.retranslate()
+    assert model.data(status) == "Failed — press Connect"
+
+
+def test_the_model_says_whether_a_batch_changed_a_status(qloop: LoopRunner) -> None:
+    model = SessionTableModel(tick_ms=10_000)
+    model.apply([snap()])
+    assert model.statuses_changed  # a new row
+    model.apply([snap(name="Other name")])
+    assert not model.statuses_changed
+    model.apply([snap(status=Status.RECONNECTING, attempt=1)])
+    assert model.statuses_changed
 
 
 def test_changes_redraw_only_their_columns(qloop: LoopRunner) -> None:

@@ -300,7 +300,7 @@ class EngineClient:
     ) -> Any:
         if self._closing and op != p.OP_SHUTDOWN:
             raise EngineUnavailable("the app is shutting down")
-        if wait_ready:
+        if wait_ready and not self._ready.is_set():  # a wait_for costs a task and a timer
             try:
                 await asyncio.wait_for(self._ready.wait(), timeout)
             except TimeoutError:

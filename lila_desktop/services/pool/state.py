@@ -53,6 +53,7 @@ class PoolState:
         self._receipt_observers: list[Callable[[str, list[str], str], None]] = []
         self._saved = RegistrySync(registry, self._sessions)
         self._changed = asyncio.Condition()
+        self._notify_pending = False
         self._housekeeping: asyncio.Task[None] | None = None
         # The simulated WhatsApp reports its network itself (EV_NETWORK); for
         # the real one the OS tells us (Qt in the window, netlink headless), or
@@ -123,10 +124,15 @@ class PoolState:
             except Exception:
                 logger.exception("snapshot observer failed")
         self._saved.persist_if_changed(snapshot)
-        asyncio.get_running_loop().create_task(self._notify_waiters())
+        # One wake-up task for all the snapshots published before it runs (a task
+        # per snapshot was thousands a second at 200 flapping numbers).
+        if not self._notify_pending:
+            self._notify_pending = True
+            asyncio.get_running_loop().create_task(self._notify_waiters())
 
     async def _notify_waiters(self) -> None:
         async with self._changed:
+            self._notify_pending = False  # later snapshots schedule their own wake-up
             self._changed.notify_all()
 
     def _notify(self, notice: Notice) -> None:

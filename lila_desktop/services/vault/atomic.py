@@ -124,7 +124,7 @@ def temp_name_for(path: Path) -> Path:
     return path.with_name(f".{path.name}.{secrets.token_hex(8)}{TEMP_SUFFIX}")
 
 
-def write_temp(path: Path, data: bytes) -> Path:
+def write_temp(path: Path, data: bytes | bytearray) -> Path:
     """Write `data` to a fresh fsynced temp file beside `path` (0600) and return its path."""
     tmp = temp_name_for(path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)

@@ -5,9 +5,10 @@ Synchronous and not thread-safe per phone: `SessionVault` calls it through
 
 A backup only gets its final name `creds-<ts>.lila` after its plaintext has
 passed one SQLite integrity check (with a paired device) and the temp file
-has been written, fsynced, read back and authenticated by its GCM tag to the
-very plaintext that was checked. So a final name always means a backup that
-can be restored; a crash leaves at most a temp file.
+has been written, fsynced, read back and found equal, byte for byte, to what
+was sealed from that very plaintext (so its GCM tag authenticates it: no
+second decryption). So a final name always means a backup that can be
+restored; a crash leaves at most a temp file.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from lila_desktop.core.backup_naming import (
     RetentionEntry,
     aside_file_name,
+    asides_to_delete,
     backups_to_delete,
     next_timestamp,
     parse_backup_file_name,
@@ -45,6 +47,7 @@ from lila_desktop.services.vault.sealed import (
     SealedFileError,
     open_bytes,
     read_file_header,
+    seal_buffer,
     seal_bytes,
 )
 from lila_desktop.services.vault.snapshot import StoreCorrupt, check_store
@@ -52,6 +55,25 @@ from lila_desktop.services.vault.snapshot import StoreCorrupt, check_store
 logger = logging.getLogger(__name__)
 
 FUTURE_SLACK = 86_400.0  # seconds: backups dated later than tomorrow do not set the order
+
+
+_READ_BACK_CHUNK = 1 << 20
+
+
+def _file_equals(path: Path, expected: bytearray) -> bool:
+    """Whether the file holds exactly `expected`: read in chunks into one buffer
+    (no copy of the whole file), compared with memcmp."""
+    buf = bytearray(_READ_BACK_CHUNK)
+    pos = 0
+    with open(path, "rb", buffering=0) as f:
+        while True:
+            n = f.readinto(buf)
+            if not n:
+                return pos == len(expected)
+            chunk = buf if n == len(buf) else buf[:n]
+            if chunk != expected[pos : pos + n]:
+                return False
+            pos += n
 
 
 @dataclass(frozen=True)
@@ -196,10 +218,10 @@ class Backups:
             "content_id": content_id,
             "size": len(data),
         }
-        blob = seal_bytes(data, self._key, phone=phone, purpose=PURPOSE_BACKUP, meta=meta)
+        blob = seal_buffer(data, self._key, phone=phone, purpose=PURPOSE_BACKUP, meta=meta)
         tmp = write_temp(final, blob)
         try:
-            self._verify_written(tmp, phone, data)
+            self._verify_written(tmp, phone, blob)
             commit_temp(tmp, final)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -224,21 +246,16 @@ class Backups:
         self.rotate(phone, protect={timestamp, *protect})
         return info
 
-    def _verify_written(self, tmp: Path, phone: str, data: bytes) -> None:
-        """Read back what reached the file, not what we meant to write, and check
-        it by its GCM tag: a tag that verifies proves the file decrypts to the
-        very plaintext we sealed, which passed its one integrity check (`take`).
-        The plaintext is compared too (a memcmp): no second SQLite check, no hash."""
-        try:
-            _, back = open_bytes(tmp.read_bytes(), self._key, phone=phone, purpose=PURPOSE_BACKUP)
-        except SealedFileError as exc:
-            back, why = b"", str(exc)
-        else:
-            why = "its contents differ from the store"
-        if back != data:
+    def _verify_written(self, tmp: Path, phone: str, blob: bytearray) -> None:
+        """Read back what reached the file, not what we meant to write, and compare
+        it with the sealed bytes. Equal bytes carry the same GCM tag, which
+        authenticates them to the very plaintext we sealed (it passed its one
+        integrity check in `take`): decrypting them again would prove nothing more
+        and cost two more copies of the store."""
+        if not _file_equals(tmp, blob):
             raise VaultError(
-                f"A backup of {phone} failed its check after writing ({why}); the disk may be "
-                "failing. Nothing was replaced."
+                f"A backup of {phone} failed its check after writing (the file differs from "
+                "what was sealed); the disk may be failing. Nothing was replaced."
             )
 
     def rotate(self, phone: str, protect: Collection[str] = ()) -> list[str]:
@@ -293,7 +310,16 @@ class Backups:
         tmp = write_temp(dest, blob)
         commit_temp(tmp, dest)
         logger.warning("set aside %s data of %s as %s (%s)", origin, phone, dest.name, reason)
+        self._prune_asides(phone)
         return dest
+
+    def _prune_asides(self, phone: str) -> None:
+        """Only the newest ASIDE_KEEP files set aside of each kind stay."""
+        folder = self._layout.backups_dir(phone)
+        for name in asides_to_delete(os.listdir(folder)):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / name)
+            logger.info("deleted old file set aside %s of %s", name, phone)
 
     def move_aside_file(self, phone: str, path: Path, *, reason: str) -> Path:
         """Rename an unreadable sealed file into the backups folder as is (same file system)."""
@@ -305,4 +331,5 @@ class Backups:
         logger.warning(
             "moved unreadable %s of %s aside to %s (%s)", path.name, phone, dest.name, reason
         )
+        self._prune_asides(phone)
         return dest

@@ -48,12 +48,16 @@ from lila_desktop.services.vault.snapshot import (
     StoreCorrupt,
     check_store,
     checked,
-    snapshot_store,
+    snapshot_checked,
 )
 
 logger = logging.getLogger(__name__)
 
 Unreadable = (SealedFileError, StoreCorrupt)
+
+
+# QuietStores purposes for has_device's two answers.
+_DEVICE_PURPOSES: dict[bool, str] = {True: "device", False: "no device"}
 
 
 class VaultOps:
@@ -75,7 +79,7 @@ class VaultOps:
         if not live.exists():
             return None
         try:
-            data = snapshot_store(live)
+            data = snapshot_checked(live)
         except FileNotFoundError:
             return None
         except StoreBusy as exc:
@@ -88,7 +92,7 @@ class VaultOps:
                 f"The store of {phone} could not be read just now ({exc}). Check the disk "
                 "(free space, errors) and try again; nothing was changed."
             ) from None
-        return checked(data)
+        return data
 
     def read_sealed(self, phone: str) -> bytes | None:
         """Checked plaintext of the sealed store, None if absent (SealedFileError, StoreCorrupt)."""
@@ -395,11 +399,24 @@ class VaultOps:
         logger.info("removed session %s%s", phone, " and its backups" if delete_backups else "")
 
     def has_device(self, phone: str) -> bool:
+        # Asked before every dial: a live store unchanged since it was last read
+        # keeps its answer (a full snapshot and integrity check per reconnect was
+        # most of the pool's worker time at 200 flapping numbers, bench_pool.py).
+        live, sidecars = self._live_files(phone)
+        for verdict, purpose in _DEVICE_PURPOSES.items():
+            if self.quiet.unchanged(phone, purpose, live, sidecars):
+                return verdict
+        begun = self.quiet.begin(live, sidecars)
         try:
             data = self.read_live(phone)
+            from_live = data is not None
             if data is None:
                 data = self.read_sealed(phone)
         except (*Unreadable, VaultError) as exc:
             logger.warning("cannot tell whether %s has a device: %s", phone, exc)
             return False
-        return data is not None and check_store(data).has_device
+        verdict = data is not None and check_store(data).has_device
+        if from_live:
+            self.quiet.remember(phone, _DEVICE_PURPOSES[verdict], begun)
+            self.quiet.drop(phone, _DEVICE_PURPOSES[not verdict])
+        return verdict

@@ -63,6 +63,9 @@ class QuietStores:
         proved = self._proved.get((phone, purpose))
         return proved is not None and stamp_of(path, sidecars) == proved
 
+    def drop(self, phone: str, purpose: str) -> None:
+        self._proved.pop((phone, purpose), None)
+
     def forget(self, phone: str) -> None:
         for key in [k for k in self._proved if k[0] == phone]:
             del self._proved[key]

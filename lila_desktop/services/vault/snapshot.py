@@ -3,17 +3,20 @@
 The live store is written by whatsmeow inside the *engine* process; this
 runs in the pool process, so Python's sqlite3 is an ordinary cross-process
 reader and SQLite's file locks keep the copy consistent (NEONIZE_NOTES
-hazard 7 is only about two SQLite copies inside one process). Every page is
-copied in one read transaction under a short shared lock; whatsmeow waits up
-to 5 s for it, and a 5 MB store takes a few milliseconds.
+hazard 7 is only about two SQLite copies inside one process). The file is
+read (and checked, for a live snapshot) in one read transaction under a short
+shared lock; whatsmeow waits up to 5 s for it, and a 5 MB store takes a few
+milliseconds. The vault reads one number's store at a time (its lock), which
+matters: closing a descriptor drops this process's POSIX locks on the file.
 
-Checks run on an in-memory database (deserialize): plaintext credentials
-never touch the disk for a check.
+Checks of bytes that are not a live file (decrypted stores) run on an
+in-memory database (deserialize): plaintext never touches the disk for them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -70,6 +73,21 @@ def snapshot_store(path: Path) -> bytes:
     other failure (its lock held past the busy timeout, I/O, a full disk).
     An empty file gives b"".
     """
+    return _snapshot(path, check=False)[0]
+
+
+def snapshot_checked(path: Path) -> CheckedBytes:
+    """As snapshot_store, integrity-checked on the file inside the same read
+    transaction: the pages checked are the bytes returned, and the check needs
+    no second in-memory copy of the store (bench/bench_backup.py). The live
+    file is already on disk; the check writes nothing. StoreCorrupt if damaged."""
+    data, verdict = _snapshot(path, check=True)
+    out = CheckedBytes(data)
+    out.check = verdict or StoreCheck(jid=None, has_data=False)
+    return out
+
+
+def _snapshot(path: Path, *, check: bool) -> tuple[bytes, StoreCheck | None]:
     # mode=rw: never create a missing file, but allow SQLite to roll back a hot
     # journal left by a crashed engine (a read-only open would refuse to).
     uri = path.resolve().as_uri() + "?mode=rw"
@@ -79,17 +97,32 @@ def snapshot_store(path: Path) -> bytes:
         if not path.exists():
             raise FileNotFoundError(f"no session store at {path}") from None
         raise StoreBusy(str(exc)) from None
+    fd: int | None = None
     try:
         # One read transaction: its shared lock keeps the engine's commits out
-        # while the pages are copied straight from the pager (no backup into a
-        # second database first: half the work, bench/bench_backup.py).
+        # of the file while we check and read it (rollback journal: a writer
+        # touches the file only under an exclusive lock; a hot journal is
+        # rolled back when the lock is taken). The file's bytes are then the
+        # database: read in one system call, not copied page by page through
+        # the pager and again into Python (bench/bench_backup.py).
         src.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")  # pages without a read() each
+        src.execute("PRAGMA temp_store = MEMORY")  # a check never writes a temp file
         src.execute("BEGIN")
-        if src.execute("PRAGMA page_count").fetchone()[0] == 0:
-            return b""
-        data = src.serialize()
+        pages = int(src.execute("PRAGMA page_count").fetchone()[0])
+        if pages == 0:
+            return b"", None
+        verdict = _verdict(src) if check else None
+        size = pages * int(src.execute("PRAGMA page_size").fetchone()[0])
+        data = b""
+        if str(src.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+            # Closed only after the connection (below): on POSIX, closing any
+            # descriptor of a file drops this process's locks on it.
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            data = os.read(fd, size)
+        if len(data) != size:  # WAL, or a file shorter than its header says
+            data = src.serialize()
         src.execute("COMMIT")
-        return data
+        return data, verdict
     except sqlite3.DatabaseError as exc:
         # Only damage is "corrupt" (the policy sets the store aside); locked,
         # disk full, I/O errors pass: a locked store was once set aside.
@@ -98,6 +131,8 @@ def snapshot_store(path: Path) -> bytes:
         raise StoreBusy(str(exc)) from None
     finally:
         src.close()
+        if fd is not None:
+            os.close(fd)
 
 
 @contextlib.contextmanager
@@ -123,24 +158,29 @@ def check_store(data: bytes) -> StoreCheck:
         raise StoreCorrupt("not an SQLite database (wrong file header)")
     try:
         with _in_memory(data) as conn:
-            result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-            if result != ["ok"]:
-                raise StoreCorrupt("SQLite integrity check failed: " + "; ".join(result[:3]))
-            tables = [
-                str(r[0])
-                for r in conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'whatsmeow_%'"
-                )
-            ]
-            jid: str | None = None
-            if "whatsmeow_device" in tables:
-                row = conn.execute("SELECT jid FROM whatsmeow_device LIMIT 1").fetchone()
-                jid = None if row is None else str(row[0])
-            has_data = any(
-                conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone() is not None
-                for t in tables
-                if t != "whatsmeow_version"
-            )
+            return _verdict(conn)
     except sqlite3.DatabaseError as exc:
         raise StoreCorrupt(str(exc)) from None
+
+
+def _verdict(conn: sqlite3.Connection) -> StoreCheck:
+    """PRAGMA integrity_check (StoreCorrupt), then the device and whether any table has rows."""
+    result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    if result != ["ok"]:
+        raise StoreCorrupt("SQLite integrity check failed: " + "; ".join(result[:3]))
+    tables = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'whatsmeow_%'"
+        )
+    ]
+    jid: str | None = None
+    if "whatsmeow_device" in tables:
+        row = conn.execute("SELECT jid FROM whatsmeow_device LIMIT 1").fetchone()
+        jid = None if row is None else str(row[0])
+    has_data = any(
+        conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone() is not None
+        for t in tables
+        if t != "whatsmeow_version"
+    )
     return StoreCheck(jid=jid, has_data=has_data)

@@ -109,6 +109,8 @@ class SessionTableModel(QAbstractTableModel):
         self._countdown_timer.start()
         self.changed_cells = 0  # cells reported through dataChanged (tests read it)
         self._waiting: dict[str, int] = {}  # messages queued in the outbox, per number
+        self._status_text: dict[str, tuple[SessionSnapshot, str]] = {}  # phone: (for, text)
+        self.statuses_changed = False  # did the last apply() change a status or add a row?
 
     # --- Qt model API ------------------------------------------------------
 
@@ -165,8 +167,14 @@ class SessionTableModel(QAbstractTableModel):
             case Column.NAME:
                 return snap.name
             case Column.STATUS:
-                todo = words.row_action(snap.status)
-                return f"{texts.status_text(snap)} — {todo}" if todo else texts.status_text(snap)
+                # Painted again and again, changed rarely: worded once per snapshot.
+                cached = self._status_text.get(snap.phone)
+                if cached is None or cached[0] is not snap:
+                    todo = words.row_action(snap.status)
+                    text = texts.status_text(snap)
+                    cached = (snap, f"{text} — {todo}" if todo else text)
+                    self._status_text[snap.phone] = cached
+                return cached[1]
             case Column.SINCE:
                 return texts.duration(now - snap.since) if snap.since else "—"
             case Column.NEXT_RETRY:
@@ -283,6 +291,7 @@ class SessionTableModel(QAbstractTableModel):
     def apply(self, batch: Iterable[SessionSnapshot]) -> None:
         """Take a batch of newest snapshots: insert new numbers, redraw changed cells."""
         new: list[SessionSnapshot] = []
+        statuses_changed = False
         for snap in batch:
             row = self._index.get(snap.phone)
             if row is None:
@@ -291,6 +300,7 @@ class SessionTableModel(QAbstractTableModel):
             old = self._rows[row]
             if old == snap:
                 continue
+            statuses_changed = statuses_changed or old.status is not snap.status
             self._rows[row] = snap
             changed = [c for c, names in _FIELDS.items() if _differs(old, snap, names)]
             if changed:
@@ -302,9 +312,11 @@ class SessionTableModel(QAbstractTableModel):
                 self._index[snap.phone] = len(self._rows)
                 self._rows.append(snap)
             self.endInsertRows()
+        self.statuses_changed = statuses_changed or bool(new)
 
     def reset(self, snapshots: Iterable[SessionSnapshot]) -> None:
         self.beginResetModel()
+        self._status_text.clear()
         self._rows = list(snapshots)
         self._index = {s.phone: i for i, s in enumerate(self._rows)}
         self.endResetModel()
@@ -314,11 +326,13 @@ class SessionTableModel(QAbstractTableModel):
         if row is None:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
+        self._status_text.pop(phone, None)
         del self._rows[row]
         self._index = {s.phone: i for i, s in enumerate(self._rows)}
         self.endRemoveRows()
 
     def retranslate(self) -> None:
+        self._status_text.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
         if self._rows:
             self._emit_changed(0, 0, len(Column) - 1, last_row=len(self._rows) - 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
@@ -18,12 +18,15 @@ _STYLE = {
     Severity.ATTENTION: "color: #b3261e;",
 }
 
+_REDRAW_ON = (QEvent.Type.PaletteChange, QEvent.Type.FontChange, QEvent.Type.StyleChange)
+
 
 class SummaryBar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("summary_bar")
         self.level = Severity.IDLE
+        self._shown: tuple[str, Severity] | None = None
         self.icon = QLabel(self)
         self.icon.setObjectName("summary_icon")
         self.text = QLabel(self)
@@ -38,8 +41,16 @@ class SummaryBar(QFrame):
         row.addWidget(self.icon)
         row.addWidget(self.text, 1)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in _REDRAW_ON:
+            self._shown = None  # the icon follows the palette and the font: redraw next time
+        super().changeEvent(event)
+
     def show_snapshots(self, snaps: list[SessionSnapshot]) -> None:
         text, level = words.summary([s.status for s in snaps])
+        if (text, level) == self._shown:
+            return  # a style sheet set again re-polishes the label: only on a change
+        self._shown = (text, level)
         self.level = level
         side = self.text.fontMetrics().height()
         self.icon.setPixmap(severity_icon(level).pixmap(QSize(side, side)))

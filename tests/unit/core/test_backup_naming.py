@@ -10,9 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lila_desktop.core.backup_naming import (
+    ASIDE_KEEP,
     InvalidBackupTimestamp,
     RetentionEntry,
     aside_file_name,
+    asides_to_delete,
     backup_file_name,
     backups_to_delete,
     format_timestamp,
@@ -221,3 +223,16 @@ def test_a_refused_timestamp_shows_what_was_given_and_the_form() -> None:
         f"{repr('x' * 100)[:60]} is not a backup timestamp; use the form "
         "e.g. 2026-01-28T12-30-45-123Z (UTC, as listed with the backups)."
     )
+
+
+def test_only_the_newest_files_set_aside_of_each_kind_stay() -> None:
+    stamps = [format_timestamp(SEED_EPOCH + i) for i in range(ASIDE_KEEP + 3)]
+    resets = [aside_file_name("reset", ts, "logged out 401") for ts in stamps]
+    corrupt = [aside_file_name("corrupt", ts, "bad mac") for ts in stamps[:4]]
+    others = [backup_file_name(stamps[0]), "notes.txt", "reset-garbage.lila"]
+    names = [*reversed(resets), *corrupt, *others]  # any order
+    assert asides_to_delete(names) == resets[:3]  # the three oldest resets only
+    assert asides_to_delete(names, keep=2) == sorted([*resets[:-2], *corrupt[:2]])
+    assert asides_to_delete(others) == []
+    with pytest.raises(ValueError, match="at least 1"):
+        asides_to_delete(names, keep=0)

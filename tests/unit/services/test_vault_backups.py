@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from lila_desktop.core.backup_naming import ASIDE_KEEP
 from lila_desktop.services import store_schema
 from lila_desktop.services.vault import (
     BackupNotFound,
@@ -292,6 +294,27 @@ async def test_a_sealed_store_with_sqlite_corruption_is_moved_aside(tmp_path: Pa
     with pytest.raises(StoreUnreadable, match="corrupt store") as err:
         await vault.prepare_live(PHONE)
     assert err.value.quarantined_to.exists()
+    await vault.aclose()
+
+
+@pytest.mark.asyncio
+async def test_files_set_aside_are_bounded_newest_kept(tmp_path: Path) -> None:
+    """A number that keeps failing must not fill the disk with what is set aside:
+    resets of stores with data but no device, through the vault's own reset."""
+    vault, clock, _, _ = await _paired(tmp_path)
+    for i in range(ASIDE_KEEP + 4):
+        live = await vault.prepare_live(PHONE)
+        live.unlink(missing_ok=True)
+        with contextlib.closing(sqlite3.connect(live)) as conn, conn:
+            conn.execute("CREATE TABLE whatsmeow_lid_map (lid TEXT, pn TEXT)")
+            conn.execute("INSERT INTO whatsmeow_lid_map VALUES (?, 'x')", (f"{i}@lid",))
+        clock.advance(1.0)
+        await vault.reset(PHONE, f"logged out {i}")
+    reset = sorted(n for n in os.listdir(_backup_dir(tmp_path)) if n.startswith("reset-"))
+    assert len(reset) == ASIDE_KEEP
+    assert reset[0].endswith("logged-out-4.lila") and reset[-1].endswith(
+        f"logged-out-{ASIDE_KEEP + 3}.lila"
+    )
     await vault.aclose()
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from lila_desktop.services import store_schema
+from lila_desktop.services.vault import operations
 from lila_desktop.services.vault.quiet import SETTLE_NS, QuietStores, stamp_of
 from tests.unit.services.vault_support import PHONE, FakeClock, make_vault
 
@@ -66,4 +67,36 @@ async def test_a_write_after_a_skipped_check_is_always_backed_up(tmp_path: Path)
         conn.execute("INSERT INTO whatsmeow_lid_map VALUES (?, ?)", ("1@lid", "1@s.whatsapp.net"))
     clock.advance()
     assert await vault.backup(PHONE, "connected", connected=True) is not None
+    await vault.aclose()
+
+
+@pytest.mark.asyncio
+async def test_has_device_reads_an_unchanged_store_once_and_sees_a_logout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked before every dial: an unchanged live store keeps its answer; whatsmeow
+    deleting the device (logout, hazard 8) is a write, so the answer follows it."""
+    vault = make_vault(tmp_path, clock=FakeClock())
+    await vault.open()
+    live = await vault.prepare_live(PHONE)
+    store_schema.make_paired_store(live, PHONE)
+    _age(live)
+    reads: list[Path] = []
+    real = operations.snapshot_checked
+
+    def counting(path: Path) -> bytes:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(operations, "snapshot_checked", counting)
+    assert await vault.has_device(PHONE) and await vault.has_device(PHONE)
+    assert len(reads) == 1, "the unchanged store was read again"
+    with sqlite3.connect(live) as conn:
+        conn.execute("DELETE FROM whatsmeow_device")
+    conn.close()
+    assert not await vault.has_device(PHONE)
+    _age(live)
+    assert not await vault.has_device(PHONE)  # re-read once, now remembered as "no device"
+    assert not await vault.has_device(PHONE)
+    assert len(reads) == 3
     await vault.aclose()
