@@ -19,6 +19,7 @@ from lila_desktop.services.vault.sealed import (
     open_bytes,
     read_file_header,
     read_header,
+    seal_buffer,
     seal_bytes,
 )
 
@@ -323,3 +324,19 @@ def test_a_file_cut_inside_its_prefix_is_cut_off_when_read_from_disk(tmp_path: P
     with pytest.raises(SealedFileError) as err:
         read_file_header(path)
     assert (err.value.reason, str(err.value)) == ("bad_header", "The file's header is damaged.")
+
+
+def test_sealing_into_one_buffer_writes_what_seal_bytes_writes() -> None:
+    meta = {"reason": "periodic"}
+    buffer = seal_buffer(SECRET, KEY, phone=PHONE, purpose=PURPOSE_BACKUP, meta=meta)
+    assert isinstance(buffer, bytearray)
+    header, plaintext = open_bytes(bytes(buffer), KEY, phone=PHONE, purpose=PURPOSE_BACKUP)
+    assert plaintext == SECRET and header.meta == meta
+    reference = seal_bytes(SECRET, KEY, phone=PHONE, purpose=PURPOSE_BACKUP, meta=meta)
+    prefix = 13 + struct.unpack_from(">I", reference, 9)[0]
+    assert len(buffer) == len(reference) and buffer[:prefix] == reference[:prefix]
+    assert buffer[prefix : prefix + 12] != reference[prefix : prefix + 12]  # a fresh nonce
+    with pytest.raises(ValueError, match="the vault key must be 32 bytes"):
+        seal_buffer(SECRET, KEY[:31], phone=PHONE, purpose=PURPOSE_BACKUP)
+    with pytest.raises(ValueError, match="phone and purpose are set by seal_bytes itself"):
+        seal_buffer(SECRET, KEY, phone=PHONE, purpose=PURPOSE_BACKUP, meta={"phone": "1"})
