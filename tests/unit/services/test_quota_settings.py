@@ -216,6 +216,10 @@ def test_an_unreadable_keyring_means_the_local_quota_and_says_so(
     assert isinstance(ledger, SqliteLedger)
     [record] = [r for r in caplog.records if "Using the local quota" in r.getMessage()]
     assert record.levelno == level
+    # The line says why the keyring could not be read (the store's own words).
+    message = record.getMessage()
+    assert message.startswith("quota: ") and message.endswith(". Using the local quota.")
+    assert "keyring" in message.lower() and "None" not in message
 
 
 def test_a_stored_uri_that_is_not_one_is_a_config_error(

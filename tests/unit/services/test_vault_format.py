@@ -19,6 +19,7 @@ from lila_desktop.services.vault.sealed import (
     open_bytes,
     read_file_header,
     read_header,
+    seal_buffer,
     seal_bytes,
 )
 
@@ -256,3 +257,86 @@ def test_each_refusal_says_what_is_wrong_in_words(blob: bytes, words: str) -> No
     with pytest.raises(SealedFileError) as err:
         open_bytes(blob, KEY, phone=PHONE, purpose=PURPOSE_STORE)
     assert str(err.value).startswith(words)
+
+
+@pytest.mark.parametrize(
+    ("blob", "phone", "purpose", "words"),
+    [
+        (MAGIC[:6], PHONE, PURPOSE_STORE, "The file is truncated (cut off while being written?)."),
+        (
+            _seal()[:40],
+            PHONE,
+            PURPOSE_STORE,
+            "The file is truncated (cut off while being written?).",
+        ),
+        (
+            MAGIC + b"\x02" + b"\x00" * 60,
+            PHONE,
+            PURPOSE_STORE,
+            "This credentials file has format version 2; this version of Lila Desktop reads "
+            "version 1. Update Lila Desktop to open it.",
+        ),
+        (
+            _seal(),
+            PHONE,
+            PURPOSE_BACKUP,
+            "This file is a 'store' file, not a 'backup' file.",
+        ),
+        (
+            _seal(),
+            "5215512345678",
+            PURPOSE_STORE,
+            f"This file belongs to number {PHONE}, not 5215512345678.",
+        ),
+        (
+            _seal()[:-1] + b"\x00",
+            PHONE,
+            PURPOSE_STORE,
+            "The file could not be decrypted: it was altered or damaged, or it was sealed "
+            "with another key.",
+        ),
+    ],
+)
+def test_each_refusal_is_worded_in_full(blob: bytes, phone: str, purpose: str, words: str) -> None:
+    """The rest of the refusals, word for word (they reach the owner too)."""
+    with pytest.raises(SealedFileError) as err:
+        open_bytes(blob, KEY, phone=phone, purpose=purpose)
+    assert str(err.value) == words
+
+
+@pytest.mark.parametrize("fields", [{"phone": 51902049935, "purpose": "store"}, {"phone": PHONE}])
+def test_a_header_without_a_text_phone_and_purpose_is_damaged(fields: dict[str, object]) -> None:
+    header = json.dumps(fields).encode()
+    blob = MAGIC + b"\x01" + struct.pack(">I", len(header)) + header + b"\x00" * 40
+    with pytest.raises(SealedFileError) as err:
+        read_header(blob)
+    assert (err.value.reason, str(err.value)) == ("bad_header", "The file's header is damaged.")
+
+
+def test_a_file_cut_inside_its_prefix_is_cut_off_when_read_from_disk(tmp_path: Path) -> None:
+    path = tmp_path / "cut.lila"
+    for size in range(8, 13):  # the magic whole, the rest of the prefix missing
+        path.write_bytes((MAGIC + b"\x01\x00\x00\x00\x02")[:size])
+        with pytest.raises(SealedFileError) as err:
+            read_file_header(path)
+        assert err.value.reason == "truncated", size
+    path.write_bytes(MAGIC + b"\x01" + struct.pack(">I", MAX_HEADER + 1))
+    with pytest.raises(SealedFileError) as err:
+        read_file_header(path)
+    assert (err.value.reason, str(err.value)) == ("bad_header", "The file's header is damaged.")
+
+
+def test_sealing_into_one_buffer_writes_what_seal_bytes_writes() -> None:
+    meta = {"reason": "periodic"}
+    buffer = seal_buffer(SECRET, KEY, phone=PHONE, purpose=PURPOSE_BACKUP, meta=meta)
+    assert isinstance(buffer, bytearray)
+    header, plaintext = open_bytes(bytes(buffer), KEY, phone=PHONE, purpose=PURPOSE_BACKUP)
+    assert plaintext == SECRET and header.meta == meta
+    reference = seal_bytes(SECRET, KEY, phone=PHONE, purpose=PURPOSE_BACKUP, meta=meta)
+    prefix = 13 + struct.unpack_from(">I", reference, 9)[0]
+    assert len(buffer) == len(reference) and buffer[:prefix] == reference[:prefix]
+    assert buffer[prefix : prefix + 12] != reference[prefix : prefix + 12]  # a fresh nonce
+    with pytest.raises(ValueError, match="the vault key must be 32 bytes"):
+        seal_buffer(SECRET, KEY[:31], phone=PHONE, purpose=PURPOSE_BACKUP)
+    with pytest.raises(ValueError, match="phone and purpose are set by seal_bytes itself"):
+        seal_buffer(SECRET, KEY, phone=PHONE, purpose=PURPOSE_BACKUP, meta={"phone": "1"})
