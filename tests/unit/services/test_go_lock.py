@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 
 from lila_desktop.services.transports.go_lock import GoLock
 
 pytestmark = pytest.mark.asyncio
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Step the event loop until `condition` holds (5 s is a failure bound, not a timing)."""
+    async with asyncio.timeout(5):
+        while not condition():
+            await asyncio.sleep(0)
 
 
 async def test_calls_share_but_never_overlap_a_set_up_or_a_stop() -> None:
@@ -31,11 +39,12 @@ async def test_calls_share_but_never_overlap_a_set_up_or_a_stop() -> None:
 
     first = asyncio.ensure_future(lock.call(call("send1"), hold=60))
     second = asyncio.ensure_future(lock.call(call("send2"), hold=60))
-    await asyncio.sleep(0.01)
+    await until(lambda: inside == ["send1", "send2"])
     stop = asyncio.ensure_future(exclusive("stop"))
-    await asyncio.sleep(0.01)
+    await until(lambda: lock._writers_waiting == 1)
     late = asyncio.ensure_future(lock.call(call("send3"), hold=60))
-    await asyncio.sleep(0.01)
+    # until stop and send3 both wait on the lock (or send3 wrongly got in)
+    await until(lambda: len(lock._cond._waiters) == 2 or "send3" in inside)
     assert not stop.done() and inside == ["send1", "send2"]  # two calls share
     assert "send3" not in inside  # a waiting stop goes before later calls
     gate.set()
