@@ -44,10 +44,39 @@ def portal(acme: dict[str, Any]) -> Iterator[FakePortal]:
     assert not p.errors
 
 
+RESET_AFTER = 0.3  # the breaker's, in the tests
+
+
+class SkipClock:
+    """The breaker's monotonic clock: real time (or a fixed start) plus what a test skips.
+
+    Waiting out `reset_after` is then a skip, not a sleep.
+    """
+
+    def __init__(self, start: float | None = None) -> None:
+        self.start = start
+        self.skipped = 0.0
+
+    def __call__(self) -> float:
+        base = time.monotonic() if self.start is None else self.start
+        return base + self.skipped
+
+    def skip(self, seconds: float) -> None:
+        self.skipped += seconds
+
+
+def skip_reset_after(led: MongoLedger) -> None:
+    """Move the breaker's clock past `reset_after`: the next flush may probe."""
+    clock = led._monotonic
+    assert isinstance(clock, SkipClock), "build the ledger with make_ledger"
+    clock.skip(RESET_AFTER + 0.05)
+
+
 def make_ledger(portal: FakePortal, tmp_path: Path, **kw: Any) -> MongoLedger:
     kw.setdefault("client_factory", fast_client)
     kw.setdefault("op_timeout", 1.0)
-    kw.setdefault("breaker", CircuitBreaker(failure_threshold=1, reset_after=0.3))
+    kw.setdefault("breaker", CircuitBreaker(failure_threshold=1, reset_after=RESET_AFTER))
+    kw.setdefault("monotonic", SkipClock())
     kw.setdefault("status_max_age", 0.0)
     return MongoLedger(portal.uri, outbox_path=tmp_path / "outbox.sqlite3", **kw)
 
@@ -60,10 +89,10 @@ async def ledger(portal: FakePortal, tmp_path: Path) -> AsyncIterator[MongoLedge
 
 
 async def wait_reachable(led: MongoLedger, timeout: float = 10.0) -> None:
-    """Flush until the portal answers again (the breaker lets a probe through)."""
+    """Flush until the portal answers again (each flush carries the breaker's probe)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        await asyncio.sleep(0.35)
+        skip_reset_after(led)
         await led.flush()
         if led.portal_reachable:
             return
@@ -251,7 +280,7 @@ async def test_lost_reply_on_flush_does_not_count_twice(
     await ledger.commit(SENDER, "k1")
     assert usage(portal, acme) == 0
     portal.fail_next("update", "drop_reply")  # the flush applies, its ack is lost
-    await asyncio.sleep(0.35)
+    skip_reset_after(ledger)
     assert await ledger.flush() == 0
     assert usage(portal, acme) == 1
     await wait_reachable(ledger)  # flushed again: the key guard makes it a no-op
@@ -339,13 +368,13 @@ async def test_outage_before_any_contact_is_unavailable(tmp_path: Path) -> None:
 async def test_slow_server_bounded_wait_then_breaker_fails_fast(
     portal: FakePortal, acme: dict[str, Any], tmp_path: Path
 ) -> None:
-    clock = [1000.0]  # the breaker's clock, moved by hand
-    async with make_ledger(portal, tmp_path, monotonic=lambda: clock[0]) as ledger:
+    clock = SkipClock(start=1000.0)  # the breaker's clock, moved by hand
+    async with make_ledger(portal, tmp_path, monotonic=clock) as ledger:
         await _slow_server(ledger, portal, clock)
     assert usage(portal, acme) == 2
 
 
-async def _slow_server(ledger: MongoLedger, portal: FakePortal, clock: list[float]) -> None:
+async def _slow_server(ledger: MongoLedger, portal: FakePortal, clock: SkipClock) -> None:
     await ledger.status(SENDER)
     portal.stall_seconds = 60.0  # held until the test ends it
     portal.fail_next("findAndModify", "stall")
@@ -355,7 +384,7 @@ async def _slow_server(ledger: MongoLedger, portal: FakePortal, clock: list[floa
     assert s.stale and portal.stalling.is_set()
     calls = len(portal.log)
     await ledger.reserve(SENDER, "fast")  # breaker open: the portal is not asked
-    clock[0] += 10.0  # past reset_after: still, a send never carries the probe
+    clock.skip(10.0)  # past reset_after: still, a send never carries the probe
     await ledger.reserve(SENDER, "fast-2")
     assert len(portal.log) == calls
     await ledger.release(SENDER, "fast-2")
