@@ -14,6 +14,8 @@ would, so registration, protobuf decoding and the mapping all run for real.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
 import ctypes
 import json
 import logging
@@ -70,6 +72,31 @@ IMPORT_SECONDS = time.monotonic() - T0
 RSS_AFTER_IMPORT = PROC.memory_info().rss
 
 
+# neonize hands every event to its handler with run_coroutine_threadsafe and
+# drops the future. Keep those futures, so the probe can wait until the
+# handlers have run instead of sleeping.
+_HANDLERS: list[concurrent.futures.Future[Any]] = []
+_schedule = asyncio.run_coroutine_threadsafe
+
+
+def _kept(coro: Any, loop: asyncio.AbstractEventLoop) -> concurrent.futures.Future[Any]:
+    future = _schedule(coro, loop)
+    _HANDLERS.append(future)
+    return future
+
+
+asyncio.run_coroutine_threadsafe = _kept
+
+
+async def handlers_done(since: int = 0) -> None:
+    """Until every handler neonize scheduled (from index `since`) has run."""
+    pending = [asyncio.wrap_future(f) for f in _HANDLERS[since:]]
+    if pending:
+        async with asyncio.timeout(10):  # a failure bound, not a timing
+            await asyncio.wait(pending)
+    await asyncio.sleep(0)  # and what they handed to call_soon
+
+
 def out(kind: str, **fields: Any) -> None:
     OUT.write(json.dumps({"kind": kind, **fields}) + "\n")
 
@@ -110,15 +137,17 @@ async def dispatch(client: NeonizeClient, message: Any) -> None:
     buf = ctypes.create_string_buffer(data, len(data) or 1)
     code = EVENT_TO_INT[type(message)]
     nc = client._client  # the NewAClient behind our client
+    since = len(_HANDLERS)
     await asyncio.to_thread(nc.event.execute, 0, ctypes.addressof(buf), len(data), code)
-    await asyncio.sleep(0.05)  # neonize schedules the handler on the loop
+    await handlers_done(since)  # neonize schedules the handler on the loop
 
 
 async def show_qr(client: NeonizeClient, code: str) -> None:
     buf = ctypes.create_string_buffer(code.encode())
     nc = client._client
+    since = len(_HANDLERS)
     await asyncio.to_thread(nc._NewAClient__onQr, 0, ctypes.addressof(buf))
-    await asyncio.sleep(0.05)
+    await handlers_done(since)
 
 
 async def request_error(coro: Any) -> dict[str, Any]:
@@ -210,7 +239,7 @@ async def stop(work: Path) -> None:
     ):
         await dispatch(c, message)
     await show_qr(c, "2@after-stop")
-    await asyncio.sleep(1.0)  # b's DNS failure lands well within this
+    await handlers_done()  # every event Go or we handed over (b's DNS failure too) has run
     out(
         "c",
         send=await request_error(c.send_text("51911111111", "hi")),
@@ -352,7 +381,12 @@ async def events(work: Path) -> None:
     live_before = transport.stats()["clients"]
     await rec.wait("q", count=4, within=3.0)
     expired_after = time.monotonic() - started
-    await asyncio.sleep(0.1)
+    # The expiry stops the client: until that stop has run (3 s is a failure
+    # bound; if it never runs, live_after shows it).
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(3):
+            while q._stop_task is None or not q._stop_task.done():
+                await asyncio.sleep(0.01)
     await show_qr(q, "2@after-expiry")
     out(
         "q_done",
@@ -396,8 +430,9 @@ async def go_callback(client: NeonizeClient, index: int, text: str) -> None:
     callback = client._client._connect_refs[index]
     uuid = ctypes.create_string_buffer(client._uuid.encode())
     data = ctypes.create_string_buffer(text.encode())
+    since = len(_HANDLERS)
     await asyncio.to_thread(callback, ctypes.addressof(uuid), ctypes.addressof(data))
-    await asyncio.sleep(0.05)
+    await handlers_done(since)  # the QR's handler; the login status went by call_soon
 
 
 LOGIN_STATUSES = {
