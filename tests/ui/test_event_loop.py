@@ -23,9 +23,13 @@ def test_ready_callbacks_run_in_order_once_and_skip_the_cancelled(qloop: LoopRun
         loop.call_soon(seen.append, "b")
         loop.call_soon(lambda: 1 / 0)  # reaches the exception handler, not the others
         loop.call_soon(seen.append, "d")
-        threading.Thread(target=loop.call_soon_threadsafe, args=(seen.append, "e")).start()
-        loop.call_later(0.05, done.set_result, None)
-        await done
+
+        def from_thread() -> None:
+            loop.call_soon_threadsafe(lambda: (seen.append("e"), done.set_result(None)))
+
+        threading.Thread(target=from_thread).start()
+        async with asyncio.timeout(10):  # a failure bound: "e" ran, and all before it
+            await done
 
     errors: list[dict[str, object]] = []
     loop.set_exception_handler(lambda _loop, context: errors.append(context))
@@ -62,7 +66,10 @@ def test_a_burst_of_callbacks_costs_one_qt_timer(qloop: LoopRunner) -> None:
         starts.clear()
         for n in range(100):
             loop.call_soon(ran.append, n)
-        await asyncio.sleep(0.01)
+        for _ in range(100):  # loop passes, not time: one pass should run them all
+            await asyncio.sleep(0)
+            if len(ran) == 100:
+                break
         return len(ran)
 
     try:
