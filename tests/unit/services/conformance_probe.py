@@ -90,7 +90,12 @@ async def run(work: Path) -> None:
             else:
                 await dispatch(client, step)
         if any(isinstance(s, DisconnectedEv | KeepAliveTimeoutEv) for s in steps):
-            await asyncio.sleep(GRACE + 0.2)  # a late drop report would show by now
+            # Until our grace timer has run out (its drop report is then in) or
+            # was cancelled; GRACE + 3 s is a failure bound, not a timing.
+            async with asyncio.timeout(GRACE + 3):
+                while client._grace_timer is not None:
+                    await asyncio.sleep(0.01)
+            await asyncio.sleep(0)
         out("case", name=name, events=rec.events[name][1:])
         await client.stop()
 
