@@ -153,18 +153,23 @@ def window_id(title: str, timeout: float = 15.0) -> str:
     raise AssertionError(f"no visible window titled {title!r}")
 
 
-def keys(window: str, *combo: str) -> None:
+def focus(window: str) -> None:
+    """Until X says `window` is active and has the keyboard focus."""
     xdotool("windowactivate", "--sync", window)
     xdotool("windowfocus", "--sync", window)
+
+
+def keys(window: str, *combo: str) -> None:
+    """Press keys in `window`; the caller then waits for their effect (a window, a log line)."""
+    focus(window)
     for key in combo:
         xdotool("key", "--clearmodifiers", key)
-        time.sleep(0.15)
 
 
 def shot(window: str, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / name
-    time.sleep(0.4)  # let the last repaint land
+    time.sleep(0.4)  # only a picture: let the last repaint land (nothing is checked on it)
     subprocess.run(["import", "-window", window, str(path)], check=True, timeout=30)
     assert path.stat().st_size > 5_000
     return path
@@ -244,6 +249,7 @@ def test_link_logout_notify_restore_through_the_window(desktop: Desktop, tmp_pat
         # Add a number with the keyboard; the QR appears inline.
         keys(main, "ctrl+n")
         dialog = window_id("Add a number")
+        focus(dialog)
         xdotool("type", "--delay", "20", "+51 987 654 321")
         keys(dialog, "Return")
         event(app, "status", phone=PHONE, status="qr")
@@ -275,7 +281,9 @@ def test_link_logout_notify_restore_through_the_window(desktop: Desktop, tmp_pat
         restored = event(app, "ui_restored", 40, phone=PHONE)
         assert restored["accepted"] is True
         event(app, "status", phone=PHONE, status="connected")
-        time.sleep(1.2)  # the outcome text and the green row
+        # Only for the picture (the checks are the log lines above and the API
+        # below): the outcome text and the green row have no log line of their own.
+        time.sleep(1.2)
         window_png = shot(main, "main-window.png")
         crop_timeline(window_png, SHOTS / "backup-timeline.png")
         assert app.status(PHONE)["status"] == "connected"
