@@ -14,7 +14,10 @@ import os
 import subprocess
 from pathlib import Path
 
-TMPFS_MB = 48
+# Room for what a long campaign keeps (8 numbers: 5 backups and up to 10 of each
+# kind set aside per number, ~190 KB each, plus 10 MB of logs) and some slack;
+# the disk-full fault fills whatever is left.
+TMPFS_MB = int(os.environ.get("LILA_CHAOS_TMPFS_MB", "128"))
 CHUNK = 1 << 16
 
 
