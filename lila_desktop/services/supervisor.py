@@ -78,6 +78,10 @@ class SupervisorContext:
     publish: Callable[[SessionSnapshot], None]
     notify: Callable[[Notice], None]
     rng: random.Random = field(default_factory=random.Random)
+    # The session list on disk, now: awaited before a store is reset, so that
+    # a crash right after the reset still finds the number parked (logged out),
+    # not a number without a store that a restart would greet with a QR.
+    save_list: Callable[[], Awaitable[None]] | None = None
 
 
 @dataclass
@@ -208,6 +212,8 @@ class SessionSupervisor:
                 with contextlib.suppress(BackupFailed):  # now a visible state, retried
                     await self.run_backup(reason, connected=connected)
             case ResetStore(reason=reason):
+                if self.ctx.save_list is not None:
+                    await self.ctx.save_list()
                 await self.ctx.vault.reset(self.phone, reason)
             case QuarantineStore(reason=reason):
                 try:

@@ -73,6 +73,15 @@ class RegistrySync:
             except OSError as exc:
                 logger.error("could not save the session list: %s", exc)
 
+    async def write_now(self) -> None:
+        """The list as it is now, on disk before returning (not debounced): a
+        destructive step waits for it. A failure is logged; the step goes on
+        (a list that cannot be written must not keep a logout from resetting)."""
+        try:
+            await run_blocking(self.registry.save, self._entries())
+        except OSError as exc:
+            logger.error("could not save the session list: %s", exc)
+
     def _entries(self) -> list[SessionEntry]:
         return [self.persisted[p] for p in self._phones if p in self.persisted]
 

@@ -165,6 +165,7 @@ class PoolState:
             publish=self._publish,
             notify=self._notify,
             rng=self._rng,
+            save_list=self._saved.write_now,
         )
         offline = self.network.told_offline
         sup = SessionSupervisor(phone, name, ctx, SessionState(since=self.clock(), offline=offline))

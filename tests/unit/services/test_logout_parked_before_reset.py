@@ -1,0 +1,43 @@
+"""A logout is on disk before the store is gone (found by the long chaos
+campaign: the app was killed within the list's 0.2 s debounce after a logout
+reset the store; the restart found a number without a store and no parked
+status, and greeted it with a QR instead of "logged out: Restore or link
+again"). Over a real pool, engine and vault (simulated WhatsApp)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lila_desktop.core.status import Status
+from lila_desktop.services.registry import SessionRegistry
+from tests.conftest import PoolHarness
+
+PHONE = "51902049935"
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_the_list_says_logged_out_before_the_store_is_reset(
+    harness: PoolHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await harness.link(PHONE)
+    vault = harness.pool.vault
+    real_reset = vault.reset
+    seen_at_reset: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+
+    async def reset(phone: str, reason: str) -> None:
+        # What a restart would read if the app died right now, before the reset.
+        registry = SessionRegistry(Path(harness.data_dir) / "sessions.json")
+        if not seen_at_reset.done():
+            seen_at_reset.set_result({e.phone: e.parked_status for e in registry.load()})
+        await real_reset(phone, reason)
+
+    monkeypatch.setattr(vault, "reset", reset)
+    await harness.pool.simulate(PHONE, "logout", {"code": 401})
+    await harness.wait(PHONE, lambda s: s.status is Status.LOGGED_OUT)
+    listed = await asyncio.wait_for(seen_at_reset, 10)  # a bound on failure only
+    assert listed.get(PHONE) == "logged_out", listed
