@@ -33,6 +33,7 @@ from lila_desktop.core.keystore import KeyStore
 from lila_desktop.core.messages import Code, Message
 from lila_desktop.core.policy import DEFAULT_CONFIG
 from lila_desktop.core.quota import QuotaLedger
+from lila_desktop.services import memory
 from lila_desktop.services.blocking import run_blocking
 from lila_desktop.services.config import (
     PASSPHRASE_ENV,
@@ -157,6 +158,8 @@ async def seed_demo(pool: SessionPool, *, alongside: bool = False) -> None:
 
 
 def install_executor(loop: asyncio.AbstractEventLoop) -> None:
+    # Before its threads exist: they would each get a malloc arena (memory.py).
+    memory.limit_arenas()
     loop.set_default_executor(ThreadPoolExecutor(max_workers=EXECUTOR_WORKERS))
 
 
@@ -180,7 +183,7 @@ class Runtime:
         self.ledger: QuotaLedger | None = None
         self.api: ApiServer | None = None
         self.outbox: RunningOutbox | None = None  # every message goes through it
-        self.services: list[Service] = []
+        self.services: list[Service] = [memory.MemoryTrimmer()]
         self._started: list[Service] = []
         self._closed = False
 
