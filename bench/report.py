@@ -11,7 +11,7 @@ from typing import Any
 
 from report_format import ok, ran_on, table
 from report_notes import LOAD_NOTE, NOTES
-from report_soak import heap, soak
+from report_soak import arenas_ab, heap, soak
 from report_targets import ab, network, recovery, targets
 
 COMMAND = ".venv/bin/python bench/run.py"
@@ -381,6 +381,8 @@ def render(results: dict[str, Any], machine: dict[str, Any]) -> str:
         "### What grows: the app's heap under tracemalloc",
         "",
         heap(results.get("soak_heap")),
+        "",
+        arenas_ab(results.get("soak_ab_before"), results.get("soak_ab_after")),
         "",
     ]
     out += ["## Mutation testing (on demand)", "", mutation(results.get("mutation")), ""]

@@ -113,3 +113,28 @@ def heap(r: dict[str, Any] | None) -> str:
             table(["where", "size change (KB)", "size at the end (KB)", "blocks"], lines),
         ]
     )
+
+
+def arenas_ab(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    """The malloc-arena change, soaked side by side (same minutes, same load)."""
+    if not before or not after:
+        return ""
+    rows = []
+    for label, r in (("before: glibc's default arenas", before), ("after: 2 arenas + trim", after)):
+        a = r["app"]
+        rows.append(
+            [
+                label,
+                f"{a['rss_mb_first_third']:.1f} → {a['rss_mb_last_third']:.1f} "
+                f"({a['rss_growth_pct']:+g} %)",
+                a["rss_mb_per_hour"],
+                a["rss_mb_max"],
+                a["threads_max"],
+            ]
+        )
+    head = ["app", "RSS MB, first → last third", "RSS slope (MB/h)", "RSS max", "threads"]
+    return (
+        f"The arena limit (services/memory.py), A/B: two {before['minutes']:g}-minute soaks "
+        f"side by side, {before['sessions']} numbers each, the commit before the change and "
+        "the change:\n\n" + table(head, rows)
+    )

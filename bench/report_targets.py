@@ -245,11 +245,18 @@ def targets(results: dict[str, Any]) -> str:
         "fuzz",
     )
     soak = results.get("soak")
+    heap = (results.get("soak_heap") or {}).get("heap")
+    app = (soak or {}).get("app", {})
     row(
-        "soak duration",
-        "≥ 2 h",
-        f"{soak['minutes']:g} min" if soak else "–",
-        None if soak is None else soak["minutes"] >= 120,
+        "soak: duration, memory settled",
+        "≥ 2 h, flat",
+        f"{soak['minutes']:g} min; app RSS {app.get('rss_mb_first_third', 0):.1f} → "
+        f"{app.get('rss_mb_last_third', 0):.1f} MB ({app.get('rss_growth_pct', 0):+g} %), "
+        f"flat: {soak.get('flat')}"
+        + (f"; Python heap {heap['traced_growth_mb']:+.2f} MB (tracemalloc)" if heap else "")
+        if soak
+        else "–",
+        None if soak is None else soak["minutes"] >= 120 and bool(soak.get("flat")),
         "soak",
     )
     return table(["figure", "target", "measured", "verdict", "machine load (1 min)"], rows)

@@ -209,6 +209,8 @@ def main() -> None:
     files = {name: file for name, (_, file) in {**BENCHES, **ON_DEMAND}.items()}
     # A/B runs against main, same minutes (a shared machine): see report.ab().
     files |= {"pool_ab": "pool_ab.json", "backup_ab": "backup_ab.json", "bundle": "bundle.json"}
+    # The malloc-arena A/B: two soaks side by side (tests.chaos.soak --out ...).
+    files |= {"soak_ab_before": "soak-ab-before.json", "soak_ab_after": "soak-ab-after.json"}
     for name, file in files.items():
         path = RESULTS / file
         if path.exists():
