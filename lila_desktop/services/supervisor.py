@@ -78,9 +78,9 @@ class SupervisorContext:
     publish: Callable[[SessionSnapshot], None]
     notify: Callable[[Notice], None]
     rng: random.Random = field(default_factory=random.Random)
-    # The session list on disk, now: awaited before a store is reset, so that
-    # a crash right after the reset still finds the number parked (logged out),
-    # not a number without a store that a restart would greet with a QR.
+    # The session list on disk, now: awaited before a store is reset or moved
+    # aside, so that a crash right after still finds the number parked (logged
+    # out, failed), not a number without a store that a restart greets with a QR.
     save_list: Callable[[], Awaitable[None]] | None = None
 
 
@@ -216,6 +216,8 @@ class SessionSupervisor:
                     await self.ctx.save_list()
                 await self.ctx.vault.reset(self.phone, reason)
             case QuarantineStore(reason=reason):
+                if self.ctx.save_list is not None:  # as for a reset: parked first
+                    await self.ctx.save_list()
                 try:
                     await self.ctx.vault.quarantine(self.phone, reason)
                 except Exception as exc:
