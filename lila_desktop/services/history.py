@@ -217,8 +217,27 @@ class SessionHistory:
             size = 0
         if size and size + len(data) > self.max_bytes:
             self._rotate()
+        elif size:
+            self._mend_tail()
         with open(self.path, "a", encoding="utf-8", opener=_private_open) as f:
             f.write(data)
+
+    def _mend_tail(self) -> None:
+        """Cut a torn last line (a kill or a full disk mid-write) before appending:
+        only the log's last line may ever be torn, never one in its middle."""
+        with open(self.path, "rb+") as f:
+            end = f.seek(0, os.SEEK_END)
+            f.seek(end - 1)
+            if f.read(1) == b"\n":
+                return
+            start = max(0, end - 65536)
+            f.seek(start)
+            cut = f.read().rfind(b"\n")
+            if cut >= 0 or start == 0:
+                f.truncate(start + cut + 1)
+            else:  # a torn line longer than any we write: end it, keep the rest
+                f.write(b"\n")
+        logger.warning("history: a torn last line was cut", extra={"event": "history_mended"})
 
     def _rotate(self) -> None:
         """history.jsonl -> .1 -> .2 …; the file past `keep_files` is dropped."""

@@ -96,3 +96,19 @@ async def test_demo_seed_is_a_believable_day(tmp_path: Path) -> None:
     assert len(tl.backups) >= 3
     assert history.seed_demo([A]) == 0  # a number with a past is left alone
     await history.flush()
+
+
+async def test_a_torn_last_line_is_cut_before_the_next_life_appends(tmp_path: Path) -> None:
+    """Found by the long chaos campaign: a kill mid-line, then the next life's
+    lines after it, left a torn line in the middle of the log for good."""
+    history = SessionHistory(tmp_path, flush_delay=0)
+    history.record(HistoryEvent(1e9, A, EventKind.BACKUP))
+    await history.flush()
+    with history.path.open("a") as fh:
+        fh.write('{"t": 1000000001, "p": "5191')  # killed mid-line
+    again = SessionHistory(tmp_path, flush_delay=0, max_age=1e12)
+    await again.open()
+    again.record(HistoryEvent(1e9 + 2, A, EventKind.BACKUP))
+    await again.flush()
+    lines = again.path.read_text().splitlines()
+    assert [json.loads(line)["t"] for line in lines] == [1e9, 1e9 + 2]
