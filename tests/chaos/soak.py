@@ -29,6 +29,7 @@ from typing import Any
 
 from bench.harness.app_process import AppProcess, plaintext_files, wait_gone
 from lila_desktop.services.vault import default_runtime_dir
+from tests.chaos.invariants import NOT_CREDENTIALS
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results"
@@ -183,7 +184,9 @@ def run(
             plain = plaintext_files(
                 data_dir,
                 default_runtime_dir(data_dir.resolve()),
-                skip=lambda p: "quota" in p.parts,
+                # The quota ledger and the outbox hold no credential (as in the
+                # chaos invariants); a plaintext credential anywhere else fails.
+                skip=lambda p: bool(NOT_CREDENTIALS & set(p.parts)),
             )
             unhandled = app.unhandled()
             restarts = sum(1 for ln in app.lines if "engine back after" in str(ln.get("msg")))
@@ -242,18 +245,27 @@ def run(
             "median": statistics.median(connected),
             "max": max(connected),
         }
+    result["flat"] = verdict(result)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+def verdict(result: dict[str, Any]) -> bool:
+    """Memory and handles flat, a clean exit, nothing left running, no plaintext
+    credential at rest, no unhandled exception."""
     app_stats = result.get("app", {})
-    result["flat"] = bool(
+    plain = [
+        p for p in result["plaintext_after_shutdown"] if not NOT_CREDENTIALS & set(Path(p).parts)
+    ]
+    return bool(
         app_stats
         and app_stats["rss_growth_pct"] <= RSS_FLAT_PCT
         and app_stats["fds_last_third"] - app_stats["fds_first_third"] <= FDS_FLAT
-        and code == 0
-        and not leftover
+        and result["exit_code"] == 0
+        and not result["engine_left_running"]
         and not plain
-        and not unhandled
+        and not result["unhandled_exceptions"]
     )
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    return result
 
 
 def main() -> None:
@@ -269,7 +281,19 @@ def main() -> None:
         metavar="S",
         help="trace the app's heap and snapshot it every S seconds (names what grows)",
     )
+    parser.add_argument(
+        "--rescore",
+        type=Path,
+        metavar="FILE",
+        help="recompute the verdict of a finished soak's results file (the rule changed)",
+    )
     args = parser.parse_args()
+    if args.rescore:
+        done = json.loads(args.rescore.read_text())
+        done["flat"] = verdict(done)
+        args.rescore.write_text(json.dumps(done, indent=2) + "\n")
+        print(f"flat: {done['flat']}")
+        return
     result = run(args.minutes, args.sessions, args.seed, args.out, args.tracemalloc_every)
     print(json.dumps(result, indent=2))
 
