@@ -230,10 +230,16 @@ def targets(results: dict[str, Any]) -> str:
     )
     chaos = results.get("chaos")
     row(
-        "chaos campaign: faults / kill -9 of the app",
-        "≥ 10,000 / ≥ 500",
-        f"{chaos['faults_total']} / {chaos['kills_total']}" if chaos else "–",
-        None if chaos is None else chaos["faults_total"] >= 10_000 and chaos["kills_total"] >= 500,
+        "chaos campaign: faults / kill -9 of the app, violations",
+        "≥ 10,000 / ≥ 500, 0",
+        f"{chaos['faults_total']} / {chaos['kills_total']}, {chaos['invariant_violations']}"
+        if chaos
+        else "–",
+        None
+        if chaos is None
+        else chaos["faults_total"] >= 10_000
+        and chaos["kills_total"] >= 500
+        and chaos["invariant_violations"] == 0,
         "chaos",
     )
     fuzz = results.get("fuzz")
