@@ -81,6 +81,9 @@ class SessionHistory:
         self._listeners: list[Callable[[str], None]] = []
         self._closed = False
         self.rotations = 0
+        # Whether the log is known to end with a whole line: checked once per
+        # life (a kill mid-write) and again after a failed write, not per flush.
+        self._tail_ok = False
 
     # --- life --------------------------------------------------------------
 
@@ -205,6 +208,7 @@ class SessionHistory:
             try:
                 await run_blocking(self._append, batch)
             except OSError as exc:  # a full disk loses a picture, never a number
+                self._tail_ok = False  # the write may have stopped mid-line
                 logger.error("history could not be written: %s", exc)
                 return
 
@@ -217,8 +221,9 @@ class SessionHistory:
             size = 0
         if size and size + len(data) > self.max_bytes:
             self._rotate()
-        elif size:
+        elif size and not self._tail_ok:
             self._mend_tail()
+        self._tail_ok = True
         with open(self.path, "a", encoding="utf-8", opener=_private_open) as f:
             f.write(data)
 

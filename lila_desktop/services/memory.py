@@ -15,16 +15,17 @@ import asyncio
 import contextlib
 import ctypes
 import ctypes.util
-import logging
+import functools
 import sys
 
-logger = logging.getLogger(__name__)
+from lila_desktop.services.blocking import run_blocking
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 ARENAS = 2
 TRIM_EVERY_S = 300.0
 
 
+@functools.cache
 def _glibc() -> ctypes.CDLL | None:
     if sys.platform != "linux":
         return None
@@ -65,7 +66,7 @@ class MemoryTrimmer:
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(self.every)
-            await asyncio.to_thread(trim)
+            await run_blocking(trim)
 
     async def aclose(self) -> None:
         if self._task is not None:

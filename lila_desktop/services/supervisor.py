@@ -212,18 +212,22 @@ class SessionSupervisor:
                 with contextlib.suppress(BackupFailed):  # now a visible state, retried
                     await self.run_backup(reason, connected=connected)
             case ResetStore(reason=reason):
-                if self.ctx.save_list is not None:
-                    await self.ctx.save_list()
+                await self._list_on_disk()
                 await self.ctx.vault.reset(self.phone, reason)
             case QuarantineStore(reason=reason):
-                if self.ctx.save_list is not None:  # as for a reset: parked first
-                    await self.ctx.save_list()
+                await self._list_on_disk()
                 try:
                     await self.ctx.vault.quarantine(self.phone, reason)
                 except Exception as exc:
                     self._quarantine_failed(exc)
             case Notify(kind=kind, message=message):
                 self.ctx.notify(Notice(self.phone, self.name, kind, message, self.ctx.clock()))
+
+    async def _list_on_disk(self) -> None:
+        """Before a store goes (reset, moved aside): the list says this number is
+        parked, so a crash right after never brings it back as a QR."""
+        if self.ctx.save_list is not None:
+            await self.ctx.save_list()
 
     def _quarantine_failed(self, exc: Exception) -> None:
         # The policy said "moved aside"; it was not: say what really happened.

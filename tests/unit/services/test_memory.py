@@ -39,7 +39,6 @@ def test_the_executor_is_installed_with_two_arenas_at_most() -> None:
 @linux_only
 @pytest.mark.asyncio
 async def test_the_trimmer_trims_and_stops() -> None:
-    assert memory.trim() in (True, False)  # glibc answers whether it freed anything
     trimmer = memory.MemoryTrimmer(every=0.01)
     await trimmer.start()
     assert trimmer._task is not None and not trimmer._task.done()
