@@ -13,20 +13,18 @@ the source it comes from (whatsmeow `client.go`, `keepalive.go`, `qrchan.go`,
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from lila_desktop.services import store_schema
 from lila_desktop.services.engine import host as host_module
 from lila_desktop.services.engine import protocol as p
-from lila_desktop.services.engine.host import EngineHost
 from lila_desktop.services.transports.base import TransportError
 from lila_desktop.services.transports.neonize_events import no_answer_message
 from lila_desktop.services.transports.simulated import SimulatedTransport
 from tests.conftest import PoolHarness
+from tests.unit.services.engine_output import connected_host
 from tests.unit.services.test_transport_conformance import Recorded, _dc
 
 pytestmark = pytest.mark.asyncio
@@ -127,26 +125,6 @@ async def test_the_keepalive_drop_waits_for_whatsmeows_limit(tmp_path: Path) -> 
     await world.aclose()
 
 
-class Output:
-    """The engine's output, one event at a time."""
-
-    def __init__(self) -> None:
-        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-
-    def write(self, data: bytes) -> None:
-        for line in data.splitlines():
-            self.queue.put_nowait(json.loads(line))
-
-    def flush(self) -> None:
-        pass
-
-    async def until(self, name: str) -> dict[str, Any]:
-        while True:
-            message = await asyncio.wait_for(self.queue.get(), 10)
-            if message.get("ev") == name:
-                return message
-
-
 async def test_a_send_stuck_in_a_stall_is_unknown_then_arrives_with_its_receipt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -155,12 +133,7 @@ async def test_a_send_stuck_in_a_stall_is_unknown_then_arrives_with_its_receipt(
     # delivered, and the recipient's receipt follows.
     monkeypatch.setattr(host_module, "CALL_TIMEOUT", 0.2)
     world = SimulatedTransport(time_scale=SCALE)
-    out = Output()
-    host = EngineHost(world, out)  # type: ignore[arg-type]
-    store = tmp_path / "a.db"
-    store_schema.make_paired_store(store, PHONE)
-    await host.start(PHONE, 1, store)
-    await out.until(p.EV_CONNECTED)
+    host, out = await connected_host(world, tmp_path / "a.db", PHONE)
     await world.simulate(PHONE, "stall", {"seconds": 60})  # under the keep-alive limit
     send = {"phone": PHONE, "to": "51911111111", "text": "hola"}
     with pytest.raises(TransportError) as refused:
@@ -178,12 +151,7 @@ async def test_a_send_stuck_when_the_keepalive_gives_up_never_arrives(
 ) -> None:
     monkeypatch.setattr(host_module, "CALL_TIMEOUT", 0.1)
     world = SimulatedTransport(time_scale=STALL_SCALE)
-    out = Output()
-    host = EngineHost(world, out)  # type: ignore[arg-type]
-    store = tmp_path / "a.db"
-    store_schema.make_paired_store(store, PHONE)
-    await host.start(PHONE, 1, store)
-    await out.until(p.EV_CONNECTED)
+    host, out = await connected_host(world, tmp_path / "a.db", PHONE)
     await world.simulate(PHONE, "stall", {"seconds": 1000})
     send = {"phone": PHONE, "to": "51911111111", "text": "hola"}
     with pytest.raises(TransportError) as refused:
