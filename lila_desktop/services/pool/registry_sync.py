@@ -29,6 +29,9 @@ class RegistrySync:
         self.restoring: set[str] = set()  # their transient stop is not persisted
         self.task: asyncio.Task[None] | None = None
         self._dirty = False
+        # One write at a time, in the order asked: a debounced write of an older
+        # list must never land after write_now's newer one.
+        self._writing = asyncio.Lock()
 
     def persist_if_changed(self, snapshot: SessionSnapshot) -> None:
         if snapshot.phone in self.restoring:
@@ -68,19 +71,21 @@ class RegistrySync:
                 self._dirty = True
         if self._dirty:
             self._dirty = False
-            try:
-                await run_blocking(self.registry.save, self._entries())
-            except OSError as exc:
-                logger.error("could not save the session list: %s", exc)
+            await self._save()
 
     async def write_now(self) -> None:
         """The list as it is now, on disk before returning (not debounced): a
         destructive step waits for it. A failure is logged; the step goes on
         (a list that cannot be written must not keep a logout from resetting)."""
-        try:
-            await run_blocking(self.registry.save, self._entries())
-        except OSError as exc:
-            logger.error("could not save the session list: %s", exc)
+        await self._save()
+
+    async def _save(self) -> None:
+        """The list as it is when this write's turn comes (the newest wins)."""
+        async with self._writing:
+            try:
+                await run_blocking(self.registry.save, self._entries())
+            except OSError as exc:
+                logger.error("could not save the session list: %s", exc)
 
     def _entries(self) -> list[SessionEntry]:
         return [self.persisted[p] for p in self._phones if p in self.persisted]
@@ -89,8 +94,4 @@ class RegistrySync:
         while self._dirty:
             await asyncio.sleep(REGISTRY_DEBOUNCE)
             self._dirty = False
-            entries = self._entries()
-            try:
-                await run_blocking(self.registry.save, entries)
-            except OSError as exc:
-                logger.error("could not save the session list: %s", exc)
+            await self._save()
