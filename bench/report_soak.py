@@ -3,6 +3,7 @@ heap soak (tracemalloc: what grew), bench/report.py."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from report_format import table
@@ -71,11 +72,11 @@ def soak(r: dict[str, Any] | None) -> str:
 
 def _short(where: str) -> str:
     """`.../site-packages/aiohttp/x.py:1` -> `aiohttp/x.py:1`, and the like."""
-    for mark in ("/site-packages/", "/lib/python3.11/", "/lila_desktop/"):
-        if mark in where:
-            tail = where.split(mark, 1)[1]
-            return f"lila_desktop/{tail}" if mark == "/lila_desktop/" else tail
-    return where
+    if "/site-packages/" in where:
+        return where.split("/site-packages/", 1)[1]
+    if "/lila_desktop/" in where:
+        return "lila_desktop/" + where.split("/lila_desktop/", 1)[1]
+    return re.sub(r"^.*/lib/python3\.\d+/", "", where)  # the standard library
 
 
 def heap(r: dict[str, Any] | None) -> str:

@@ -53,13 +53,15 @@ class ReceiptFirst:
 
     async def send_text(self, phone: str, to: str, text: str) -> SendResult:
         result = await self.pool.send_text(phone, to, text)
+        before = asyncio.all_tasks()
         for kind in self.kinds:
             for callback in self._receipts:
                 callback(phone, [result.message_id], kind)
-        # Let the outbox look each receipt up now, while the message is still
-        # "sending" on disk (the receipt tasks run until they wait on something).
-        for _ in range(20):
-            await asyncio.sleep(0)
+        # The outbox looks each receipt up now, while the message is still
+        # "sending" on disk: the send answers only once those lookups are done.
+        handling = asyncio.all_tasks() - before
+        if handling:
+            await asyncio.wait(handling, timeout=10)  # a bound on failure only
         return result
 
 
