@@ -42,7 +42,18 @@ MAX_BAN: Final = 7 * 24 * 3600.0
 Predicate = Callable[[SessionSnapshot], bool]
 
 
+FIELDS: Final = frozenset({"event", "code", "seconds", "reason"})
+
+
 def parse_event(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # An unknown field is refused, not ignored: tests that sent {"args": {...}}
+    # got the defaults for years without a word.
+    unknown = sorted(set(body) - FIELDS)
+    if unknown:
+        raise bad_request(
+            f"Unknown field(s) {', '.join(json.dumps(k)[:40] for k in unknown[:5])}; "
+            f"the fields are {', '.join(sorted(FIELDS))} (at the top level)."
+        )
     event = body.get("event")
     if not isinstance(event, str) or event not in EVENTS:
         raise bad_request(f"'event' must be one of {', '.join(EVENTS)}.")

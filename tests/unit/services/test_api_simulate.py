@@ -140,6 +140,8 @@ async def test_corrupt_store_is_set_aside_and_engine_crash_recovers(api: Api) ->
         {"event": "refuse_link"},
         {"event": "refuse_link", "reason": "banned"},
         {"event": "refuse_link", "reason": 402},
+        {"event": "disconnect", "args": {"code": 408}},  # fields sit at the top level
+        {"event": "logout", "code": 401, "cod": 403},
     ],
 )
 async def test_bad_simulate_bodies_are_400(api: Api, body: dict[str, object]) -> None:
