@@ -1,9 +1,13 @@
-"""One supervisor task per session: feeds events to the policy, runs its actions.
+"""One supervisor per session: feeds events to the policy, runs its actions.
 
 Everything that changes a session goes through its queue, so the policy sees
-one event at a time and actions never interleave. Engine events carry the
-generation of the client that sent them; events of an older generation are
-leftovers of a stopped client and are dropped (whatsmeow's rule).
+one event at a time, in order. It decides (and publishes) each event on
+arrival; the actions it asks for run on the session's action worker, chain
+after chain, in the order decided, and commands run there between two chains.
+Engine events carry the generation of the client that sent them; events of an
+older generation are leftovers of a stopped client and are dropped
+(whatsmeow's rule). The generation moves on when a StartClient is decided, so
+a superseded client's events are dropped even while its stop is still queued.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from lila_desktop.core.messages import Code, Message
 from lila_desktop.core.policy import PolicyConfig, SessionState, transition
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
 from lila_desktop.core.status import Status
+from lila_desktop.services.action_worker import ActionWorker, Chain, Command
 from lila_desktop.services.backup_state import BackupFailed, BackupState
 from lila_desktop.services.engine import protocol as p
 from lila_desktop.services.engine.client import EngineError
@@ -84,12 +89,6 @@ class SupervisorContext:
     save_list: Callable[[], Awaitable[None]] | None = None
 
 
-@dataclass
-class _Command:
-    run: Callable[[], Awaitable[Any]]
-    done: asyncio.Future[Any]
-
-
 class SessionSupervisor:
     def __init__(
         self, phone: str, name: str, ctx: SupervisorContext, state: SessionState | None = None
@@ -104,9 +103,10 @@ class SessionSupervisor:
         self._pair_code: str | None = None
         self.last_backup_at: float | None = None
         self.backups = BackupState(phone, ctx.rng)
-        self._queue: asyncio.Queue[Event | _Command | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[Event | Command | None] = asyncio.Queue()
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._snapshot = self._make_snapshot()
+        self._worker = ActionWorker(f"actions-{phone}", self._run_chain, self._publish)
         self._task = asyncio.get_running_loop().create_task(self._run(), name=f"supervisor-{phone}")
 
     # --- inputs ------------------------------------------------------------
@@ -124,9 +124,10 @@ class SessionSupervisor:
             self.post(event)
 
     async def call(self, run: Callable[[], Awaitable[T]]) -> T:
-        """Run `run` inside this session's queue, between two events."""
+        """Run `run` on this session's worker, after every event posted before it
+        has been decided and its actions carried out, never in the middle of a chain."""
         done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Command(run, done))
+        self._queue.put_nowait(Command(run, done))
         return await done
 
     @property
@@ -136,28 +137,33 @@ class SessionSupervisor:
     # --- the loop ----------------------------------------------------------
 
     async def _run(self) -> None:
-        while True:
-            item = await self._queue.get()
-            if item is None:
-                return
-            if isinstance(item, _Command):
-                await self._run_command(item)
-            else:
-                await self.apply(item)
-            self._publish()
-
-    async def _run_command(self, command: _Command) -> None:
         try:
-            result = await command.run()
-        except Exception as exc:
-            if not command.done.done():
-                command.done.set_exception(exc)
-        else:
-            if not command.done.done():
-                command.done.set_result(result)
+            while True:
+                item = await self._queue.get()
+                if item is None:
+                    return
+                if isinstance(item, Command):
+                    self._worker.put(item)
+                else:
+                    chain = self._decide(item)
+                    if chain is not None:
+                        self._worker.put(chain)
+        finally:
+            self._worker.put(None)  # the worker finishes what is queued, then stops
 
     async def apply(self, event: Event) -> None:
-        """Run one event through the policy and carry out its actions."""
+        """Decide one event and carry out its actions (inside a command: inline,
+        after the chains decided before it; elsewhere: as a command)."""
+        if not self._worker.in_command():
+            await self.call(lambda: self.apply(event))
+            return
+        await self._worker.run_decided_chains()
+        chain = self._decide(event)  # no await since the last check: nothing decided in between
+        if chain is not None:
+            await self._run_chain(chain)
+
+    def _decide(self, event: Event) -> Chain | None:
+        """Run one event through the policy and publish the outcome at once."""
         now = self.ctx.clock()
         before = self.state.status
         self.state, actions = transition(self.state, event, now, self.ctx.config, self.ctx.rng)
@@ -184,21 +190,27 @@ class SessionSupervisor:
                     "cause": type(event).__name__,
                 },
             )
+        if any(isinstance(action, StartClient) for action in actions):
+            # From now on the client being replaced is stale, even before it is stopped.
+            self.generation += 1
         # Observers see the new status now, not after the engine round trips,
-        # seals and backups below (bench item 1: update latency under load).
+        # seals and backups of this or an earlier event (bench item 1).
         self._publish()
-        for action in actions:
+        return Chain(tuple(actions), self.state, self.generation) if actions else None
+
+    async def _run_chain(self, chain: Chain) -> None:
+        for action in chain.actions:
             try:
-                await self._execute(action)
+                await self._execute(action, chain)
             except Exception:
                 logger.exception("%s: action %s failed", self.phone, type(action).__name__)
 
-    async def _execute(self, action: Action) -> None:
+    async def _execute(self, action: Action, chain: Chain) -> None:
         match action:
             case StartClient():
-                await self._start_client()
+                await self._start_client(chain.generation)
             case StopClient():
-                await self._stop_client()
+                await self._stop_client(chain.state.status)
             case ScheduleRetry(delay=delay, token=token):
                 self._set_timer("retry", delay, RetryDue(token))
             case CancelRetry():
@@ -208,7 +220,7 @@ class SessionSupervisor:
             case BackupStore(reason=reason):
                 # A just-paired store is a login WhatsApp accepted: it counts as
                 # taken while connected, so retention never rotates it away.
-                connected = self.state.status is Status.CONNECTED or reason == "paired"
+                connected = chain.state.status is Status.CONNECTED or reason == "paired"
                 with contextlib.suppress(BackupFailed):  # now a visible state, retried
                     await self.run_backup(reason, connected=connected)
             case ResetStore(reason=reason):
@@ -219,7 +231,7 @@ class SessionSupervisor:
                 try:
                     await self.ctx.vault.quarantine(self.phone, reason)
                 except Exception as exc:
-                    self._quarantine_failed(exc)
+                    self._quarantine_failed(exc, chain.state)
             case Notify(kind=kind, message=message):
                 self.ctx.notify(Notice(self.phone, self.name, kind, message, self.ctx.clock()))
 
@@ -229,7 +241,7 @@ class SessionSupervisor:
         if self.ctx.save_list is not None:
             await self.ctx.save_list()
 
-    def _quarantine_failed(self, exc: Exception) -> None:
+    def _quarantine_failed(self, exc: Exception, decided: SessionState) -> None:
         # The policy said "moved aside"; it was not: say what really happened.
         why = describe_failure(exc)
         logger.error(
@@ -238,7 +250,8 @@ class SessionSupervisor:
             why,
             extra={"event": "quarantine_failed", "phone": self.phone},
         )
-        self.state = replace(self.state, message=Message.of(Code.STORE_NOT_MOVED, reason=why))
+        if self.state.status is decided.status:  # not if a later event moved the number on
+            self.state = replace(self.state, message=Message.of(Code.STORE_NOT_MOVED, reason=why))
 
     async def run_backup(self, reason: str, *, connected: bool) -> Any:
         """Back up now; a failure becomes the number's "backup failing" state.
@@ -284,43 +297,43 @@ class SessionSupervisor:
                 await self.run_backup(reason, connected=connected)
 
         done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Command(retry, done))
+        self._queue.put_nowait(Command(retry, done))
 
-    async def _start_client(self) -> None:
-        self.generation += 1
+    async def _start_client(self, gen: int) -> None:
         try:
             store = await self.ctx.vault.prepare_live(self.phone)
         except StoreUnreadable as exc:
-            self.post(StoreCorrupt(str(exc)))
+            self._post_for(gen, StoreCorrupt(str(exc)))
             return
         except (VaultError, OSError) as exc:
             # Locked past the busy timeout, a full disk, a folder replaced by a
             # link: the store is fine, this try is not. A failed start backs off
             # and retries (raising here left the number "reconnecting" with no retry).
-            self._start_failed(exc)
+            self._start_failed(exc, gen)
             return
         # Before the dial: a failure must not promise a "saved login" that is not there.
         with contextlib.suppress(VaultError, OSError):
-            self.post(StoreInspected(await self.ctx.vault.has_device(self.phone)))
+            self._post_for(gen, StoreInspected(await self.ctx.vault.has_device(self.phone)))
         try:
-            await self.ctx.engine.request(
-                p.OP_START, phone=self.phone, gen=self.generation, store=str(store)
-            )
+            await self.ctx.engine.request(p.OP_START, phone=self.phone, gen=gen, store=str(store))
         except EngineError as exc:
             # The engine is restarting or refused: a transient failure.
-            self._start_failed(exc)
+            self._start_failed(exc, gen)
 
-    def _start_failed(self, exc: Exception) -> None:
+    def _post_for(self, gen: int, event: Event) -> None:
+        """What a start found, unless a newer start was decided meanwhile (it looks again)."""
+        if gen == self.generation:
+            self.post(event)
+
+    def _start_failed(self, exc: Exception, gen: int) -> None:
         why = describe_failure(exc)  # "the disk is full: <path>", not "[Errno 28] ..."
         logger.warning("%s: start failed: %s", self.phone, why)
-        self.post_wire(
-            {"ev": p.EV_CONNECT_FAILURE, "gen": self.generation, "code": None, "message": why}
-        )
+        self.post_wire({"ev": p.EV_CONNECT_FAILURE, "gen": gen, "code": None, "message": why})
 
-    async def _stop_client(self) -> None:
+    async def _stop_client(self, decided: Status) -> None:
         with contextlib.suppress(EngineError):
             await self.ctx.engine.request(p.OP_STOP, phone=self.phone)
-        if self.state.status is Status.RECONNECTING:
+        if decided is Status.RECONNECTING:
             # A glitch: the next connect follows within seconds. The periodic
             # seal covers it, and a crash leaves the live copy to be re-sealed
             # at the next start; sealing on every flap only burns CPU.
@@ -377,3 +390,5 @@ class SessionSupervisor:
         self._queue.put_nowait(None)
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._worker.task
