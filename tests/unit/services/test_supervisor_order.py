@@ -188,3 +188,25 @@ async def test_a_replaced_client_is_stale_once_its_successor_is_decided(
 
 async def _nothing() -> None:
     return None
+
+
+async def test_a_commands_decision_acts_after_the_chains_decided_before_it(
+    harness: PoolHarness, rec: Recorder
+) -> None:
+    sup = await _recorded(harness, rec)
+    rec.hold("check")  # the command's own work before it decides (as a restore's check)
+
+    async def stop_after_check() -> None:
+        await rec.run("check", _nothing)
+        await sup.apply(UserStop())
+
+    stopping = asyncio.get_running_loop().create_task(sup.call(stop_after_check))
+    await rec.reached["check"].wait()
+    sup.post(UserReconnectNow())  # decided during the command: stop, then start a new client
+    await harness.wait_status(PHONE, "connecting", timeout=5.0)
+    rec.gates["check"].set()
+    await stopping
+    assert sup.snapshot.status.value == "stopped"
+    # The command decided last, so its stop acts last: the number is not left running.
+    started = rec.index("<" + p.OP_START)
+    rec.index(p.OP_STOP + ">", started)
