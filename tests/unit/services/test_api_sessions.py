@@ -126,6 +126,8 @@ async def test_status_is_open_and_follows_the_policy(api: Api) -> None:
     _, data = await api.call("GET", f"/api/sessions/{PHONE}/status", key=None)
     assert data["data"]["status"] == "qr" and data["data"]["qr"]
     await api.call("POST", f"/api/sessions/{PHONE}/simulate", json={"event": "scan"})
+    # "connected" is published at once; the pairing's backup runs after it.
+    await api.harness.wait(PHONE, lambda s: s.last_backup_at is not None)
     _, data = await api.call("GET", f"/api/sessions/{PHONE}/status", key=None)
     body = data["data"]
     assert body["status"] == "connected" and body["isConnected"] is True
