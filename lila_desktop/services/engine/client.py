@@ -169,11 +169,42 @@ class EngineClient:
             asyncio.get_running_loop().create_task(self._read_stdout(self._proc)),
             asyncio.get_running_loop().create_task(self._read_stderr(self._proc)),
         ]
-        hello = await self._call(p.OP_HELLO, {}, HELLO_TIMEOUT, wait_ready=False)
-        if hello.get("v") != p.PROTOCOL_VERSION:
-            raise EngineError(f"engine speaks protocol {hello.get('v')}, need {p.PROTOCOL_VERSION}")
+        try:
+            hello = await self._hello(self._proc)
+            if hello.get("v") != p.PROTOCOL_VERSION:
+                raise EngineError(
+                    f"engine speaks protocol {hello.get('v')}, need {p.PROTOCOL_VERSION}"
+                )
+        except BaseException:
+            await self._discard(self._proc)
+            raise
         logger.info("engine %s ready (pid %s)", self.transport, self._proc.pid)
         self._ready.set()
+
+    async def _hello(self, proc: asyncio.subprocess.Process) -> dict[str, Any]:
+        """The engine's first answer, or its death, whichever comes first: an
+        engine killed while it starts must not cost the whole hello bound
+        (nobody else watches it until it is ready)."""
+        loop = asyncio.get_running_loop()
+        call = loop.create_task(self._call(p.OP_HELLO, {}, HELLO_TIMEOUT, wait_ready=False))
+        exited = loop.create_task(proc.wait())
+        try:
+            await asyncio.wait((call, exited), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (call, exited):
+                task.cancel()
+        if call.done() and not call.cancelled():
+            hello: dict[str, Any] = call.result()
+            return hello
+        raise EngineUnavailable(f"the engine exited with code {proc.returncode} while starting")
+
+    async def _discard(self, proc: asyncio.subprocess.Process) -> None:
+        """A start that failed leaves no engine behind: one stuck in its start-up
+        would otherwise live on beside its successor."""
+        if proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            await proc.wait()
 
     async def _supervise(self) -> None:
         while not self._closing:
@@ -208,8 +239,13 @@ class EngineClient:
                     await self._spawn()
                     break
                 except (OSError, EngineError) as exc:
-                    logger.error("engine failed to start: %s; retrying", exc)
-                    await asyncio.sleep(RESTART_DELAYS[-1])
+                    # A failed start is one more crash in a row: killed while it
+                    # started, it comes back at once; a start that keeps failing
+                    # backs off to the last delay.
+                    self._crashes += 1
+                    delay = RESTART_DELAYS[min(self._crashes, len(RESTART_DELAYS)) - 1]
+                    logger.error("engine failed to start: %s; retrying in %g s", exc, delay)
+                    await asyncio.sleep(delay)
             self.restarts += 1
             self.last_restart_seconds = time.monotonic() - died_at
             logger.info("engine back after %.2f s", self.last_restart_seconds)
