@@ -78,3 +78,12 @@ async def test_an_engine_that_never_answers_its_hello_is_not_left_running(
         await engine.start()
     assert engine.pid is not None
     assert not psutil.pid_exists(engine.pid), "a stuck engine lives on beside the next one"
+
+
+def test_the_hello_bound_grows_for_an_engine_that_is_slow_for_real() -> None:
+    # Killed and started from zero at the same bound, an engine that needs 40 s
+    # would never be ready; each timed-out start gives the next one twice as long.
+    bounds = [engine_client.hello_bound(n) for n in range(6)]
+    assert bounds[0] == engine_client.HELLO_TIMEOUT
+    assert bounds[:4] == sorted(set(bounds[:4]))
+    assert bounds[3] == bounds[4] == bounds[5] == 8 * engine_client.HELLO_TIMEOUT
