@@ -35,6 +35,7 @@ HELLO_TIMEOUT = 30.0  # importing neonize takes ~1 s; a cold laptop more
 MAX_HELLO_DOUBLINGS = 3  # a start that keeps timing out gets 60, 120, then 240 s
 SLOW_START = 5.0  # a start slower than this is logged: the owner's numbers wait on it
 RESTART_DELAYS = (0.0, 0.5, 1.0, 2.0, 5.0)  # consecutive crashes back off a little
+START_ATTEMPTS = 3  # the app's first engine: deaths while starting, before it gives up
 STATS_INTERVAL = 30.0
 BOT_TAG_VAR = "NEONIZE_BOT_TAG"  # "off": no <bot biz_bot="1"/> on 1:1 texts
 
@@ -105,7 +106,17 @@ class EngineClient:
     # --- lifecycle ---------------------------------------------------------
 
     async def start(self) -> None:
-        await self._spawn()
+        # An engine killed while the app starts (an antivirus, a kill -9) is
+        # replaced like a crash; one that dies at every start is an error.
+        for attempt in range(START_ATTEMPTS):
+            try:
+                await self._spawn()
+                break
+            except EngineUnavailable as exc:
+                if attempt == START_ATTEMPTS - 1:
+                    raise
+                logger.error("engine failed to start: %s; retrying", exc)
+                await asyncio.sleep(RESTART_DELAYS[attempt])
         self._supervisor = asyncio.get_running_loop().create_task(self._supervise())
         self._stats_task = asyncio.get_running_loop().create_task(self._watch_resources())
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -40,6 +41,10 @@ runpy.run_module("lila_desktop", run_name="__main__", alter_sys=True)
 MUTE_ENGINE = "import sys; sys.stdin.buffer.read()"
 
 
+def _engine(command: list[str], on_died: Callable[[str], None] = lambda r: None) -> EngineClient:
+    return EngineClient("simulated", on_event=lambda m: None, on_died=on_died, command=command)
+
+
 @pytest.mark.asyncio
 async def test_an_engine_killed_while_it_starts_is_replaced_at_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
@@ -47,9 +52,7 @@ async def test_an_engine_killed_while_it_starts_is_replaced_at_once(
     caplog.set_level(logging.INFO, logger=engine_client.__name__)
     command = [sys.executable, "-c", FLAKY_ENGINE, str(tmp_path / "starts"), "2"]
     died = asyncio.Event()
-    engine = EngineClient(
-        "simulated", on_event=lambda m: None, on_died=lambda r: died.set(), command=command
-    )
+    engine = _engine(command, on_died=lambda r: died.set())
     await engine.start()
     try:
         first = engine.pid
@@ -71,9 +74,7 @@ async def test_an_engine_that_never_answers_its_hello_is_not_left_running(
 ) -> None:
     monkeypatch.setattr(engine_client, "HELLO_TIMEOUT", 0.5)
     command = [sys.executable, "-c", MUTE_ENGINE]
-    engine = EngineClient(
-        "simulated", on_event=lambda m: None, on_died=lambda r: None, command=command
-    )
+    engine = _engine(command)
     with pytest.raises(EngineError, match="did not answer 'hello'"):
         await engine.start()
     assert engine.pid is not None
@@ -87,3 +88,27 @@ def test_the_hello_bound_grows_for_an_engine_that_is_slow_for_real() -> None:
     assert bounds[0] == engine_client.HELLO_TIMEOUT
     assert bounds[:4] == sorted(set(bounds[:4]))
     assert bounds[3] == bounds[4] == bounds[5] == 8 * engine_client.HELLO_TIMEOUT
+
+
+@pytest.mark.asyncio
+async def test_an_engine_killed_while_the_app_starts_is_replaced(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger=engine_client.__name__)
+    command = [sys.executable, "-c", FLAKY_ENGINE, str(tmp_path / "starts"), "1"]
+    engine = _engine(command)
+    await engine.start()  # the first engine dies before its hello
+    try:
+        assert (await engine.request(p.OP_HELLO))["pid"] == engine.pid
+        assert (tmp_path / "starts").read_text() == "2"
+        assert "exited with code 9 while starting" in caplog.text
+    finally:
+        await engine.aclose()
+
+
+@pytest.mark.asyncio
+async def test_an_engine_that_dies_at_every_start_is_an_error_not_a_hang() -> None:
+    command = [sys.executable, "-c", "import os; os._exit(3)"]
+    engine = _engine(command)
+    with pytest.raises(EngineError, match="exited with code 3 while starting"):
+        await engine.start()
