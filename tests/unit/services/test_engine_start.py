@@ -79,6 +79,8 @@ async def test_an_engine_that_never_answers_its_hello_is_not_left_running(
         await engine.start()
     assert engine.pid is not None
     assert not psutil.pid_exists(engine.pid), "a stuck engine lives on beside the next one"
+    # The next start gets twice as long.
+    assert engine_client.hello_bound(engine._slow_starts) == 1.0
 
 
 def test_the_hello_bound_grows_for_an_engine_that_is_slow_for_real() -> None:
