@@ -15,7 +15,13 @@ from typing import Any
 
 import pytest
 
-from lila_desktop.core.events import UserReconnectNow, UserStart, UserStop
+from lila_desktop.core.events import (
+    Connected,
+    Disconnected,
+    UserReconnectNow,
+    UserStart,
+    UserStop,
+)
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.services.engine import protocol as p
 from lila_desktop.services.supervisor import Engine, SessionSupervisor, Vault
@@ -73,7 +79,8 @@ class RecordedVault:
 
     async def backup(self, phone: str, reason: str, *, connected: bool) -> Any:
         return await self.rec.run(
-            "backup", lambda: self.real.backup(phone, reason, connected=connected)
+            f"backup connected={connected}",
+            lambda: self.real.backup(phone, reason, connected=connected),
         )
 
     async def reset(self, phone: str, reason: str) -> None:
@@ -167,6 +174,23 @@ async def test_an_action_acts_on_what_its_transition_decided(
     second = rec.index(p.OP_STOP + ">", first_done)
     assert rec.log.count("seal>") == 1, rec.log
     assert rec.index("seal>") > second, "the glitch's stop sealed: it read today's state"
+
+
+async def test_a_backup_counts_as_connected_when_its_transition_said_so(
+    harness: PoolHarness, rec: Recorder
+) -> None:
+    sup = await _recorded(harness, rec)
+    rec.hold(p.OP_START)
+    sup.post(UserReconnectNow())
+    await rec.reached[p.OP_START].wait()
+    sup.post(Connected())  # -> BackupStore, queued behind the held start
+    await harness.wait_status(PHONE, "connected", timeout=5.0)
+    sup.post(Disconnected(408, "glitch"))  # decided before that backup runs
+    await harness.wait_status(PHONE, "reconnecting", timeout=5.0)
+    rec.gates[p.OP_START].set()
+    await sup.call(_nothing)
+    backups = [entry for entry in rec.log if entry.startswith("backup")]
+    assert backups[0] == "backup connected=True>", rec.log
 
 
 async def test_a_replaced_client_is_stale_once_its_successor_is_decided(
