@@ -234,3 +234,21 @@ async def test_a_commands_decision_acts_after_the_chains_decided_before_it(
     # The command decided last, so its stop acts last: the number is not left running.
     started = rec.index("<" + p.OP_START)
     rec.index(p.OP_STOP + ">", started)
+
+
+async def test_closing_finishes_the_queued_chains_in_order(
+    harness: PoolHarness, rec: Recorder
+) -> None:
+    sup = await _recorded(harness, rec)
+    rec.hold("seal")
+    sup.post(UserStop())
+    await rec.reached["seal"].wait()
+    sup.post(UserStart())
+    await harness.wait_status(PHONE, "connecting", timeout=5.0)
+    closing = asyncio.get_running_loop().create_task(sup.aclose())
+    rec.gates["seal"].set()
+    await closing
+    # Both chains ran to their end, in order, before the close returned.
+    rec.index(p.OP_START + ">", rec.index("<seal"))
+    calls = [entry for entry in rec.log if not entry.startswith("published")]
+    assert calls[-1] == "<" + p.OP_START, rec.log
