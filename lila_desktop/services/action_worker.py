@@ -60,8 +60,8 @@ class ActionWorker:
         self._items.append(item)
         self._wake.set()
 
-    def in_command(self) -> bool:
-        """True inside a command this worker runs (the caller may act inline)."""
+    def on_worker(self) -> bool:
+        """True inside this worker's task (a command it runs): the caller may act inline."""
         return _current.get() is self
 
     async def run_decided_chains(self) -> None:

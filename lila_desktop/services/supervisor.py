@@ -154,7 +154,7 @@ class SessionSupervisor:
     async def apply(self, event: Event) -> None:
         """Decide one event and carry out its actions (inside a command: inline,
         after the chains decided before it; elsewhere: as a command)."""
-        if not self._worker.in_command():
+        if not self._worker.on_worker():
             await self.call(lambda: self.apply(event))
             return
         await self._worker.run_decided_chains()
