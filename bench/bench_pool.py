@@ -1,8 +1,9 @@
 """Scale of the pool: 1, 10, 50 and 200 flapping sessions under the live window.
 
 Run: .venv/bin/python bench/bench_pool.py  (writes bench/results/pool.json)
-     .venv/bin/python bench/bench_pool.py --ab 3  (3 runs at 200 numbers each of main's
-     code and this tree's, alternating; writes bench/results/pool_ab.json)
+     .venv/bin/python bench/bench_pool.py --ab 3 [--ref REF]  (3 runs at 200 numbers
+     each of REF's code (default main) and this tree's, alternating; writes
+     bench/results/pool_ab.json)
 
 One process plays the GUI process as the app builds it: a QApplication
 (offscreen), the qasync loop with the 64-worker executor, the real pool with
@@ -19,7 +20,8 @@ the client and seals the store, the bridge coalesces every 50 ms).
 Measured over LOAD_S seconds of flapping:
 - event-loop lag: how late a 5 ms asyncio sleep wakes up (p50/p99);
 - update latency: from an engine event reaching the GUI process to the end
-  of the model update that shows its result (p50/p99);
+  of the model update that shows its result (p50/p99), for the events whose
+  decision changed the session (the all-events figure beside it, see Probe);
 - CPU (% of one core) and RSS of the GUI process and of the engine; open files.
 The injection itself (one engine request per drop) runs in the GUI process
 too, so its cost is inside these figures. The engine's recycling after 500
@@ -54,8 +56,11 @@ from PySide6.QtWidgets import QApplication
 
 from bench import ab
 from bench.harness.pool import FAST_POLICY, MemoryKeyStore, PoolHarness, build_test_pool
+from lila_desktop.core.events import Event
+from lila_desktop.core.policy import SessionState
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Status
+from lila_desktop.services import supervisor
 from lila_desktop.services.engine import protocol as p
 from lila_desktop.services.pool import PoolError
 from lila_desktop.ui import i18n
@@ -80,19 +85,55 @@ def _pct(values: list[float], pct: int) -> float:
 
 
 class Probe:
-    """Loop lag, event-to-model latency and the status-event rate."""
+    """Loop lag, event-to-model latency and the status-event rate.
+
+    An engine event's latency runs from its arrival to the model update that
+    shows its result. An event the policy decides without changing anything (a
+    leftover "connected" of a client already being stopped, which whatsmeow
+    sends and the policy ignores) has no update to wait for: pairing it with
+    the number's next, unrelated update measured up to ~400 ms of nothing. So
+    each arrival is followed to the policy's decision (`transition`, wrapped in
+    this process only) and timed only if that decision changed the session;
+    the old all-events figure is kept beside it.
+    """
 
     def __init__(self) -> None:
         self.lags: list[float] = []
         self.latencies: list[float] = []
+        self.latencies_all: list[float] = []
         self.arrivals: dict[str, list[float]] = defaultdict(list)
+        self.arrivals_all: dict[str, list[float]] = defaultdict(list)
         self.status_events = 0
+        self.unchanged = 0  # decided without any change: nothing to show
         self.recording = False
         self._last: dict[str, Status] = {}
+        self._incoming: tuple[str, float] | None = None
+        self._posted: dict[int, tuple[Event, str, float]] = {}
 
     def on_engine_event(self, message: dict[str, Any]) -> None:
         if self.recording and message.get("ev") in _STATUS_EVENTS:
-            self.arrivals[str(message.get("phone"))].append(time.perf_counter())
+            now = time.perf_counter()
+            phone = str(message.get("phone"))
+            self.arrivals_all[phone].append(now)
+            self._incoming = (phone, now)  # claimed by the event it becomes (post)
+
+    def on_posted(self, event: Event) -> None:
+        if self._incoming is not None:
+            self._posted[id(event)] = (event, *self._incoming)
+            self._incoming = None
+
+    def posted_or_dropped(self) -> None:
+        self._incoming = None
+
+    def on_decided(self, event: Event, before: SessionState, after: SessionState) -> None:
+        hit = self._posted.pop(id(event), None)
+        if hit is None or hit[0] is not event:
+            return
+        _, phone, arrived = hit
+        if after == before:
+            self.unchanged += 1
+        else:
+            self.arrivals[phone].append(arrived)
 
     def on_snapshot(self, snap: SessionSnapshot) -> None:
         if self._last.get(snap.phone) is not snap.status:
@@ -102,9 +143,13 @@ class Probe:
     def on_model_applied(self, batch: list[SessionSnapshot]) -> None:
         now = time.perf_counter()
         for snap in batch:
-            pending = self.arrivals.pop(snap.phone, None)
-            if pending:
-                self.latencies.extend(now - t for t in pending)
+            for pending, out in (
+                (self.arrivals, self.latencies),
+                (self.arrivals_all, self.latencies_all),
+            ):
+                times = pending.pop(snap.phone, None)
+                if times:
+                    out.extend(now - t for t in times)
 
     async def measure_lag(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -169,8 +214,23 @@ async def one_size(count: int, tmp: Path) -> dict[str, Any]:
     def on_engine_event(message: dict[str, Any]) -> None:
         probe.on_engine_event(message)
         real_on_event(message)
+        probe.posted_or_dropped()  # an event of a stale client is never posted
 
     pool.on_engine_event = on_engine_event  # type: ignore[method-assign]
+    real_post = supervisor.SessionSupervisor.post
+    real_transition = getattr(supervisor, "transition")  # noqa: B009 (the module's own name)
+
+    def post(sup: supervisor.SessionSupervisor, event: Event) -> None:
+        probe.on_posted(event)
+        real_post(sup, event)
+
+    def transition(state: SessionState, event: Event, *args: Any) -> Any:
+        after, actions = real_transition(state, event, *args)
+        probe.on_decided(event, state, after)
+        return after, actions
+
+    setattr(supervisor.SessionSupervisor, "post", post)  # noqa: B010
+    setattr(supervisor, "transition", transition)  # noqa: B010
     bridge = PoolBridge(pool)
     bridge.attach()
     window = MainWindow(bridge, tmp / "combined.log")
@@ -224,11 +284,14 @@ async def one_size(count: int, tmp: Path) -> dict[str, Any]:
     finally:
         bridge.detach()
         await pool.aclose()
+        setattr(supervisor.SessionSupervisor, "post", real_post)  # noqa: B010
+        setattr(supervisor, "transition", real_transition)  # noqa: B010
         window.close()
         window.deleteLater()
     lags = [x * 1000 for x in probe.lags]
     events_per_s = probe.status_events / elapsed
     lat = [x * 1000 for x in probe.latencies]
+    lat_all = [x * 1000 for x in probe.latencies_all]
     return {
         "sessions": count,
         "rows_in_model": rows,
@@ -240,6 +303,13 @@ async def one_size(count: int, tmp: Path) -> dict[str, Any]:
             "p50": round(_pct(lat, 50), 1),
             "p99": round(_pct(lat, 99), 1),
             "samples": len(lat),
+            "decided_without_change": probe.unchanged,
+        },
+        # The earlier definition: every status event, changed or not (see Probe).
+        "update_latency_all_events_ms": {
+            "p50": round(_pct(lat_all, 50), 1),
+            "p99": round(_pct(lat_all, 99), 1),
+            "samples": len(lat_all),
         },
         "cpu_pct": {k: round(v, 1) for k, v in cpu.items()},
         # % of one core = 10 ms of CPU per second, over the status events of that second.
@@ -329,6 +399,11 @@ def ab_run(src: Path) -> dict[str, Any]:
         "loop_lag_p99_ms": r["loop_lag_ms"]["p99"],
         "loop_lag_p50_ms": r["loop_lag_ms"]["p50"],
         "update_p99_ms": r["update_latency_ms"]["p99"],
+        **(
+            {"update_p99_all_events_ms": r["update_latency_all_events_ms"]["p99"]}
+            if "update_latency_all_events_ms" in r
+            else {}
+        ),
         "status_events_per_s": events,
         "cpu_gui_pct": r["cpu_pct"]["gui"],
         # % of one core = 10 ms of CPU per second.
@@ -342,19 +417,20 @@ def ab_run(src: Path) -> dict[str, Any]:
     }
 
 
-def main_ab(rounds: int) -> None:
-    runs = ab.alternate(rounds, ab_run)
+def main_ab(rounds: int, ref: str) -> None:
+    runs = ab.alternate(rounds, ab_run, ref)
     what = (
-        f"A/B at 200 flapping numbers, {rounds} alternating runs each of main (before) and "
-        f"this branch in the same minutes: bench/bench_pool.py --ab {rounds} "
-        f"(--one 200, LILA_BENCH_LOAD_S={LOAD_S:g}), main's sources from `git archive main`"
+        f"A/B at 200 flapping numbers, {rounds} alternating runs each of {ref} (before) and "
+        f"this tree in the same minutes: bench/bench_pool.py --ab {rounds} --ref {ref} "
+        f"(--one 200, LILA_BENCH_LOAD_S={LOAD_S:g}), {ref}'s sources from `git archive {ref}`"
     )
     ab.write("pool_ab", what, runs)
 
 
 def main() -> None:
     if "--ab" in sys.argv:
-        main_ab(int(sys.argv[sys.argv.index("--ab") + 1]))
+        ref = sys.argv[sys.argv.index("--ref") + 1] if "--ref" in sys.argv else "main"
+        main_ab(int(sys.argv[sys.argv.index("--ab") + 1]), ref)
         return
     if "--one" in sys.argv:
         count = int(sys.argv[sys.argv.index("--one") + 1])
