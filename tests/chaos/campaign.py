@@ -49,6 +49,7 @@ from lila_desktop.services.vault import PassphraseKeyStore, default_runtime_dir
 from lila_desktop.services.vault.keystores import KeyringKeyStore
 from tests.chaos import invariants, verdicts
 from tests.chaos.disk import Disk
+from tests.chaos.fast_app import scaled_policy
 
 RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results"
 TRANSIENT = (408, 428, 500, 503, 515)
@@ -130,7 +131,8 @@ class Campaign:
         # Faults aimed at each number since it was last seen connected; what
         # happened in this life of the app (some verdicts depend on it).
         self.history: dict[str, list[str]] = {p: [] for p in self.phones}
-        self.replaced_at: dict[str, list[float]] = {p: [] for p in self.phones}
+        self.trails = {p: verdicts.ReplacedTrail() for p in self.phones}
+        self.stable_after = scaled_policy(config.scale).stable_after
         self.life_faults: set[str] = set()
         self._log_from = 0  # QR lines before this index belong to the first linking
         self._deck: list[str] = []
@@ -148,6 +150,8 @@ class Campaign:
 
     def _start(self) -> AppProcess:
         passphrase = PASSPHRASE if self.key_mode == "passphrase" else None
+        for trail in self.trails.values():
+            trail.restarts.append(time.time())  # a new app: the policy counts afresh
         app = AppProcess(self.data_dir, fast=True, env=self._env(), passphrase=passphrase)
         app.wait_ready(60)
         self.app = app
@@ -222,6 +226,8 @@ class Campaign:
         else:
             self._end_kill(app, ending)
         self._previous_lines = app.lines
+        for phone, trail in self.trails.items():
+            trail.statuses += verdicts.status_lines(app.lines, phone)
         self.app = None
         if self.report.runs % self.config.keyring_gone_every == 0:
             self.keyring_gone()
@@ -279,6 +285,8 @@ class Campaign:
         elif fault == "restore":
             resp = app.call("POST", f"/api/sessions/{phone}/restore", {})
             self.check("api_no_500", resp.status < 500, f"restore -> {resp.status} {resp.body}")
+            if resp.status == 200:  # the restore started the number again: a new count
+                self.trails[phone].restarts.append(time.time())
         elif fault == "disk_full":
             self.disk_full(app)
         time.sleep(rng.uniform(0.0, 0.3))
@@ -287,7 +295,7 @@ class Campaign:
         self.history[phone].append(fault)
         self.life_faults.add(fault)
         if fault == "replaced":
-            self.replaced_at[phone].append(time.monotonic())
+            self.trails[phone].faults.append(time.time())  # the clock of the app's log
 
     def _network_back(self, app: AppProcess, phone: str) -> None:
         """The network comes back, for sure: a 503 (the engine was restarting when
@@ -369,7 +377,8 @@ class Campaign:
     def _owner_acts(self, app: AppProcess, phone: str, status: str) -> None:
         """What the owner would press; a violation unless a fault explains the need."""
         history = self.history[phone]
-        cause = verdicts.legitimate_cause(status, history, self.replaced_at[phone])
+        trail = self.trails[phone].with_statuses(verdicts.status_lines(app.lines, phone))
+        cause = verdicts.legitimate_cause(status, history, trail, self.stable_after)
         self.check(
             "no_owner_needed_without_cause",
             cause is not None,
@@ -379,11 +388,13 @@ class Campaign:
         action = "restore" if status in verdicts.RESTORED else "connect"
         self.report.owner_actions[f"{action} {status} after {cause or 'NO CAUSE'}"] += 1
         if action == "connect":
-            self.replaced_at[phone].clear()  # taken over: a new count from here
+            self.trails[phone] = verdicts.ReplacedTrail()  # taken over: a new count from here
             resp = app.call("POST", "/api/sessions", {"phoneNumber": phone})
             self.check("connect_accepted", resp.status < 300, f"{phone}: {resp.status} {resp.body}")
             return
         resp = app.call("POST", f"/api/sessions/{phone}/restore", {})
+        if resp.status == 200:  # the restore started the number again: a new count
+            self.trails[phone].restarts.append(time.time())
         self.check(
             "restorable",
             resp.status == 200 and bool(resp.data and resp.data.get("accepted")),
