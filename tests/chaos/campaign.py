@@ -338,7 +338,7 @@ class Campaign:
         """Every linked number back by itself; the owner acts only where a fault
         legitimately needs them, and any other number waiting for them is lost."""
         deadline = time.monotonic() + SETTLE_S
-        acted: set[str] = set()
+        acted: set[tuple[str, str]] = set()  # (number, status): one press per need
         since: dict[str, tuple[str | None, float]] = {}
         while True:
             statuses = app.sessions()
@@ -353,14 +353,14 @@ class Campaign:
                 status = statuses.get(phone)
                 if since.get(phone, (None, 0.0))[0] != status:
                     since[phone] = (status, now)
-                if phone in acted or status not in verdicts.NEEDS_OWNER:
+                if (phone, status) in acted or status not in verdicts.NEEDS_OWNER:
                     continue
                 # Right after a start a number is 'stopped' until its supervisor
                 # runs; a first 'replaced' retries by itself after 1.5 s.
                 lasting = now - since[phone][1] >= PARKED_S
                 if status in ("replaced", "stopped") and not lasting:
                     continue
-                acted.add(phone)
+                acted.add((phone, str(status)))
                 self._owner_acts(app, phone, str(status))
             if time.monotonic() > deadline:
                 for phone in pending:
@@ -397,9 +397,16 @@ class Campaign:
             self.trails[phone].restarts.append(time.time())
         self.check(
             "restorable",
-            resp.status == 200 and bool(resp.data and resp.data.get("accepted")),
+            resp.status == 200 and self._restore_answer_ok(app, phone, resp.body),
             f"{phone}: restore -> {resp.status} {resp.body}",
         )
+
+    def _restore_answer_ok(self, app: AppProcess, phone: str, body: Any) -> bool:
+        trail = self.trails[phone].with_statuses(verdicts.status_lines(app.lines, phone))
+        ok, cause = verdicts.restore_answer(body, self.history[phone], trail, self.stable_after)
+        if ok and cause is not None:
+            self.report.notes[f"restore met {cause}"] += 1
+        return ok
 
     def _said_about(self, app: AppProcess, phone: str) -> list[str]:
         """The app's last warnings and errors about a number (for a violation's detail)."""

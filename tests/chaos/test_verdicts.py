@@ -23,6 +23,7 @@ from tests.chaos.verdicts import (
     explaining_fault,
     legitimate_cause,
     replaced_twice,
+    restore_answer,
     status_lines,
 )
 
@@ -160,3 +161,35 @@ def test_the_verdict_agrees_with_the_policy(up_for: float, drop: bool) -> None:
     parked = state.status is Status.REPLACED and state.next_retry_at is None
     assert replaced_twice(ReplacedTrail(faults=faults, statuses=statuses), STABLE) is parked
     assert parked is ((up_for / 2 if drop else up_for) < STABLE)  # both ways seen
+
+
+def _answer(status: str, accepted: bool, message: str) -> dict[str, object]:
+    return {"data": {"status": status, "accepted": accepted}, "message": message}
+
+
+UPDATE = "The backup is back in place. WhatsApp says this version of Lila Desktop is too old."
+REMOVED = "WhatsApp did not accept this backup: the phone removed this device, ..."
+
+
+@pytest.mark.parametrize(
+    ("body", "history", "answer"),
+    [
+        (_answer("connected", True, "Restored"), ["logout"], (True, None)),
+        # A 405 at the restored login after an 'outdated' fault: the owner updates next.
+        (
+            _answer("outdated", False, UPDATE),
+            ["logout", "outdated"],
+            (True, "outdated after outdated"),
+        ),
+        # Losses: the update need told as a removal, a need no fault explains, a logout.
+        (_answer("outdated", False, REMOVED), ["logout", "outdated"], (False, None)),
+        (_answer("outdated", False, UPDATE), ["logout"], (False, None)),
+        (_answer("logged_out", False, REMOVED), ["logout"], (False, None)),
+        (_answer("replaced", False, UPDATE), ["logout", "replaced"], (False, None)),
+        ({"success": False}, ["logout"], (False, None)),
+    ],
+)
+def test_restore_answer(
+    body: dict[str, object], history: list[str], answer: tuple[bool, str | None]
+) -> None:
+    assert restore_answer(body, history, NONE, STABLE) == answer

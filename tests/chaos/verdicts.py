@@ -94,6 +94,28 @@ def legitimate_cause(
     return cause if cause is not None and cause in history else None
 
 
+def restore_answer(
+    body: Any, history: Sequence[str], trail: ReplacedTrail, stable_after: float
+) -> tuple[bool, str | None]:
+    """Whether the owner's restore was answered right, and the need it met instead.
+
+    Accepted; or not accepted for another need that a fault explains (a 405 at
+    the restored login after an 'outdated' fault: update the app) and said as
+    such. A logout or an unreadable store after a restore is a loss, and so is
+    telling the owner their linked device was removed.
+    """
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        return False, None
+    if data.get("accepted"):
+        return True, None
+    after = str(data.get("status"))
+    cause = legitimate_cause(after, history, trail, stable_after)
+    if after in RESTORED or cause is None or "removed" in str(body.get("message")):
+        return False, None  # the removal wording: the owner would unlink a linked device
+    return True, f"{after} after {cause}"
+
+
 def explaining_fault(line: dict[str, Any], faults_in_life: Collection[str]) -> str | None:
     """The injected fault that explains a logged exception, or None (a violation)."""
     text = f"{line.get('msg')} {line.get('exc')}"
