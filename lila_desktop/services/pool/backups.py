@@ -64,6 +64,7 @@ class BackupCommands(PoolState):
             return info
 
         info = await sup.call(run)
+        await self._saved.write_pending()  # a kill now must not bring the old parked status back
 
         def settled(s: SessionSnapshot) -> bool:
             return s.status in (Status.CONNECTED, Status.QR, Status.LOGGED_OUT) or (
