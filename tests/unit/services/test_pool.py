@@ -309,6 +309,20 @@ async def test_a_failed_list_write_does_not_fail_the_owners_command(
     assert len(calls) >= 2
 
 
+async def test_an_outdated_number_told_twice_needs_one_update(harness: PoolHarness) -> None:
+    """WhatsApp saying 'too old' again while the number already waits for the
+    update is the same need: the owner's update (their next Connect) fixes both."""
+    await _linked(harness)
+    await harness.pool.simulate(PHONE, "outdated", {})
+    await harness.wait_status(PHONE, "outdated")
+    await harness.pool.simulate(PHONE, "outdated", {})  # told again, still not updated
+    await harness.pool.start_session(PHONE)  # updated, then Connect
+    await harness.wait_status(PHONE, "connected")
+    # After a login, 'too old' is news again.
+    await harness.pool.simulate(PHONE, "outdated", {})
+    await harness.wait_status(PHONE, "outdated")
+
+
 async def test_bad_phone_and_unknown_session_are_clear_errors(harness: PoolHarness) -> None:
     from lila_desktop.core.phone import InvalidPhoneNumber
 
