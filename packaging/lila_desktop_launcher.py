@@ -1,7 +1,7 @@
 """PyInstaller's entry script: the frozen `lila-desktop` executable.
 
 The same executable is the window, the headless service and, re-run with
-`--engine`, the engine process (`services/engine/client.py::engine_command`),
+`--engine`, the engine process (`services/engine/process.py::engine_command`),
 so the user's machine needs no Python.
 """
 

@@ -21,39 +21,23 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from lila_desktop.services.engine import protocol as p
+from lila_desktop.services.engine.process import MAX_ABORTED_LINKS as MAX_ABORTED_LINKS
+from lila_desktop.services.engine.process import MAX_PARKED_WORKERS as MAX_PARKED_WORKERS
+from lila_desktop.services.engine.process import WINDOWS_HANDLE_BUDGET as WINDOWS_HANDLE_BUDGET
+from lila_desktop.services.engine.process import engine_command, log_engine_line
+from lila_desktop.services.engine.process import fd_budget as fd_budget
+from lila_desktop.services.engine.process import recycle_reason as recycle_reason
 
 logger = logging.getLogger(__name__)
-engine_logger = logging.getLogger("lila_desktop.engine")
 
 REQUEST_TIMEOUT = 45.0  # above the engine's own 30 s bounds
 HELLO_TIMEOUT = 30.0  # importing neonize takes ~1 s; a cold laptop more
+MAX_HELLO_DOUBLINGS = 3  # a start that keeps timing out gets 60, 120, then 240 s
+SLOW_START = 5.0  # a start slower than this is logged: the owner's numbers wait on it
 RESTART_DELAYS = (0.0, 0.5, 1.0, 2.0, 5.0)  # consecutive crashes back off a little
+START_ATTEMPTS = 3  # the app's first engine: deaths while starting, before it gives up
 STATS_INTERVAL = 30.0
 BOT_TAG_VAR = "NEONIZE_BOT_TAG"  # "off": no <bot biz_bot="1"/> on 1:1 texts
-_REDACT = ("pair code", "qr code", "2@")  # never let a code reach the log
-
-
-# Hazard 15: every link attempt that ends unpaired can park one of the engine's
-# 64 workers for good, and a stop abandoned on a stalled dial parks another.
-# Recycle long before the executor runs dry (every Go call would hang).
-MAX_PARKED_WORKERS = 16
-MAX_ABORTED_LINKS = 24
-
-
-def recycle_reason(stats: Mapping[str, Any], max_fds: int, max_connects: int) -> str | None:
-    """Why the engine should be recycled now, from its stats; None if it is fine."""
-    parked = int(stats.get("lingering", 0)) + int(stats.get("stop_timeouts", 0))
-    checks = (
-        (stats["fds"] > max_fds, f"{stats['fds']} file handles"),
-        (stats["connects"] > max_connects, f"{stats['connects']} connects"),
-        (parked >= MAX_PARKED_WORKERS, f"{parked} workers parked in Go"),
-        (
-            int(stats.get("aborted_links", 0)) >= MAX_ABORTED_LINKS,
-            f"{stats.get('aborted_links')} aborted link attempts",
-        ),
-    )
-    reasons = [why for hit, why in checks if hit]
-    return ", ".join(reasons) if reasons else None
 
 
 class EngineError(Exception):
@@ -69,34 +53,11 @@ class EngineUnavailable(EngineError):
         super().__init__(message, "ENGINE_UNAVAILABLE")
 
 
-def engine_command(transport: str) -> list[str]:
-    """How to start an engine: the frozen app re-runs itself."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable, "--engine", "--transport", transport]
-    return [sys.executable, "-m", "lila_desktop", "--engine", "--transport", transport]
-
-
-WINDOWS_HANDLE_BUDGET = 8192  # Windows has no small per-process limit; this bounds a runaway
-
-
-def fd_budget(platform: str = sys.platform) -> int:
-    """Recycle well before the per-process file limit (macOS: 256).
-
-    Windows reports handles (psutil `num_handles`: files, but also threads,
-    events, registry keys — a few hundred at rest, ~20 per session) and
-    limits them only at millions: the budget there bounds a leak without
-    recycling a busy engine every 30 s."""
-    if platform == "win32":
-        return WINDOWS_HANDLE_BUDGET
-    soft = 512
-    if sys.platform != "win32":
-        import resource
-
-        with contextlib.suppress(OSError, ValueError):
-            soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft <= 0 or soft > 4096:
-        soft = 4096
-    return max(64, soft // 2)
+def hello_bound(slow_starts: int) -> float:
+    """The hello bound after `slow_starts` starts in a row timed out: doubled
+    each time, so an engine that is slow for real (a cold disk, an antivirus
+    scanning the bundle) is not killed and restarted from zero for ever."""
+    return float(HELLO_TIMEOUT * 2 ** min(slow_starts, MAX_HELLO_DOUBLINGS))
 
 
 class EngineClient:
@@ -135,6 +96,7 @@ class EngineClient:
         self._planned_exit = False
         self._crashes = 0
         self._spawned_at = 0.0
+        self._slow_starts = 0  # starts in a row that did not answer their hello in time
         self._supervisor: asyncio.Task[None] | None = None
         self._stats_task: asyncio.Task[None] | None = None
         self.restarts = 0
@@ -144,7 +106,17 @@ class EngineClient:
     # --- lifecycle ---------------------------------------------------------
 
     async def start(self) -> None:
-        await self._spawn()
+        # An engine killed while the app starts (an antivirus, a kill -9) is
+        # replaced like a crash; one that dies at every start is an error.
+        for attempt in range(START_ATTEMPTS):
+            try:
+                await self._spawn()
+                break
+            except EngineUnavailable as exc:
+                if attempt == START_ATTEMPTS - 1:
+                    raise
+                logger.error("engine failed to start: %s; retrying", exc)
+                await asyncio.sleep(RESTART_DELAYS[attempt])
         self._supervisor = asyncio.get_running_loop().create_task(self._supervise())
         self._stats_task = asyncio.get_running_loop().create_task(self._watch_resources())
 
@@ -169,11 +141,49 @@ class EngineClient:
             asyncio.get_running_loop().create_task(self._read_stdout(self._proc)),
             asyncio.get_running_loop().create_task(self._read_stderr(self._proc)),
         ]
-        hello = await self._call(p.OP_HELLO, {}, HELLO_TIMEOUT, wait_ready=False)
-        if hello.get("v") != p.PROTOCOL_VERSION:
-            raise EngineError(f"engine speaks protocol {hello.get('v')}, need {p.PROTOCOL_VERSION}")
+        try:
+            hello = await self._hello(self._proc)
+            if hello.get("v") != p.PROTOCOL_VERSION:
+                raise EngineError(
+                    f"engine speaks protocol {hello.get('v')}, need {p.PROTOCOL_VERSION}"
+                )
+        except BaseException as exc:
+            await self._discard(self._proc)
+            if isinstance(exc, EngineError) and exc.code == "TIMEOUT":
+                self._slow_starts += 1
+            raise
+        self._slow_starts = 0
+        took = time.monotonic() - self._spawned_at
+        if took > SLOW_START:
+            logger.warning("the engine took %.1f s to start; the numbers waited for it", took)
         logger.info("engine %s ready (pid %s)", self.transport, self._proc.pid)
         self._ready.set()
+
+    async def _hello(self, proc: asyncio.subprocess.Process) -> dict[str, Any]:
+        """The engine's first answer, or its death, whichever comes first: an
+        engine killed while it starts must not cost the whole hello bound
+        (nobody else watches it until it is ready)."""
+        loop = asyncio.get_running_loop()
+        bound = hello_bound(self._slow_starts)
+        call = loop.create_task(self._call(p.OP_HELLO, {}, bound, wait_ready=False))
+        exited = loop.create_task(proc.wait())
+        try:
+            await asyncio.wait((call, exited), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (call, exited):
+                task.cancel()
+        if call.done() and not call.cancelled():
+            hello: dict[str, Any] = call.result()
+            return hello
+        raise EngineUnavailable(f"the engine exited with code {proc.returncode} while starting")
+
+    async def _discard(self, proc: asyncio.subprocess.Process) -> None:
+        """A start that failed leaves no engine behind: one stuck in its start-up
+        would otherwise live on beside its successor."""
+        if proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            await proc.wait()
 
     async def _supervise(self) -> None:
         while not self._closing:
@@ -208,8 +218,13 @@ class EngineClient:
                     await self._spawn()
                     break
                 except (OSError, EngineError) as exc:
-                    logger.error("engine failed to start: %s; retrying", exc)
-                    await asyncio.sleep(RESTART_DELAYS[-1])
+                    # A failed start is one more crash in a row: killed while it
+                    # started, it comes back at once; a start that keeps failing
+                    # backs off to the last delay.
+                    self._crashes += 1
+                    delay = RESTART_DELAYS[min(self._crashes, len(RESTART_DELAYS)) - 1]
+                    logger.error("engine failed to start: %s; retrying in %g s", exc, delay)
+                    await asyncio.sleep(delay)
             self.restarts += 1
             self.last_restart_seconds = time.monotonic() - died_at
             logger.info("engine back after %.2f s", self.last_restart_seconds)
@@ -391,19 +406,4 @@ class EngineClient:
             line = await proc.stderr.readline()
             if not line:
                 return
-            _log_engine_line(line.decode("utf-8", "replace").rstrip())
-
-
-def _log_engine_line(text: str) -> None:
-    """File one stderr line of the engine: our records, or Go's chatter."""
-    if not text:
-        return
-    if any(marker in text.lower() for marker in _REDACT):
-        text = text.split(":", 1)[0] + ": [redacted]"
-    level_name, _, rest = text.partition("|")
-    level = logging.getLevelName(level_name)
-    if isinstance(level, int) and "|" in rest:
-        name, _, msg = rest.partition("|")
-        logging.getLogger(name).log(level, "%s", msg)
-    else:
-        engine_logger.info("go: %s", text)
+            log_engine_line(line.decode("utf-8", "replace").rstrip())
