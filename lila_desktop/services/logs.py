@@ -132,7 +132,39 @@ def log_file(data_dir: Path) -> Path:
     return data_dir / "logs" / "combined.log"
 
 
-class PrivateFileHandler(logging.handlers.RotatingFileHandler):
+class QuietFailures(logging.Handler):
+    """A handler whose failed write (a full disk, a closed stderr) is counted and
+    dropped, never Python's "--- Logging error ---" traceback per record: one
+    line on stderr when the failures start, and a count in the log once a
+    write works again."""
+
+    dropped = 0  # records lost since the last write that worked
+
+    def handle(self, record: logging.LogRecord) -> bool:
+        lost = self.dropped
+        done = super().handle(record)
+        if lost and done and self.dropped == lost:  # this one was written: tell what was lost
+            self.dropped = 0
+            note = f"{lost} log line(s) were lost: the log could not be written"
+            super().handle(logging.LogRecord(__name__, logging.WARNING, "", 0, note, None, None))
+        return done
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        self.dropped += 1
+        if self.dropped == 1:
+            error = sys.exc_info()[1]
+            with contextlib.suppress(Exception):  # stderr itself may be what failed
+                sys.stderr.write(
+                    f"lila: a log could not be written ({error}); "
+                    "log lines are dropped until it can be\n"
+                )
+
+
+class QuietStreamHandler(QuietFailures, logging.StreamHandler):  # type: ignore[type-arg]
+    pass
+
+
+class PrivateFileHandler(QuietFailures, logging.handlers.RotatingFileHandler):
     """A rotating log whose files are 0600 (they name numbers and contacts)."""
 
     def _open(self) -> Any:
@@ -150,7 +182,7 @@ def configure_logging(
     for handler in list(root.handlers):
         root.removeHandler(handler)
     root.setLevel(level)
-    console = logging.StreamHandler(sys.stderr)
+    console = QuietStreamHandler(sys.stderr)
     console.setFormatter(JsonFormatter() if json_lines else FieldsFormatter(TEXT_FORMAT))
     console.addFilter(RedactingFilter())
     root.addHandler(console)

@@ -106,112 +106,117 @@
 <context>
     <name>BackupTimeline</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="116"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="121"/>
         <source>Backups of this number</source>
         <translation>Copias de seguridad de este número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="117"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="122"/>
         <source>&amp;Back up now</source>
         <translation>Hacer &amp;copia ahora</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="118"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="123"/>
         <source>Take a backup of this number now (Ctrl+B)</source>
         <translation>Hacer ahora una copia de seguridad de este número (Ctrl+B)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="119"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="124"/>
         <source>&amp;Restore…</source>
         <translation>&amp;Restaurar…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="121"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="126"/>
         <source>Put the selected backup back (the newest if none is selected) (Ctrl+R)</source>
         <translation>Volver a poner la copia elegida (la más reciente si no eliges ninguna) (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="123"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="128"/>
         <source>E&amp;xport…</source>
         <translation>E&amp;xportar…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="125"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="130"/>
         <source>Save this number&apos;s login to move it to another computer</source>
         <translation>Guardar la sesión de este número para llevarla a otro ordenador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="137"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="142"/>
         <source>Select a number to see its backups.</source>
         <translation>Elige un número para ver sus copias de seguridad.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="139"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="144"/>
         <source>No backups of +%1 yet.</source>
         <translation>Aún no hay copias de +%1.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="141"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="146"/>
         <source>Backups of +%1 (newest first)</source>
         <translation>Copias de +%1 (la más reciente primero)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="198"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="203"/>
         <source>Restoring… the number is now: %1</source>
         <translation>Restaurando… el número ahora está: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="240"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="245"/>
         <source>Nothing changed since the last backup, so none was needed.</source>
         <translation>Nada cambió desde la última copia, así que no hacía falta otra.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="244"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="249"/>
         <source>Backed up at %1.</source>
         <translation>Copia hecha a las %1.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="272"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="277"/>
         <source>Restore a backup</source>
         <translation>Restaurar una copia</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="273"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="278"/>
         <source>Put back the backup of +%1 taken %2 (%3)?</source>
         <translation>¿Volver a poner la copia de +%1 hecha %2 (%3)?</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="278"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="283"/>
         <source>The number disconnects for a moment. What it has now is backed up first, so nothing is lost.</source>
         <translation>El número se desconecta un momento. Antes se copia lo que tiene ahora, así que no se pierde nada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="281"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="286"/>
         <source>&amp;Restore</source>
         <translation>&amp;Restaurar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="289"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="294"/>
         <source>Restoring…</source>
         <translation>Restaurando…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="293"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="298"/>
         <source>The restore did not happen: %1</source>
         <translation>No se restauró: %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="300"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="313"/>
         <source>Restored: +%1 is connected again.</source>
         <translation>Restaurado: +%1 vuelve a estar conectado.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="304"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="316"/>
         <source>WhatsApp did not accept this backup: the phone removed this device, and a removed device cannot come back. Link the number again with a new QR.</source>
         <translation>WhatsApp no aceptó esta copia: el teléfono quitó este dispositivo y un dispositivo quitado no puede volver. Vincula el número otra vez con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="312"/>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="320"/>
+        <source>The backup is back in place. %1</source>
+        <translation>La copia ya está puesta. %1</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/backup_timeline.py" line="324"/>
         <source>The backup is back in place, but WhatsApp has not answered yet; Lila keeps trying by itself.</source>
         <translation>La copia ya está puesta, pero WhatsApp aún no responde; Lila sigue intentándolo sola.</translation>
     </message>
@@ -351,22 +356,24 @@
 <context>
     <name>GuiApp</name>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="214"/>
+        <location filename="../../lila_desktop/ui/main.py" line="202"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="66"/>
+        <location filename="../../lila_desktop/ui/widgets/summary_bar.py" line="53"/>
         <source>Starting…</source>
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="364"/>
+        <location filename="../../lila_desktop/ui/main.py" line="388"/>
         <source>The demo numbers could not be prepared; see the log.</source>
         <translation>No se pudieron preparar los números de demostración; mira el registro.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="350"/>
+        <location filename="../../lila_desktop/ui/main.py" line="373"/>
         <source>The local API is off.</source>
         <translation>La API local está apagada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="346"/>
+        <location filename="../../lila_desktop/ui/main.py" line="369"/>
         <source>Listening on %1. Changes apply from the next start.</source>
         <translation>Escuchando en %1. Los cambios se aplican al volver a abrir Lila.</translation>
     </message>
@@ -693,114 +700,114 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="217"/>
         <source>Lila Desktop</source>
         <translation>Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="217"/>
         <source>demo</source>
         <translation>demostración</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="207"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="218"/>
         <source>&amp;Add number…</source>
         <translation>&amp;Añadir número…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="208"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="219"/>
         <source>Add a WhatsApp number and link it (Ctrl+N)</source>
         <translation>Añadir un número de WhatsApp y vincularlo (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="209"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="220"/>
         <source>&amp;Import session…</source>
         <translation>&amp;Importar sesión…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="210"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="221"/>
         <source>&amp;Settings…</source>
         <translation>A&amp;justes…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="211"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="222"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="212"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
         <source>&amp;About Lila Desktop</source>
         <translation>&amp;Acerca de Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="213"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="224"/>
         <source>&amp;Log</source>
         <translation>&amp;Registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="214"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="224"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="225"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="235"/>
         <source>&amp;Backups</source>
         <translation>Co&amp;pias</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="215"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="226"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="234"/>
         <source>&amp;Timeline</source>
         <translation>&amp;Historial</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="216"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="227"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="217"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="228"/>
         <source>&amp;Number</source>
         <translation>&amp;Número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="218"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="229"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="220"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="231"/>
         <source>&amp;Demo</source>
         <translation>&amp;Demo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="221"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="232"/>
         <source>&amp;Help</source>
         <translation>Ay&amp;uda</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="222"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="233"/>
         <source>Toolbar</source>
         <translation>Barra de herramientas</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="225"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="236"/>
         <source>Lo&amp;g</source>
         <translation>Re&amp;gistro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="226"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="237"/>
         <source>Your WhatsApp numbers</source>
         <translation>Tus números de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="227"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="238"/>
         <source>Timeline, backups and log</source>
         <translation>Historial, copias de seguridad y registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="331"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="354"/>
         <source>Select a number to see what it needs.</source>
         <translation>Elige un número para ver qué necesita.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="329"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="352"/>
         <source>No number yet. Press Add number (Ctrl+N) to link your first one.</source>
         <translation>Aún no hay números. Pulsa Añadir número (Ctrl+N) para vincular el primero.</translation>
     </message>

@@ -49,6 +49,7 @@ from lila_desktop.services.vault import PassphraseKeyStore, default_runtime_dir
 from lila_desktop.services.vault.keystores import KeyringKeyStore
 from tests.chaos import invariants, verdicts
 from tests.chaos.disk import Disk
+from tests.chaos.fast_app import scaled_policy
 
 RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results"
 TRANSIENT = (408, 428, 500, 503, 515)
@@ -130,7 +131,8 @@ class Campaign:
         # Faults aimed at each number since it was last seen connected; what
         # happened in this life of the app (some verdicts depend on it).
         self.history: dict[str, list[str]] = {p: [] for p in self.phones}
-        self.replaced_at: dict[str, list[float]] = {p: [] for p in self.phones}
+        self.trails = {p: verdicts.ReplacedTrail() for p in self.phones}
+        self.stable_after = scaled_policy(config.scale).stable_after
         self.life_faults: set[str] = set()
         self._log_from = 0  # QR lines before this index belong to the first linking
         self._deck: list[str] = []
@@ -148,6 +150,8 @@ class Campaign:
 
     def _start(self) -> AppProcess:
         passphrase = PASSPHRASE if self.key_mode == "passphrase" else None
+        for trail in self.trails.values():
+            trail.restarts.append(time.time())  # a new app: the policy counts afresh
         app = AppProcess(self.data_dir, fast=True, env=self._env(), passphrase=passphrase)
         app.wait_ready(60)
         self.app = app
@@ -222,6 +226,8 @@ class Campaign:
         else:
             self._end_kill(app, ending)
         self._previous_lines = app.lines
+        for phone, trail in self.trails.items():
+            trail.statuses += verdicts.status_lines(app.lines, phone)
         self.app = None
         if self.report.runs % self.config.keyring_gone_every == 0:
             self.keyring_gone()
@@ -279,6 +285,8 @@ class Campaign:
         elif fault == "restore":
             resp = app.call("POST", f"/api/sessions/{phone}/restore", {})
             self.check("api_no_500", resp.status < 500, f"restore -> {resp.status} {resp.body}")
+            if resp.status == 200:  # the restore started the number again: a new count
+                self.trails[phone].restarts.append(time.time())
         elif fault == "disk_full":
             self.disk_full(app)
         time.sleep(rng.uniform(0.0, 0.3))
@@ -287,7 +295,7 @@ class Campaign:
         self.history[phone].append(fault)
         self.life_faults.add(fault)
         if fault == "replaced":
-            self.replaced_at[phone].append(time.monotonic())
+            self.trails[phone].faults.append(time.time())  # the clock of the app's log
 
     def _network_back(self, app: AppProcess, phone: str) -> None:
         """The network comes back, for sure: a 503 (the engine was restarting when
@@ -330,7 +338,7 @@ class Campaign:
         """Every linked number back by itself; the owner acts only where a fault
         legitimately needs them, and any other number waiting for them is lost."""
         deadline = time.monotonic() + SETTLE_S
-        acted: set[str] = set()
+        acted: set[tuple[str, str]] = set()  # (number, status): one press per need
         since: dict[str, tuple[str | None, float]] = {}
         while True:
             statuses = app.sessions()
@@ -345,14 +353,14 @@ class Campaign:
                 status = statuses.get(phone)
                 if since.get(phone, (None, 0.0))[0] != status:
                     since[phone] = (status, now)
-                if phone in acted or status not in verdicts.NEEDS_OWNER:
+                if (phone, status) in acted or status not in verdicts.NEEDS_OWNER:
                     continue
                 # Right after a start a number is 'stopped' until its supervisor
                 # runs; a first 'replaced' retries by itself after 1.5 s.
                 lasting = now - since[phone][1] >= PARKED_S
                 if status in ("replaced", "stopped") and not lasting:
                     continue
-                acted.add(phone)
+                acted.add((phone, str(status)))
                 self._owner_acts(app, phone, str(status))
             if time.monotonic() > deadline:
                 for phone in pending:
@@ -369,7 +377,8 @@ class Campaign:
     def _owner_acts(self, app: AppProcess, phone: str, status: str) -> None:
         """What the owner would press; a violation unless a fault explains the need."""
         history = self.history[phone]
-        cause = verdicts.legitimate_cause(status, history, self.replaced_at[phone])
+        trail = self.trails[phone].with_statuses(verdicts.status_lines(app.lines, phone))
+        cause = verdicts.legitimate_cause(status, history, trail, self.stable_after)
         self.check(
             "no_owner_needed_without_cause",
             cause is not None,
@@ -379,16 +388,25 @@ class Campaign:
         action = "restore" if status in verdicts.RESTORED else "connect"
         self.report.owner_actions[f"{action} {status} after {cause or 'NO CAUSE'}"] += 1
         if action == "connect":
-            self.replaced_at[phone].clear()  # taken over: a new count from here
+            self.trails[phone] = verdicts.ReplacedTrail()  # taken over: a new count from here
             resp = app.call("POST", "/api/sessions", {"phoneNumber": phone})
             self.check("connect_accepted", resp.status < 300, f"{phone}: {resp.status} {resp.body}")
             return
         resp = app.call("POST", f"/api/sessions/{phone}/restore", {})
+        if resp.status == 200:  # the restore started the number again: a new count
+            self.trails[phone].restarts.append(time.time())
         self.check(
             "restorable",
-            resp.status == 200 and bool(resp.data and resp.data.get("accepted")),
+            resp.status == 200 and self._restore_answer_ok(app, phone, resp.body),
             f"{phone}: restore -> {resp.status} {resp.body}",
         )
+
+    def _restore_answer_ok(self, app: AppProcess, phone: str, body: Any) -> bool:
+        trail = self.trails[phone].with_statuses(verdicts.status_lines(app.lines, phone))
+        ok, cause = verdicts.restore_answer(body, self.history[phone], trail, self.stable_after)
+        if ok and cause is not None:
+            self.report.notes[f"restore met {cause}"] += 1
+        return ok
 
     def _said_about(self, app: AppProcess, phone: str) -> list[str]:
         """The app's last warnings and errors about a number (for a violation's detail)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 # A status that waits for the owner (scan, restore, take over, update, connect).
@@ -23,12 +24,6 @@ _CAUSES: dict[str, str] = {
     "failed": "corrupt_store",
     "outdated": "outdated",
 }
-# A first 'replaced' is retried by the app itself; only a second one before
-# the connection is stable again parks the number for the owner. At the
-# campaign's scale (retry 1.5 s, stable after 3 s, faults 0-0.3 s apart) two
-# 'replaced' faults that close are a loop the app must not fight.
-REPLACED_PAIR_S = 10.0
-
 # A logged exception is explained when the fault that was injected says so.
 _EXPLAINED: dict[str, tuple[str, ...]] = {
     "disk_full": ("No space left on device", "ENOSPC", "[Errno 28]", "DiskFull"),
@@ -37,23 +32,88 @@ _EXPLAINED: dict[str, tuple[str, ...]] = {
 }
 
 
+@dataclass
+class ReplacedTrail:
+    """One number's story since the owner last started it (Connect or a
+    restore), across restarts of the app (a parked 'replaced' is remembered).
+    Wall-clock seconds, the clock of the app's log lines."""
+
+    faults: list[float] = field(default_factory=list)  # 'replaced' faults aimed at it
+    statuses: list[tuple[float, str]] = field(default_factory=list)  # (ts, status), the app's log
+    restarts: list[float] = field(default_factory=list)  # the policy's count began again
+
+    def with_statuses(self, more: Sequence[tuple[float, str]]) -> ReplacedTrail:
+        return ReplacedTrail(self.faults, [*self.statuses, *more], self.restarts)
+
+
+def status_lines(lines: Sequence[dict[str, Any]], phone: str) -> list[tuple[float, str]]:
+    """A number's statuses, from the app's JSON log lines."""
+    return [
+        (float(ln["ts"]), str(ln["status"]))
+        for ln in lines
+        if ln.get("event") == "status" and ln.get("phone") == phone and "ts" in ln
+    ]
+
+
+def _stable_between(trail: ReplacedTrail, a: float, b: float, stable_after: float) -> bool:
+    """A connection that came up after `a` and lasted `stable_after` before it
+    ended (or before `b`): the policy's counters start again (policy._stable)."""
+    ends = [t for t, _ in trail.statuses[1:]] + [b]
+    for (start, status), end in zip(trail.statuses, ends, strict=True):
+        if status == "connected" and a < start < b and end - start >= stable_after:
+            return True
+    return False
+
+
+def replaced_twice(trail: ReplacedTrail, stable_after: float) -> bool:
+    """The policy's rule (core/policy.py, StreamReplaced): a second 'replaced'
+    before the connection has been stable again parks the number; a first one
+    is retried by the app itself. `stable_after`: PolicyConfig.stable_after."""
+    for a, b in itertools.pairwise(sorted(trail.faults)):
+        if any(a < r <= b for r in trail.restarts):
+            continue  # the app (or the owner) started it again: a new count
+        if not _stable_between(trail, a, b, stable_after):
+            return True
+    return False
+
+
 def legitimate_cause(
-    status: str, history: Sequence[str], replaced_at: Sequence[float]
+    status: str, history: Sequence[str], trail: ReplacedTrail, stable_after: float
 ) -> str | None:
     """The fault that explains `status` needing the owner, or None (a violation).
 
     `history`: the faults aimed at this number since it was last seen
-    connected; `replaced_at`: when it took 'replaced' faults (monotonic
-    seconds) since the owner last took it over, across restarts of the app
-    (a parked 'replaced' is remembered). A QR or a lasting 'stopped' is never
-    legitimate: the campaign never unlinks a number, and Lila never parks one
-    as stopped by itself.
+    connected; `trail`: its 'replaced' faults and connections (see
+    replaced_twice). A QR or a lasting 'stopped' is never legitimate: the
+    campaign never unlinks a number, and Lila never parks one as stopped by
+    itself.
     """
     if status == "replaced":
-        pairs = itertools.pairwise(replaced_at)
-        return "replaced x2" if any(b - a <= REPLACED_PAIR_S for a, b in pairs) else None
+        return "replaced x2" if replaced_twice(trail, stable_after) else None
     cause = _CAUSES.get(status)
     return cause if cause is not None and cause in history else None
+
+
+def restore_answer(
+    body: Any, history: Sequence[str], trail: ReplacedTrail, stable_after: float
+) -> tuple[bool, str | None]:
+    """Whether the owner's restore was answered right, and the need it met instead.
+
+    Accepted; or not accepted for another need that a fault explains (a 405 at
+    the restored login after an 'outdated' fault: update the app) and said as
+    such. A logout or an unreadable store after a restore is a loss, and so is
+    telling the owner their linked device was removed.
+    """
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        return False, None
+    if data.get("accepted"):
+        return True, None
+    after = str(data.get("status"))
+    cause = legitimate_cause(after, history, trail, stable_after)
+    if after in RESTORED or cause is None or "removed" in str(body.get("message")):
+        return False, None  # the removal wording: the owner would unlink a linked device
+    return True, f"{after} after {cause}"
 
 
 def explaining_fault(line: dict[str, Any], faults_in_life: Collection[str]) -> str | None:

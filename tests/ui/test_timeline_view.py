@@ -10,11 +10,16 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
+from lila_desktop.core.messages import Code, Message
 from lila_desktop.core.status import Status
 from lila_desktop.core.timeline import Band, EventKind, HistoryEvent, build_timeline
+from lila_desktop.services.pool import RestoreOutcome
 from lila_desktop.services.vault import BackupInfo
 from lila_desktop.ui import i18n
+from lila_desktop.ui.bridge import PoolBridge
+from lila_desktop.ui.widgets.backup_timeline import BackupTimeline
 from lila_desktop.ui.widgets.timeline_canvas import ItemKind, TimelineCanvas
+from tests.conftest import PoolHarness
 from tests.ui.conftest import LoopRunner, wait_until
 from tests.ui.test_window import answer
 from tests.ui.window_history_support import HApp, happ, registry_saved, save_shot
@@ -163,3 +168,22 @@ def test_range_buttons_change_the_span_drawn(qloop: LoopRunner, happ: HApp) -> N
         assert timeline is not None and timeline.end - timeline.start == days * 86400
         assert panel.range_buttons[days].isChecked()
         assert sum(b.isChecked() for b in panel.range_buttons.values()) == 1
+
+
+def test_a_restore_refused_by_an_outdated_app_asks_for_the_update_not_a_qr(
+    qloop: LoopRunner, ui_harness: PoolHarness, tmp_path: Path
+) -> None:
+    """A 405 after a restore: the device is still linked; only a logout asks for a QR."""
+    view = BackupTimeline(PoolBridge(ui_harness.pool))
+    info = BackupInfo(A, "t1", tmp_path / "creds-t1.lila", "manual", 1, True, 0.0)
+    outdated = RestoreOutcome(info, False, Status.OUTDATED, "", Message.of(Code.OUTDATED))
+    said = view.outcome_text(A, outdated)
+    assert said.startswith("The backup is back in place. WhatsApp says this version"), said
+    assert "QR" not in said and "removed" not in said
+    removed = RestoreOutcome(info, False, Status.LOGGED_OUT, "", Message.of(Code.LOGGED_OUT))
+    assert "new QR" in view.outcome_text(A, removed)
+    i18n.install_language("es")
+    try:
+        assert view.outcome_text(A, outdated).startswith("La copia ya está puesta. ")
+    finally:
+        i18n.install_language("en")

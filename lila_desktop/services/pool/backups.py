@@ -11,8 +11,12 @@ from lila_desktop.core.status import Status
 from lila_desktop.services.pool.errors import RestoreOutcome
 from lila_desktop.services.pool.state import PoolState
 from lila_desktop.services.vault import BackupInfo, BackupNotFound, InvalidTimestamp
+from lila_desktop.services.wording import english
 
 logger = logging.getLogger(__name__)
+
+# After a restore, the statuses that mean WhatsApp refused the restored device.
+REMOVED = frozenset({Status.QR, Status.LOGGED_OUT})
 
 
 class BackupCommands(PoolState):
@@ -60,6 +64,7 @@ class BackupCommands(PoolState):
             return info
 
         info = await sup.call(run)
+        await self._saved.write_pending()  # a kill now must not bring the old parked status back
 
         def settled(s: SessionSnapshot) -> bool:
             return s.status in (Status.CONNECTED, Status.QR, Status.LOGGED_OUT) or (
@@ -79,12 +84,19 @@ class BackupCommands(PoolState):
             )
         if snap.status is Status.CONNECTED:
             return RestoreOutcome(info, True, snap.status, "Restored: the number is connected.")
+        if snap.status in REMOVED:
+            return RestoreOutcome(
+                info,
+                False,
+                snap.status,
+                "WhatsApp did not accept this backup: the phone removed this device, and "
+                "a removed device cannot come back. Link the number again with a new QR.",
+            )
+        # The login itself was not refused (an outdated app's 405, a session open
+        # elsewhere...): the device is still linked, and a QR would not help.
+        said = english(snap.message) or f"The number is {snap.status.value}."
         return RestoreOutcome(
-            info,
-            False,
-            snap.status,
-            "WhatsApp did not accept this backup: the phone removed this device, and "
-            "a removed device cannot come back. Link the number again with a new QR.",
+            info, False, snap.status, f"The backup is back in place. {said}", snap.message
         )
 
     async def _check_backup(self, phone: str, timestamp: str | None) -> None:

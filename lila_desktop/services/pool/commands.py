@@ -31,12 +31,15 @@ class OwnerCommands(PoolState):
         key = normalize_phone(phone)
         cleaned = checked_name(name)
         sup = self._sessions.get(key)
+        known = sup is not None
         if sup is None:
             sup = self._create(key, cleaned)
             self._saved.persist_if_changed(sup.snapshot)
             logger.info("session added", extra={"event": "added", "phone": key})
         if start and sup.snapshot.status not in RUNNING:
             await sup.call(lambda: sup.apply(UserStart()))
+            if known:  # Connect on a saved (maybe parked) number; a burst of new ones: one write
+                await self._saved.write_pending()
         return sup.snapshot
 
     async def start_session(self, phone: str) -> SessionSnapshot:
@@ -44,11 +47,13 @@ class OwnerCommands(PoolState):
         sup = self._get(phone)
         if sup.snapshot.status not in RUNNING:
             await sup.call(lambda: sup.apply(UserStart()))
+            await self._saved.write_pending()
         return sup.snapshot
 
     async def stop_session(self, phone: str) -> SessionSnapshot:
         sup = self._get(phone)
         await sup.call(lambda: sup.apply(UserStop()))
+        await self._saved.write_pending()
         return sup.snapshot
 
     async def reconnect_now(self, phone: str) -> SessionSnapshot:

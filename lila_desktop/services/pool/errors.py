@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lila_desktop.core.messages import Message
 from lila_desktop.core.names import InvalidName, check_name
 from lila_desktop.core.status import Status
 from lila_desktop.services.vault import BackupInfo
@@ -36,3 +37,5 @@ class RestoreOutcome:
     accepted: bool  # WhatsApp took the restored login back
     status: Status
     message: str
+    # Not accepted yet, and not a removed device: why (e.g. 405 outdated), as the status says it.
+    reason: Message | None = None

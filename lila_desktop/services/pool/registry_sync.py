@@ -79,6 +79,19 @@ class RegistrySync:
         (a list that cannot be written must not keep a logout from resetting)."""
         await self._save()
 
+    async def write_pending(self) -> None:
+        """A change waiting for the debounced writer is on disk before returning (an
+        owner's command is answered once saved: a kill -9 right after Take over
+        must not bring the parked status back at the next start)."""
+        if not self._dirty:
+            async with self._writing:  # a write under way lands first
+                return
+        try:
+            await self._save()
+        except Exception:  # the command itself was done: the debounced writer tries again
+            logger.exception("could not save the session list now; trying again")
+            self.save()
+
     async def _save(self) -> None:
         """The list as it is when this write's turn comes (the newest wins)."""
         async with self._writing:

@@ -148,6 +148,7 @@ class SimulatedClient:
             refusal = "temp_ban"
         if refusal is None and self.phone in self.world.outdated:
             self.world.outdated.discard(self.phone)
+            self.world.told_outdated.add(self.phone)
             refusal = "outdated"
         if refusal is None:
             return False
@@ -178,6 +179,7 @@ class SimulatedClient:
             return False
         if self.phone in self.world.outdated:
             self.world.outdated.discard(self.phone)  # one-shot: "the update" fixes it
+            self.world.told_outdated.add(self.phone)
             self._end("outdated")
             return False
         return True
@@ -190,6 +192,7 @@ class SimulatedClient:
 
     def _set_up(self) -> None:
         self.up = True
+        self.world.told_outdated.discard(self.phone)  # in: a later 'outdated' is a new one
         self._errors = 0
         grace, self._grace = self._grace, None
         if grace is not None:  # the pool never saw the drop: nothing changed for it

@@ -73,11 +73,12 @@ async def inject(world: SimWorld, phone: str | None, event: str, args: dict[str,
             client.emit("temp_ban", code=402, expire=expire)
         return
     if event == "outdated":
-        world.outdated.add(phone)
         if client is not None and client.up:
             client.park()
-            world.outdated.discard(phone)
+            world.told_outdated.add(phone)
             client.emit("outdated")
+        elif phone not in world.told_outdated:
+            world.outdated.add(phone)
         return
     if event == "device_removed":
         # Removed on the phone where this session could not hear it (offline, or

@@ -68,7 +68,10 @@ class SimWorld:
         self.rng = random.Random(seed)
         self.network_up = True
         self.bans: dict[str, float] = {}
-        self.outdated: set[str] = set()
+        self.outdated: set[str] = set()  # the next login is refused: 405 client outdated
+        # Refused as outdated and not logged in since: another 'outdated' is the same
+        # one (the owner's next start is the update that fixes both).
+        self.told_outdated: set[str] = set()
         self.removed: set[str] = set()  # devices removed on the phone, learnt at next login
         self.link_refusals: dict[str, str] = {}  # the next link attempt's refusal, one-shot
         self.clients: dict[str, LiveClient] = {}

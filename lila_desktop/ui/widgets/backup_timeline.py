@@ -8,6 +8,7 @@ stays usable meanwhile.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -30,7 +31,11 @@ from lila_desktop.ui import texts
 from lila_desktop.ui.asking import confirm
 from lila_desktop.ui.aslot import alive, async_slot
 from lila_desktop.ui.bridge import ActionError, PoolBridge
+from lila_desktop.ui.message_texts import message_text
 from lila_desktop.ui.models.backups import BackupListModel, Column, reason_label
+
+if TYPE_CHECKING:  # the pool loads after the window shows (ui/main.py)
+    from lila_desktop.services.pool import RestoreOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -296,27 +301,28 @@ class BackupTimeline(QWidget):
             self._restoring = False
             self.progress.hide()
             self._update_buttons()
-        if outcome.accepted:
-            self._say(self.tr("Restored: +%1 is connected again.").replace("%1", phone), ok=True)
-        elif outcome.status in (Status.QR, Status.LOGGED_OUT) or outcome.status.needs_user:
-            self._say(
-                self.tr(
-                    "WhatsApp did not accept this backup: the phone removed this device, and a "
-                    "removed device cannot come back. Link the number again with a new QR."
-                ),
-                ok=False,
-            )
-        else:
-            self._say(
-                self.tr(
-                    "The backup is back in place, but WhatsApp has not answered yet; "
-                    "Lila keeps trying by itself."
-                ),
-                ok=False,
-            )
+        self._say(self.outcome_text(phone, outcome), ok=outcome.accepted)
         logger.info(
             "restore finished from the timeline",
             extra={"event": "ui_restored", "phone": phone, "accepted": outcome.accepted},
+        )
+
+    def outcome_text(self, phone: str, outcome: RestoreOutcome) -> str:
+        """What the owner reads after a restore: only a removed device asks for a QR."""
+        if outcome.accepted:
+            return self.tr("Restored: +%1 is connected again.").replace("%1", phone)
+        if outcome.status in (Status.QR, Status.LOGGED_OUT):
+            return self.tr(
+                "WhatsApp did not accept this backup: the phone removed this device, and a "
+                "removed device cannot come back. Link the number again with a new QR."
+            )
+        if outcome.reason is not None:  # e.g. 405 outdated: still linked, update the app
+            return self.tr("The backup is back in place. %1").replace(
+                "%1", message_text(outcome.reason)
+            )
+        return self.tr(
+            "The backup is back in place, but WhatsApp has not answered yet; "
+            "Lila keeps trying by itself."
         )
 
     def _on_export_button_clicked(self) -> None:

@@ -280,6 +280,26 @@ async def test_restore_latest_and_by_timestamp_after_logout(api: Api) -> None:
     assert status == 200 and data["data"]["restoredFrom"] == oldest
 
 
+async def test_a_restore_met_by_an_outdated_app_does_not_say_the_device_was_removed(
+    api: Api,
+) -> None:
+    """WhatsApp answers the restored login with 405 (client outdated): the
+    device is still linked, so the owner is told to update, never to scan a QR."""
+    await api.linked()
+    jid = store_schema.device_jid(api.pool.vault.live_path(PHONE))
+    await api.call("POST", f"/api/sessions/{PHONE}/simulate", json={"event": "logout"})
+    await api.pool.wait_for(PHONE, lambda s: s.status is Status.LOGGED_OUT, 10)
+    # This version is now too old: the next login is refused with a 405.
+    await api.call("POST", f"/api/sessions/{PHONE}/simulate", json={"event": "outdated"})
+    status, data = await api.call("POST", f"/api/sessions/{PHONE}/restore")
+    assert status == 200, data
+    assert data["data"]["accepted"] is False and data["data"]["status"] == "outdated"
+    assert "removed" not in data["message"] and "QR" not in data["message"]
+    assert data["message"].startswith("The backup is back in place.")
+    assert "too old" in data["message"], data["message"]
+    assert store_schema.device_jid(api.pool.vault.live_path(PHONE)) == jid
+
+
 @pytest.mark.parametrize(
     "timestamp",
     [

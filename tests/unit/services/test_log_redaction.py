@@ -15,7 +15,13 @@ import pytest
 
 from lila_desktop.core.keystore import KeyStoreUnavailable
 from lila_desktop.services.api.lowlevel import Throttle
-from lila_desktop.services.logs import configure_logging, log_file, redact, register_secret
+from lila_desktop.services.logs import (
+    QuietStreamHandler,
+    configure_logging,
+    log_file,
+    redact,
+    register_secret,
+)
 from lila_desktop.services.quota.factory import QuotaConfigError, check_mongodb_uri
 from lila_desktop.services.vault import PassphraseKeyStore, VaultError
 from lila_desktop.services.vault.transfer import export_bytes
@@ -43,7 +49,7 @@ def logged(tmp_path: Path) -> Iterator[Path]:
 def test_secrets_never_reach_the_log_file(logged: Path, tmp_path: Path) -> None:
     console = io.StringIO()
     for handler in logging.getLogger().handlers:
-        if type(handler) is logging.StreamHandler:
+        if type(handler) is QuietStreamHandler:  # the console
             handler.setStream(console)
     register_secret(KEY)
     PassphraseKeyStore(tmp_path, "  the vault passphrase  ")

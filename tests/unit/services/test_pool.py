@@ -261,6 +261,68 @@ async def test_a_first_replaced_is_retried_after_a_restart_not_parked(
         await pool.aclose()
 
 
+async def test_the_owners_command_is_on_disk_when_answered(harness: PoolHarness) -> None:
+    """A kill -9 right after the owner took a parked number over (or pressed
+    Disconnect) must not bring the old parked status (or wish) back at the next
+    start: the command is answered once the session list says so on disk."""
+    from lila_desktop.services.registry import SessionRegistry
+
+    def saved() -> tuple[bool, str | None]:
+        entry = next(e for e in SessionRegistry(harness.data_dir / "sessions.json").load())
+        return entry.desired, entry.parked_status
+
+    await _linked(harness)
+    await harness.pool.simulate(PHONE, "replaced", {})
+    await harness.wait(PHONE, lambda s: s.status is Status.REPLACED)
+    await harness.wait_status(PHONE, "connected")  # the one retry, not yet stable
+    await harness.pool.simulate(PHONE, "replaced", {})
+    await harness.wait(PHONE, lambda s: s.status is Status.REPLACED and s.next_retry_at is None)
+    await harness.pool._saved.flush()  # parked, and saved as such
+    assert saved() == (True, "replaced")
+    await harness.pool.start_session(PHONE)  # Take over
+    assert saved() == (True, None)
+    await harness.pool.stop_session(PHONE)  # Disconnect
+    assert saved() == (False, None)
+    await harness.pool.add(PHONE)  # the API's POST /api/sessions on a known number
+    assert saved() == (True, None)
+
+
+async def test_a_failed_list_write_does_not_fail_the_owners_command(
+    harness: PoolHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    await _linked(harness)
+    real_save, calls = harness.pool.registry.save, []
+
+    def fails_once(entries: list) -> None:  # type: ignore[type-arg]
+        calls.append(len(entries))
+        if len(calls) == 1:
+            raise RuntimeError("injected")
+        real_save(entries)
+
+    monkeypatch.setattr(harness.pool.registry, "save", fails_once)
+    await harness.pool.stop_session(PHONE)  # done, though its list write failed
+    await harness.pool._saved.flush()  # the debounced writer wrote it after all
+    stored = json.loads((harness.data_dir / "sessions.json").read_text())
+    assert [s["desired"] for s in stored["sessions"] if s["phone"] == PHONE] == [False]
+    assert len(calls) >= 2
+
+
+async def test_an_outdated_number_told_twice_needs_one_update(harness: PoolHarness) -> None:
+    """WhatsApp saying 'too old' again while the number already waits for the
+    update is the same need: the owner's update (their next Connect) fixes both."""
+    await _linked(harness)
+    await harness.pool.simulate(PHONE, "outdated", {})
+    await harness.wait_status(PHONE, "outdated")
+    await harness.pool.simulate(PHONE, "outdated", {})  # told again, still not updated
+    await harness.pool.start_session(PHONE)  # updated, then Connect
+    await harness.wait_status(PHONE, "connected")
+    # After a login, 'too old' is news again.
+    await harness.pool.simulate(PHONE, "outdated", {})
+    await harness.wait_status(PHONE, "outdated")
+
+
 async def test_bad_phone_and_unknown_session_are_clear_errors(harness: PoolHarness) -> None:
     from lila_desktop.core.phone import InvalidPhoneNumber
 
@@ -372,9 +434,9 @@ async def test_close_writes_the_list_even_when_the_debounced_writer_failed(
         real_save(entries)
 
     monkeypatch.setattr(harness.pool.registry, "save", fails_once)
-    await harness.pool.stop_session(PHONE)  # a change of the list: a debounced write
+    harness.pool.rename(PHONE, "Tienda")  # a change of the list: a debounced write
     await harness.pool.aclose()
     assert len(calls) == 2, "the failed write is tried once more at close"
     stored = json.loads((harness.data_dir / "sessions.json").read_text())
-    assert [s["desired"] for s in stored["sessions"] if s["phone"] == PHONE] == [False]
+    assert [s["name"] for s in stored["sessions"] if s["phone"] == PHONE] == ["Tienda"]
     assert plaintext_files(harness.runtime_dir) == []
