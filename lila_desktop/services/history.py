@@ -178,7 +178,15 @@ class SessionHistory:
 
     def _remember(self, event: HistoryEvent) -> None:
         events = self._events[event.phone]
-        events.append(event)
+        # Oldest first, as a restart reads them back: a backup is told when it
+        # ends, stamped when it was taken, and a status shown while it ran
+        # comes before it in time.
+        if len(events) == events.maxlen:
+            events.popleft()  # insert() refuses a full deque; append() would drop it too
+        at = len(events)
+        while at and events[at - 1].at > event.at:
+            at -= 1
+        events.insert(at, event)
         if event.kind is EventKind.STATUS:
             self._status[event.phone] = event.status
         elif event.kind is EventKind.CLOSED:

@@ -112,3 +112,29 @@ async def test_a_torn_last_line_is_cut_before_the_next_life_appends(tmp_path: Pa
     await again.flush()
     lines = again.path.read_text().splitlines()
     assert [json.loads(line)["t"] for line in lines] == [1e9, 1e9 + 2]
+
+
+async def test_a_backup_told_after_a_later_status_takes_its_place_in_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pairing backup runs after 'connected' is shown: it is told last but
+    # stamped when it was taken. Memory and a restart must agree on the order.
+    now = 2_000_000_000.0
+    history = SessionHistory(tmp_path, clock=lambda: now, flush_delay=0)
+    history.record(HistoryEvent(now - 30, A, EventKind.STATUS, Status.CONNECTING))
+    history.record(HistoryEvent(now - 10, A, EventKind.STATUS, Status.CONNECTED))
+    history.record(HistoryEvent(now - 20, A, EventKind.BACKUP))
+    await history.flush()
+    order = [(e.at, e.kind) for e in history.events(A)]
+    assert order == sorted(order, key=lambda x: x[0])
+    again = SessionHistory(tmp_path, clock=lambda: now)
+    await again.open()
+    assert again.events(A) == history.events(A)
+
+    # At the bound the oldest event still goes first, whatever arrives late.
+    monkeypatch.setattr("lila_desktop.services.history.MAX_EVENTS_PER_NUMBER", 3)
+    bounded = SessionHistory(tmp_path / "b", clock=lambda: now, flush_delay=0)
+    for t in (1.0, 2.0, 4.0, 3.0):
+        bounded.record(HistoryEvent(now - 100 + t, A, EventKind.BACKUP))
+    assert [e.at - (now - 100) for e in bounded.events(A)] == [2.0, 3.0, 4.0]
+    await bounded.flush()
