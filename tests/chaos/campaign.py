@@ -338,7 +338,10 @@ class Campaign:
         """Every linked number back by itself; the owner acts only where a fault
         legitimately needs them, and any other number waiting for them is lost."""
         deadline = time.monotonic() + SETTLE_S
-        acted: set[tuple[str, str]] = set()  # (number, status): one press per need
+        # One press per time a number comes to need the owner, and per status no
+        # more than the faults that explain it (verdicts.presses_allowed).
+        acted: set[tuple[str, str, float]] = set()  # (number, status, since)
+        presses: Counter[tuple[str, str]] = Counter()
         since: dict[str, tuple[str | None, float]] = {}
         while True:
             statuses = app.sessions()
@@ -353,14 +356,19 @@ class Campaign:
                 status = statuses.get(phone)
                 if since.get(phone, (None, 0.0))[0] != status:
                     since[phone] = (status, now)
-                if (phone, status) in acted or status not in verdicts.NEEDS_OWNER:
+                if status not in verdicts.NEEDS_OWNER or (phone, status, since[phone][1]) in acted:
+                    continue
+                if presses[(phone, str(status))] >= verdicts.presses_allowed(
+                    str(status), self.history[phone]
+                ):
                     continue
                 # Right after a start a number is 'stopped' until its supervisor
                 # runs; a first 'replaced' retries by itself after 1.5 s.
                 lasting = now - since[phone][1] >= PARKED_S
                 if status in ("replaced", "stopped") and not lasting:
                     continue
-                acted.add((phone, str(status)))
+                acted.add((phone, str(status), since[phone][1]))
+                presses[(phone, str(status))] += 1
                 self._owner_acts(app, phone, str(status))
             if time.monotonic() > deadline:
                 for phone in pending:

@@ -22,6 +22,7 @@ from tests.chaos.verdicts import (
     exception_key,
     explaining_fault,
     legitimate_cause,
+    presses_allowed,
     replaced_twice,
     restore_answer,
     status_lines,
@@ -193,3 +194,21 @@ def test_restore_answer(
     body: dict[str, object], history: list[str], answer: tuple[bool, str | None]
 ) -> None:
     assert restore_answer(body, history, NONE, STABLE) == answer
+
+
+@pytest.mark.parametrize(
+    ("status", "history", "allowed"),
+    [
+        ("outdated", ["outdated"], 1),
+        # Two refusals: the second reached a simulated server reborn with the engine.
+        ("outdated", ["outdated", "engine_crash", "outdated"], 2),
+        ("logged_out", ["logout", "logout"], 2),
+        ("outdated", [], 1),  # still one press: the verdict then names no cause
+        ("replaced", ["replaced", "replaced", "replaced"], 1),
+        ("qr", ["outdated", "outdated"], 1),
+    ],
+)
+def test_the_owner_is_asked_again_only_for_another_fault(
+    status: str, history: list[str], allowed: int
+) -> None:
+    assert presses_allowed(status, history) == allowed

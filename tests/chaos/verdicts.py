@@ -94,6 +94,18 @@ def legitimate_cause(
     return cause if cause is not None and cause in history else None
 
 
+def presses_allowed(status: str, history: Sequence[str]) -> int:
+    """How often the owner may be asked again for the same status in one
+    settle: once, or once per injected fault that explains it. Two 'outdated'
+    faults on either side of an engine crash are two refusals: the simulated
+    server lives in the engine and forgets the first (a known difference from
+    WhatsApp's servers, which outlive our engine)."""
+    fault = _CAUSES.get(status)
+    if fault is None:
+        return 1
+    return max(1, sum(1 for f in history if f == fault))
+
+
 def restore_answer(
     body: Any, history: Sequence[str], trail: ReplacedTrail, stable_after: float
 ) -> tuple[bool, str | None]:
