@@ -102,6 +102,7 @@ def build_test_pool(
         "simulated",
         on_event=lambda m: pool.on_engine_event(m),
         on_died=lambda r: pool.on_engine_died(r),
+        sim_state=runtime_dir / "sim-server.json",
     )
     pool = SessionPool(
         engine=engine,

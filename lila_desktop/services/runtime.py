@@ -94,6 +94,7 @@ def build_pool(config: RuntimeConfig, keystore: KeyStore) -> SessionPool:
         on_event=lambda message: pool.on_engine_event(message),
         on_died=lambda reason: pool.on_engine_died(reason),
         bot_label=config.settings.bot_label,
+        sim_state=default_runtime_dir(data_dir) / "sim-server.json",
     )
     pool = SessionPool(
         engine=engine,

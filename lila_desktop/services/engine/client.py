@@ -18,6 +18,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from lila_desktop.services.engine import protocol as p
@@ -38,6 +39,7 @@ RESTART_DELAYS = (0.0, 0.5, 1.0, 2.0, 5.0)  # consecutive crashes back off a lit
 START_ATTEMPTS = 3  # the app's first engine: deaths while starting, before it gives up
 STATS_INTERVAL = 30.0
 BOT_TAG_VAR = "NEONIZE_BOT_TAG"  # "off": no <bot biz_bot="1"/> on 1:1 texts
+SIM_STATE_VAR = "LILA_SIM_STATE"  # the simulated server's facts (simulated_world.py)
 
 
 class EngineError(Exception):
@@ -73,6 +75,7 @@ class EngineClient:
         max_connects: int = 500,
         stats_interval: float = STATS_INTERVAL,
         bot_label: bool = False,
+        sim_state: Path | None = None,
     ) -> None:
         self.transport = transport
         self._on_event = on_event
@@ -83,6 +86,9 @@ class EngineClient:
         self.max_connects = max_connects
         self.stats_interval = stats_interval
         self.bot_label = bot_label
+        # The simulated transport only: WhatsApp's servers outlive our engine, so
+        # its simulated server keeps their facts here across engine restarts.
+        self.sim_state = sim_state if transport == "simulated" else None
         self.healthy_after = 60.0  # a run this long resets the crash back-off
         self.recycles = 0
         self._proc: asyncio.subprocess.Process | None = None
@@ -106,6 +112,8 @@ class EngineClient:
     # --- lifecycle ---------------------------------------------------------
 
     async def start(self) -> None:
+        if self.sim_state is not None:  # a new life of the app: a new simulated server
+            self.sim_state.unlink(missing_ok=True)
         # An engine killed while the app starts (an antivirus, a kill -9) is
         # replaced like a crash; one that dies at every start is an error.
         for attempt in range(START_ATTEMPTS):
@@ -125,6 +133,8 @@ class EngineClient:
         env.setdefault("PYTHONUNBUFFERED", "1")
         # Read by neonize's Go code from the environment it loads with (hazard 16).
         env[BOT_TAG_VAR] = "on" if self.bot_label else "off"
+        if self.sim_state is not None:
+            env[SIM_STATE_VAR] = str(self.sim_state)
         self._proc = await asyncio.create_subprocess_exec(
             *self._command,
             stdin=asyncio.subprocess.PIPE,

@@ -149,6 +149,7 @@ class SimulatedClient:
         if refusal is None and self.phone in self.world.outdated:
             self.world.outdated.discard(self.phone)
             self.world.told_outdated.add(self.phone)
+            self.world.remember()
             refusal = "outdated"
         if refusal is None:
             return False
@@ -170,6 +171,7 @@ class SimulatedClient:
             # Removed on the phone while we could not hear it: a 401 connect
             # failure, LoggedOut(OnConnect) and whatsmeow wipes the device (hazard 8).
             self.world.removed.discard(self.phone)
+            self.world.remember()
             store_schema.wipe_device(self.store_path)
             self._end("logged_out", code=401, on_connect=True)
             return False
@@ -180,6 +182,7 @@ class SimulatedClient:
         if self.phone in self.world.outdated:
             self.world.outdated.discard(self.phone)  # one-shot: "the update" fixes it
             self.world.told_outdated.add(self.phone)
+            self.world.remember()
             self._end("outdated")
             return False
         return True
@@ -193,6 +196,7 @@ class SimulatedClient:
     def _set_up(self) -> None:
         self.up = True
         self.world.told_outdated.discard(self.phone)  # in: a later 'outdated' is a new one
+        self.world.remember()
         self._errors = 0
         grace, self._grace = self._grace, None
         if grace is not None:  # the pool never saw the drop: nothing changed for it

@@ -68,6 +68,7 @@ async def inject(world: SimWorld, phone: str | None, event: str, args: dict[str,
         seconds = float(args.get("seconds", 60))
         expire = time.time() + seconds
         world.bans[phone] = expire
+        world.remember()
         if client is not None and client.up:
             client.park()
             client.emit("temp_ban", code=402, expire=expire)
@@ -79,12 +80,14 @@ async def inject(world: SimWorld, phone: str | None, event: str, args: dict[str,
             client.emit("outdated")
         elif phone not in world.told_outdated:
             world.outdated.add(phone)
+        world.remember()
         return
     if event == "device_removed":
         # Removed on the phone where this session could not hear it (offline, or
         # the stream error lost with the socket): whatsmeow learns it at its next
         # login, a 401 connect failure. A live socket is closed by the server.
         world.removed.add(phone)
+        world.remember()
         if client is not None and client.up:
             client.lose_socket()
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
 import os
 import random
 from collections.abc import Callable
@@ -23,6 +24,11 @@ from lila_desktop.services.transports.base import SendResult
 # (402 temporary ban, 403 main device gone, 405 outdated, 503 then a close, the
 # socket closed, or no answer at all).
 LINK_REFUSALS = ("temp_ban", "main_device_gone", "outdated", "unavailable", "dropped", "silent")
+# Where the app keeps what WhatsApp's servers know about our numbers, so that it
+# outlives an engine crash or recycle as WhatsApp's servers do (set by EngineClient).
+SIM_STATE_VAR = "LILA_SIM_STATE"
+
+logger = logging.getLogger(__name__)
 
 
 def env_float(name: str, default: float) -> float:
@@ -87,6 +93,51 @@ class SimWorld:
         self.refused: set[str] = set()  # recipients WhatsApp refuses (simulate "refuse")
         # The engine subscribes to engine-wide events (network up/down).
         self.on_engine_event: Callable[..., None] = lambda event, **fields: None
+        state = os.environ.get(SIM_STATE_VAR)
+        self.state_path = Path(state) if state else None
+        self._saved = self._server_facts()
+        self._load()
+
+    # --- what WhatsApp's servers remember across our engine's lives ------------
+
+    def _server_facts(self) -> dict[str, Any]:
+        return {
+            "bans": dict(sorted(self.bans.items())),
+            "outdated": sorted(self.outdated),
+            "told_outdated": sorted(self.told_outdated),
+            "removed": sorted(self.removed),
+        }
+
+    def _load(self) -> None:
+        if self.state_path is None or not self.state_path.exists():
+            return
+        try:
+            facts = json.loads(self.state_path.read_text(encoding="utf-8"))
+            self.bans = {str(k): float(v) for k, v in facts["bans"].items()}
+            self.outdated = {str(x) for x in facts["outdated"]}
+            self.told_outdated = {str(x) for x in facts["told_outdated"]}
+            self.removed = {str(x) for x in facts["removed"]}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            # Written atomically, so only a hand edit gets here: start afresh, loudly.
+            logger.error(
+                "simulated server state %s unreadable (%s); starting afresh", self.state_path, exc
+            )
+            return
+        self._saved = self._server_facts()
+        logger.info("simulated server state carried over: %s", self._saved)
+
+    def remember(self) -> None:
+        """Write the server's facts if they changed (temp file, then os.replace:
+        a crash mid-write leaves the last whole version). No fsync: the file lives
+        for one life of the app, which a power cut ends anyway."""
+        facts = self._server_facts()
+        if self.state_path is None or facts == self._saved:
+            return
+        self.state_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = self.state_path.with_name(self.state_path.name + ".tmp")
+        tmp.write_text(json.dumps(facts), encoding="utf-8")
+        os.replace(tmp, self.state_path)
+        self._saved = facts
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds * self.time_scale)

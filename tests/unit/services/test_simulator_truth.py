@@ -13,10 +13,13 @@ the source it comes from (whatsmeow `client.go`, `keepalive.go`, `qrchan.go`,
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from lila_desktop.core.snapshot import SessionSnapshot
+from lila_desktop.core.status import Status
 from lila_desktop.services import store_schema
 from lila_desktop.services.engine import host as host_module
 from lila_desktop.services.engine import protocol as p
@@ -183,3 +186,56 @@ async def test_a_link_refused_before_its_qr_is_never_stuck_connecting(
     assert snap.message is not None  # the owner is told why
     if status == "reconnecting":  # retried by the policy: the next attempt links
         await harness.wait_status(PHONE, "qr")
+
+
+# --- WhatsApp's servers outlive our engine ------------------------------------
+# The simulated server lives in the engine process; what WhatsApp's servers know
+# of a number (a ban, 'outdated' told, a device removed) must survive an engine
+# crash or recycle as it does in the real world (the pool's harness gives the
+# engine its state file, as the app does).
+
+
+def _after(since: float, *statuses: str) -> Callable[[SessionSnapshot], bool]:
+    return lambda s: s.status.value in statuses and s.since > since
+
+
+async def test_outdated_told_before_an_engine_crash_is_the_same_one_after(
+    harness: PoolHarness,
+) -> None:
+    await harness.link(PHONE)
+    await harness.pool.simulate(PHONE, "outdated", {})
+    told = await harness.wait_status(PHONE, "outdated")
+    pid = harness.pool.engine.pid
+    await harness.pool.simulate(None, "engine_crash", {})
+    # Told again by the reborn engine, the owner not yet updated: the same refusal
+    # (the pool injects it once the new engine answers).
+    await harness.pool.simulate(PHONE, "outdated", {})
+    assert harness.pool.engine.pid != pid
+    await harness.pool.start_session(PHONE)  # updated, then Connect: one is enough
+    after = await harness.wait(PHONE, _after(told.since, "connected", "outdated"))
+    assert after.status is Status.CONNECTED
+
+
+async def test_a_ban_survives_an_engine_crash(harness: PoolHarness) -> None:
+    await harness.link(PHONE)
+    await harness.pool.simulate(PHONE, "temp_ban", {"seconds": 60})
+    banned = await harness.wait_status(PHONE, "temp_banned")
+    pid = harness.pool.engine.pid
+    await harness.pool.simulate(None, "engine_crash", {})
+    await harness.pool.start_session(PHONE)  # the owner presses Connect anyway
+    again = await harness.wait(PHONE, _after(banned.since, "connected", "temp_banned"))
+    assert harness.pool.engine.pid != pid
+    # The reborn engine's server still refuses the login: 402, the same expiry.
+    assert again.status is Status.TEMP_BANNED and again.ban_until == banned.ban_until
+
+
+async def test_a_device_removed_unheard_is_learnt_after_an_engine_crash(
+    harness: PoolHarness,
+) -> None:
+    await harness.link(PHONE)
+    stopped = await harness.pool.stop_session(PHONE)
+    await harness.pool.simulate(PHONE, "device_removed", {})  # removed while we were away
+    await harness.pool.simulate(None, "engine_crash", {})
+    await harness.pool.start_session(PHONE)
+    after = await harness.wait(PHONE, _after(stopped.since, "connected", "logged_out"))
+    assert after.status is Status.LOGGED_OUT  # the login's 401, whatever engine it met
