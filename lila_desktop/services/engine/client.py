@@ -112,8 +112,7 @@ class EngineClient:
     # --- lifecycle ---------------------------------------------------------
 
     async def start(self) -> None:
-        if self.sim_state is not None:  # a new life of the app: a new simulated server
-            self.sim_state.unlink(missing_ok=True)
+        self._forget_sim_state()  # a new life of the app: a new simulated server
         # An engine killed while the app starts (an antivirus, a kill -9) is
         # replaced like a crash; one that dies at every start is an error.
         for attempt in range(START_ATTEMPTS):
@@ -261,6 +260,12 @@ class EngineClient:
             await self._call(p.OP_SHUTDOWN, {}, REQUEST_TIMEOUT, wait_ready=True)
         await self._wait_exit(self._proc, 10.0)
 
+    def _forget_sim_state(self) -> None:
+        """At the app's start and end (the run folder is left empty at exit)."""
+        if self.sim_state is not None:
+            with contextlib.suppress(OSError):
+                self.sim_state.unlink(missing_ok=True)
+
     def end_now(self, timeout: float = 5.0) -> None:
         """The OS is ending the session: no loop turn is left for a clean shutdown.
         Kill the engine and wait (blocking) until it is gone, so its handles on the
@@ -271,6 +276,7 @@ class EngineClient:
             return
         with contextlib.suppress(ProcessLookupError):
             proc.kill()
+        self._forget_sim_state()
         if sys.platform == "win32":
             # Its handles close only when it is gone. (POSIX: a file can be deleted
             # while open, and waiting there would reap the child under asyncio.)
@@ -303,6 +309,7 @@ class EngineClient:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._supervisor
         self._fail_pending(EngineUnavailable("the app is shutting down"))
+        self._forget_sim_state()
 
     async def _wait_exit(self, proc: asyncio.subprocess.Process, timeout: float) -> None:
         if proc.stdin is not None and not proc.stdin.is_closing():

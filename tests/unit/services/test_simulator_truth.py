@@ -13,6 +13,8 @@ the source it comes from (whatsmeow `client.go`, `keepalive.go`, `qrchan.go`,
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from lila_desktop.services.engine import protocol as p
 from lila_desktop.services.transports.base import TransportError
 from lila_desktop.services.transports.neonize_events import no_answer_message
 from lila_desktop.services.transports.simulated import SimulatedTransport
-from tests.conftest import PoolHarness
+from tests.conftest import MemoryKeyStore, PoolHarness, build_test_pool
 from tests.unit.services.engine_output import connected_host
 from tests.unit.services.test_transport_conformance import Recorded, _dc
 
@@ -239,3 +241,24 @@ async def test_a_device_removed_unheard_is_learnt_after_an_engine_crash(
     await harness.pool.start_session(PHONE)
     after = await harness.wait(PHONE, _after(stopped.since, "connected", "logged_out"))
     assert after.status is Status.LOGGED_OUT  # the login's 401, whatever engine it met
+
+
+async def test_a_new_life_of_the_app_meets_a_fresh_simulated_server(
+    tmp_path: Path, keystore: MemoryKeyStore
+) -> None:
+    # Within one life of the app only: the campaign's verdicts count faults per
+    # life, and a killed app's leftovers must not refuse the next one's link.
+    data_dir, runtime_dir = tmp_path / "data", tmp_path / "run"
+    runtime_dir.mkdir(mode=0o700)
+    left = {"bans": {PHONE: time.time() + 60}, "outdated": [], "told_outdated": [], "removed": []}
+    (runtime_dir / "sim-server.json").write_text(json.dumps(left))  # a killed app's
+    pool = build_test_pool(data_dir, runtime_dir, keystore)
+    await pool.start()
+    try:
+        h = PoolHarness(pool, data_dir, runtime_dir)
+        await h.link(PHONE)  # no ban: that was the last life's server
+        await pool.simulate(PHONE, "temp_ban", {"seconds": 60})
+        await h.wait_status(PHONE, "temp_banned")
+    finally:
+        await asyncio.wait_for(pool.aclose(), 30)
+    assert not runtime_dir.exists()  # nothing of it left in the run folder at exit
