@@ -3,7 +3,9 @@
 One `SimWorld` per engine process (the `SimulatedTransport` is one); its
 clients (`simulated_client.py`) read it, the faults (`simulated_faults.py`)
 change it. Time runs `time_scale` times real time; codes come from a seeded
-RNG, so runs are reproducible.
+RNG, so runs are reproducible. What WhatsApp's servers know of a number (bans,
+'outdated' told, devices removed) is kept in the file `LILA_SIM_STATE` names, so
+it outlives an engine crash or recycle within one life of the app.
 """
 
 from __future__ import annotations
