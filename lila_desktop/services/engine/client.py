@@ -15,19 +15,21 @@ import contextlib
 import itertools
 import logging
 import os
-import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from lila_desktop.services.engine import protocol as p
-from lila_desktop.services.engine.process import MAX_ABORTED_LINKS as MAX_ABORTED_LINKS
-from lila_desktop.services.engine.process import MAX_PARKED_WORKERS as MAX_PARKED_WORKERS
-from lila_desktop.services.engine.process import WINDOWS_HANDLE_BUDGET as WINDOWS_HANDLE_BUDGET
-from lila_desktop.services.engine.process import engine_command, log_engine_line
-from lila_desktop.services.engine.process import fd_budget as fd_budget
-from lila_desktop.services.engine.process import recycle_reason as recycle_reason
+from lila_desktop.services.engine.process import (
+    engine_command,
+    engine_env,
+    fd_budget,
+    forget_sim_state,
+    log_engine_line,
+    recycle_reason,
+    wait_gone,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -38,21 +40,10 @@ SLOW_START = 5.0  # a start slower than this is logged: the owner's numbers wait
 RESTART_DELAYS = (0.0, 0.5, 1.0, 2.0, 5.0)  # consecutive crashes back off a little
 START_ATTEMPTS = 3  # the app's first engine: deaths while starting, before it gives up
 STATS_INTERVAL = 30.0
-BOT_TAG_VAR = "NEONIZE_BOT_TAG"  # "off": no <bot biz_bot="1"/> on 1:1 texts
-SIM_STATE_VAR = "LILA_SIM_STATE"  # the simulated server's facts (simulated_world.py)
 
 
-class EngineError(Exception):
-    """The engine refused a request; `code` is machine-readable."""
-
-    def __init__(self, message: str, code: str = "ENGINE_ERROR") -> None:
-        super().__init__(message)
-        self.code = code
-
-
-class EngineUnavailable(EngineError):
-    def __init__(self, message: str = "the engine is restarting; try again in a moment") -> None:
-        super().__init__(message, "ENGINE_UNAVAILABLE")
+EngineError = p.EngineError  # defined with the protocol; importers know them from here
+EngineUnavailable = p.EngineUnavailable
 
 
 def hello_bound(slow_starts: int) -> float:
@@ -112,7 +103,7 @@ class EngineClient:
     # --- lifecycle ---------------------------------------------------------
 
     async def start(self) -> None:
-        self._forget_sim_state()  # a new life of the app: a new simulated server
+        forget_sim_state(self.sim_state)  # a new life of the app: a new simulated server
         # An engine killed while the app starts (an antivirus, a kill -9) is
         # replaced like a crash; one that dies at every start is an error.
         for attempt in range(START_ATTEMPTS):
@@ -128,12 +119,8 @@ class EngineClient:
         self._stats_task = asyncio.get_running_loop().create_task(self._watch_resources())
 
     async def _spawn(self) -> None:
-        env = dict(os.environ if self._env is None else self._env)
-        env.setdefault("PYTHONUNBUFFERED", "1")
-        # Read by neonize's Go code from the environment it loads with (hazard 16).
-        env[BOT_TAG_VAR] = "on" if self.bot_label else "off"
-        if self.sim_state is not None:
-            env[SIM_STATE_VAR] = str(self.sim_state)
+        base = os.environ if self._env is None else self._env
+        env = engine_env(base, bot_label=self.bot_label, sim_state=self.sim_state)
         self._proc = await asyncio.create_subprocess_exec(
             *self._command,
             stdin=asyncio.subprocess.PIPE,
@@ -260,12 +247,6 @@ class EngineClient:
             await self._call(p.OP_SHUTDOWN, {}, REQUEST_TIMEOUT, wait_ready=True)
         await self._wait_exit(self._proc, 10.0)
 
-    def _forget_sim_state(self) -> None:
-        """At the app's start and end (the run folder is left empty at exit)."""
-        if self.sim_state is not None:
-            with contextlib.suppress(OSError):
-                self.sim_state.unlink(missing_ok=True)
-
     def end_now(self, timeout: float = 5.0) -> None:
         """The OS is ending the session: no loop turn is left for a clean shutdown.
         Kill the engine and wait (blocking) until it is gone, so its handles on the
@@ -276,16 +257,8 @@ class EngineClient:
             return
         with contextlib.suppress(ProcessLookupError):
             proc.kill()
-        self._forget_sim_state()
-        if sys.platform == "win32":
-            # Its handles close only when it is gone. (POSIX: a file can be deleted
-            # while open, and waiting there would reap the child under asyncio.)
-            import psutil
-
-            try:
-                psutil.Process(proc.pid).wait(timeout)
-            except psutil.Error as exc:
-                logger.warning("engine at session end: %s", exc)
+        forget_sim_state(self.sim_state)
+        wait_gone(proc.pid, timeout)
 
     async def kill(self) -> None:
         """For tests and the chaos campaign: what a Go panic looks like."""
@@ -309,7 +282,7 @@ class EngineClient:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._supervisor
         self._fail_pending(EngineUnavailable("the app is shutting down"))
-        self._forget_sim_state()
+        forget_sim_state(self.sim_state)
 
     async def _wait_exit(self, proc: asyncio.subprocess.Process, timeout: float) -> None:
         if proc.stdin is not None and not proc.stdin.is_closing():

@@ -8,9 +8,13 @@ import contextlib
 import logging
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+logger = logging.getLogger(__name__)
 engine_logger = logging.getLogger("lila_desktop.engine")
+BOT_TAG_VAR = "NEONIZE_BOT_TAG"  # "off": no <bot biz_bot="1"/> on 1:1 texts
+SIM_STATE_VAR = "LILA_SIM_STATE"  # the simulated server's facts (simulated_world.py)
 _REDACT = ("pair code", "qr code", "2@")  # never let a code reach the log
 
 # Hazard 15: every link attempt that ends unpaired can park one of the engine's
@@ -79,3 +83,38 @@ def log_engine_line(text: str) -> None:
         logging.getLogger(name).log(level, "%s", msg)
     else:
         engine_logger.info("go: %s", text)
+
+
+def engine_env(
+    base: Mapping[str, str], *, bot_label: bool, sim_state: Path | None
+) -> dict[str, str]:
+    """The environment an engine starts with."""
+    env = dict(base)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    # Read by neonize's Go code from the environment it loads with (hazard 16).
+    env[BOT_TAG_VAR] = "on" if bot_label else "off"
+    if sim_state is not None:
+        env[SIM_STATE_VAR] = str(sim_state)
+    return env
+
+
+def forget_sim_state(path: Path | None) -> None:
+    """At the app's start and end: each life of the app meets a new simulated
+    server, and the run folder is left empty at exit."""
+    if path is not None:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+
+
+def wait_gone(pid: int, timeout: float) -> None:
+    """Windows, at session end: a killed engine's handles on the live stores
+    close only when it is gone. (POSIX: a file can be deleted while open, and
+    waiting there would reap the child under asyncio.)"""
+    if sys.platform != "win32":
+        return
+    import psutil
+
+    try:
+        psutil.Process(pid).wait(timeout)
+    except psutil.Error as exc:
+        logger.warning("engine at session end: %s", exc)

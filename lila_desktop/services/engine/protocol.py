@@ -100,6 +100,19 @@ SIM_EVENTS: Final = (
 )
 
 
+class EngineError(Exception):
+    """The engine refused a request; `code` is machine-readable."""
+
+    def __init__(self, message: str, code: str = "ENGINE_ERROR") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class EngineUnavailable(EngineError):
+    def __init__(self, message: str = "the engine is restarting; try again in a moment") -> None:
+        super().__init__(message, "ENGINE_UNAVAILABLE")
+
+
 class ProtocolError(ValueError):
     """A line that is not a valid message of this protocol version."""
 

@@ -15,7 +15,7 @@ import pytest
 
 from lila_desktop.core.status import Status
 from lila_desktop.services.engine import protocol as p
-from lila_desktop.services.engine.client import (
+from lila_desktop.services.engine.process import (
     MAX_ABORTED_LINKS,
     MAX_PARKED_WORKERS,
     recycle_reason,

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from lila_desktop.services.engine.client import WINDOWS_HANDLE_BUDGET, fd_budget
+from lila_desktop.services.engine.process import WINDOWS_HANDLE_BUDGET, fd_budget
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file limit")
