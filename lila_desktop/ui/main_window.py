@@ -17,7 +17,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -105,6 +113,10 @@ class MainWindow(QMainWindow):
         self._told_about_tray = False
 
         self.model = SessionTableModel(self, uptime_of=self._uptime_of)
+        # The selected number's history changed: its "connected x % of 24 h" is
+        # drawn again, at most once a second (a flapping number changes it often).
+        self._detail_refresh = QTimer(self, singleShot=True, interval=1000)
+        self._detail_refresh.timeout.connect(self._update_detail)
         self.table = SessionsView(self.model, self)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.table.activated.connect(self._on_table_activated)
@@ -412,6 +424,10 @@ class MainWindow(QMainWindow):
     def _on_history_changed(self, phone: str) -> None:
         if alive(self):
             self.model.forget_uptime(phone)
+            current = self.current_snapshot()
+            selected = current is not None and current.phone == phone
+            if selected and not self._detail_refresh.isActive():
+                self._detail_refresh.start()
 
     def _uptime_of(self, phone: str, now: float) -> float | None:
         if self.history is None:
