@@ -13,6 +13,7 @@ import errno
 import logging
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -102,7 +103,7 @@ def open_db(
     try:
         with translated(path):
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = _wal(conn)
             if str(mode).lower() != "wal":
                 # A network share cannot do WAL; we still work, just with more locking.
                 logger.warning("quota database %s runs in %s mode, not WAL", path, mode)
@@ -123,6 +124,23 @@ def open_db(
         conn.close()
         raise
     return conn
+
+
+def _wal(conn: sqlite3.Connection) -> str:
+    """Ask for WAL mode. While another connection holds the file's write lock
+    (a second ledger or outbox opening a new file, another process sending),
+    SQLite answers "database is locked" at once, without its busy timeout:
+    retry for as long as that timeout would have waited."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 def make_private(path: Path) -> None:

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,9 @@ from lila_desktop.core.quota import QuotaExceeded, QuotaStatus
 from lila_desktop.core.settings import Settings
 from lila_desktop.services.config import CommandLine, ConfigError, resolve
 from lila_desktop.services.quota import MongoLedger, SqliteLedger, build_ledger
+from lila_desktop.services.quota._sqlite import open_db
 from lila_desktop.services.quota.factory import QuotaConfigError
+from lila_desktop.services.quota.sqlite_ledger import SCHEMA, SCHEMA_VERSION
 
 SENDER = "51902049935"
 REPO = Path(__file__).resolve().parents[3]
@@ -315,3 +318,23 @@ async def test_build_ledger_chooses_by_uri(tmp_path: Path) -> None:
         build_ledger(mongodb_uri="localhost:27017", data_dir=tmp_path, limit=1, company_id=None)
     with pytest.raises(QuotaConfigError, match="positive whole number"):
         build_ledger(mongodb_uri=None, data_dir=tmp_path, limit=0, company_id=None)
+
+
+def test_a_ledger_opening_while_another_writes_waits_for_it(tmp_path: Path) -> None:
+    # SQLite refuses the switch to WAL at once while another connection holds
+    # the write lock (no busy timeout there): the fresh-clone run saw two
+    # ledgers opening one file fail the second with "database is locked".
+    path = tmp_path / "shared.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE other (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO other VALUES (1)")
+    release = threading.Timer(0.3, holder.execute, ("COMMIT",))
+    release.start()
+    try:
+        conn = open_db(path, synchronous="NORMAL", schema=SCHEMA, version=SCHEMA_VERSION)
+    finally:
+        release.join()
+        holder.close()
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
