@@ -229,14 +229,25 @@ FUZZ_SETTINGS = settings(
 CHECKS = [no_server_error, status_code_conformance, content_type_conformance]
 
 
-def _call(case: Any, live_api: LiveApi) -> Any:
-    return case.call(base_url=live_api.url, headers={"x-api-key": KEY}, timeout=30)
+def _call(case: Any, live_api: LiveApi, *, key: bool = True) -> Any:
+    return case.call(base_url=live_api.url, headers={"x-api-key": KEY} if key else {}, timeout=30)
+
+
+def _missing_key(case: Any) -> bool:
+    return "x-api-key" not in {h.lower() for h in case.headers or {}}
 
 
 @negative.parametrize()
 @FUZZ_SETTINGS
 def test_fuzz_invalid_requests_get_4xx(case: Any, live_api: LiveApi) -> None:
-    case.validate_response(_call(case, live_api), checks=[*CHECKS, negative_data_rejection])
+    response = _call(case, live_api)  # our key: the other mutations get past auth
+    if response.status_code < 300 and _missing_key(case):
+        # The case may be invalid only by its missing key, which _call put back
+        # (seen: a 600-example run called a valid GET "invalid data accepted").
+        # That part is checked as generated: the same request without a key.
+        case.validate_response(response, checks=CHECKS)
+        response = _call(case, live_api, key=False)
+    case.validate_response(response, checks=[*CHECKS, negative_data_rejection])
 
 
 @positive.parametrize()
