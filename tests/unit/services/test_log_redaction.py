@@ -17,7 +17,6 @@ from lila_desktop.core.keystore import KeyStoreUnavailable
 from lila_desktop.services.api.lowlevel import Throttle
 from lila_desktop.services.logs import (
     QuietStreamHandler,
-    configure_logging,
     log_file,
     redact,
     register_secret,
@@ -25,6 +24,7 @@ from lila_desktop.services.logs import (
 from lila_desktop.services.quota.factory import QuotaConfigError, check_mongodb_uri
 from lila_desktop.services.vault import PassphraseKeyStore, VaultError
 from lila_desktop.services.vault.transfer import export_bytes
+from tests.unit.services.logging_support import app_logging
 
 KEY = "redaction-test-key-5b0d8e1f2a"
 QR = "2@AbCdEfGhIjKlMnOp,QrStUvWxYz0123456789abcd,ZXhhbXBsZWtleWJ5dGVz,c2VjcmV0c2VjcmV0"
@@ -32,18 +32,8 @@ QR = "2@AbCdEfGhIjKlMnOp,QrStUvWxYz0123456789abcd,ZXhhbXBsZWtleWJ5dGVz,c2VjcmV0c
 
 @pytest.fixture
 def logged(tmp_path: Path) -> Iterator[Path]:
-    root = logging.getLogger()
-    saved, level = list(root.handlers), root.level
-    configure_logging(tmp_path, json_lines=True)
-    try:
+    with app_logging(tmp_path, json_lines=True):
         yield log_file(tmp_path)
-    finally:
-        for handler in list(root.handlers):
-            handler.close()
-            root.removeHandler(handler)
-        for handler in saved:
-            root.addHandler(handler)
-        root.setLevel(level)
 
 
 def test_secrets_never_reach_the_log_file(logged: Path, tmp_path: Path) -> None:

@@ -12,25 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from lila_desktop.services.logs import PrivateFileHandler, configure_logging, log_file
+from lila_desktop.services.logs import PrivateFileHandler, log_file
+from tests.unit.services.logging_support import app_logging
 
 FULL = Path("/dev/full")  # the kernel's own ENOSPC on every write
 
 
 @pytest.fixture
 def file_handler(tmp_path: Path) -> Iterator[PrivateFileHandler]:
-    root = logging.getLogger()
-    saved, level = list(root.handlers), root.level
-    configure_logging(tmp_path)
-    try:
+    with app_logging(tmp_path) as root:
         yield next(h for h in root.handlers if isinstance(h, PrivateFileHandler))
-    finally:
-        for handler in list(root.handlers):
-            handler.close()
-            root.removeHandler(handler)
-        for handler in saved:
-            root.addHandler(handler)
-        root.setLevel(level)
 
 
 @pytest.mark.skipif(not os.access(FULL, os.W_OK), reason="no /dev/full on this system")
