@@ -116,13 +116,19 @@ async def _recorded(h: PoolHarness, rec: Recorder) -> SessionSupervisor:
     return sup
 
 
-async def test_an_event_is_published_while_the_previous_chain_still_runs(
-    harness: PoolHarness, rec: Recorder
-) -> None:
-    sup = await _recorded(harness, rec)
+async def _stopping_at_seal(h: PoolHarness, rec: Recorder) -> SessionSupervisor:
+    """A linked number told to stop, its chain held at the seal (stop done)."""
+    sup = await _recorded(h, rec)
     rec.hold("seal")
     sup.post(UserStop())  # -> CancelRetry, StopClient (stop, then seal: held)
     await rec.reached["seal"].wait()
+    return sup
+
+
+async def test_an_event_is_published_while_the_previous_chain_still_runs(
+    harness: PoolHarness, rec: Recorder
+) -> None:
+    sup = await _stopping_at_seal(harness, rec)
     sup.post(UserStart())
     # Published while the stop's seal is still held, not after it.
     await harness.wait_status(PHONE, "connecting", timeout=5.0)
@@ -139,10 +145,7 @@ async def test_an_event_is_published_while_the_previous_chain_still_runs(
 async def test_a_command_runs_between_two_chains_never_inside_one(
     harness: PoolHarness, rec: Recorder
 ) -> None:
-    sup = await _recorded(harness, rec)
-    rec.hold("seal")
-    sup.post(UserStop())
-    await rec.reached["seal"].wait()
+    sup = await _stopping_at_seal(harness, rec)
 
     async def command() -> None:
         rec.log.append("command")
@@ -239,10 +242,7 @@ async def test_a_commands_decision_acts_after_the_chains_decided_before_it(
 async def test_closing_finishes_the_queued_chains_in_order(
     harness: PoolHarness, rec: Recorder
 ) -> None:
-    sup = await _recorded(harness, rec)
-    rec.hold("seal")
-    sup.post(UserStop())
-    await rec.reached["seal"].wait()
+    sup = await _stopping_at_seal(harness, rec)
     sup.post(UserStart())
     await harness.wait_status(PHONE, "connecting", timeout=5.0)
     closing = asyncio.get_running_loop().create_task(sup.aclose())
