@@ -200,7 +200,7 @@ def test_restore_answer(
     ("status", "history", "allowed"),
     [
         ("outdated", ["outdated"], 1),
-        # Two refusals: the second reached a simulated server reborn with the engine.
+        # Two refusals: the second reached the fresh simulated server of a new app life.
         ("outdated", ["outdated", "engine_crash", "outdated"], 2),
         ("logged_out", ["logout", "logout"], 2),
         ("outdated", [], 1),  # still one press: the verdict then names no cause

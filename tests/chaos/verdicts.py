@@ -97,9 +97,9 @@ def legitimate_cause(
 def presses_allowed(status: str, history: Sequence[str]) -> int:
     """How often the owner may be asked again for the same status in one
     settle: once, or once per injected fault that explains it. Two 'outdated'
-    faults on either side of an engine crash are two refusals: the simulated
-    server lives in the engine and forgets the first (a known difference from
-    WhatsApp's servers, which outlive our engine)."""
+    faults on either side of a kill of the whole app are two refusals: each
+    life of the app meets a fresh simulated server (LILA_SIM_STATE outlives
+    only engine crashes), unlike WhatsApp's servers, which remember."""
     fault = _CAUSES.get(status)
     if fault is None:
         return 1
