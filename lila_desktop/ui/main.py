@@ -256,8 +256,8 @@ class GuiApp(QObject):
                 window.hide()
                 await self._refuse(exc)
                 return exc.exit_code
-            if not started:
-                return 3
+            if not started:  # the owner quit at the keyring dialog, or the OS asked to
+                return 0 if self._quit.is_set() else 3
             window.setEnabled(True)
             window.statusBar().clearMessage()
             bridge.resync()  # the saved numbers, then the page: list or first run
@@ -333,15 +333,21 @@ class GuiApp(QObject):
         print(f"lila-desktop: {line}", file=sys.stderr, flush=True)
         logger.error("start refused: %s", line, extra={"event": "start_refused"})
         box = start_error_box(exc.message)
-        closed = asyncio.ensure_future(wait_finished(box))
+        await self._until_closed_or_quit(box)
+        box.deleteLater()
+
+    async def _until_closed_or_quit(self, dialog: QDialog) -> int:
+        """Open `dialog` and wait for the owner's answer or a quit (which rejects it)."""
+        closed = asyncio.ensure_future(wait_finished(dialog))
         quit_ = asyncio.ensure_future(self._quit.wait())
         await asyncio.wait({closed, quit_}, return_when=asyncio.FIRST_COMPLETED)
         if not closed.done():
-            box.reject()
+            dialog.reject()
+        code = closed.result() if closed.done() else int(QDialog.DialogCode.Rejected)
         for task in (closed, quit_):
             task.cancel()
         await asyncio.gather(closed, quit_, return_exceptions=True)
-        box.deleteLater()
+        return code
 
     async def _ask_keystore(self, exc: VaultUnavailable, window: MainWindow) -> KeyStore | None:
         """The vault cannot open with the keyring: offer a passphrase instead, or quitting."""
@@ -355,7 +361,8 @@ class GuiApp(QObject):
             first_time=not (self.config.data_dir / SALT_FILE).exists(),
             parent=window,
         )
-        choice = await wait_finished(dialog)
+        # A quit (SIGTERM at logout, the OS's stop request) closes the dialog: no key.
+        choice = await self._until_closed_or_quit(dialog)
         passphrase = dialog.passphrase
         dialog.deleteLater()
         window.setEnabled(False)

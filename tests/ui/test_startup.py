@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from collections.abc import Awaitable
@@ -124,6 +126,32 @@ def test_quitting_at_the_keyring_dialog_stores_nothing(qloop: LoopRunner, tmp_pa
         p.is_file() for p in (gui.config.data_dir / "sessions").rglob("*")
     )
     window.deleteLater()
+
+
+def test_a_signal_at_the_keyring_dialog_quits(qloop: LoopRunner, tmp_path: Path) -> None:
+    """SIGTERM (a logout, `kill`) while the dialog waits: the app quits with 0, storing
+    nothing (it used to wait for the dialog forever and had to be killed)."""
+    gui = make_gui(tmp_path)
+    runtime, _bridge = locked_runtime(gui, tmp_path)  # given: GuiApp.run uses it
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    async def scenario() -> int:
+        running = qloop.loop.create_task(gui.run())
+        await wait_until(visible_keyring_dialogs, what="the keyring dialog")
+        os.kill(os.getpid(), signal.SIGTERM)
+        return await running
+
+    try:
+        assert qloop.run(scenario(), timeout=30) == 0
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    assert not visible_keyring_dialogs()
+    assert runtime._closed
+    assert not (gui.config.data_dir / SALT_FILE).exists()
+    assert not (gui.config.data_dir / "sessions").exists() or not any(
+        p.is_file() for p in (gui.config.data_dir / "sessions").rglob("*")
+    )
 
 
 SECOND_LAUNCH = """
