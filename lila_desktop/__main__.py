@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -48,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         from lila_desktop.services.engine.host import run_engine
 
         return run_engine(args.transport or "neonize", args.log_level)
+    if not args.headless:
+        # The window's start builds ~100,000 objects that live as long as the app; the
+        # collector would walk them again and again (~2 % of the time to the window).
+        # It resumes once the window is shown (ui/main.py), or at once without one (app.py).
+        gc.disable()
     from lila_desktop.app import run
     from lila_desktop.services.config import CommandLine
 

@@ -17,6 +17,7 @@ and a dialog in the window) and a non-zero exit code, never a traceback.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -67,6 +68,7 @@ def run(cli: CommandLine, environ: Mapping[str, str] | None = None) -> int:
     )
     store.report_recovery()
     if not window:
+        gc.enable()  # paused for the window's start (__main__.py): none comes
         from lila_desktop.services.headless import run_headless
 
         if not cli.headless:
