@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QStyle, QTableView
+from PySide6.QtWidgets import QTableView
 
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Severity, Status, severity
@@ -357,6 +357,8 @@ def fit_columns(table: QTableView, model: SessionTableModel) -> None:
     """Number by its contents; status and times by the widest text they can show
     (so they never cut a label short nor jump while numbers change state); the
     stretching Name column takes the rest."""
+    from PySide6.QtWidgets import QStyle  # here: its Python type costs ~9 ms to create
+
     table.resizeColumnsToContents()
     metrics = table.fontMetrics()
     style = table.style()

@@ -52,7 +52,6 @@ class LogView(QWidget):
         self.text_label = QLabel(self)
         self.text_edit = QLineEdit(self)
         self.text_edit.setObjectName("log_text_edit")
-        self.text_edit.setClearButtonEnabled(True)
         self.text_label.setBuddy(self.text_edit)
         self.text_edit.textChanged.connect(self.proxy.set_text)
 
@@ -118,6 +117,9 @@ class LogView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        # Here, not at construction: its icon is a theme lookup (~6 ms) that would
+        # delay the window's first map, and the log is not the tab that shows first.
+        self.text_edit.setClearButtonEnabled(True)
         self._log_poll_timer.start()
         self.poll()
 

@@ -34,7 +34,10 @@ class SessionsView(QTableView):
         model.modelReset.connect(self.fit)
 
     def fit(self, *_: object) -> None:
-        fit_columns(self, self.sessions)
+        # No rows yet (the window starting): nothing to fit, and the style's metrics
+        # (~10 ms of PySide types) wait until after the window is mapped.
+        if self.sessions.rowCount():
+            fit_columns(self, self.sessions)
         self.show_retry_column()
 
     def show_retry_column(self) -> None:
