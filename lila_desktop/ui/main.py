@@ -18,6 +18,7 @@ like the API port taken meanwhile, hides the window first).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -36,7 +37,6 @@ from lila_desktop.services.config import (
     RuntimeConfig,
     check_port_free,
 )
-from lila_desktop.services.history import SessionHistory
 from lila_desktop.services.instance_lock import AlreadyRunning, InstanceLock
 from lila_desktop.services.logs import log_file
 from lila_desktop.services.settings_store import SettingsStore
@@ -193,16 +193,15 @@ class GuiApp(QObject):
     async def run(self) -> int:
         """The window first (the list says "Starting…"), then the runtime behind it."""
         given = self.runtime  # a test's own runtime (its pool on a test key store)
-        # The timeline reads the history; it opens with the runtime.
-        history = given.history if given is not None else SessionHistory(self.config.data_dir)
         bridge = PoolBridge(None, transport=self.config.transport)
-        window = MainWindow(bridge, log_file(self.config.data_dir), history=history, starting=True)
+        window = MainWindow(bridge, log_file(self.config.data_dir), starting=True)
         area = window.screen().availableGeometry()
         window.resize(min(1320, int(area.width() * 0.95)), min(760, int(area.height() * 0.92)))
         window.statusBar().showMessage(QCoreApplication.translate("GuiApp", "Starting…"))
         window.setEnabled(False)
         window.quit_requested.connect(self._quit.set)  # closed before the controller exists
         window.show()
+        gc.enable()  # paused while the window was built (__main__.py)
         shown = time.monotonic() - self.launched
         logger.info(
             "window shown %.0f ms after run_gui started",
@@ -215,8 +214,14 @@ class GuiApp(QObject):
             },
         )
         await asyncio.sleep(0)  # one turn of Qt's loop: the map request leaves for the server
-        # Only now what the window does not need to appear: the runtime and its services,
-        # the controller with its dialogs, the tray, autostart.
+        # Only now what the window does not need to appear: the recorded history and the
+        # tabs that draw it, the runtime and its services, the controller with its
+        # dialogs, the tray, autostart.
+        from lila_desktop.services.history import SessionHistory
+
+        history = given.history if given is not None else SessionHistory(self.config.data_dir)
+        window.attach_history(history)
+        window.tabs.build()
         from lila_desktop.services.autostart import autostart_for_platform, launch_command
         from lila_desktop.services.autostart import refresh as refresh_autostart
         from lila_desktop.services.runtime import Runtime, install_executor

@@ -31,14 +31,12 @@ from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
     QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from lila_desktop.core.snapshot import SessionSnapshot
 from lila_desktop.core.status import Severity, severity
-from lila_desktop.core.timeline import build_timeline
 from lila_desktop.ui import texts
 from lila_desktop.ui.aslot import alive
 from lila_desktop.ui.bridge import PoolBridge
@@ -46,19 +44,20 @@ from lila_desktop.ui.icons import app_icon
 from lila_desktop.ui.models.sessions import SessionTableModel
 from lila_desktop.ui.quota_monitor import QuotaLabel, QuotaMonitor
 from lila_desktop.ui.session_actions import SessionActions
-from lila_desktop.ui.widgets.backup_timeline import BackupTimeline
 from lila_desktop.ui.widgets.banner import Banner
+from lila_desktop.ui.widgets.bottom_tabs import BottomTabs
 from lila_desktop.ui.widgets.first_run import FirstRunPanel
-from lila_desktop.ui.widgets.log_view import LogView
 from lila_desktop.ui.widgets.main_area import MainArea
 from lila_desktop.ui.widgets.number_panel import Fix, NumberPanel
 from lila_desktop.ui.widgets.sessions_view import SessionsView
 from lila_desktop.ui.widgets.summary_bar import SummaryBar
-from lila_desktop.ui.widgets.timeline_panel import TimelinePanel
 from lila_desktop.ui.window_menus import build_menus, set_icons
 
 if TYPE_CHECKING:
     from lila_desktop.services.history import SessionHistory
+    from lila_desktop.ui.widgets.backup_timeline import BackupTimeline
+    from lila_desktop.ui.widgets.log_view import LogView
+    from lila_desktop.ui.widgets.timeline_panel import TimelinePanel
 
 logger = logging.getLogger(__name__)
 
@@ -102,10 +101,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.setWindowIcon(app_icon())
         self.bridge = bridge
-        self.history = history
-        if history is not None:
-            undo = history.add_listener(self._on_history_changed)
-            self.destroyed.connect(lambda *_: undo())
+        self.history: SessionHistory | None = None
+        self._unlisten: Callable[[], None] | None = None
+        self.destroyed.connect(lambda *_: self._unlisten and self._unlisten())
         self._paged = False
         self._browsing = False  # the owner asked for a tab before any number existed
         # Set by the app: is there a tray to come back from? (checked at each close)
@@ -134,17 +132,12 @@ class MainWindow(QMainWindow):
         self.number_panel.box.addWidget(self.quota_label)
         self.number_panel.extras.append(self.quota_label)
 
-        self.timeline = BackupTimeline(bridge, self)
-        self.timeline.export_requested.connect(self.export_requested)
-        self.history_view = TimelinePanel(bridge, history, self)
-        self.history_view.restore_requested.connect(self.timeline.restore_backup)
-        self.log_view = LogView(log_path, self)
-        self.tabs = QTabWidget(self)
-        self.tabs.setObjectName("bottom_tabs")
-        self.tabs.addTab(self.history_view, "")
-        self.tabs.addTab(self.timeline, "")
-        self.tabs.addTab(self.log_view, "")
-        self.timeline.restore_started.connect(lambda: self.tabs.setCurrentWidget(self.timeline))
+        # Starting (GuiApp): the tabs' views come right after the window is mapped.
+        self.tabs = BottomTabs(bridge, log_path, self, later=starting)
+        self.tabs.export_requested.connect(self.export_requested)
+        self.tabs.views_built.connect(self._set_tab_order)
+        if history is not None:
+            self.attach_history(history)
 
         self.summary_bar = SummaryBar(self)
         self.first_run = FirstRunPanel(bridge, self)
@@ -192,9 +185,9 @@ class MainWindow(QMainWindow):
             self,
             self.actions_,
             signals,
-            lambda: self.show_tab(self.log_view),
-            lambda: self.show_tab(self.timeline),
-            lambda: self.show_tab(self.history_view),
+            lambda: self.show_tab(self.tabs.log_view),
+            lambda: self.show_tab(self.tabs.backups),
+            lambda: self.show_tab(self.tabs.history_view),
             demo=self.bridge.transport == "simulated",
         )
         self.menus = m
@@ -218,9 +211,10 @@ class MainWindow(QMainWindow):
             link.regenerate_button,
             link.simulate_button,
             self.tabs,
-            *self.history_view.range_buttons.values(),
-            self.history_view.canvas,
         ]
+        if self.tabs.built:  # else again once they are (views_built)
+            view = self.tabs.history_view
+            chain += [*view.range_buttons.values(), view.canvas]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
@@ -243,11 +237,8 @@ class MainWindow(QMainWindow):
             self.demo_menu.setTitle(self.tr("&Demo"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.toolbar.setWindowTitle(self.tr("Toolbar"))
-        self.tabs.setTabText(self.tabs.indexOf(self.history_view), self.tr("&Timeline"))
-        self.tabs.setTabText(self.tabs.indexOf(self.timeline), self.tr("&Backups"))
-        self.tabs.setTabText(self.tabs.indexOf(self.log_view), self.tr("Lo&g"))
+        self.tabs.retranslate()
         self.table.setAccessibleName(self.tr("Your WhatsApp numbers"))
-        self.tabs.setAccessibleName(self.tr("Timeline, backups and log"))
         self.actions_.retranslate()
         self.model.retranslate()
         self._fit_columns()  # every header and label changed width
@@ -285,8 +276,7 @@ class MainWindow(QMainWindow):
 
     def _on_table_current_changed(self, *_: object) -> None:
         snap = self.current_snapshot()
-        self.timeline.set_phone(snap.phone if snap else None)
-        self.history_view.set_phone(snap.phone if snap else None)
+        self.tabs.set_phone(snap.phone if snap else None)
         self.quota.watch(snap.phone if snap else None)
         self.actions_.update_enabled()
         self._update_detail()
@@ -326,8 +316,7 @@ class MainWindow(QMainWindow):
         self.model.remove(phone)
         self._select_first()
         if self.model.rowCount() == 0:
-            self.timeline.set_phone(None)
-            self.history_view.set_phone(None)
+            self.tabs.set_phone(None)
         self.actions_.update_enabled()
         self._update_detail()
         self._update_summary()
@@ -429,9 +418,33 @@ class MainWindow(QMainWindow):
             if selected and not self._detail_refresh.isActive():
                 self._detail_refresh.start()
 
+    def attach_history(self, history: SessionHistory) -> None:
+        """The recorded history (the uptime column, the timeline tab); GuiApp opens it
+        right after the window is mapped."""
+        self.history = history
+        self._unlisten = history.add_listener(self._on_history_changed)
+        self.tabs.attach_history(history)
+        for snap in self.model.snapshots():  # computed without a history, if any
+            self.model.forget_uptime(snap.phone)
+
+    @property
+    def history_view(self) -> TimelinePanel:
+        return self.tabs.history_view
+
+    @property
+    def timeline(self) -> BackupTimeline:
+        """The backups tab (named for the backup timeline it draws)."""
+        return self.tabs.backups
+
+    @property
+    def log_view(self) -> LogView:
+        return self.tabs.log_view
+
     def _uptime_of(self, phone: str, now: float) -> float | None:
         if self.history is None:
             return None
+        from lila_desktop.core.timeline import build_timeline  # after the window is mapped
+
         return build_timeline(self.history.events(phone), now - 86400, now).uptime
 
     # --- window ------------------------------------------------------------

@@ -8,13 +8,16 @@ pyside6-lupdate finds them; results are cached per language
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
-from lila_desktop.core.actions import NoticeKind
 from lila_desktop.core.snapshot import Notice, SessionSnapshot
 from lila_desktop.core.status import Severity, Status
 from lila_desktop.ui.message_texts import message_text
+
+if TYPE_CHECKING:
+    from lila_desktop.core.actions import NoticeKind
 
 _status_cache: dict[Status, str] = {}
 
@@ -117,6 +120,8 @@ def severity_label(level: Severity) -> str:
 
 
 def notice_title(kind: NoticeKind, who: str) -> str:
+    from lila_desktop.core.actions import NoticeKind  # the policy's actions: after the map
+
     text = {
         NoticeKind.DOWN: QCoreApplication.translate("Notice", "%1 is still disconnected"),
         NoticeKind.RECOVERED: QCoreApplication.translate("Notice", "%1 is connected again"),

@@ -7,14 +7,19 @@ not collide with the status codes other changes render there.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
 from lila_desktop.core.status import Severity, Status, severity
-from lila_desktop.core.timeline import Band
+
+if TYPE_CHECKING:
+    from lila_desktop.core.timeline import Band
 
 
 def band_label(band: Band) -> str:
+    from lila_desktop.core.timeline import Band  # the timeline's model: after the map
+
     return {
         Band.UP: QCoreApplication.translate("Timeline", "Connected"),
         Band.WORKING: QCoreApplication.translate("Timeline", "Connecting or retrying"),

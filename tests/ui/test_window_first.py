@@ -8,6 +8,7 @@ only the runtime needs (the pool, the vault's crypto, the controller).
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import subprocess
@@ -66,6 +67,9 @@ def test_the_window_waits_calmly_for_the_saved_list(qloop: LoopRunner, tmp_path:
         await wait_until(lambda: entered, what="the runtime starting")
         window = shown_window()
         assert window is not None, "the window shows before the runtime starts"
+        assert gc.isenabled(), "the collector resumes once the window is shown"
+        # Right after the map, before the runtime: the history and the tabs that draw it.
+        assert window.tabs.built and window.history is runtime.history
         window.greeting_left.connect(lambda: greeted.append(True))
         # Starting: the list (empty), saying so; no "no number yet", no greeting.
         assert window.pages.currentWidget() is window.main_area
@@ -81,9 +85,11 @@ def test_the_window_waits_calmly_for_the_saved_list(qloop: LoopRunner, tmp_path:
         gui._quit.set()
         return await running
 
+    gc.disable()  # as __main__.main leaves it for the window's start
     try:
         assert qloop.run(scenario(), timeout=60) == 0
     finally:
+        gc.enable()
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
     assert runtime._closed
@@ -92,9 +98,24 @@ def test_the_window_waits_calmly_for_the_saved_list(qloop: LoopRunner, tmp_path:
 PROBE = textwrap.dedent(
     """
     import sys
+    from pathlib import Path
     import lila_desktop.app
     import lila_desktop.ui.main  # the window face, as run_gui starts
+    from PySide6.QtWidgets import QApplication
+    from lila_desktop.ui.bridge import PoolBridge
+    from lila_desktop.ui.main_window import MainWindow
+    app = QApplication([])
+    window = MainWindow(PoolBridge(None), Path(sys.argv[1]), starting=True)  # as GuiApp.run
+    window.show()
     later = (
+        # after the window is mapped: the history and the tabs that draw it
+        "lila_desktop.services.history",
+        "lila_desktop.core.timeline",
+        "lila_desktop.core.actions",
+        "lila_desktop.ui.widgets.timeline_panel",
+        "lila_desktop.ui.widgets.backup_timeline",
+        "lila_desktop.ui.widgets.log_view",
+        # with the runtime
         "lila_desktop.core.policy",
         "lila_desktop.services.runtime",
         "lila_desktop.services.pool",
@@ -111,10 +132,12 @@ PROBE = textwrap.dedent(
 )
 
 
-def test_the_window_face_imports_nothing_only_the_runtime_needs() -> None:
+def test_the_window_face_imports_nothing_only_the_runtime_needs(tmp_path: Path) -> None:
+    """What the starting window needs, and no more (bench_startup: start to map ≤ 2.5×
+    a bare PySide6 window): not the runtime, nor what the tabs draw after the map."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", PROBE, str(tmp_path / "lila.log")],
         capture_output=True,
         text=True,
         env=env,

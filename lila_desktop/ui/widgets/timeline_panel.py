@@ -99,9 +99,9 @@ class TimelinePanel(QWidget):
         self._tick_timer.timeout.connect(self.redraw)
         self._tick_timer.start()
         self._unlisten: Callable[[], None] | None = None
+        self.destroyed.connect(lambda *_: self._stop_listening())
         if history is not None:
             self._unlisten = history.add_listener(self._on_history_changed)
-            self.destroyed.connect(lambda *_: self._stop_listening())
         bridge.backups_changed.connect(self._on_bridge_backups_changed)
         bridge.snapshots_changed.connect(self._on_bridge_snapshots_changed)
         self._last_backup_at: float | None = None
@@ -111,6 +111,13 @@ class TimelinePanel(QWidget):
         if self._unlisten is not None:
             self._unlisten()
             self._unlisten = None
+
+    def set_history(self, history: SessionHistory) -> None:
+        """The recorded history, opened after the panel (the window starting)."""
+        self._stop_listening()
+        self.history = history
+        self._unlisten = history.add_listener(self._on_history_changed)
+        self.redraw()
 
     def close_down(self) -> None:
         """Stop timers and listening (the window is closing)."""
