@@ -49,6 +49,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import callgrind  # noqa: E402
 from bench.harness.app_process import AppProcess, app_command  # noqa: E402
 from bench.xmap import MapWatcher  # noqa: E402
 
@@ -209,6 +210,35 @@ def measure(
     return out
 
 
+def instructions(prepared: Path) -> dict[str, Any]:
+    """Instructions to the window shown (callgrind), bare window and app from source:
+    the load-proof figure (bench/callgrind.py). The frozen app runs the same code."""
+    merged = {**os.environ, "QT_QPA_PLATFORM": "xcb", **BYTECODE_ENV}
+    bare_env = {k: v for k, v in merged.items() if v is not None}
+    bare = callgrind.count_until_line([sys.executable, "-c", BARE], bare_env, lambda _: True)
+    with tempfile.TemporaryDirectory(prefix="lila-bench-start-") as tmp:
+        data_dir, out_dir = Path(tmp) / "data", Path(tmp) / "callgrind"
+        shutil.copytree(prepared, data_dir, symlinks=True)
+        out_dir.mkdir()
+        command = [*callgrind.prefix(out_dir), *app_command(fast=False)]
+        env = {"QT_QPA_PLATFORM": "xcb", **BYTECODE_ENV}
+        app = AppProcess(
+            data_dir, fast=False, env=env, command=command, headless=False, passphrase=None
+        )
+        try:
+            app.wait_log("window_shown", 600)
+            source = callgrind.dump_now(app.proc.pid, out_dir)
+        finally:
+            app.proc.kill()
+            app.close()
+    return {
+        "tool": "valgrind --tool=callgrind, dumped when the window is shown",
+        "bare_pyside6": bare,
+        "source": source,
+        "source_vs_bare": round(source / bare, 2),
+    }
+
+
 def build_frozen(dist: Path) -> Path:
     subprocess.run(
         [
@@ -239,6 +269,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Start-up benchmark.")
     parser.add_argument("--frozen", type=Path, help="the frozen app's executable")
     parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument(
+        "--no-instructions", action="store_true", help="skip the callgrind count (~1 min)"
+    )
     parser.add_argument(
         "--compare",
         type=Path,
@@ -287,6 +320,10 @@ def main() -> None:
                 result["frozen"] = None
                 result["frozen_note"] = "no frozen build (packaging/lila-desktop.spec not found)"
             result.update(measure(watcher, commands, prepared, args.rounds))
+            if callgrind.available() and not args.no_instructions:
+                result["instructions"] = instructions(prepared)
+            else:
+                result["instructions"] = None  # no valgrind here (Debian: valgrind)
     finally:
         watcher.close()
     result["machine"]["loadavg_1m_end"] = round(os.getloadavg()[0], 2)

@@ -163,7 +163,7 @@ def startup(r: dict[str, Any]) -> str:
                 run["median"]["three_connected_s"],
             ]
         )
-    return table(
+    shown = table(
         [
             "build",
             "window mapped on X, first launch (s)",
@@ -172,6 +172,18 @@ def startup(r: dict[str, Any]) -> str:
             "three connected, median (s)",
         ],
         rows,
+    )
+    counted = r.get("instructions")
+    if not counted:
+        return shown
+    return (
+        f"{shown}\n\nInstructions executed from process start to the window shown "
+        f"(valgrind's callgrind, dumped at that moment; bytecode cached): app from source "
+        f"{counted['source'] / 1e6:,.0f} M, bare PySide6 window "
+        f"{counted['bare_pyside6'] / 1e6:,.0f} M: {counted['source_vs_bare']:g}×. Timed "
+        "ratios on this shared 2-core machine move by a third from run to run (the bare "
+        "window's as much as the app's); this count hardly moves (bench/callgrind.py), so "
+        "it shows what a change to the start-up really costs."
     )
 
 

@@ -215,6 +215,7 @@ def targets(results: dict[str, Any]) -> str:
     start = results.get("startup") or {}
     bare = start.get("bare_pyside6")
     ratios = {k: start[k]["mapped_vs_bare"] for k in ("source", "frozen") if start.get(k)}
+    counted = start.get("instructions")
     row(
         "process start → window mapped ÷ bare PySide6",
         "≤ 2.5×",
@@ -222,6 +223,13 @@ def targets(results: dict[str, Any]) -> str:
             f"{k} {ratios[k]:g}× ({start[k]['median']['window_mapped_s']} s vs "
             f"{bare['median']['window_mapped_s']} s; CPU {start[k]['cpu_vs_bare']}×)"
             for k in ratios
+        )
+        + (
+            f"; instructions to the window shown {counted['source_vs_bare']:g}× "
+            f"({counted['source'] / 1e6:,.0f} M vs {counted['bare_pyside6'] / 1e6:,.0f} M, "
+            "callgrind: load-proof)"
+            if counted
+            else ""
         )
         if bare and ratios
         else "not measured in this run",
