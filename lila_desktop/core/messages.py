@@ -18,6 +18,7 @@ class Code(StrEnum):
     # the disconnect policy (core/policy.py)
     LOST_WHILE_LINKING = "lost_while_linking"  # code
     LOST_RECONNECTING = "lost_reconnecting"  # code
+    ENGINE_RESTARTED = "engine_restarted"  # Lila's own engine process, not WhatsApp's side
     NOT_LINKED_RETRYING = "not_linked_retrying"  # code: a never-linked number offline
     STILL_DOWN = "still_down"  # minutes, code
     QR_EXPIRED = "qr_expired"

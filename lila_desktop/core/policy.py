@@ -375,7 +375,12 @@ def transition(
         case EngineDied(reason=reason):
             if not state.desired or state.status not in RUNNING or _waiting(state):
                 return state, ()
-            return _transient(state, None, f"engine restarted: {reason}", now, config, rng)
+            new, actions = _transient(state, None, f"engine restarted: {reason}", now, config, rng)
+            if state.linked and state.status not in (Status.QR, Status.PAIRING):
+                # Ours, not WhatsApp's nor the network's: "network error" would send
+                # the owner to check a connection that is fine.
+                new = replace(new, message=Message.of(Code.ENGINE_RESTARTED))
+            return new, actions
 
         case StreamReplaced():
             if not state.desired or state.status in _PARKED:

@@ -47,6 +47,11 @@ _ENGLISH: dict[Code, Callable[[dict[str, Param]], str]] = {
         f"Connection lost ({describe_code(a.get('code'))}). Reconnecting by itself; "
         "the saved login is kept, no QR needed."
     ),
+    Code.ENGINE_RESTARTED: lambda a: (
+        "Lila's connection engine stopped unexpectedly and was restarted (on this laptop, "
+        "not at WhatsApp or your internet). Reconnecting by itself; the saved login is kept, "
+        "no QR needed."
+    ),
     Code.NOT_LINKED_RETRYING: lambda a: (
         f"Could not reach WhatsApp ({describe_code(a.get('code'))}). Retrying by itself. "
         "This number is not linked yet: a QR code to scan shows once WhatsApp answers."

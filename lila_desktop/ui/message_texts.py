@@ -66,6 +66,13 @@ def message_text(message: Message) -> str:
                 ),
                 disconnect_reason(a.get("code")),
             )
+        case Code.ENGINE_RESTARTED:
+            return QCoreApplication.translate(
+                "Message",
+                "Lila's connection engine stopped unexpectedly and was restarted (on this "
+                "laptop, not at WhatsApp or your internet). Reconnecting by itself; the saved "
+                "login is kept, no QR needed.",
+            )
         case Code.NOT_LINKED_RETRYING:
             return _fill(
                 QCoreApplication.translate(

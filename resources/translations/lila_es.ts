@@ -356,24 +356,24 @@
 <context>
     <name>GuiApp</name>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="202"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="66"/>
+        <location filename="../../lila_desktop/ui/main.py" line="200"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="73"/>
         <location filename="../../lila_desktop/ui/widgets/summary_bar.py" line="53"/>
         <source>Starting…</source>
         <translation>Arrancando…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="388"/>
+        <location filename="../../lila_desktop/ui/main.py" line="400"/>
         <source>The demo numbers could not be prepared; see the log.</source>
         <translation>No se pudieron preparar los números de demostración; mira el registro.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="373"/>
+        <location filename="../../lila_desktop/ui/main.py" line="385"/>
         <source>The local API is off.</source>
         <translation>La API local está apagada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main.py" line="369"/>
+        <location filename="../../lila_desktop/ui/main.py" line="381"/>
         <source>Listening on %1. Changes apply from the next start.</source>
         <translation>Escuchando en %1. Los cambios se aplican al volver a abrir Lila.</translation>
     </message>
@@ -381,62 +381,62 @@
 <context>
     <name>Hint</name>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="73"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="76"/>
         <source>Backups are failing (%1). Free some space or fix the data folder; Lila retries.</source>
         <translation>Las copias de seguridad están fallando (%1). Libera espacio o arregla la carpeta de datos; Lila lo vuelve a intentar.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="83"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="86"/>
         <source>Press Connect to start it.</source>
         <translation>Pulsa Conectar para ponerlo en marcha.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="84"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="87"/>
         <source>Connecting to WhatsApp…</source>
         <translation>Conectando con WhatsApp…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="85"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="88"/>
         <source>Press Link to show the QR code, then scan it with the phone.</source>
         <translation>Pulsa Vincular para ver el código QR y escanéalo con el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="88"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="91"/>
         <source>Type the pairing code on the phone.</source>
         <translation>Escribe el código de vinculación en el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="89"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="92"/>
         <source>Working normally.</source>
         <translation>Funciona con normalidad.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="90"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="93"/>
         <source>The connection dropped; Lila retries by itself.</source>
         <translation>Se cortó la conexión; Lila vuelve a intentarlo sola.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="93"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="96"/>
         <source>WhatsApp was opened on another computer. Press Reconnect now to take it back.</source>
         <translation>WhatsApp se abrió en otro ordenador. Pulsa Reconectar ahora para recuperarlo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="97"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="100"/>
         <source>WhatsApp paused this number for a while; Lila reconnects when it ends.</source>
         <translation>WhatsApp pausó este número un tiempo; Lila se reconecta cuando termine.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="100"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="103"/>
         <source>Restore a backup below, or link the number again.</source>
         <translation>Restaura una copia aquí abajo o vuelve a vincular el número.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="103"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="106"/>
         <source>Install the latest Lila Desktop.</source>
         <translation>Instala la última versión de Lila Desktop.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="104"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="107"/>
         <source>Something went wrong; see the log, then press Connect.</source>
         <translation>Algo falló; mira el registro y pulsa Conectar.</translation>
     </message>
@@ -652,47 +652,47 @@
 <context>
     <name>LogView</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="91"/>
+        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="90"/>
         <source>&amp;Level:</source>
         <translation>&amp;Nivel:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="92"/>
+        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="91"/>
         <source>N&amp;umber:</source>
         <translation>Nú&amp;mero:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="93"/>
+        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="92"/>
         <source>&amp;Search:</source>
         <translation>&amp;Buscar:</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="94"/>
+        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="93"/>
         <source>words in the message</source>
         <translation>palabras del mensaje</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="95"/>
+        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="94"/>
         <source>Log lines</source>
         <translation>Líneas del registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="97"/>
+        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="96"/>
         <source>Everything</source>
         <translation>Todo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="98"/>
+        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="97"/>
         <source>Info and above</source>
         <translation>Información y más</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="99"/>
+        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="98"/>
         <source>Warnings and errors</source>
         <translation>Avisos y errores</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="100"/>
+        <location filename="../../lila_desktop/ui/widgets/log_view.py" line="99"/>
         <source>Errors only</source>
         <translation>Solo errores</translation>
     </message>
@@ -700,116 +700,116 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="217"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
         <source>Lila Desktop</source>
         <translation>Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="217"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
         <source>demo</source>
         <translation>demostración</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="218"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="224"/>
         <source>&amp;Add number…</source>
         <translation>&amp;Añadir número…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="219"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="225"/>
         <source>Add a WhatsApp number and link it (Ctrl+N)</source>
         <translation>Añadir un número de WhatsApp y vincularlo (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="220"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="226"/>
         <source>&amp;Import session…</source>
         <translation>&amp;Importar sesión…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="221"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="227"/>
         <source>&amp;Settings…</source>
         <translation>A&amp;justes…</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="222"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="228"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="223"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="229"/>
         <source>&amp;About Lila Desktop</source>
         <translation>&amp;Acerca de Lila Desktop</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="224"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="230"/>
         <source>&amp;Log</source>
         <translation>&amp;Registro</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="225"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="235"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="231"/>
+        <location filename="../../lila_desktop/ui/widgets/bottom_tabs.py" line="126"/>
         <source>&amp;Backups</source>
         <translation>Co&amp;pias</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="226"/>
-        <location filename="../../lila_desktop/ui/main_window.py" line="234"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="232"/>
+        <location filename="../../lila_desktop/ui/widgets/bottom_tabs.py" line="125"/>
         <source>&amp;Timeline</source>
         <translation>&amp;Historial</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="227"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="233"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="228"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="234"/>
         <source>&amp;Number</source>
         <translation>&amp;Número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="229"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="235"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="231"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="237"/>
         <source>&amp;Demo</source>
         <translation>&amp;Demo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="232"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="238"/>
         <source>&amp;Help</source>
         <translation>Ay&amp;uda</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="233"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="239"/>
         <source>Toolbar</source>
         <translation>Barra de herramientas</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="236"/>
-        <source>Lo&amp;g</source>
-        <translation>Re&amp;gistro</translation>
-    </message>
-    <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="237"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="241"/>
         <source>Your WhatsApp numbers</source>
         <translation>Tus números de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="238"/>
-        <source>Timeline, backups and log</source>
-        <translation>Historial, copias de seguridad y registro</translation>
-    </message>
-    <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="354"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="355"/>
         <source>Select a number to see what it needs.</source>
         <translation>Elige un número para ver qué necesita.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/main_window.py" line="352"/>
+        <location filename="../../lila_desktop/ui/main_window.py" line="353"/>
         <source>No number yet. Press Add number (Ctrl+N) to link your first one.</source>
         <translation>Aún no hay números. Pulsa Añadir número (Ctrl+N) para vincular el primero.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/bottom_tabs.py" line="127"/>
+        <source>Lo&amp;g</source>
+        <translation>Re&amp;gistro</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/widgets/bottom_tabs.py" line="129"/>
+        <source>Timeline, backups and log</source>
+        <translation>Historial, copias de seguridad y registro</translation>
     </message>
 </context>
 <context>
@@ -860,177 +860,182 @@
         <translation>Se perdió la conexión (%1). Lila se reconecta sola; el inicio de sesión guardado se conserva, no hace falta QR.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="71"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="70"/>
+        <source>Lila&apos;s connection engine stopped unexpectedly and was restarted (on this laptop, not at WhatsApp or your internet). Reconnecting by itself; the saved login is kept, no QR needed.</source>
+        <translation>El motor de conexión de Lila se detuvo de forma inesperada y se reinició (en esta laptop, no en WhatsApp ni en tu internet). Lila se reconecta sola; el inicio de sesión guardado se conserva, no hace falta QR.</translation>
+    </message>
+    <message>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="78"/>
         <source>Could not reach WhatsApp (%1). Retrying by itself. This number is not linked yet: a QR code to scan shows once WhatsApp answers.</source>
         <translation>No se pudo contactar a WhatsApp (%1). Se reintenta solo. Este número aún no está vinculado: un código QR para escanear aparece cuando WhatsApp responda.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="80"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="87"/>
         <source>Still not connected after %1 min (%2). Lila keeps retrying by itself; check this computer&apos;s internet connection.</source>
         <translation>Sigue sin conexión después de %1 min (%2). Lila sigue reintentando sola; revisa la conexión a internet de este ordenador.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="89"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="96"/>
         <source>The QR code expired before it was scanned. Press Link to get a new one.</source>
         <translation>El código QR caducó antes de escanearlo. Pulsa Vincular para obtener uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="93"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="100"/>
         <source>Connected again. Nothing to do.</source>
         <translation>Conectado de nuevo. No hay nada que hacer.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="96"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="103"/>
         <source>This number was opened in another WhatsApp Web or Desktop. Trying once more in %1 s.</source>
         <translation>Este número se abrió en otro WhatsApp Web o de escritorio. Se intentará una vez más en %1 s.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="104"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="111"/>
         <source>This number is open somewhere else (another computer or browser). Lila paused it so the two do not keep pushing each other out. Press Reconnect now to use it here.</source>
         <translation>Este número está abierto en otro sitio (otro ordenador o navegador). Lila lo pausó para que los dos no se expulsen mutuamente. Pulsa Reconectar ahora para usarlo aquí.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="113"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="120"/>
         <source>WhatsApp has temporarily blocked this number until %1. Lila reconnects by itself then; do not link it again. Sending fewer messages avoids this.</source>
         <translation>WhatsApp bloqueó temporalmente este número hasta el %1. Lila se reconectará sola entonces; no lo vuelvas a vincular. Enviar menos mensajes lo evita.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="122"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="129"/>
         <source>This number was logged out (%1), usually because it was removed from Linked devices on the phone. Press Restore to try the last backup, or link again with a new QR.</source>
         <translation>Se cerró la sesión de este número (%1), normalmente porque se quitó de Dispositivos vinculados en el teléfono. Pulsa Restaurar para probar la última copia, o vuelve a vincularlo con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="131"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="138"/>
         <source>WhatsApp ended this session right after asking for a restart (a known reconnect loop). Your backups are safe: press Restore to bring the last one back, or link again with a new QR.</source>
         <translation>WhatsApp cerró esta sesión justo después de pedir un reinicio (un bucle de reconexión conocido). Tus copias están a salvo: pulsa Restaurar para recuperar la última, o vuelve a vincular con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="138"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="145"/>
         <source>WhatsApp says this version of Lila Desktop is too old. Install the latest version; your numbers stay linked.</source>
         <translation>WhatsApp dice que esta versión de Lila Desktop es demasiado antigua. Instala la última versión; tus números siguen vinculados.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="145"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="152"/>
         <source>The saved login of this number could not be read (%1). It was moved aside, not deleted. Press Restore to use the last good backup, or link again with a new QR.</source>
         <translation>No se pudo leer el inicio de sesión guardado de este número (%1). Se apartó, no se borró. Pulsa Restaurar para usar la última copia buena, o vuelve a vincular con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="155"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="162"/>
         <source>The saved login of this number could not be read, and it could not be moved aside either (%1); nothing was deleted. Free some space or fix the data folder, then press Restore or link again with a new QR.</source>
         <translation>No se pudo leer el inicio de sesión guardado de este número, y tampoco se pudo apartar (%1); no se borró nada. Libera espacio o arregla la carpeta de datos y luego pulsa Restaurar o vuelve a vincularlo con un QR nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="165"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="172"/>
         <source>Backups of this number are failing (%1). Lila keeps trying; free some space or fix the data folder.</source>
         <translation>Las copias de seguridad de este número están fallando (%1). Lila sigue intentándolo; libera espacio o arregla la carpeta de datos.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="173"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="180"/>
         <source>You logged this number out. Link it again with a new QR, or restore a backup.</source>
         <translation>Cerraste la sesión de este número. Vuelve a vincularlo con un QR nuevo o restaura una copia.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="178"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="185"/>
         <source>You logged this number out. Link it again with a new QR, or restore a backup. WhatsApp could not be reached: also remove this device under Linked devices on the phone.</source>
         <translation>Cerraste la sesión de este número. Vuelve a vincularlo con un QR nuevo o restaura una copia. No se pudo avisar a WhatsApp: quita también este dispositivo en Dispositivos vinculados en el teléfono.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="186"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="193"/>
         <source>The list of numbers could not be read, so Lila rebuilt it from the saved logins: %1 number(s) are back. Nothing was lost.</source>
         <translation>No se pudo leer la lista de números, así que Lila la reconstruyó a partir de los inicios de sesión guardados: %1 número(s) han vuelto. No se perdió nada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="195"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="202"/>
         <source>%1 of them have no name yet: select one and press F2 (Rename) to name it.</source>
         <translation>%1 aún no tienen nombre: selecciona uno y pulsa F2 (Renombrar) para ponérselo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="204"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="211"/>
         <source>The settings file could not be read; the last good copy is used. Check Settings.</source>
         <translation>No se pudo leer el archivo de ajustes; se usa la última copia buena. Revisa los Ajustes.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="209"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="216"/>
         <source>The settings file could not be read, so the defaults are used. Open Settings to choose your values again.</source>
         <translation>No se pudo leer el archivo de ajustes, así que se usan los valores predeterminados. Abre Ajustes para elegir de nuevo tus valores.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="215"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="222"/>
         <source>--demo runs on the simulated transport; drop --transport neonize.</source>
         <translation>--demo funciona con el transporte simulado; quita --transport neonize.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="220"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="227"/>
         <source>The API port (%1) must be a number from 1 to 65535, 0 to turn the local API off, or auto for any free port; got &apos;%2&apos;.</source>
         <translation>El puerto de la API (%1) debe ser un número de 1 a 65535, 0 para apagar la API local, o auto para cualquier puerto libre; se recibió &apos;%2&apos;.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="230"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="237"/>
         <source>LILA_API_KEY must be %1 to 256 printable characters without spaces; change it or unset it.</source>
         <translation>LILA_API_KEY debe tener de %1 a 256 caracteres imprimibles sin espacios; cámbiala o quítala.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="239"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="246"/>
         <source>LILA_VAULT_PASSPHRASE is empty: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
         <translation>LILA_VAULT_PASSPHRASE está vacía: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="248"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="255"/>
         <source>LILA_VAULT_PASSPHRASE is too short: use at least %1 characters, or unset it to keep the key in the system keyring.</source>
         <translation>LILA_VAULT_PASSPHRASE es demasiado corta: usa al menos %1 caracteres, o quítala para guardar la clave en el llavero del sistema.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="257"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="264"/>
         <source>LILA_QUOTA_LIMIT must be a positive whole number of messages per month, e.g. 1000; got &apos;%1&apos;. Fix or unset LILA_QUOTA_LIMIT.</source>
         <translation>LILA_QUOTA_LIMIT debe ser un número entero positivo de mensajes al mes, p. ej. 1000; se recibió &apos;%1&apos;. Corrige o quita LILA_QUOTA_LIMIT.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="265"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="272"/>
         <source>LILA_MONGODB_URI is not a MongoDB connection string: copy it from the company portal (it starts with mongodb:// or mongodb+srv://), or unset it.</source>
         <translation>LILA_MONGODB_URI no es una cadena de conexión de MongoDB: cópiala del portal de la empresa (empieza por mongodb:// o mongodb+srv://), o quítala.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="271"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="278"/>
         <source>The company portal address kept in the system keyring is not a MongoDB connection string: set LILA_MONGODB_URI to the right one, or remove the keyring entry &apos;mongodb-uri&apos; of &apos;lila-desktop&apos;.</source>
         <translation>La dirección del portal de la empresa guardada en el llavero del sistema no es una cadena de conexión de MongoDB: pon la correcta en LILA_MONGODB_URI, o borra la entrada &apos;mongodb-uri&apos; de &apos;lila-desktop&apos; del llavero.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="279"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="286"/>
         <source>The data folder %1 is a file, not a folder: move that file away, or start with --data-dir pointing to a folder.</source>
         <translation>La carpeta de datos %1 es un archivo, no una carpeta: mueve ese archivo a otro sitio, o abre Lila con --data-dir apuntando a una carpeta.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="288"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="295"/>
         <source>The data folder %1 is a link or belongs to another user: start with --data-dir pointing to a folder of your own.</source>
         <translation>La carpeta de datos %1 es un enlace o pertenece a otro usuario: abre Lila con --data-dir apuntando a una carpeta tuya.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="297"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="304"/>
         <source>The data folder %1 cannot be created (%2): start with --data-dir pointing to a folder you can write to.</source>
         <translation>No se puede crear la carpeta de datos %1 (%2): abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="307"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="314"/>
         <source>The data folder %1 is not writable: give your user write permission on it, or start with --data-dir pointing to a folder you can write to.</source>
         <translation>No se puede escribir en la carpeta de datos %1: da permiso de escritura a tu usuario, o abre Lila con --data-dir apuntando a una carpeta en la que puedas escribir.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="316"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="323"/>
         <source>Port %1 is already in use (another Lila Desktop or lila-app?): stop it, or start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
         <translation>El puerto %1 ya está en uso (¿otro Lila Desktop o lila-app?): ciérralo, o abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="326"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="333"/>
         <source>The local API cannot listen on port %1 (%2): start with --api-port N for another port, or --api-port 0 to turn the API off.</source>
         <translation>La API local no puede escuchar en el puerto %1 (%2): abre Lila con --api-port N para usar otro puerto, o --api-port 0 para apagar la API.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="336"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="343"/>
         <source>The disk that holds the data folder %1 is full: free some space on it and start Lila Desktop again. Nothing was lost.</source>
         <translation>El disco de la carpeta de datos %1 está lleno: libera algo de espacio y vuelve a abrir Lila Desktop. No se ha perdido nada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/message_texts.py" line="345"/>
+        <location filename="../../lila_desktop/ui/message_texts.py" line="352"/>
         <source>Lila Desktop cannot start: %1</source>
         <translation>Lila Desktop no puede arrancar: %1</translation>
     </message>
@@ -1038,102 +1043,102 @@
 <context>
     <name>Notice</name>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="121"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="126"/>
         <source>%1 is still disconnected</source>
         <translation>%1 sigue desconectado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="122"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="127"/>
         <source>%1 is connected again</source>
         <translation>%1 vuelve a estar conectado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="123"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="128"/>
         <source>%1 was opened elsewhere</source>
         <translation>%1 se abrió en otro lugar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="124"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="129"/>
         <source>%1 is temporarily banned</source>
         <translation>%1 está bloqueado temporalmente</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="125"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="130"/>
         <source>%1 was logged out</source>
         <translation>Se cerró la sesión de %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="126"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="131"/>
         <source>%1 needs an app update</source>
         <translation>%1 necesita actualizar la aplicación</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="127"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="132"/>
         <source>%1 had a damaged session file</source>
         <translation>%1 tenía un archivo de sesión dañado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="128"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="133"/>
         <source>The QR code for %1 expired</source>
         <translation>Caducó el código QR de %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="129"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="134"/>
         <source>Backups of %1 are failing</source>
         <translation>Las copias de seguridad de %1 están fallando</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="144"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="149"/>
         <source>Lila keeps retrying. Check the internet connection.</source>
         <translation>Lila sigue intentándolo. Revisa la conexión a internet.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="147"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="152"/>
         <source>Nothing to do.</source>
         <translation>No tienes que hacer nada.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="148"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="153"/>
         <source>WhatsApp Web or another computer took over. Press Reconnect now to take it back.</source>
         <translation>WhatsApp Web u otro ordenador tomó el control. Pulsa Reconectar ahora para recuperarlo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="152"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="157"/>
         <source>Lila reconnects by itself when the ban ends.</source>
         <translation>Lila se reconecta sola cuando termine el bloqueo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="155"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="160"/>
         <source>Restore a backup, or link the number again.</source>
         <translation>Restaura una copia o vuelve a vincular el número.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="158"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="163"/>
         <source>Install the latest Lila Desktop.</source>
         <translation>Instala la última versión de Lila Desktop.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="161"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="166"/>
         <source>Restore the last good backup.</source>
         <translation>Restaura la última copia buena.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="162"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="167"/>
         <source>Press Link to get a new code.</source>
         <translation>Pulsa Vincular para obtener un código nuevo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="165"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="170"/>
         <source>Free some space or fix the data folder; Lila keeps trying.</source>
         <translation>Libera espacio o arregla la carpeta de datos; Lila sigue intentándolo.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="172"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="177"/>
         <source>%1 numbers need attention</source>
         <translation>%1 números necesitan atención</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="178"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="183"/>
         <source>%1 numbers are connected again</source>
         <translation>%1 números vuelven a estar conectados</translation>
     </message>
@@ -1966,22 +1971,22 @@
 <context>
     <name>Severity</name>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="112"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="115"/>
         <source>All numbers connected</source>
         <translation>Todos los números conectados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="113"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="116"/>
         <source>No number running</source>
         <translation>Ningún número en marcha</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="114"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="117"/>
         <source>Some numbers are connecting</source>
         <translation>Algunos números se están conectando</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="115"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="118"/>
         <source>A number needs you</source>
         <translation>Un número te necesita</translation>
     </message>
@@ -1997,72 +2002,72 @@
 <context>
     <name>Status</name>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="30"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="33"/>
         <source>Stopped</source>
         <translation>Detenido</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="31"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="34"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="32"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="35"/>
         <source>Waiting for QR scan</source>
         <translation>Esperando escaneo del QR</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="33"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="36"/>
         <source>Waiting for pairing code</source>
         <translation>Esperando código de vinculación</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="34"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="37"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="35"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="38"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="36"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="39"/>
         <source>Opened elsewhere</source>
         <translation>Abierto en otro lugar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="37"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="40"/>
         <source>Temporarily banned</source>
         <translation>Bloqueado temporalmente</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="38"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="41"/>
         <source>Logged out</source>
         <translation>Sesión cerrada</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="39"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="42"/>
         <source>App update needed</source>
         <translation>Hay que actualizar la aplicación</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="40"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="43"/>
         <source>Failed</source>
         <translation>Falló</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="51"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="54"/>
         <source>%1 (attempt %2)</source>
         <translation>%1 (intento %2)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="62"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="65"/>
         <source>%1 — backup failing</source>
         <translation>%1 — copia de seguridad fallando</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="66"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="69"/>
         <source>backups failing: %1</source>
         <translation>copias de seguridad fallando: %1</translation>
     </message>
@@ -2070,22 +2075,22 @@
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="191"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="196"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="193"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="198"/>
         <source>%1 min</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="197"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="202"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/texts.py" line="201"/>
+        <location filename="../../lila_desktop/ui/texts.py" line="206"/>
         <source>%1 days</source>
         <translation>%1 días</translation>
     </message>
@@ -2093,203 +2098,203 @@
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="19"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="24"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="20"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="25"/>
         <source>Connecting or retrying</source>
         <translation>Conectando o reintentando</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="21"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="26"/>
         <source>Needed you</source>
         <translation>Te necesitaba</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="22"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="27"/>
         <source>Stopped</source>
         <translation>Detenido</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="23"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="28"/>
         <source>Lila was not running</source>
         <translation>Lila no estaba abierto</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="24"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="29"/>
         <source>Not in Lila yet</source>
         <translation>Aún no estaba en Lila</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="31"/>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="33"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="36"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="38"/>
         <source>the phone removed this computer</source>
         <translation>el teléfono quitó este ordenador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="32"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="37"/>
         <source>WhatsApp refused the login</source>
         <translation>WhatsApp rechazó el inicio de sesión</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="34"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="39"/>
         <source>WhatsApp paused the number</source>
         <translation>WhatsApp pausó el número</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="35"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="40"/>
         <source>this app needs an update</source>
         <translation>esta aplicación necesita actualizarse</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="36"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="41"/>
         <source>the connection timed out</source>
         <translation>la conexión agotó el tiempo de espera</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="37"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="42"/>
         <source>WhatsApp closed the connection</source>
         <translation>WhatsApp cerró la conexión</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="38"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="43"/>
         <source>opened on another computer</source>
         <translation>abierto en otro ordenador</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="39"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="44"/>
         <source>WhatsApp had a problem</source>
         <translation>WhatsApp tuvo un problema</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="40"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="45"/>
         <source>WhatsApp was unavailable</source>
         <translation>WhatsApp no estaba disponible</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="41"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="46"/>
         <source>WhatsApp asked to reconnect</source>
         <translation>WhatsApp pidió reconectar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="47"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="52"/>
         <source>the internet connection was lost</source>
         <translation>se perdió la conexión a internet</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="49"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="54"/>
         <source>Lila&apos;s connection helper restarted</source>
         <translation>el asistente de conexión de Lila se reinició</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="51"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="56"/>
         <source>code %1</source>
         <translation>código %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="52"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="57"/>
         <source>no reason given</source>
         <translation>sin motivo indicado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="57"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="62"/>
         <source>24 hours</source>
         <translation>24 horas</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="58"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="63"/>
         <source>%1 days</source>
         <translation>%1 días</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="66"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="71"/>
         <source>%1 %</source>
         <translation>%1 %</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="72"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="77"/>
         <source>No number linked yet</source>
         <translation>Aún no hay ningún número vinculado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="80"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="85"/>
         <source>1 number needs you</source>
         <translation>1 número te necesita</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="82"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="87"/>
         <source>%1 numbers need you</source>
         <translation>%1 números te necesitan</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="89"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="94"/>
         <source>%1 of %2 connected, the rest on their way</source>
         <translation>%1 de %2 conectados, el resto en camino</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="95"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="100"/>
         <source>All numbers are stopped</source>
         <translation>Todos los números están detenidos</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="98"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="103"/>
         <source>%1 of %2 connected, %3 stopped by you</source>
         <translation>%1 de %2 conectados, %3 detenidos por ti</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="105"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="110"/>
         <source>Your number is connected</source>
         <translation>Tu número está conectado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="107"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="112"/>
         <source>Both numbers connected</source>
         <translation>Los dos números conectados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="109"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="114"/>
         <source>All %1 numbers connected</source>
         <translation>Los %1 números conectados</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="119"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="124"/>
         <source>Green circle: connected</source>
         <translation>Círculo verde: conectado</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="120"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="125"/>
         <source>Grey square: stopped</source>
         <translation>Cuadrado gris: detenido</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="121"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="126"/>
         <source>Amber diamond: connecting or retrying by itself</source>
         <translation>Rombo ámbar: conectando o reintentando por sí solo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="124"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="129"/>
         <source>Red triangle: needs you</source>
         <translation>Triángulo rojo: te necesita</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="131"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="136"/>
         <source>link it again</source>
         <translation>vincúlalo de nuevo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="132"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="137"/>
         <source>take it back</source>
         <translation>recupéralo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="133"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="138"/>
         <source>press Connect</source>
         <translation>pulsa Conectar</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/timeline_texts.py" line="134"/>
+        <location filename="../../lila_desktop/ui/timeline_texts.py" line="139"/>
         <source>update Lila</source>
         <translation>actualiza Lila</translation>
     </message>
@@ -2335,47 +2340,47 @@
 <context>
     <name>TimelinePanel</name>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="125"/>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="132"/>
         <source>Show the last %1</source>
         <translation>Mostrar las últimas %1</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="132"/>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="139"/>
         <source>connection dropped</source>
         <translation>conexión caída</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="133"/>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="140"/>
         <source>backup (click to restore)</source>
         <translation>copia (clic para restaurar)</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="136"/>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="143"/>
         <source>Timeline of connections and backups</source>
         <translation>Historial de conexiones y copias de seguridad</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="174"/>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="181"/>
         <source>Select a number to see its timeline.</source>
         <translation>Elige un número para ver su historial.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="176"/>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="183"/>
         <source>No history of +%1 yet.</source>
         <translation>Aún no hay historial del +%1.</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="179"/>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="186"/>
         <source>+%1, last %2: not linked yet</source>
         <translation>+%1, últimas %2: aún sin vincular</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="185"/>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="192"/>
         <source>+%1, last %2: connected %3 of the time</source>
         <translation>+%1, últimas %2: conectado el %3 del tiempo</translation>
     </message>
     <message>
-        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="194"/>
+        <location filename="../../lila_desktop/ui/widgets/timeline_panel.py" line="201"/>
         <source>Backup of %1 (%2): press Enter to restore it.</source>
         <translation>Copia de %1 (%2): pulsa Intro para restaurarla.</translation>
     </message>

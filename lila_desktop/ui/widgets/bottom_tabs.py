@@ -121,8 +121,10 @@ class BottomTabs(QTabWidget):
             self._views.backups.set_phone(phone)
 
     def retranslate(self) -> None:
-        tr = QCoreApplication.translate  # the window's words: its catalogue context
-        self.setTabText(TIMELINE, tr("MainWindow", "&Timeline"))
-        self.setTabText(BACKUPS, tr("MainWindow", "&Backups"))
-        self.setTabText(LOG, tr("MainWindow", "Lo&g"))
-        self.setAccessibleName(tr("MainWindow", "Timeline, backups and log"))
+        # The window's words: its catalogue context.
+        self.setTabText(TIMELINE, QCoreApplication.translate("MainWindow", "&Timeline"))
+        self.setTabText(BACKUPS, QCoreApplication.translate("MainWindow", "&Backups"))
+        self.setTabText(LOG, QCoreApplication.translate("MainWindow", "Lo&g"))
+        self.setAccessibleName(
+            QCoreApplication.translate("MainWindow", "Timeline, backups and log")
+        )

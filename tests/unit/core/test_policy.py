@@ -560,6 +560,16 @@ def test_engine_death_reconnects_with_credentials(name: str) -> None:
     assert 0.8 <= retry(actions).delay <= 1.2 and of(actions, ResetStore) == []
 
 
+def test_an_engine_death_is_told_as_ours_not_the_network() -> None:
+    """Our engine process died: "network error" would send the owner to check a
+    connection that is fine."""
+    state, _ = step(connected(), EngineDied("engine exited with code 2"), T0 + 500)
+    assert state.message == Message.of(Code.ENGINE_RESTARTED)
+    # While linking the words stay about the QR code that will come again.
+    state, _ = step(qr(), EngineDied("engine exited with code 2"), T0 + 500)
+    assert state.message is not None and state.message.code is Code.LOST_WHILE_LINKING
+
+
 def test_unknown_event_is_a_type_error() -> None:
     with pytest.raises(TypeError, match="unknown event"):
         transition(SessionState(), object(), T0)  # type: ignore[arg-type]
