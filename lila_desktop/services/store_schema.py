@@ -96,7 +96,11 @@ def add_device(path: Path, phone: str) -> str:
     """Pair the store: insert a `whatsmeow_device` row with fresh random keys; returns the JID."""
     number = normalize_phone(phone)
     create_store(path)
-    jid = f"{number}.0:{secrets.randbelow(90) + 10}@s.whatsapp.net"
+    with _connect(path) as conn:
+        used = {str(jid) for (jid,) in conn.execute("SELECT jid FROM whatsmeow_device")}
+    # A device number not taken in this store (two random picks of 90 collided 1 in 90).
+    free = [f"{number}.0:{n}@s.whatsapp.net" for n in range(10, 100)]
+    jid = secrets.choice([j for j in free if j not in used])
     row = (
         jid,
         secrets.randbelow(2**32),
