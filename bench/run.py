@@ -36,7 +36,7 @@ BENCHES: dict[str, tuple[list[str], str]] = {
     "network": (["bench/bench_network.py"], "network.json"),
     "recovery": (["bench/bench_recovery.py"], "recovery.json"),
     "backup": (["bench/bench_backup.py"], "backup.json"),
-    "startup": (["bench/bench_startup.py"], "startup.json"),
+    "startup": (["bench/bench_startup.py", "--rounds", "10"], "startup.json"),
     "engine": (["bench/bench_engine.py"], "engine.json"),
     "api": (["bench/bench_api.py"], "api.json"),
     "api_sessions": (["bench/bench_api_sessions.py"], "api_sessions.json"),
