@@ -210,33 +210,44 @@ def measure(
     return out
 
 
-def instructions(prepared: Path) -> dict[str, Any]:
-    """Instructions to the window shown (callgrind), bare window and app from source:
-    the load-proof figure (bench/callgrind.py). The frozen app runs the same code."""
+def instructions(prepared: Path, frozen: Path | None) -> dict[str, Any]:
+    """Instructions to the window shown (callgrind): the bare window, the app from
+    source and frozen; the load-proof figure (bench/callgrind.py)."""
     merged = {**os.environ, "QT_QPA_PLATFORM": "xcb", **BYTECODE_ENV}
     bare_env = {k: v for k, v in merged.items() if v is not None}
     bare = callgrind.count_until_line([sys.executable, "-c", BARE], bare_env, lambda _: True)
-    with tempfile.TemporaryDirectory(prefix="lila-bench-start-") as tmp:
-        data_dir, out_dir = Path(tmp) / "data", Path(tmp) / "callgrind"
-        shutil.copytree(prepared, data_dir, symlinks=True)
-        out_dir.mkdir()
-        command = [*callgrind.prefix(out_dir), *app_command(fast=False)]
-        env = {"QT_QPA_PLATFORM": "xcb", **BYTECODE_ENV}
-        app = AppProcess(
-            data_dir, fast=False, env=env, command=command, headless=False, passphrase=None
-        )
-        try:
-            app.wait_log("window_shown", 600)
-            source = callgrind.dump_now(app.proc.pid, out_dir)
-        finally:
-            app.proc.kill()
-            app.close()
-    return {
+    counted: dict[str, Any] = {
         "tool": "valgrind --tool=callgrind, dumped when the window is shown",
         "bare_pyside6": bare,
-        "source": source,
-        "source_vs_bare": round(source / bare, 2),
     }
+    apps = {"source": (app_command(fast=False), False)}
+    if frozen is not None:
+        apps["frozen"] = ([str(frozen.resolve())], True)
+    for kind, (command, is_frozen) in apps.items():
+        with tempfile.TemporaryDirectory(prefix="lila-bench-start-") as tmp:
+            data_dir, out_dir = Path(tmp) / "data", Path(tmp) / "callgrind"
+            shutil.copytree(prepared, data_dir, symlinks=True)
+            out_dir.mkdir()
+            # The frozen app's bootloader starts its Python by exec: followed.
+            traced = [*callgrind.prefix(out_dir), "--trace-children=yes", *command]
+            base = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "LILA_"))}
+            app = AppProcess(
+                data_dir,
+                fast=False,
+                env={"QT_QPA_PLATFORM": "xcb", **BYTECODE_ENV},
+                command=traced,
+                headless=False,
+                passphrase=None,
+                base_env=base if is_frozen else None,
+            )
+            try:
+                app.wait_log("window_shown", 900)
+                counted[kind] = callgrind.dump_now(app.proc.pid, out_dir)
+            finally:
+                app.proc.kill()
+                app.close()
+        counted[f"{kind}_vs_bare"] = round(counted[kind] / bare, 2)
+    return counted
 
 
 def build_frozen(dist: Path) -> Path:
@@ -321,7 +332,8 @@ def main() -> None:
                 result["frozen_note"] = "no frozen build (packaging/lila-desktop.spec not found)"
             result.update(measure(watcher, commands, prepared, args.rounds))
             if callgrind.available() and not args.no_instructions:
-                result["instructions"] = instructions(prepared)
+                built = frozen if frozen is not None and frozen.exists() else None
+                result["instructions"] = instructions(prepared, built)
             else:
                 result["instructions"] = None  # no valgrind here (Debian: valgrind)
     finally:

@@ -225,9 +225,13 @@ def targets(results: dict[str, Any]) -> str:
             for k in ratios
         )
         + (
-            f"; instructions to the window shown {counted['source_vs_bare']:g}× "
-            f"({counted['source'] / 1e6:,.0f} M vs {counted['bare_pyside6'] / 1e6:,.0f} M, "
-            "callgrind: load-proof)"
+            "; instructions to the window shown (callgrind: load-proof) "
+            + ", ".join(
+                f"{k} {counted[k + '_vs_bare']:g}× ({counted[k] / 1e6:,.0f} M)"
+                for k in ("source", "frozen")
+                if k in counted
+            )
+            + f" vs {counted['bare_pyside6'] / 1e6:,.0f} M"
             if counted
             else ""
         )
