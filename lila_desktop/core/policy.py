@@ -157,11 +157,15 @@ def _start(state: SessionState, now: float, *, keep_failures: bool) -> Result:
     return new, (CancelRetry(), StartClient())
 
 
-def _transient_message(previous: Status, code: int | None, linked: bool = True) -> Message:
+def _transient_message(
+    previous: Status, code: int | None, linked: bool = True, *, ours: bool = False
+) -> Message:
     if not linked and previous not in (Status.QR, Status.PAIRING):
         return Message.of(Code.NOT_LINKED_RETRYING, code=code)
     if previous in (Status.QR, Status.PAIRING):
         return Message.of(Code.LOST_WHILE_LINKING, code=code)
+    if ours:  # our engine died: "network error" would send the owner to a fine connection
+        return Message.of(Code.ENGINE_RESTARTED)
     return Message.of(Code.LOST_RECONNECTING, code=code)
 
 
@@ -172,6 +176,8 @@ def _transient(
     now: float,
     config: PolicyConfig,
     rng: random.Random | None,
+    *,
+    ours: bool = False,
 ) -> Result:
     stable = _stable(state, now, config)
     failures = (0 if stable else state.failures) + 1
@@ -192,7 +198,7 @@ def _transient(
         next_retry_at=now + delay,
         connected_at=None,
         last_disconnect=DisconnectInfo(code, reason, now),
-        message=_transient_message(state.status, code, state.linked),
+        message=_transient_message(state.status, code, state.linked, ours=ours),
         replaced_count=0 if stable else state.replaced_count,
         last_515_at=now if code == 515 else state.last_515_at,
         retry_token=token,
@@ -375,12 +381,8 @@ def transition(
         case EngineDied(reason=reason):
             if not state.desired or state.status not in RUNNING or _waiting(state):
                 return state, ()
-            new, actions = _transient(state, None, f"engine restarted: {reason}", now, config, rng)
-            if state.linked and state.status not in (Status.QR, Status.PAIRING):
-                # Ours, not WhatsApp's nor the network's: "network error" would send
-                # the owner to check a connection that is fine.
-                new = replace(new, message=Message.of(Code.ENGINE_RESTARTED))
-            return new, actions
+            reason = f"engine restarted: {reason}"
+            return _transient(state, None, reason, now, config, rng, ours=True)
 
         case StreamReplaced():
             if not state.desired or state.status in _PARKED:
