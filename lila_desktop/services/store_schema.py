@@ -96,13 +96,7 @@ def add_device(path: Path, phone: str) -> str:
     """Pair the store: insert a `whatsmeow_device` row with fresh random keys; returns the JID."""
     number = normalize_phone(phone)
     create_store(path)
-    with _connect(path) as conn:
-        used = {str(jid) for (jid,) in conn.execute("SELECT jid FROM whatsmeow_device")}
-    # A device number not taken in this store (two random picks of 90 collided 1 in 90).
-    free = [f"{number}.0:{n}@s.whatsapp.net" for n in range(10, 100)]
-    jid = secrets.choice([j for j in free if j not in used])
-    row = (
-        jid,
+    keys = (
         secrets.randbelow(2**32),
         secrets.token_bytes(32),  # noise_key
         secrets.token_bytes(32),  # identity_key
@@ -116,12 +110,16 @@ def add_device(path: Path, phone: str) -> str:
         secrets.token_bytes(64),  # adv_device_sig
     )
     with _connect(path) as conn:
+        # A device number not taken in this store (two random picks of 90 collided 1 in 90).
+        used = {str(jid) for (jid,) in conn.execute("SELECT jid FROM whatsmeow_device")}
+        free = [f"{number}.0:{n}@s.whatsapp.net" for n in range(10, 100)]
+        jid = secrets.choice([j for j in free if j not in used])
         conn.execute(
             "INSERT INTO whatsmeow_device (jid, registration_id, noise_key, identity_key,"
             " signed_pre_key, signed_pre_key_id, signed_pre_key_sig, adv_key, adv_details,"
             " adv_account_sig, adv_account_sig_key, adv_device_sig, platform, push_name)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'android', 'Lila')",
-            row,
+            (jid, *keys),
         )
     return jid
 
