@@ -421,6 +421,8 @@ class MainWindow(QMainWindow):
     def attach_history(self, history: SessionHistory) -> None:
         """The recorded history (the uptime column, the timeline tab); GuiApp opens it
         right after the window is mapped."""
+        if self._unlisten is not None:
+            self._unlisten()
         self.history = history
         self._unlisten = history.add_listener(self._on_history_changed)
         self.tabs.attach_history(history)

@@ -42,12 +42,12 @@ class BottomTabs(QTabWidget):
         log_path: Path,
         parent: QWidget | None = None,
         *,
-        history: SessionHistory | None = None,
         later: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("bottom_tabs")
-        self._bridge, self._log_path, self._history = bridge, log_path, history
+        self._bridge, self._log_path = bridge, log_path
+        self._history: SessionHistory | None = None  # attach_history
         self._phone: str | None = None
         self._views: Views | None = None
         if later:

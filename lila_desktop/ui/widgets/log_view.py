@@ -119,7 +119,8 @@ class LogView(QWidget):
         super().showEvent(event)
         # Here, not at construction: its icon is a theme lookup (~6 ms) that would
         # delay the window's first map, and the log is not the tab that shows first.
-        self.text_edit.setClearButtonEnabled(True)
+        if not self.text_edit.isClearButtonEnabled():
+            self.text_edit.setClearButtonEnabled(True)
         self._log_poll_timer.start()
         self.poll()
 
