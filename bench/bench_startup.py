@@ -230,6 +230,7 @@ def instructions(prepared: Path, frozen: Path | None) -> dict[str, Any]:
             out_dir.mkdir()
             # The frozen app's bootloader starts its Python by exec: followed.
             traced = [*callgrind.prefix(out_dir), "--trace-children=yes", *command]
+            # As launch(): a frozen app gets no PYTHON*/LILA_* of this process.
             base = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "LILA_"))}
             app = AppProcess(
                 data_dir,

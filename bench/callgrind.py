@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -61,15 +62,17 @@ def count_until_line(
             stderr=subprocess.DEVNULL,
             text=True,
         )
+        # A process that hangs silently prints nothing to wake the loop below: killed
+        # at the deadline, its output ends.
+        watchdog = threading.Timer(timeout, proc.kill)
+        watchdog.start()
         try:
             assert proc.stdout is not None
-            deadline = time.monotonic() + timeout
             for line in proc.stdout:
                 if ready(line):
                     return dump_now(proc.pid, out_dir)
-                if time.monotonic() > deadline:
-                    break
-            raise RuntimeError(f"{command[0]} ended or hung before the expected line")
+            raise RuntimeError(f"{command[0]} ended, or hung {timeout:.0f} s, before the line")
         finally:
+            watchdog.cancel()
             proc.kill()
             proc.wait(30)
